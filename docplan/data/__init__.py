@@ -1,0 +1,1 @@
+"""Data files shipped with docplan (the 2024 municipality list)."""

@@ -1,0 +1,233 @@
+"""Load plan data from YAML, JSON or XLSX into a validated `Plan`, with precise error locations.
+
+`load_plan` dispatches on the file suffix. Each format loader returns the raw data plus a map from
+data path to `Location`; `validate_plan` turns that into a `Plan` or one `DataError` listing every
+problem (pydantic's and the cross-reference checks'), each at its file/line/column or sheet/cell.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from docplan.errors import DataError, Location, Problem
+from docplan.model import Goal, Measure, Meta, Municipality, Plan, PlanInfo, reference_problems
+
+#: Data files larger than this are refused before parsing.
+MAX_DATA_BYTES = int(os.environ.get("DOCPLAN_MAX_DATA_BYTES", 20 * 1024 * 1024))
+
+PositionMap = dict[tuple, Location]
+
+_SECTION_NAMES = {
+    "measures": "tiltak",
+    "goals": "hovedmål",
+    "sub_goals": "delmål",
+    "municipalities": "kommune",
+    "master_plans": "kommuneplan",
+    "items": "kommuneplanpunkt",
+    "funding": "finansiering",
+}
+
+
+def read_limited(path: Path, *, binary: bool = False) -> bytes:
+    """Return the bytes of a data file after checking that it exists, is small enough and is not empty."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataError("filen finnes ikke", Location(file=str(path)), code="not_found") from None
+    except OSError as exc:
+        raise DataError(f"filen kan ikke leses ({exc.strerror})", Location(file=str(path))) from exc
+    if path.is_dir():
+        raise DataError("dette er en mappe, ikke en fil", Location(file=str(path)))
+    if size > MAX_DATA_BYTES:
+        raise DataError(
+            f"filen er for stor ({size // (1024 * 1024)} MB); største tillatte størrelse er "
+            f"{MAX_DATA_BYTES // (1024 * 1024)} MB", Location(file=str(path)), code="too_large")
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError("filen er tom", Location(file=str(path)), code="empty")
+    return data
+
+
+def decode_text(data: bytes, file: str) -> str:
+    """Decode UTF-8 text (with or without BOM), refusing binary content with a clear message."""
+    if b"\x00" in data[:8192]:
+        raise DataError("filen ser ut til å være binær, ikke tekst (YAML/JSON)", Location(file=file), code="binary")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError("filen er ikke gyldig UTF-8-tekst; lagre den som UTF-8",
+                        Location(file=file, line=line), code="encoding") from exc
+
+
+def location_for(path: tuple, positions: PositionMap, file: str) -> Location:
+    """Return the location of a data path, or of its nearest parent that has one."""
+    for n in range(len(path), -1, -1):
+        loc = positions.get(tuple(path[:n]))
+        if loc is not None:
+            return loc
+    return Location(file=file)
+
+
+def describe_path(path: tuple, raw: Any) -> str:
+    """Return a planner-readable subject for a data path: «tiltak T-04, felt «cost_nok»»."""
+    words: list[str] = []
+    node = raw
+    field_name = None
+    for i, key in enumerate(path):
+        if isinstance(key, int):
+            section = path[i - 1] if i else None
+            ident = node[key].get("id") if isinstance(node, list) and key < len(node) and isinstance(node[key], dict) else None
+            if ident is None and isinstance(node, list) and key < len(node) and isinstance(node[key], dict):
+                ident = node[key].get("number") or node[key].get("plan_name")
+            label = _SECTION_NAMES.get(section, None)
+            if label:
+                words.append(f"{label} {ident}" if ident else f"{label} nr. {key + 1}")
+            else:
+                words.append(f"element nr. {key + 1}")
+            field_name = None
+        else:
+            field_name = key
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    if field_name is not None and field_name not in _SECTION_NAMES:
+        words.append(f"felt «{field_name}»")
+    return ", ".join(words) or "dokumentet"
+
+
+_PYDANTIC_NB: dict[str, Callable[[dict], str]] = {
+    "missing": lambda e: "mangler, men er påkrevd",
+    "extra_forbidden": lambda e: "er ikke et kjent felt (skrivefeil?)",
+    "int_type": lambda e: "må være et heltall",
+    "int_parsing": lambda e: "må være et heltall",
+    "int_from_float": lambda e: "må være et heltall uten desimaler",
+    "float_parsing": lambda e: "må være et tall",
+    "string_type": lambda e: "må være tekst",
+    "bool_type": lambda e: "må være ja/nei (true/false)",
+    "bool_parsing": lambda e: "må være ja/nei (true/false)",
+    "list_type": lambda e: "må være en liste",
+    "dict_type": lambda e: "må være en gruppe med felt (nøkkel: verdi)",
+    "model_type": lambda e: "må være en gruppe med felt (nøkkel: verdi)",
+    "model_attributes_type": lambda e: "må være en gruppe med felt (nøkkel: verdi)",
+    "date_type": lambda e: "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": lambda e: "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_parsing": lambda e: "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_inexact": lambda e: "må være en dato uten klokkeslett",
+    "literal_error": lambda e: f"må være en av: {e.get('ctx', {}).get('expected', '')}",
+    "greater_than_equal": lambda e: f"må være minst {e.get('ctx', {}).get('ge')}",
+    "less_than_equal": lambda e: f"kan ikke være over {e.get('ctx', {}).get('le')}",
+    "too_short": lambda e: "kan ikke være tom",
+    "value_error": lambda e: str(e.get("ctx", {}).get("error", e.get("msg"))),
+}
+
+
+def _pydantic_message(err: dict) -> str:
+    fn = _PYDANTIC_NB.get(err["type"])
+    return fn(err) if fn else f"ugyldig verdi ({err['msg']})"
+
+
+def validate_plan(raw: Any, positions: PositionMap, file: str, *, check_references: bool = True) -> Plan:
+    """Return the validated plan, or raise one `DataError` that lists every problem found."""
+    if not isinstance(raw, dict):
+        raise DataError("filen må inneholde en plan med feltene «plan», «municipalities», «goals» og «measures»",
+                        Location(file=file), code="not_a_plan")
+    problems: list[Problem] = []
+    plan = None
+    try:
+        plan = Plan.model_validate(raw)
+    except ValidationError as exc:
+        paths = []
+        for err in exc.errors(include_url=False):
+            path = _data_path(err["loc"])
+            paths.append(path)
+            subject = describe_path(path, raw)
+            problems.append(Problem(f"{subject}: {_pydantic_message(err)}",
+                                    location_for(path, positions, file), code=err["type"]))
+        plan = _validate_pruned(raw, paths)
+    if plan is not None and check_references:
+        for path, message in reference_problems(plan):
+            problems.append(Problem(message, location_for(path, positions, file), code="reference"))
+    if problems:
+        noun = "feil" if len(problems) > 1 else "feil"
+        raise DataError(f"plandataene har {len(problems)} {noun}", Location(file=file), problems=problems)
+    assert plan is not None
+    return plan
+
+
+def _data_path(loc: tuple) -> tuple:
+    path = tuple("plan" if k == "info" else k for k in loc)
+    # pydantic puts literal/function validator names in some paths; they are not data keys
+    return tuple(k for k in path if isinstance(k, int) or not str(k).startswith(("literal[", "function-")))
+
+
+def _validate_pruned(raw: dict, bad_paths: list[tuple]) -> Plan | None:
+    """Return a partial plan made of the entries that validate once invalid values are dropped.
+
+    This lets cross-reference problems (duplicate ids, unknown goals) be reported together with the
+    structural ones, instead of only after the planner has fixed the first batch.
+    """
+    pruned = copy.deepcopy(raw)
+    for path in bad_paths:
+        node: Any = pruned
+        for key in path[:-1]:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                node = None
+                break
+        if isinstance(node, dict) and path and path[-1] in node:
+            del node[path[-1]]
+
+    def entries(key: str, cls: type) -> list:
+        out = []
+        values = pruned.get(key)
+        for value in values if isinstance(values, list) else []:
+            try:
+                out.append(cls.model_validate(value))
+            except ValidationError:
+                out.append(None)  # keep indexes aligned with the data paths
+        return out
+
+    try:
+        info = PlanInfo.model_validate(pruned.get("plan"))
+    except ValidationError:
+        info = None
+    return Plan.model_construct(meta=Meta(), info=info, known_issues=[],
+                                municipalities=entries("municipalities", Municipality),
+                                goals=entries("goals", Goal), measures=entries("measures", Measure))
+
+
+def load_raw(path: str | os.PathLike) -> tuple[Any, PositionMap]:
+    """Return the raw data and position map of a YAML, JSON or XLSX file."""
+    from docplan.loaders import jsonfile, xlsx, yamlfile
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return yamlfile.load(p)
+    if suffix == ".json":
+        return jsonfile.load(p)
+    if suffix in (".xlsx", ".xlsm"):
+        return xlsx.load(p)
+    raise DataError(f"ukjent filtype «{p.suffix or '(ingen)'}»; bruk .yaml, .json eller .xlsx",
+                    Location(file=str(p)), code="unknown_format")
+
+
+def load_plan(path: str | os.PathLike, *, check_references: bool = True) -> Plan:
+    """Load and validate a plan from a .yaml/.yml, .json or .xlsx file.
+
+    With ``check_references=False`` only the structure is validated, so that the consistency
+    checker can report broken references as findings instead of refusing the file.
+    """
+    raw, positions = load_raw(path)
+    return validate_plan(raw, positions, str(path), check_references=check_references)
+
+
+__all__ = ["load_plan", "load_raw", "validate_plan", "MAX_DATA_BYTES"]

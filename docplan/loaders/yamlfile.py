@@ -1,0 +1,125 @@
+"""YAML plan files: safe parsing with a line/column for every value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from docplan.errors import DataError, Location
+from docplan.loaders import PositionMap, decode_text, read_limited
+
+#: Guards against alias bombs ("billion laughs"): nodes visited, counting alias expansions.
+MAX_NODES = 200_000
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (list, dict)):
+                raise yaml.constructor.ConstructorError(None, None, "en nøkkel kan ikke være en liste eller gruppe",
+                                                        key_node.start_mark)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"nøkkelen «{key}» står to ganger i samme gruppe", key_node.start_mark)
+            seen[key] = True
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):
+        # An impossible date such as 2025-13-01 stays text, so validation reports it at its line.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp)
+
+
+def _positions(root: yaml.Node, file: str) -> PositionMap:
+    positions: PositionMap = {}
+    count = 0
+    stack: list[tuple[tuple, yaml.Node]] = [((), root)]
+    while stack:
+        path, node = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise DataError("filen har for mange elementer eller for mange alias (&/*); forenkle den",
+                            Location(file=file), code="too_complex")
+        mark = node.start_mark
+        positions.setdefault(path, Location(file=file, line=mark.line + 1, column=mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key_mark = key_node.start_mark
+                    key = key_node.value
+                    positions.setdefault((*path, key), Location(file=file, line=key_mark.line + 1,
+                                                                column=key_mark.column + 1))
+                    stack.append(((*path, key), value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, child in enumerate(node.value):
+                stack.append(((*path, i), child))
+    return positions
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, PositionMap]:
+    """Parse YAML text safely, returning data and the position of every value."""
+    try:
+        loader = _UniqueKeyLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise DataError("filen er tom", Location(file=file), code="empty")
+            positions = _positions(node, file)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(file=file, line=mark.line + 1, column=mark.column + 1) if mark else Location(file=file)
+        raise DataError(f"filen er ikke gyldig YAML: {_yaml_reason(exc)}", loc, code="syntax") from exc
+    except yaml.YAMLError as exc:
+        raise DataError(f"filen er ikke gyldig YAML: {exc}", Location(file=file), code="syntax") from exc
+    except RecursionError as exc:
+        raise DataError("filen er for dypt nøstet", Location(file=file), code="too_complex") from exc
+    return data, positions
+
+
+_REASONS = {
+    "found character '\\t' that cannot start any token": "tabulator brukt til innrykk; bruk mellomrom",
+    "mapping values are not allowed here": "kolon på feil sted (mangler anførselstegn rundt teksten?)",
+    "could not find expected ':'": "mangler kolon etter nøkkelen",
+    "found unacceptable character": "ulovlig tegn (binærdata?)",
+    "found undefined tag handle": "ukjent tagg",
+    "could not determine a constructor for the tag": "ukjent eller ulovlig YAML-tagg (!!python og lignende er ikke tillatt)",
+    "found duplicate anchor": "samme anker (&) brukt to ganger",
+    "found undefined alias": "alias (*) som ikke er definert",
+    "expected <block end>, but found": "feil innrykk",
+    "while scanning a quoted scalar": "anførselstegn som ikke er lukket",
+    "did not find expected key": "feil innrykk eller manglende nøkkel",
+    "did not find expected '-' indicator": "feil innrykk i liste",
+}
+
+
+def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
+    text = f"{exc.context or ''} {exc.problem or ''}"
+    for needle, nb in _REASONS.items():
+        if needle in text:
+            return nb
+    if exc.problem and ("står to ganger" in exc.problem or "nøkkel" in exc.problem):
+        return exc.problem
+    return (exc.problem or str(exc)).strip()
+
+
+def load(path: Path) -> tuple[Any, PositionMap]:
+    """Load a YAML plan file."""
+    text = decode_text(read_limited(path), str(path))
+    return parse_yaml(text, str(path))
+
+
+__all__ = ["load", "parse_yaml"]

@@ -1,0 +1,481 @@
+"""Rendering plan data into docxtpl templates, with the one sandboxed Jinja environment.
+
+A `CompiledTemplate` reads and checks a template once, lets docxtpl clean its XML once, and compiles
+each part (body, headers, footers, footnotes) to a Jinja template once. Rendering is then a pure
+function of the context: render the compiled parts, check the result is well-formed XML, and write
+a new zip in which every unchanged part is copied as already-compressed bytes. Outputs are
+deterministic (fixed zip timestamps, stable order), so the same data gives the same bytes.
+
+docxtpl's own ``render()`` recompiles every part on every call; `bench/bench_render.py` measures
+the difference.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import os
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from lxml import etree
+from markupsafe import Markup
+
+from docplan.errors import DocumentError, Location, TemplateError
+from docplan.model import Plan
+from docplan.ooxml import NSMAP, parse_xml, serialize
+from docplan.package import inspect_package
+
+_HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+_FOOTER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+# -- formatting filters ------------------------------------------------------------------------
+
+
+def format_nok(value: Any) -> str:
+    """Return an amount as Norwegian kroner: ``1234567`` → ``1 234 567 kr`` (non-breaking spaces)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
+
+
+def format_date(value: Any) -> str:
+    """Return a date as ``dd.mm.åååå``; None becomes an empty string."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def format_years(years: Any) -> str:
+    """Return a list of years compactly: ``[2024, 2025, 2026]`` → ``2024–2026``, gaps as commas."""
+    ys = sorted({int(y) for y in years or []})
+    if not ys:
+        return ""
+    runs: list[list[int]] = [[ys[0]]]
+    for y in ys[1:]:
+        if y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def format_funding(funding: Any) -> str:
+    """Return funding lines as «source: amount (status)» joined by semicolons."""
+    parts = []
+    for line in funding or []:
+        text = line.source
+        if line.amount_nok is not None:
+            text += f": {format_nok(line.amount_nok)}"
+        if line.status:
+            text += f" ({line.status})"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def format_with_year(value: Any, year: Any = None) -> str:
+    """Return ``14 % (2024)``, or just the value when the year is unknown."""
+    if value is None or value == "":
+        return ""
+    return f"{value} ({year})" if year else str(value)
+
+
+@jinja2.pass_context
+def _municipality_names(ctx, numbers: Any) -> str:
+    plan: Plan = ctx["data"]
+    return ", ".join((m.name if (m := plan.municipality(n)) else str(n)) for n in numbers or [])
+
+
+@jinja2.pass_context
+def _kp_short(ctx, ref: Any) -> str:
+    return kp_short_text(ctx["data"], str(ref), ctx.get("lang", "nb"))
+
+
+def kp_short_text(plan: Plan, ref: str, lang: str = "nb") -> str:
+    """Return the inline short form of a KP reference, e.g. «jf. kommuneplanens samfunnsdel (Tynset), KP-3.2»."""
+    resolved = plan.resolve_kp_ref(ref)
+    if resolved is None:
+        return f"{ref} (finst ikkje i kommuneplanen)" if lang == "nn" else f"{ref} (finnes ikke i kommuneplanen)"
+    part = resolved.master_plan.part
+    if lang == "nn":
+        owner = f"kommuneplanen sin {part}"
+    else:
+        owner = {"samfunnsdel": "kommuneplanens samfunnsdel", "handlingsdel": "kommuneplanens handlingsdel"}.get(
+            part, part)
+    where = f" ({resolved.municipality.name})" if len(plan.municipalities) > 1 else ""
+    return f"jf. {owner}{where}, {resolved.item.id} {resolved.item.title}"
+
+
+def _finalize(value: Any) -> Any:
+    # None renders as nothing rather than the word "None" in a planner's document
+    return "" if value is None else value
+
+
+def make_environment() -> ImmutableSandboxedEnvironment:
+    """Return a new sandboxed Jinja environment: autoescape on, undefined variables are errors."""
+    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize,
+                                        keep_trailing_newline=True)
+    env.filters.update(
+        nok=format_nok, date=format_date, years=format_years, funding=format_funding,
+        with_year=format_with_year, municipality_names=_municipality_names, kp_short=_kp_short,
+    )
+    return env
+
+
+_ENV_LOCAL = threading.local()
+
+
+def environment() -> ImmutableSandboxedEnvironment:
+    """Return this thread's shared environment (Jinja environments are not meant to be mutated concurrently)."""
+    env = getattr(_ENV_LOCAL, "env", None)
+    if env is None:
+        env = _ENV_LOCAL.env = make_environment()
+    return env
+
+
+# -- context -----------------------------------------------------------------------------------
+
+
+def build_context(plan: Plan, *, municipality: str | None = None) -> dict[str, Any]:
+    """Return the template context for a plan; with ``municipality`` only its measures are included.
+
+    Templates see ``plan`` (the plan's own facts), ``meta``, ``municipalities``, ``goals``,
+    ``measures``, ``totals`` and ``lang``; ``data`` is the whole `Plan` for the filters.
+    """
+    measures = plan.measures_for(municipality) if municipality else list(plan.measures)
+    by_status: dict[str, int] = {}
+    for m in measures:
+        for line in m.funding:
+            key = line.status or "ikke oppgitt"
+            by_status[key] = by_status.get(key, 0) + (line.amount_nok or 0)
+    totals = {
+        "cost_nok": sum(m.cost_nok or 0 for m in measures),
+        "funded_nok": sum(m.funded_nok for m in measures),
+        "funding_by_status": [{"status": k, "amount_nok": v} for k, v in by_status.items()],
+        "measure_count": len(measures),
+        "goal_count": len(plan.goals),
+    }
+    return {
+        "plan": plan.info,
+        "meta": plan.meta,
+        "municipalities": plan.municipalities,
+        "municipality": plan.municipality(municipality) if municipality else None,
+        "goals": plan.goals,
+        "measures": measures,
+        "totals": totals,
+        "lang": plan.meta.language,
+        "data": plan,
+    }
+
+
+# -- the compiled template ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A zip entry kept compressed, ready to copy into every output."""
+
+    name: str
+    crc: int
+    size: int
+    compressed: bytes
+
+
+@dataclass
+class _Part:
+    name: str
+    source: str  # docxtpl-patched XML with a newline before each paragraph (line n = paragraph n-1)
+    template: jinja2.Template
+    prefix: str = ""
+    suffix: str = ""
+
+
+def _deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def _entry(name: str, data: bytes) -> _Entry:
+    return _Entry(name, zlib.crc32(data) & 0xFFFFFFFF, len(data), _deflate(data))
+
+
+def write_zip(entries: list[_Entry]) -> bytes:
+    """Return a zip archive of pre-compressed entries with fixed timestamps (1980-01-01)."""
+    out = io.BytesIO()
+    central = io.BytesIO()
+    dos_time, dos_date = 0, (0 << 9) | (1 << 5) | 1
+    for e in entries:
+        name = e.name.encode("utf-8")
+        flags = 0x0800 if not e.name.isascii() else 0
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, dos_time, dos_date, e.crc,
+                              len(e.compressed), e.size, len(name), 0))
+        out.write(name)
+        out.write(e.compressed)
+        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, dos_time, dos_date, e.crc,
+                                  len(e.compressed), e.size, len(name), 0, 0, 0, 0, 0o600 << 16, offset))
+        central.write(name)
+    cd = central.getvalue()
+    cd_offset = out.tell()
+    out.write(cd)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(cd), cd_offset, 0))
+    return out.getvalue()
+
+
+def _strip_tags(xml: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", xml)).strip()
+
+
+class CompiledTemplate:
+    """A template read, checked and compiled once; `render` is safe to call many times."""
+
+    def __init__(self, path: str | os.PathLike, *, env: ImmutableSandboxedEnvironment | None = None):
+        from docxtpl import DocxTemplate
+
+        self.path = Path(path)
+        self.name = self.path.name
+        self.env = env or environment()
+        info = inspect_package(self.path)
+        self._entries: list[_Entry] = []
+        raw: dict[str, bytes] = {}
+        with zipfile.ZipFile(io.BytesIO(info.data)) as zf:
+            for zi in zf.infolist():
+                if zi.is_dir():
+                    continue
+                try:
+                    data = zf.read(zi)
+                except Exception as exc:  # damaged member (bad CRC, truncated stream)
+                    raise DocumentError("malen er skadet: en del kan ikke pakkes ut",
+                                        Location(file=self.name, part=zi.filename), code="bad_zip") from exc
+                raw[zi.filename] = data
+                self._entries.append(_entry(zi.filename, data))
+        try:
+            tpl = DocxTemplate(io.BytesIO(info.data))
+            tpl.init_docx()
+        except Exception as exc:
+            raise DocumentError("malen kan ikke leses som Word-dokument", Location(file=self.name),
+                                code="unreadable") from exc
+
+        self._parts: list[_Part] = []
+        main = info.main_part or "word/document.xml"
+        body_xml = tpl.patch_xml(tpl.get_xml())
+        # The document part is rendered as <w:document …> + rendered body + </w:document>.
+        shell = copy.deepcopy(tpl.docx.element)
+        body = shell.find(f"{{{NSMAP['w']}}}body")
+        for child in list(body):
+            body.remove(child)
+        body.append(etree.Comment("docplan-body"))
+        shell_xml = etree.tostring(shell, encoding="unicode")
+        marker = shell_xml.index("<!--docplan-body-->")
+        body_start = shell_xml.rfind("<w:body", 0, marker)
+        body_end = shell_xml.index("</w:body>", marker) + len("</w:body>")
+        self._parts.append(self._compile(main, body_xml, prefix=shell_xml[:body_start], suffix=shell_xml[body_end:]))
+        for rel in tpl.docx.part.rels.values():
+            if rel.is_external or rel.reltype not in (_HEADER_RT, _FOOTER_RT):
+                continue
+            part = rel.target_part
+            name = str(part.partname).lstrip("/")
+            self._parts.append(self._compile(name, tpl.patch_xml(tpl.get_part_xml(part))))
+        for part in tpl.docx.part.package.parts:
+            if part.content_type == _FOOTNOTES_CT:
+                name = str(part.partname).lstrip("/")
+                self._parts.append(self._compile(name, tpl.patch_xml(part.blob.decode("utf-8"))))
+        self._core_name = "docProps/core.xml" if "docProps/core.xml" in raw else None
+        self._core_xml = raw.get("docProps/core.xml")
+        self._core_templates: dict[str, jinja2.Template] = {}
+        if self._core_xml:
+            core = parse_xml(self._core_xml)
+            for el in core:
+                if el.text and ("{{" in el.text or "{%" in el.text):
+                    self._core_templates[el.tag] = self._compile_text(el.text, "docProps/core.xml")
+        self._rendered_names = {p.name for p in self._parts} | ({self._core_name} if self._core_templates else set())
+
+    # -- compilation -------------------------------------------------------------------------
+    def _compile(self, name: str, xml: str, *, prefix: str = "", suffix: str = "") -> _Part:
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        try:
+            template = self.env.from_string(source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise self._error(exc, name, source, f"malen har en syntaksfeil: {_syntax_reason(exc)}") from exc
+        return _Part(name, source, template, prefix, suffix)
+
+    def _compile_text(self, text: str, part: str) -> jinja2.Template:
+        try:
+            return self.env.from_string(text)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"malen har en syntaksfeil i dokumentegenskapene: {_syntax_reason(exc)}",
+                                Location(file=self.name, part=part), code="syntax") from exc
+
+    def _error(self, exc: Exception, part: str, source: str, message: str, lineno: int | None = None) -> TemplateError:
+        lineno = lineno or getattr(exc, "lineno", None)
+        paragraph = None
+        if lineno:
+            lines = source.splitlines()
+            paragraph = max(lineno - 1, 0)
+            if 0 < lineno <= len(lines):
+                snippet = _strip_tags(lines[lineno - 1])
+                if snippet:
+                    message += f" (i avsnittet «{snippet[:120]}»)"
+        return TemplateError(message, Location(file=self.name, part=part, paragraph=paragraph), code="template")
+
+    # -- rendering ---------------------------------------------------------------------------
+    def render(self, context: dict[str, Any]) -> bytes:
+        """Return the bytes of the rendered .docx for one context."""
+        rendered: dict[str, bytes] = {}
+        for part in self._parts:
+            rendered[part.name] = self._render_part(part, context)
+        if self._core_templates:
+            rendered[self._core_name] = self._render_core(context)
+        entries = [(_entry(e.name, rendered[e.name]) if e.name in rendered else e) for e in self._entries]
+        return write_zip(entries)
+
+    def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
+        try:
+            xml = part.template.render(context)
+        except jinja2.UndefinedError as exc:
+            raise self._error(exc, part.name, part.source, _undefined_message(exc), _template_lineno(exc)) from exc
+        except SecurityError as exc:
+            raise self._error(exc, part.name, part.source,
+                              "malen prøver å bruke noe som ikke er tillatt av sikkerhetshensyn "
+                              f"({exc})", _template_lineno(exc)) from exc
+        except jinja2.TemplateError as exc:
+            raise self._error(exc, part.name, part.source, f"malen kunne ikke fylles ut: {exc}",
+                              _template_lineno(exc)) from exc
+        except (TypeError, ValueError, AttributeError, ArithmeticError, KeyError, IndexError) as exc:
+            raise self._error(exc, part.name, part.source, f"malen kunne ikke fylles ut: {exc}",
+                              _template_lineno(exc)) from exc
+        xml = xml.replace("\n<w:p", "<w:p")
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(c in xml for c in "\t\a\n\f"):
+            from docxtpl import DocxTemplate
+
+            xml = DocxTemplate.resolve_listing(None, xml)  # the method uses no instance state
+        full = part.prefix + xml + part.suffix
+        try:
+            tree = parse_xml(full)
+        except Exception as exc:
+            raise TemplateError("malen ga ugyldig XML; sjekk at {%p %}, {%tr %} og {%r %} står i egne avsnitt, "
+                                "rader og tekstbiter", Location(file=self.name, part=part.name),
+                                code="invalid_xml") from exc
+        doc_prs = tree.findall(".//{%s}docPr" % NSMAP["wp"])
+        if doc_prs:
+            for i, el in enumerate(doc_prs, start=1001):  # unique drawing ids after loops copied them
+                el.set("id", str(i))
+            return serialize(tree)
+        return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + full.encode("utf-8")
+
+    def _render_core(self, context: dict[str, Any]) -> bytes:
+        core = parse_xml(self._core_xml)
+        for el in core:
+            template = self._core_templates.get(el.tag)
+            if template is not None:
+                try:
+                    text = template.render(context)
+                except jinja2.TemplateError as exc:
+                    raise TemplateError(f"malen kunne ikke fylles ut i dokumentegenskapene: {exc}",
+                                        Location(file=self.name, part="docProps/core.xml")) from exc
+                el.text = Markup(text).unescape()  # the XML serializer escapes; autoescape must not add a layer
+        return serialize(core)
+
+
+def _template_lineno(exc: BaseException) -> int | None:
+    tb = exc.__traceback__
+    lineno = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _undefined_message(exc: jinja2.UndefinedError) -> str:
+    text = str(exc)
+    m = re.search(r"has no attribute '([^']+)'", text) or re.search(r"'([^']+)' is undefined", text)
+    if m:
+        return f"malen bruker «{m.group(1)}», som ikke finnes i plandataene"
+    return f"malen bruker en verdi som ikke finnes: {text}"
+
+
+def _syntax_reason(exc: jinja2.TemplateSyntaxError) -> str:
+    msg = exc.message or ""
+    if "unexpected end of template" in msg:
+        return "en {% for %} eller {% if %} er ikke avsluttet (mangler {% endfor %}/{% endif %})"
+    if "Encountered unknown tag" in msg:
+        m = re.search(r"unknown tag '([^']+)'", msg)
+        return f"ukjent kode «{m.group(1) if m else '?'}» (skrivefeil, eller en avslutning uten start?)"
+    if "unexpected '}'" in msg or "unexpected char" in msg:
+        return f"ugyldige tegn i en {{{{ }}}}- eller {{% %}}-kode ({msg})"
+    return msg
+
+
+# -- standard templates and the public entry point -----------------------------------------------
+
+
+def templates_dir() -> Path:
+    """Return the folder of the standard template registry shipped with docplan."""
+    try:
+        from importlib import resources
+
+        folder = Path(str(resources.files("docplan.templates")))
+        if (folder / "index.yaml").is_file():
+            return folder
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def standard_template(language: str = "nb") -> Path:
+    """Return the newest standard template for a language ("nb" or "nn")."""
+    import yaml
+
+    from docplan.errors import ConfigError
+
+    folder = templates_dir()
+    index = yaml.safe_load((folder / "index.yaml").read_text("utf-8")) or {}
+    candidates = [t for t in index.get("templates", []) if t.get("language") == language]
+    if not candidates:
+        raise ConfigError(f"ingen standardmal for språket «{language}»; bruk nb eller nn")
+
+    def version_key(t: dict) -> tuple:
+        return tuple(int(x) for x in re.findall(r"\d+", str(t.get("version", "0"))))
+
+    return folder / max(candidates, key=version_key)["file"]
+
+
+@lru_cache(maxsize=32)
+def _compiled(path: str, mtime_ns: int) -> CompiledTemplate:
+    return CompiledTemplate(path)
+
+
+def compile_template(path: str | os.PathLike) -> CompiledTemplate:
+    """Return the compiled template for a path, compiled once per process (and again if the file changes)."""
+    p = Path(path)
+    try:
+        mtime = p.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise TemplateError("malen finnes ikke", Location(file=str(p)), code="not_found") from None
+    return _compiled(str(p.resolve()), mtime)
+
+
+def render_plan(plan: Plan, template: str | os.PathLike | None = None, *,
+                municipality: str | None = None) -> bytes:
+    """Return the .docx bytes of a plan rendered into a template (default: the standard one for its language)."""
+    path = Path(template) if template else standard_template(plan.meta.language)
+    return compile_template(path).render(build_context(plan, municipality=municipality))

@@ -1,0 +1,1 @@
+"""Standard docplan templates (installed as ``docplan.templates``); see index.yaml."""
