@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install the system programs docplan's tests use: LibreOffice (PDF, document checks),
+# poppler-utils (pdftotext/pdftoppm), Chromium (task pane tests) and Node.js/npm (add-in JS tests).
+# Skips what is already there; needs root (or sudo) only when something is missing.
+set -euo pipefail
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -eq 0 ]; then
+  echo "system dependencies: all present"
+  exit 0
+fi
+echo "installing system packages: ${need[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${need[@]}"

@@ -1,0 +1,82 @@
+"""Shared fixtures: the example plan, ../shared (skipped with a reason when absent), real readers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("DOCPLAN_SHARED", ROOT.parent / "shared"))
+EXAMPLE = ROOT / "examples" / "osterdalen.yaml"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The ../shared folder; tests that need it skip (with the reason) in a user's own clone."""
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared is not beside the project ({SHARED}); CI always has it")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(shared_dir: Path) -> Path:
+    path = shared_dir / "corpus" / "docx"
+    if not path.is_dir():
+        pytest.skip(f"the .docx corpus is missing at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_path() -> Path:
+    return EXAMPLE
+
+
+@pytest.fixture()
+def sample_plan():
+    """A fresh `Plan` of the Østerdalen example (fictional data, nine municipalities)."""
+    from docplan.loaders import load_plan
+
+    return load_plan(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """The LibreOffice binary; in CI its absence is a failure, elsewhere a skip with the reason."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is not installed, but CI must have it (scripts/install-system-deps.sh)")
+        pytest.skip("LibreOffice (soffice) is not installed; run `make system-deps`")
+    return path
+
+
+def soffice_convert(paths: list[Path], out_dir: Path, fmt: str = "pdf") -> list[Path]:
+    """Convert files with ONE LibreOffice run (fast for many files); return the outputs, failing on any miss."""
+    from docplan.convert import convert
+
+    return convert(list(paths), out_dir, fmt)
+
+
+def pdf_text(pdf: Path) -> str:
+    """Return the text of a PDF via pdftotext (poppler)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def docx_all_text(path_or_doc) -> str:
+    """Return every paragraph's text of a .docx, body and tables, in document order (python-docx)."""
+    import docx
+
+    doc = docx.Document(str(path_or_doc)) if isinstance(path_or_doc, (str, Path)) else path_or_doc
+    body = doc.element.body
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out = []
+    for p in body.iter(f"{w}p"):
+        out.append("".join(t.text or "" for t in p.iter(f"{w}t")))
+    return "\n".join(out)
