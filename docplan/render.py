@@ -428,35 +428,11 @@ def _syntax_reason(exc: jinja2.TemplateSyntaxError) -> str:
 # -- standard templates and the public entry point -----------------------------------------------
 
 
-def templates_dir() -> Path:
-    """Return the folder of the standard template registry shipped with docplan."""
-    try:
-        from importlib import resources
-
-        folder = Path(str(resources.files("docplan.templates")))
-        if (folder / "index.yaml").is_file():
-            return folder
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
-
-
 def standard_template(language: str = "nb") -> Path:
-    """Return the newest standard template for a language ("nb" or "nn")."""
-    import yaml
+    """Return the newest standard template for a language ("nb" or "nn") from the shipped registry."""
+    from docplan.registry import latest
 
-    from docplan.errors import ConfigError
-
-    folder = templates_dir()
-    index = yaml.safe_load((folder / "index.yaml").read_text("utf-8")) or {}
-    candidates = [t for t in index.get("templates", []) if t.get("language") == language]
-    if not candidates:
-        raise ConfigError(f"ingen standardmal for språket «{language}»; bruk nb eller nn")
-
-    def version_key(t: dict) -> tuple:
-        return tuple(int(x) for x in re.findall(r"\d+", str(t.get("version", "0"))))
-
-    return folder / max(candidates, key=version_key)["file"]
+    return latest(None, language).path
 
 
 @lru_cache(maxsize=32)

@@ -1,0 +1,86 @@
+"""The template registry: a folder of versioned .docx templates and an ``index.yaml`` describing them.
+
+Maintainers publish a new version by adding a file and an index entry, never by overwriting one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from docplan.errors import ConfigError, Location
+
+
+@dataclass(frozen=True)
+class TemplateEntry:
+    """One published template version."""
+
+    id: str
+    version: str
+    language: str
+    path: Path
+    required_chapters: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def version_key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Return a sortable key for a dotted version such as ``1.10.0``."""
+    return tuple(int(x) for x in re.findall(r"\d+", str(version))) or (0,)
+
+
+def default_registry_dir() -> Path:
+    """Return the registry shipped with docplan (installed as the ``docplan.templates`` package)."""
+    try:
+        from importlib import resources
+
+        folder = Path(str(resources.files("docplan.templates")))
+        if (folder / "index.yaml").is_file():
+            return folder
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def load_registry(folder: Path | None = None) -> list[TemplateEntry]:
+    """Return every template entry of a registry folder, as listed in its index.yaml."""
+    folder = Path(folder) if folder else default_registry_dir()
+    index = folder / "index.yaml"
+    try:
+        data = yaml.safe_load(index.read_text("utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError("malregisteret mangler index.yaml", Location(file=str(index))) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"index.yaml i malregisteret er ugyldig: {exc}", Location(file=str(index))) from exc
+    out = []
+    for i, t in enumerate(data.get("templates") or []):
+        try:
+            out.append(TemplateEntry(str(t["id"]), str(t["version"]), str(t["language"]), folder / t["file"],
+                                     tuple(t.get("required_chapters") or ())))
+        except (KeyError, TypeError) as exc:
+            raise ConfigError(f"oppføring nr. {i + 1} i index.yaml mangler {exc}", Location(file=str(index))) from exc
+    return out
+
+
+def latest(template_id: str | None = None, language: str = "nb", folder: Path | None = None) -> TemplateEntry:
+    """Return the newest version of a template (default: the standard plan template) for a language."""
+    entries = [e for e in load_registry(folder) if e.language == language
+               and (template_id is None or e.id == template_id)]
+    if template_id is None:
+        entries = [e for e in entries if e.id == "rusplan-standard"] or entries
+    if not entries:
+        raise ConfigError(f"ingen mal «{template_id or 'rusplan-standard'}» for språket «{language}» i registeret")
+    return max(entries, key=lambda e: e.version_key)
+
+
+def find(template_id: str, version: str, language: str | None = None, folder: Path | None = None) -> TemplateEntry | None:
+    """Return a specific published version, or None."""
+    for e in load_registry(folder):
+        if e.id == template_id and e.version == version and (language is None or e.language == language):
+            return e
+    return None
