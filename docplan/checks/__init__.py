@@ -1,0 +1,1 @@
+"""Consistency checks for plan data and documents (rule plugins)."""
