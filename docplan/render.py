@@ -205,6 +205,7 @@ class _Part:
     template: jinja2.Template
     prefix: str = ""
     suffix: str = ""
+    paragraphs: dict[int, int] | None = None  # source line → 1-based paragraph number in the template part
 
 
 def _deflate(data: bytes) -> bytes:
@@ -237,6 +238,15 @@ def write_zip(entries: list[_Entry]) -> bytes:
     out.write(cd)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(cd), cd_offset, 0))
     return out.getvalue()
+
+
+_PARA_MARK = re.compile(r' docplan-p="(\d+)"')
+
+
+def _number_paragraphs(xml: str) -> str:
+    """Mark each ``<w:p>`` with its 1-based number so errors can name the paragraph in the template."""
+    counter = iter(range(1, 1 << 30))
+    return re.sub(r"<w:p(?=[ >])", lambda m: f'<w:p docplan-p="{next(counter)}"', xml)
 
 
 def _strip_tags(xml: str) -> str:
@@ -275,7 +285,7 @@ class CompiledTemplate:
 
         self._parts: list[_Part] = []
         main = info.main_part or "word/document.xml"
-        body_xml = tpl.patch_xml(tpl.get_xml())
+        body_xml = tpl.patch_xml(_number_paragraphs(tpl.get_xml()))
         # The document part is rendered as <w:document …> + rendered body + </w:document>.
         shell = copy.deepcopy(tpl.docx.element)
         body = shell.find(f"{{{NSMAP['w']}}}body")
@@ -292,11 +302,11 @@ class CompiledTemplate:
                 continue
             part = rel.target_part
             name = str(part.partname).lstrip("/")
-            self._parts.append(self._compile(name, tpl.patch_xml(tpl.get_part_xml(part))))
+            self._parts.append(self._compile(name, tpl.patch_xml(_number_paragraphs(tpl.get_part_xml(part)))))
         for part in tpl.docx.part.package.parts:
             if part.content_type == _FOOTNOTES_CT:
                 name = str(part.partname).lstrip("/")
-                self._parts.append(self._compile(name, tpl.patch_xml(part.blob.decode("utf-8"))))
+                self._parts.append(self._compile(name, tpl.patch_xml(_number_paragraphs(part.blob.decode("utf-8")))))
         self._core_name = "docProps/core.xml" if "docProps/core.xml" in raw else None
         self._core_xml = raw.get("docProps/core.xml")
         self._core_templates: dict[str, jinja2.Template] = {}
@@ -310,11 +320,20 @@ class CompiledTemplate:
     # -- compilation -------------------------------------------------------------------------
     def _compile(self, name: str, xml: str, *, prefix: str = "", suffix: str = "") -> _Part:
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        # Remember which original paragraph each source line holds (docxtpl drops the {%p %} ones),
+        # then remove the markers so the compiled template is exactly docxtpl's.
+        paragraphs = {}
+        for lineno, line in enumerate(source.split("\n"), start=1):
+            m = _PARA_MARK.search(line)
+            if m:
+                paragraphs[lineno] = int(m.group(1))
+        source = _PARA_MARK.sub("", source)
         try:
             template = self.env.from_string(source)
         except jinja2.TemplateSyntaxError as exc:
-            raise self._error(exc, name, source, f"malen har en syntaksfeil: {_syntax_reason(exc)}") from exc
-        return _Part(name, source, template, prefix, suffix)
+            raise self._error(exc, name, source, f"malen har en syntaksfeil: {_syntax_reason(exc)}",
+                              paragraphs=paragraphs) from exc
+        return _Part(name, source, template, prefix, suffix, paragraphs)
 
     def _compile_text(self, text: str, part: str) -> jinja2.Template:
         try:
@@ -323,12 +342,13 @@ class CompiledTemplate:
             raise TemplateError(f"malen har en syntaksfeil i dokumentegenskapene: {_syntax_reason(exc)}",
                                 Location(file=self.name, part=part), code="syntax") from exc
 
-    def _error(self, exc: Exception, part: str, source: str, message: str, lineno: int | None = None) -> TemplateError:
+    def _error(self, exc: Exception, part: str, source: str, message: str, lineno: int | None = None, *,
+               paragraphs: dict[int, int] | None = None) -> TemplateError:
         lineno = lineno or getattr(exc, "lineno", None)
         paragraph = None
         if lineno:
-            lines = source.splitlines()
-            paragraph = max(lineno - 1, 0)
+            lines = source.split("\n")
+            paragraph = (paragraphs or {}).get(lineno)
             if 0 < lineno <= len(lines):
                 snippet = _strip_tags(lines[lineno - 1])
                 if snippet:
@@ -350,17 +370,18 @@ class CompiledTemplate:
         try:
             xml = part.template.render(context)
         except jinja2.UndefinedError as exc:
-            raise self._error(exc, part.name, part.source, _undefined_message(exc), _template_lineno(exc)) from exc
+            raise self._error(exc, part.name, part.source, _undefined_message(exc), _template_lineno(exc),
+                              paragraphs=part.paragraphs) from exc
         except SecurityError as exc:
             raise self._error(exc, part.name, part.source,
                               "malen prøver å bruke noe som ikke er tillatt av sikkerhetshensyn "
-                              f"({exc})", _template_lineno(exc)) from exc
+                              f"({exc})", _template_lineno(exc), paragraphs=part.paragraphs) from exc
         except jinja2.TemplateError as exc:
             raise self._error(exc, part.name, part.source, f"malen kunne ikke fylles ut: {exc}",
-                              _template_lineno(exc)) from exc
+                              _template_lineno(exc), paragraphs=part.paragraphs) from exc
         except (TypeError, ValueError, AttributeError, ArithmeticError, KeyError, IndexError) as exc:
             raise self._error(exc, part.name, part.source, f"malen kunne ikke fylles ut: {exc}",
-                              _template_lineno(exc)) from exc
+                              _template_lineno(exc), paragraphs=part.paragraphs) from exc
         xml = xml.replace("\n<w:p", "<w:p")
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(c in xml for c in "\t\a\n\f"):
@@ -415,7 +436,7 @@ def _undefined_message(exc: jinja2.UndefinedError) -> str:
 
 def _syntax_reason(exc: jinja2.TemplateSyntaxError) -> str:
     msg = exc.message or ""
-    if "unexpected end of template" in msg:
+    if "unexpected end of template" in msg.lower():
         return "en {% for %} eller {% if %} er ikke avsluttet (mangler {% endfor %}/{% endif %})"
     if "Encountered unknown tag" in msg:
         m = re.search(r"unknown tag '([^']+)'", msg)

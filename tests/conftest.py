@@ -70,13 +70,37 @@ def pdf_text(pdf: Path) -> str:
 
 
 def docx_all_text(path_or_doc) -> str:
-    """Return every paragraph's text of a .docx, body and tables, in document order (python-docx)."""
+    """Return every paragraph's text of a .docx in document order, including tables and content controls.
+
+    python-docx's ``Document.paragraphs``/``tables`` skip content inside ``w:sdt``; this walks the body XML.
+    """
     import docx
 
-    doc = docx.Document(str(path_or_doc)) if isinstance(path_or_doc, (str, Path)) else path_or_doc
+    if isinstance(path_or_doc, (str, Path)):
+        doc = docx.Document(str(path_or_doc))
+    elif hasattr(path_or_doc, "read"):
+        doc = docx.Document(path_or_doc)
+    else:
+        doc = path_or_doc
     body = doc.element.body
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     out = []
     for p in body.iter(f"{w}p"):
         out.append("".join(t.text or "" for t in p.iter(f"{w}t")))
     return "\n".join(out)
+
+
+def docx_headings(path) -> list[tuple[str, str]]:
+    """Return (style name, text) of every heading paragraph, including those inside content controls."""
+    import docx
+
+    doc = docx.Document(str(path))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    names = {s.style_id: s.name for s in doc.styles}
+    out = []
+    for p in doc.element.body.iter(f"{w}p"):
+        style = p.find(f"{w}pPr/{w}pStyle")
+        name = names.get(style.get(f"{w}val")) if style is not None else None
+        if name and name.startswith("Heading"):
+            out.append((name, "".join(t.text or "" for t in p.iter(f"{w}t"))))
+    return out

@@ -553,8 +553,9 @@ def normalize_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def main() -> int:
-    out_dir = ROOT / "templates"
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out_dir = Path(args[0]) if args else ROOT / "templates"
     index = ["# Registry of docplan templates. Publish a new version by adding a file and an entry;",
              "# never overwrite a published file (documents record template id + version).",
              "templates:"]
@@ -566,7 +567,7 @@ def main() -> int:
         index += [f"  - id: {TEMPLATE_ID}", f"    version: {VERSION}", f"    language: {lang}",
                   f"    file: {name}", "    required_chapters:"]
         index += [f"      - \"{c}\"" for c in REQUIRED[lang]]
-        print(f"wrote templates/{name}")
+        print(f"wrote {out_dir / name}")
     (out_dir / "index.yaml").write_text("\n".join(index) + "\n", encoding="utf-8")
     return 0
 

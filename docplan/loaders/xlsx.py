@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
-from docplan.errors import DataError, Location
+from docplan.errors import DataError, DocumentError, Location
 from docplan.loaders import PositionMap
 from docplan.package import inspect_package
 
@@ -236,7 +236,10 @@ def load(path: Path) -> tuple[Any, PositionMap]:
     import openpyxl
 
     file = str(path)
-    info = inspect_package(path, kind="xlsx")
+    try:
+        info = inspect_package(path, kind="xlsx")
+    except DocumentError as exc:  # a workbook is data: same checks, the data error class
+        raise DataError(exc.message, exc.location, code=exc.code) from exc
     try:
         import io
 

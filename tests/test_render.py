@@ -1,0 +1,118 @@
+"""Rendering the example into the standard templates (nb and nn), opened by python-docx and LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import docx_all_text, docx_headings, pdf_text, soffice_convert
+from docplan.ooxml import NSMAP, parse_xml
+from docplan.ooxml.sdt import iter_tagged
+from docplan.render import compile_template, render_plan, standard_template
+
+W = NSMAP["w"]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from docplan.loaders import load_plan
+    from conftest import EXAMPLE
+
+    out = tmp_path_factory.mktemp("render")
+    paths = {}
+    for lang in ("nb", "nn"):
+        plan = load_plan(EXAMPLE)
+        plan.meta.language = lang
+        path = out / f"plan-{lang}.docx"
+        path.write_bytes(render_plan(plan))
+        paths[lang] = path
+    return paths
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_every_goal_measure_and_kp_item_is_in_the_document(rendered, sample_plan, lang):
+    text = docx_all_text(rendered[lang])
+    for goal in sample_plan.all_goals():
+        assert goal.title in text
+    for m in sample_plan.measures:
+        assert m.title in text and m.id in text
+    assert "Kommuneplanens samfunnsdel 2024–2036" in text
+    assert "{{" not in text and "{%" not in text
+
+
+@pytest.mark.parametrize("lang, chapter", [("nb", "Alkoholpolitikk og bevillingspolitikk"),
+                                           ("nn", "Alkoholpolitikk og løyvepolitikk")])
+def test_real_headings_language_and_properties(rendered, lang, chapter):
+    d = docx.Document(str(rendered[lang]))
+    headings = docx_headings(rendered[lang])
+    assert ("Heading 1", f"6 {chapter}") in headings
+    assert any(s == "Heading 2" and t.startswith("HM-1") for s, t in headings)
+    assert any(s == "Heading 3" and t.startswith("DM-1.1") for s, t in headings)
+    assert d.core_properties.language == f"{lang}-NO"
+    assert d.core_properties.title.startswith("Interkommunal rusmiddelpolitisk handlingsplan")
+    lang_el = d.styles.element.find(f"{{{W}}}docDefaults//{{{W}}}lang")
+    assert lang_el.get(f"{{{W}}}val") == f"{lang}-NO"
+
+
+def test_tables_have_repeated_header_rows(rendered):
+    d = docx.Document(str(rendered["nb"]))
+    tables = list(d.element.body.iter(f"{{{W}}}tbl"))  # includes the table inside its content control
+    assert len(tables) == 4
+    for tbl in tables:
+        first = tbl.find(f"{{{W}}}tr")
+        assert first.find(f"{{{W}}}trPr/{{{W}}}tblHeader") is not None
+
+
+def test_content_controls_are_tagged_for_every_item(rendered, sample_plan):
+    with zipfile.ZipFile(rendered["nb"]) as zf:
+        root = parse_xml(zf.read("word/document.xml"))
+    tags = {(t.kind, t.id) for t, _ in iter_tagged(root)}
+    for g in sample_plan.all_goals():
+        assert ("goal", g.id) in tags
+    for m in sample_plan.measures:
+        assert ("measure", m.id) in tags
+        for ref in m.kp_refs:
+            assert ("kp-ref", ref) in tags
+    assert ("measure-table", "all") in tags
+    assert ("kp-quote", "3427:KP-3.2") in tags
+
+
+def test_libreoffice_converts_both_languages(rendered, soffice, tmp_path):
+    pdfs = soffice_convert([rendered["nb"], rendered["nn"]], tmp_path)
+    nb, nn = (pdf_text(p) for p in pdfs)
+    assert "Tiltaksplan" in nb and "Forord og vedtak" in nb
+    assert "Føreord og vedtak" in nn and "Innleiing" in nn
+    assert "Felles Ungdata-undersøkelse" in nn
+
+
+def test_rendering_is_deterministic_and_compiled_once(sample_plan):
+    path = standard_template("nb")
+    assert compile_template(path) is compile_template(path)
+    assert render_plan(sample_plan) == render_plan(sample_plan)
+
+
+def test_one_municipality_edition_has_common_and_only_its_local_measures(sample_plan):
+    text = docx_all_text(io.BytesIO(render_plan(sample_plan, municipality="3423")))
+    assert "To oppfølgingsboliger i Stor-Elvdal" in text      # local to 3423
+    assert "Felles Ungdata-undersøkelse" in text              # common
+    assert "Ungdomsklubben på Tynset åpen fredag kveld" not in text  # local to 3427
+
+
+SPECIAL = st.lists(st.sampled_from(list("&<>\"'{}%#æøåÆØÅ §–\\a") + ["{{", "}}", "{%", "%}", "]]>", "&amp;"]),
+                   min_size=1, max_size=20).map("".join).map(str.strip).filter(bool)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=SPECIAL, responsible=SPECIAL)
+def test_special_characters_in_data_survive_verbatim(sample_plan, title, responsible):
+    plan = sample_plan.model_copy(deep=True)
+    plan.measures[0].title = title
+    plan.measures[0].responsible = responsible
+    paragraphs = docx_all_text(io.BytesIO(render_plan(plan))).split("\n")
+    assert title in paragraphs
+    assert responsible in paragraphs
