@@ -148,6 +148,9 @@ class Municipality(_Model):
     role: Optional[str] = None
     adoption: Adoption = Field(default_factory=lambda: Adoption(body=None))
     local_contact_role: Optional[str] = None
+    #: Written standard for this municipality's own edition (batch: nynorsk municipalities get the nn
+    #: template); None means the plan's language (``meta.language``).
+    language: Optional[Literal["nb", "nn"]] = None
     master_plans: list[MasterPlan] = Field(default_factory=list)
 
     @field_validator("adoption", mode="before")

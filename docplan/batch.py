@@ -1,0 +1,614 @@
+"""Batch generation: one plan document per municipality, on every core, deterministic and resumable.
+
+Two kinds of input:
+
+* **one dataset** (YAML/JSON/XLSX) with a common plan plus per-municipality parts (local measures,
+  local kommuneplan catalogue, per-municipality ``language``) — the Østerdalen model. A job renders
+  the common plan with the measures that apply in that municipality (`Plan.measures_for`);
+* **a folder of plan files**, one plan per municipality (any ``*.yaml``, ``*.yml``, ``*.json``,
+  ``*.xlsx`` directly in the folder). A file that holds several municipalities gives one job each.
+
+Each job is a pure function of (plan, municipality, language, template) → .docx bytes. Jobs run in a
+process pool whose workers compile each template once (pool initializer). Workers only *render*;
+the parent process writes every file with `docplan.package.write_atomic`, so Ctrl-C (or a progress
+callback raising `KeyboardInterrupt`) never leaves a half-written file. At most ``2 × jobs`` results
+are in flight, so memory stays bounded whatever the number of municipalities.
+
+A failure is isolated to its municipality: a broken municipality record or local measure in a
+dataset, a broken file in a folder, a template error for one municipality's data, or a selected
+kommunenummer that is not in the data. The rest is produced; `BatchSummary.ok` says whether all
+went well.
+
+Re-runs skip municipalities whose inputs are unchanged: ``.docplan-batch-manifest.json`` in the
+output folder records, per municipality, a SHA-256 of everything the document depends on (docplan
+version, template bytes, language, and the plan with only that municipality's measures) and of the
+output file. ``force=True`` renders everything again.
+
+File names are ``<kommunenummer>-<name>.docx``. Letters are kept as they are (æ, ø, å and Sami
+letters included, NFC): Windows, macOS, Linux and zip (UTF-8 flag) all store them; characters that
+Windows or zip reject (``<>:"/\\|?*``, control characters, spaces) become ``-``. Because every name
+starts with the four-digit number, no name can be a reserved Windows device name (CON, NUL, …).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import copy
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import signal
+import tempfile
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, Union
+
+from docplan import __version__
+from docplan.errors import ConfigError, DataError, DocplanError, Location
+from docplan.model import Plan
+
+MANIFEST_NAME = ".docplan-batch-manifest.json"
+SUMMARY_NAME = "docplan-batch-sammendrag.json"
+DATA_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+#: How many documents LibreOffice converts in one run (one process per chunk, never one per file).
+PDF_CHUNK = 40
+
+Status = str  # "laget" (made), "uendret" (skipped: unchanged), "feilet" (failed)
+MADE, SKIPPED, FAILED = "laget", "uendret", "feilet"
+
+ProgressCallback = Callable[["JobResult", int, int], None]
+
+
+# -- results ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class JobResult:
+    """What happened to one municipality's document."""
+
+    number: str
+    name: str
+    status: Status
+    language: Optional[str] = None
+    file: Optional[str] = None  # file name inside the output folder
+    pdf: Optional[str] = None
+    measures: Optional[int] = None
+    input_hash: Optional[str] = None
+    sha256: Optional[str] = None
+    message: Optional[str] = None  # Norwegian, for the planner, when status is FAILED
+    source: Optional[str] = None
+    seconds: float = 0.0
+    data: Optional[bytes] = field(default=None, repr=False)  # rendered bytes, only until written
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("data")
+        return {k: v for k, v in d.items() if v is not None}
+
+
+@dataclass
+class BatchSummary:
+    """The outcome of a batch: one `JobResult` per municipality, in kommunenummer order."""
+
+    out_dir: Path
+    results: list[JobResult]
+    seconds: float
+    interrupted: bool = False
+
+    @property
+    def made(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == MADE]
+
+    @property
+    def skipped(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == SKIPPED]
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == FAILED]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.interrupted
+
+    def to_dict(self) -> dict:
+        return {
+            "docplan_version": __version__,
+            "ok": self.ok,
+            "interrupted": self.interrupted,
+            "counts": {MADE: len(self.made), SKIPPED: len(self.skipped), FAILED: len(self.failed)},
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+# -- file names ------------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_filename(number: str, name: str, suffix: str = ".docx") -> str:
+    """Return ``<kommunenummer>-<name><suffix>``, safe on Windows and in zip archives.
+
+    >>> safe_filename("3427", "Tynset")
+    '3427-Tynset.docx'
+    >>> safe_filename("5636", "Unjárga - Nesseby")
+    '5636-Unjárga-Nesseby.docx'
+    """
+    text = unicodedata.normalize("NFC", name or "")
+    text = _UNSAFE.sub("-", text)
+    text = re.sub(r"-{2,}", "-", text).strip("-._ ")[:60].rstrip("-._ ")
+    return f"{number}-{text}{suffix}" if text else f"{number}{suffix}"
+
+
+# -- jobs --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to make: a municipality of a dataset (``file=None``) or of one plan file."""
+
+    number: str
+    file: Optional[str] = None  # for folder input: the plan file to load in the worker
+    language: Optional[str] = None  # forced language (CLI --language); None = the municipality's
+
+
+@dataclass
+class _WorkerState:
+    plan: Optional[Plan]
+    templates: dict[str, str]
+    manifest: dict[str, dict]
+    out_dir: str
+    force: bool
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+_STATE: Optional[_WorkerState] = None
+
+
+def _init_worker(state: _WorkerState, ignore_sigint: bool) -> None:
+    """Pool initializer: keep the shared state and compile every template once in this process."""
+    global _STATE
+    if ignore_sigint:
+        # The parent alone handles Ctrl-C; a worker interrupted mid-job would only produce noise.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _STATE = state
+    from docplan.render import compile_template
+
+    for path in state.templates.values():
+        try:
+            compile_template(path)
+        except DocplanError:
+            pass  # reported by each job that needs this template
+
+
+def _plan_for(job: Job, state: _WorkerState) -> Plan:
+    if job.file is None:
+        assert state.plan is not None
+        return state.plan
+    cached = state.cache.get("file")
+    if cached and cached[0] == job.file:
+        return cached[1]
+    from docplan.loaders import load_plan
+
+    plan = load_plan(job.file)
+    state.cache["file"] = (job.file, plan)
+    return plan
+
+
+def job_language(plan: Plan, number: str, forced: Optional[str] = None) -> str:
+    """Return the written standard of a municipality's edition: forced, its own, or the plan's."""
+    muni = plan.municipality(number)
+    return forced or (muni.language if muni and muni.language else None) or plan.meta.language
+
+
+def input_hash(plan: Plan, number: str, language: str, template: str) -> str:
+    """Return the SHA-256 of everything one municipality's document depends on."""
+    measures = [m.model_dump(mode="json") for m in plan.measures_for(number)]
+    payload = {
+        "docplan": __version__,
+        "number": number,
+        "language": language,
+        "template": _file_digest(template),
+        "meta": plan.meta.model_dump(mode="json"),
+        "plan": plan.info.model_dump(mode="json"),
+        "municipalities": [m.model_dump(mode="json") for m in plan.municipalities],
+        "goals": [g.model_dump(mode="json") for g in plan.goals],
+        "measures": measures,
+    }
+    raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()
+
+
+_DIGESTS: dict[tuple[str, int], str] = {}
+
+
+def _file_digest(path: str) -> str:
+    p = Path(path)
+    key = (str(p), p.stat().st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return _DIGESTS[key]
+
+
+def render_job(job: Job, state: Optional[_WorkerState] = None) -> JobResult:
+    """Render one municipality's document; return its result (never raises a `DocplanError`)."""
+    from docplan.render import build_context, compile_template
+
+    state = state or _STATE
+    assert state is not None, "render_job needs a worker state (generate_batch sets it)"
+    start = time.perf_counter()
+    result = JobResult(number=job.number, name=job.number, status=FAILED, source=job.file)
+    try:
+        plan = _plan_for(job, state)
+        muni = plan.municipality(job.number)
+        if muni is None:
+            raise DataError(f"kommune {job.number} er ikke med i plandataene",
+                            Location(file=job.file), code="not_in_data")
+        result.name = muni.name
+        lang = job_language(plan, job.number, job.language)
+        result.language = lang
+        template = state.templates.get(lang)
+        if template is None:
+            raise ConfigError(f"det finnes ingen mal for målformen «{lang}»", code="no_template")
+        result.file = safe_filename(job.number, muni.name)
+        result.measures = len(plan.measures_for(job.number))
+        result.input_hash = input_hash(plan, job.number, lang, template)
+        previous = state.manifest.get(job.number)
+        target = Path(state.out_dir) / result.file
+        if (not state.force and previous and previous.get("input_hash") == result.input_hash
+                and previous.get("file") == result.file and target.is_file()
+                and hashlib.sha256(target.read_bytes()).hexdigest() == previous.get("sha256")):
+            result.status = SKIPPED
+            result.sha256 = previous["sha256"]
+            result.pdf = previous.get("pdf")
+            return result
+        context = build_context(plan, municipality=job.number)
+        context["lang"] = lang  # a nynorsk municipality in a bokmål plan gets nynorsk KP references
+        data = compile_template(template).render(context)
+        result.data = data
+        result.sha256 = hashlib.sha256(data).hexdigest()
+        result.status = MADE
+    except DocplanError as exc:
+        result.message = exc.format()
+    finally:
+        result.seconds = time.perf_counter() - start
+    return result
+
+
+# -- input ---------------------------------------------------------------------------------------
+
+
+def _record_locations(positions: dict, prefix: tuple) -> set:
+    return {loc for key, loc in positions.items() if tuple(key[: len(prefix)]) == prefix}
+
+
+def split_dataset(path: Union[str, os.PathLike]) -> tuple[Plan, dict[str, list[str]]]:
+    """Load a dataset, isolating broken per-municipality records.
+
+    Returns the plan without the broken records and, per kommunenummer, the Norwegian messages
+    that made its edition fail. A problem in a municipality's own record fails that municipality;
+    a problem in a local measure fails the municipalities it lists. A problem in the common part
+    (plan facts, goals, common measures) fails the whole batch: the `DataError` is raised.
+    """
+    from docplan.loaders import load_raw, validate_plan
+
+    file = str(path)
+    raw, positions = load_raw(path)
+    try:
+        return validate_plan(raw, positions, file), {}
+    except DataError as whole:
+        error = whole
+    if not isinstance(raw, dict) or not error.problems:
+        raise error
+    records: list[tuple[tuple, list[str], set]] = []  # (record path, numbers, locations)
+    for i, rec in enumerate(raw.get("municipalities") or []):
+        number = rec.get("number") if isinstance(rec, dict) else None
+        if isinstance(number, int):
+            number = f"{number:04d}"
+        if isinstance(number, str) and number.strip():
+            records.append((("municipalities", i), [number.strip()], _record_locations(positions, ("municipalities", i))))
+    for j, rec in enumerate(raw.get("measures") or []):
+        if not isinstance(rec, dict) or rec.get("scope") != "lokal":
+            continue
+        numbers = [str(n).strip() for n in rec.get("municipalities") or [] if isinstance(n, (str, int))]
+        if numbers:
+            records.append((("measures", j), numbers, _record_locations(positions, ("measures", j))))
+    failed: dict[str, list[str]] = {}
+    drop: set[tuple] = set()
+    for problem in error.problems:
+        owners = [r for r in records if problem.location in r[2]]
+        if len(owners) != 1:
+            raise error  # the common part is broken: no edition can be made
+        record_path, numbers, _ = owners[0]
+        drop.add(record_path)
+        for n in numbers:
+            failed.setdefault(n, []).append(problem.format())
+    pruned = copy.deepcopy(raw)
+    for section in ("municipalities", "measures"):
+        keep = [rec for k, rec in enumerate(pruned.get(section) or []) if (section, k) not in drop]
+        pruned[section] = keep
+    # Positions refer to the full data; the pruned plan only needs its structure checked again.
+    try:
+        plan = validate_plan(pruned, {}, file, check_references=False)
+    except DataError:
+        raise error from None
+    return plan, failed
+
+
+def _number_from_filename(path: Path) -> Optional[str]:
+    m = re.match(r"(\d{4})(?!\d)", path.name)
+    return m.group(1) if m else None
+
+
+def _folder_jobs(folder: Path, language: Optional[str]) -> tuple[list[Job], list[JobResult]]:
+    """Return one job per plan file and municipality in a folder, and failures for unreadable files."""
+    from docplan.loaders import load_plan
+
+    jobs: list[Job] = []
+    failures: list[JobResult] = []
+    seen: dict[str, str] = {}
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+                   and not p.name.startswith((".", "~$")))
+    if not files:
+        raise DataError("mappen inneholder ingen planfiler (.yaml, .yml, .json eller .xlsx)",
+                        Location(file=str(folder)), code="empty_folder")
+    for p in files:
+        try:
+            plan = load_plan(p)
+        except DocplanError as exc:
+            number = _number_from_filename(p) or p.stem
+            failures.append(JobResult(number=number, name=number, status=FAILED, message=exc.format(),
+                                      source=str(p)))
+            continue
+        for m in plan.municipalities:
+            if m.number in seen:
+                failures.append(JobResult(number=m.number, name=m.name, status=FAILED, source=str(p),
+                                          message=f"{p}: kommune {m.number} finnes også i {seen[m.number]}; "
+                                                  "hver kommune kan bare ha én planfil"))
+                continue
+            seen[m.number] = str(p)
+            jobs.append(Job(m.number, file=str(p), language=language))
+    return jobs, failures
+
+
+def parse_selection(text: str) -> list[str]:
+    """Return the kommunenummer of ``"3421, 3424"`` in the given order, without duplicates."""
+    out: list[str] = []
+    for bit in re.split(r"[,\s;]+", text or ""):
+        if bit and bit not in out:
+            out.append(bit)
+    return out
+
+
+def _select(jobs: list[Job], failures: list[JobResult], selection: Optional[Iterable[str]]
+            ) -> tuple[list[Job], list[JobResult]]:
+    if selection is None:
+        return jobs, failures
+    from docplan.municipalities import lookup_municipality
+
+    wanted = list(dict.fromkeys(str(s).strip() for s in selection))
+    by_number = {j.number: j for j in jobs}
+    failed_numbers = {f.number: f for f in failures}
+    chosen: list[Job] = []
+    out_failures: list[JobResult] = []
+    for number in wanted:
+        info = lookup_municipality(number) if re.fullmatch(r"\d{4}", number) else None
+        if info is None:
+            out_failures.append(JobResult(number=number, name=number, status=FAILED,
+                                          message=f"kommunenummer «{number}» finnes ikke i kommunelisten for 2024"))
+        elif number in failed_numbers:
+            out_failures.append(failed_numbers[number])
+        elif number in by_number:
+            chosen.append(by_number[number])
+        else:
+            out_failures.append(JobResult(number=number, name=info.name, status=FAILED,
+                                          message=f"kommune {number} {info.name} er ikke med i plandataene"))
+    # failures of files whose municipality could not be known stay visible
+    out_failures += [f for f in failures if not re.fullmatch(r"\d{4}", f.number)]
+    return chosen, out_failures
+
+
+# -- the batch -------------------------------------------------------------------------------------
+
+
+def _read_manifest(out_dir: Path) -> dict[str, dict]:
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))
+        entries = data.get("entries", {})
+        return entries if isinstance(entries, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}  # no manifest (or a damaged one): everything is rendered
+
+
+def _write_manifest(out_dir: Path, manifest: dict[str, dict]) -> None:
+    from docplan.package import write_atomic
+
+    body = {"docplan_version": __version__, "entries": dict(sorted(manifest.items()))}
+    write_atomic(out_dir / MANIFEST_NAME, json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _templates(languages: Iterable[str], template: Optional[Union[str, os.PathLike]]) -> dict[str, str]:
+    from docplan.render import standard_template
+
+    if template is not None:
+        return {lang: str(Path(template).resolve()) for lang in languages}
+    return {lang: str(standard_template(lang)) for lang in languages}
+
+
+def default_jobs() -> int:
+    """Return the number of worker processes: the CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _mp_context():
+    # forkserver: workers are forked from a clean single-threaded server, so a threaded caller
+    # (the add-in server) is safe; spawn where forkserver does not exist (Windows, macOS default).
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def generate_batch(
+    source: Union[str, os.PathLike, Plan],
+    out_dir: Union[str, os.PathLike],
+    *,
+    municipalities: Optional[Iterable[str]] = None,
+    language: Optional[str] = None,
+    template: Optional[Union[str, os.PathLike]] = None,
+    pdf: bool = False,
+    force: bool = False,
+    jobs: Optional[int] = None,
+    progress: Optional[ProgressCallback] = None,
+    write_summary: bool = True,
+) -> BatchSummary:
+    """Make one .docx (and optionally PDF) per municipality in ``out_dir``; return the summary.
+
+    ``source`` is a dataset file, a folder of plan files, or a `Plan`. ``municipalities`` selects
+    kommunenummer (None = every municipality in the data). ``language`` forces "nb" or "nn" for
+    all; otherwise each municipality's ``language`` or the plan's applies. ``template`` replaces
+    the standard templates. ``jobs`` worker processes (default: all cores; 1 = in this process).
+    ``progress(result, done, total)`` is called in this process after each document; if it raises
+    (e.g. `KeyboardInterrupt`), the batch stops with only complete files on disk and the exception
+    propagates. Raises `DataError` only when nothing can be made (unreadable dataset, broken
+    common part); every per-municipality problem is a failed `JobResult`.
+    """
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    plan: Optional[Plan] = None
+    pre_failed: list[JobResult] = []
+    if isinstance(source, Plan):
+        plan = source
+    elif Path(source).is_dir():
+        job_list, pre_failed = _folder_jobs(Path(source), language)
+    else:
+        plan, broken = split_dataset(source)
+        for number, messages in sorted(broken.items()):
+            muni = plan.municipality(number)
+            pre_failed.append(JobResult(number=number, name=muni.name if muni else number, status=FAILED,
+                                        message="\n".join(messages), source=str(source)))
+    if plan is not None:
+        failed_numbers = {f.number for f in pre_failed}
+        job_list = [Job(m.number, language=language) for m in plan.municipalities if m.number not in failed_numbers]
+    job_list, pre_failed = _select(job_list, pre_failed, municipalities)
+    job_list.sort(key=lambda j: j.number)
+
+    languages = {language} if language else {"nb", "nn"}
+    state = _WorkerState(plan=plan, templates=_templates(sorted(languages), template),
+                         manifest=_read_manifest(out), out_dir=str(out), force=force)
+    manifest = dict(state.manifest)
+    results: list[JobResult] = []
+    total = len(job_list) + len(pre_failed)
+    done = 0
+    interrupted = False
+
+    def finish(result: JobResult) -> None:
+        nonlocal done
+        if result.status == MADE and result.data is not None:
+            from docplan.package import write_atomic
+
+            write_atomic(out / result.file, result.data)
+            result.data = None
+        if result.status in (MADE, SKIPPED):
+            manifest[result.number] = {"file": result.file, "input_hash": result.input_hash,
+                                       "sha256": result.sha256, "pdf": result.pdf}
+        else:
+            manifest.pop(result.number, None)  # render it again next time, whatever the hashes say
+        results.append(result)
+        done += 1
+        if progress:
+            progress(result, done, total)
+
+    try:
+        for r in pre_failed:
+            finish(r)
+        workers = min(jobs or default_jobs(), max(len(job_list), 1))
+        if workers <= 1:
+            for job in job_list:
+                finish(render_job(job, state))
+        else:
+            _run_pool(job_list, state, workers, finish)
+        if pdf:
+            _make_pdfs(out, [r for r in results if r.status in (MADE, SKIPPED)], manifest, workers)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        results.sort(key=lambda r: r.number)
+        summary = BatchSummary(out, results, time.perf_counter() - started, interrupted)
+        _write_manifest(out, manifest)
+        if write_summary:
+            from docplan.package import write_atomic
+
+            write_atomic(out / SUMMARY_NAME,
+                         json.dumps(summary.to_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
+    return summary
+
+
+def _run_pool(job_list: list[Job], state: _WorkerState, workers: int, finish: Callable[[JobResult], None]) -> None:
+    """Run jobs in a process pool, at most ``2 × workers`` in flight, results handled in this process."""
+    pending: set[cf.Future] = set()
+    it = iter(job_list)
+    window = 2 * workers
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker,
+                                  initargs=(state, True))
+    try:
+        for job in it:
+            pending.add(pool.submit(render_job, job))
+            if len(pending) >= window:
+                break
+        while pending:
+            completed, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in completed:
+                try:
+                    result = fut.result()
+                except cf.process.BrokenProcessPool as exc:
+                    raise ConfigError("en arbeidsprosess stoppet uventet (for lite minne?); prøv med færre "
+                                      "--jobs", code="worker_died") from exc
+                finish(result)
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.add(pool.submit(render_job, nxt))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _make_pdfs(out: Path, results: list[JobResult], manifest: dict[str, dict], workers: int) -> None:
+    """Convert documents to PDF in chunks, one LibreOffice run per chunk, a small pool of runs at a time.
+
+    LibreOffice writes into a temporary folder inside ``out``; each PDF is moved into place with an
+    atomic rename, so an interrupted conversion leaves no partial PDF.
+    """
+    from docplan.convert import convert
+
+    todo = [r for r in results if r.file and not (r.status == SKIPPED and r.pdf and (out / r.pdf).is_file())]
+    chunks = [todo[i:i + PDF_CHUNK] for i in range(0, len(todo), PDF_CHUNK)]
+
+    def run(chunk: list[JobResult]) -> None:
+        with tempfile.TemporaryDirectory(prefix=".docplan-pdf-", dir=out) as tmp:
+            try:
+                convert([out / r.file for r in chunk], Path(tmp))
+            except ConfigError:
+                raise
+            except DocplanError:
+                pass  # checked per file below
+            for r in chunk:
+                made = Path(tmp) / (Path(r.file).stem + ".pdf")
+                if made.is_file() and made.stat().st_size > 0:
+                    os.replace(made, out / made.name)
+                    r.pdf = made.name
+                    if r.number in manifest:
+                        manifest[r.number]["pdf"] = r.pdf
+                else:
+                    r.status = FAILED
+                    r.message = f"{r.file}: LibreOffice klarte ikke å lage PDF av dokumentet"
+
+    with cf.ThreadPoolExecutor(max_workers=max(1, min(workers, 2))) as pool:
+        for fut in [pool.submit(run, c) for c in chunks]:
+            fut.result()

@@ -1,0 +1,111 @@
+"""``docplan batch``: one plan document per municipality (see `docplan.batch`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from docplan.cli import EXIT_CODES_HELP, main
+
+_STATUS_WORDS = {"laget": "laget", "uendret": "uendret (hoppet over)", "feilet": "FEILET"}
+
+
+def _progress_printer():
+    """Return (callback, close): a tqdm bar on a terminal, plain lines in CI logs and pipes."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = None
+
+        def on_result(result, done, total):
+            nonlocal bar
+            if bar is None:
+                bar = tqdm(total=total, unit="dok", desc="Lager planer", file=sys.stderr, leave=False)
+            bar.set_postfix_str(f"{result.number} {result.status}", refresh=False)
+            bar.update(1)
+
+        def close():
+            if bar is not None:
+                bar.close()
+
+        return on_result, close
+
+    def on_line(result, done, total):
+        width = len(str(total))
+        line = f"[{done:>{width}}/{total}] {result.number} {result.name}: {_STATUS_WORDS[result.status]}"
+        if result.file and result.status != "feilet":
+            line += f" – {result.file}"
+        click.echo(line, err=True)
+
+    return on_line, lambda: None
+
+
+def _table(summary) -> str:
+    rows = [("Nr.", "Kommune", "Målform", "Status", "Fil / melding")]
+    for r in summary.results:
+        detail = r.file or ""
+        if r.pdf:
+            detail += f" + {r.pdf}"
+        if r.message:
+            detail = r.message.splitlines()[0] if not detail else f"{detail}: {r.message.splitlines()[0]}"
+        rows.append((r.number, r.name, r.language or "", _STATUS_WORDS[r.status], detail))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for k, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 13)
+    return "\n".join(lines)
+
+
+def _check_jobs(ctx, param, value):
+    if value is not None and value < 1:
+        raise click.BadParameter("må være minst 1", param_hint="--jobs")
+    return value
+
+
+@main.command(epilog=EXIT_CODES_HELP + " Avbrutt med Ctrl-C: 130.")
+@click.argument("data", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Mappen dokumentene skal skrives til (lages om den ikke finnes).")
+@click.option("--kommune", "selection", metavar="NNNN,NNNN",
+              help="Kommunenumre (2024) det skal lages plan for, skilt med komma.")
+@click.option("--all", "all_", is_flag=True, help="Lag plan for alle kommunene i dataene.")
+@click.option("--pdf", is_flag=True, help="Lag også PDF (krever LibreOffice).")
+@click.option("--force", is_flag=True, help="Lag alle dokumentene på nytt, også de som ikke er endret.")
+@click.option("--jobs", "-j", type=int, callback=_check_jobs,
+              help="Antall prosesser som arbeider samtidig. Standard: alle prosessorkjernene.")
+@click.option("--language", "--språk", "language", type=click.Choice(["nb", "nn"]),
+              help="Bruk denne målformen for alle. Standard: kommunens egen målform, ellers planens.")
+@click.option("-t", "--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Egen docxtpl-mal (.docx) i stedet for standardmalene.")
+def batch(data: Path, out_dir: Path, selection: str | None, all_: bool, pdf: bool, force: bool,
+          jobs: int | None, language: str | None, template: Path | None) -> None:
+    """Lag ett plandokument per kommune fra DATA.
+
+    DATA er enten én datafil (YAML, JSON eller XLSX) med felles plan og lokale deler for hver kommune,
+    eller en mappe med én planfil per kommune. Uendrede kommuner hoppes over ved ny kjøring.
+    En oversikt skrives til docplan-batch-sammendrag.json i mappen.
+    """
+    from docplan.batch import SUMMARY_NAME, generate_batch, parse_selection
+
+    if bool(selection) == all_:
+        raise click.UsageError("velg kommuner med enten --kommune 3421,3424 eller --all")
+    numbers = parse_selection(selection) if selection else None
+    callback, close = _progress_printer()
+    try:
+        summary = generate_batch(data, out_dir, municipalities=numbers, language=language, template=template,
+                                 pdf=pdf, force=force, jobs=jobs, progress=callback)
+    except KeyboardInterrupt:
+        close()
+        click.echo("Avbrutt. Ferdige dokumenter er lagret; ingen halvskrevne filer er igjen. "
+                   "Kjør samme kommando igjen for å fortsette.", err=True)
+        sys.exit(130)
+    close()
+    click.echo(_table(summary))
+    click.echo(f"\n{len(summary.made)} laget, {len(summary.skipped)} uendret, {len(summary.failed)} feilet "
+               f"på {summary.seconds:.1f} s. Oversikt: {out_dir / SUMMARY_NAME}")
+    if summary.failed:
+        sys.exit(1)
