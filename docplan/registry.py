@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -52,6 +53,18 @@ def load_registry(folder: Path | None = None) -> list[TemplateEntry]:
     folder = Path(folder) if folder else default_registry_dir()
     index = folder / "index.yaml"
     try:
+        mtime = index.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ConfigError("malregisteret mangler index.yaml", Location(file=str(index))) from None
+    return list(_load_index(str(index), mtime))
+
+
+@lru_cache(maxsize=16)
+def _load_index(index_path: str, mtime_ns: int) -> tuple[TemplateEntry, ...]:
+    # cached per file version: a publish (new mtime) is seen at once, a render loop does not re-read YAML
+    index = Path(index_path)
+    folder = index.parent
+    try:
         data = yaml.safe_load(index.read_text("utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError("malregisteret mangler index.yaml", Location(file=str(index))) from None
@@ -64,7 +77,7 @@ def load_registry(folder: Path | None = None) -> list[TemplateEntry]:
                                      tuple(t.get("required_chapters") or ())))
         except (KeyError, TypeError) as exc:
             raise ConfigError(f"oppføring nr. {i + 1} i index.yaml mangler {exc}", Location(file=str(index))) from exc
-    return out
+    return tuple(out)
 
 
 def latest(template_id: str | None = None, language: str = "nb", folder: Path | None = None) -> TemplateEntry:
