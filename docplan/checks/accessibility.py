@@ -1,0 +1,52 @@
+"""Accessibility rules (WCAG/universell utforming): headings, table headers, alt text, language."""
+
+from __future__ import annotations
+
+from docplan.checks import Severity, rule
+
+
+@rule("accessibility.skipped_heading_level", Severity.WARNING, "Overskriftsnivå hoppes over")
+def skipped_heading_level(ctx):
+    if ctx.doc is None:
+        return
+    prev = 0
+    for h in ctx.doc.headings:
+        if h.level > prev + 1:
+            yield skipped_heading_level.rule.finding(
+                f"Overskriften «{h.text[:60]}» har nivå {h.level}, men forrige overskrift har nivå {prev or 'ingen'}.",
+                f"Bruk Overskrift {prev + 1} her, så skjermlesere og innholdsfortegnelsen får riktig struktur.",
+                location=ctx.doc.location(h.index), subject=h.text[:60])
+        prev = h.level
+
+
+@rule("accessibility.table_without_header", Severity.WARNING, "Tabell uten overskriftsrad")
+def table_without_header(ctx):
+    if ctx.doc is None:
+        return
+    for t in ctx.doc.tables:
+        if len(t.rows) > 1 and not t.has_header_row:
+            yield table_without_header.rule.finding(
+                "Tabellen har ingen merket overskriftsrad.",
+                "Marker første rad som overskriftsrad (Tabellegenskaper → Rad → «Gjenta som overskriftsrad»).",
+                location=ctx.doc.location(t.first_paragraph), subject="tabell")
+
+
+@rule("accessibility.image_without_alt", Severity.WARNING, "Bilde uten alternativ tekst")
+def image_without_alt(ctx):
+    if ctx.doc is None:
+        return
+    for img in ctx.doc.images:
+        if not img.alt:
+            yield image_without_alt.rule.finding(
+                "Bildet mangler alternativ tekst.",
+                "Høyreklikk bildet → «Rediger alternativ tekst», og beskriv hva bildet viser (eller merk det som "
+                "dekorativt).", location=ctx.doc.location(img.paragraph), subject="bilde")
+
+
+@rule("accessibility.language_not_set", Severity.WARNING, "Dokumentspråket er ikke satt")
+def language_not_set(ctx):
+    if ctx.doc is not None and not ctx.doc.language:
+        yield language_not_set.rule.finding(
+            "Dokumentet har ikke noe språk satt.",
+            "Sett språket til norsk (bokmål) eller norsk (nynorsk) under Se gjennom → Språk, så skjermlesere "
+            "leser riktig.", location=ctx.doc.location(None), subject="språk")

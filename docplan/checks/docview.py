@@ -1,0 +1,230 @@
+"""The checker's read-only view of a .docx: every part parsed once, paragraphs, headings, tables.
+
+This is the only place the checker reads a document, so switching to ``docplan.document.PlanDocument``
+is a change here alone. Paragraph numbers follow `docplan.ooxml.comments.paragraph_elements`, the
+numbering `--annotate` anchors comments with.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from docplan.errors import DocumentError, Location
+from docplan.ooxml import NSMAP, parse_xml, qn
+from docplan.ooxml.comments import paragraph_elements
+from docplan.ooxml.props import read_core_properties, template_identity
+from docplan.ooxml.sdt import element_text, iter_tagged
+from docplan.package import inspect_package
+from docplan.tags import Tag
+
+_HEADING_NAME = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.IGNORECASE)
+_W_P, _W_TBL, _W_TR, _W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+
+
+@dataclass
+class Paragraph:
+    """One ``w:p``: its number, text, style id, heading level (1–9 or None) and chapter."""
+
+    index: int
+    text: str
+    style: str | None
+    level: int | None
+    in_table: bool
+    chapter: str | None = None
+
+
+@dataclass
+class Cell:
+    text: str
+    paragraphs: list[str]
+    first_paragraph: int
+
+
+@dataclass
+class Table:
+    """A ``w:tbl``: rows of cells (rows inside row-level content controls included)."""
+
+    first_paragraph: int
+    rows: list[list[Cell]]
+    has_header_row: bool
+
+
+@dataclass
+class TaggedItem:
+    tag: Tag
+    text: str
+    paragraph: int
+
+
+@dataclass
+class Image:
+    alt: str
+    paragraph: int
+
+
+@dataclass
+class DocumentView:
+    """Everything the rules need from one document, read in one pass."""
+
+    name: str
+    data: bytes
+    main_part: str
+    paragraphs: list[Paragraph]
+    tables: list[Table]
+    tagged: list[TaggedItem]
+    images: list[Image]
+    language: str | None
+    template: tuple[str, str, str] | None
+    core: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def headings(self) -> list[Paragraph]:
+        return [p for p in self.paragraphs if p.level is not None]
+
+    def location(self, paragraph: int | None) -> Location:
+        return Location(file=self.name, part=self.main_part, paragraph=paragraph)
+
+    def chapter_of(self, paragraph: int | None) -> str | None:
+        if paragraph is None or not 0 <= paragraph < len(self.paragraphs):
+            return None
+        return self.paragraphs[paragraph].chapter
+
+
+def read_document(source, name: str | None = None) -> DocumentView:
+    """Return the view of a .docx after the package checks; broken XML is a `DocumentError`."""
+    info = inspect_package(source, name=name)
+    zf = zipfile.ZipFile(io.BytesIO(info.data))
+    main = info.main_part or "word/document.xml"
+    try:
+        root = parse_xml(zf.read(main))
+    except etree.XMLSyntaxError as exc:
+        raise DocumentError("dokumentet har ugyldig XML og kan ikke kontrolleres",
+                            Location(file=info.name, part=main), code="bad_xml") from exc
+    folder = main.rpartition("/")[0]
+    styles = _optional_part(zf, f"{folder}/styles.xml", info.name)
+    settings = _optional_part(zf, f"{folder}/settings.xml", info.name)
+    heading_styles = _heading_styles(styles)
+
+    elements = paragraph_elements(root)
+    index_of = {el: i for i, el in enumerate(elements)}
+    paragraphs: list[Paragraph] = []
+    chapter = None
+    for i, p in enumerate(elements):
+        style = _pstyle(p)
+        level = _outline_level(p)
+        if level is None and style is not None:
+            level = heading_styles.get(style)
+        text = element_text(p).strip()
+        in_table = next(p.iterancestors(_W_TBL), None) is not None
+        if level is not None and (in_table or not text):
+            level = None
+        if level == 1:
+            chapter = text
+        paragraphs.append(Paragraph(i, text, style, level, in_table, chapter))
+
+    def first_para(el: etree._Element) -> int:
+        if el.tag == _W_P:
+            return index_of.get(el, 0)
+        p = next(el.iter(_W_P), None)
+        if p is None:
+            p = next(el.iterancestors(_W_P), None)
+        return index_of.get(p, 0) if p is not None else 0
+
+    tables = [_table(tbl, first_para) for tbl in root.iter(_W_TBL)]
+    tagged = [TaggedItem(tag, element_text(sdt).strip(), first_para(sdt)) for tag, sdt in iter_tagged(root)]
+    images = []
+    for doc_pr in root.iter(qn("wp:docPr")):
+        if any(el.tag.endswith("}decorative") and el.get("val") in ("1", "true") for el in doc_pr.iter()):
+            continue
+        alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
+        images.append(Image(alt, first_para(doc_pr)))
+    try:
+        core = read_core_properties(zf)
+        template = template_identity(zf)
+    except etree.XMLSyntaxError:
+        core, template = {}, None
+    language = _language(styles, settings) or core.get("language") or None
+    return DocumentView(info.name, info.data, main, paragraphs, tables, tagged, images, language, template, core)
+
+
+def _optional_part(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
+    try:
+        return parse_xml(zf.read(name.lstrip("/")))
+    except KeyError:
+        return None
+    except etree.XMLSyntaxError as exc:
+        raise DocumentError("en del av dokumentet har ugyldig XML", Location(file=label, part=name),
+                            code="bad_xml") from exc
+
+
+def _pstyle(p: etree._Element) -> str | None:
+    ppr = p.find(qn("w:pPr"))
+    st = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    return st.get(qn("w:val")) if st is not None else None
+
+
+def _outline_level(p: etree._Element) -> int | None:
+    ppr = p.find(qn("w:pPr"))
+    lvl = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+    val = lvl.get(qn("w:val")) if lvl is not None else None
+    return int(val) + 1 if val and val.isdigit() and int(val) < 9 else None
+
+
+def _heading_styles(styles: etree._Element | None) -> dict[str, int]:
+    """Return style id → heading level for paragraph styles named «heading N» or with an outline level."""
+    out: dict[str, int] = {}
+    if styles is None:
+        return out
+    for st in styles.iter(qn("w:style")):
+        if st.get(qn("w:type")) not in (None, "paragraph"):
+            continue
+        sid = st.get(qn("w:styleId"))
+        name_el = st.find(qn("w:name"))
+        name = name_el.get(qn("w:val"), "") if name_el is not None else ""
+        m = _HEADING_NAME.match(name.strip()) or _HEADING_NAME.match(sid or "")
+        level = int(m.group(1)) if m else _outline_level(st)
+        if sid and level:
+            out[sid] = level
+    return out
+
+
+def _language(styles: etree._Element | None, settings: etree._Element | None) -> str | None:
+    for root in (styles, settings):
+        if root is None:
+            continue
+        for lang in root.iter(qn("w:lang")):
+            if lang.get(qn("w:val")):
+                return lang.get(qn("w:val"))
+        for lang in root.iter(qn("w:themeFontLang")):
+            if lang.get(qn("w:val")):
+                return lang.get(qn("w:val"))
+    return None
+
+
+def _own(el: etree._Element, tag: str, container: str) -> list[etree._Element]:
+    """Return descendants ``tag`` of ``el`` whose nearest ``container`` ancestor is ``el`` itself."""
+    return [d for d in el.iter(tag) if next(d.iterancestors(container), None) is el]
+
+
+def _table(tbl: etree._Element, first_para) -> Table:
+    rows = []
+    header = False
+    for n, tr in enumerate(_own(tbl, _W_TR, _W_TBL)):
+        if n == 0:
+            trpr = tr.find(qn("w:trPr"))
+            header = trpr is not None and trpr.find(qn("w:tblHeader")) is not None \
+                and trpr.find(qn("w:tblHeader")).get(qn("w:val"), "true") not in ("0", "false", "off")
+        cells = []
+        for tc in _own(tr, _W_TC, _W_TR):
+            paras = [element_text(p).strip() for p in _own(tc, _W_P, _W_TC)]
+            cells.append(Cell(" ".join(t for t in paras if t), paras, first_para(tc)))
+        rows.append(cells)
+    return Table(first_para(tbl), rows, header)
+
+
+__all__ = ["DocumentView", "Paragraph", "Table", "Cell", "TaggedItem", "Image", "read_document", "NSMAP"]

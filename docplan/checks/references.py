@@ -1,0 +1,156 @@
+"""Rules on references: to goals and measures (data and prose) and to the kommuneplan catalogue."""
+
+from __future__ import annotations
+
+import re
+
+from docplan.checks import Severity, rule
+from docplan.model import KpRef
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip().casefold()
+
+
+@rule("references.unknown_goal", Severity.ERROR, "Henvisning til et mål som ikke finnes")
+def unknown_goal(ctx):
+    known = {g.id for g in ctx.goals} | {i for (k, i) in ctx.doc_items if k == "goal"}
+    if not known:
+        return
+    for m in ctx.measures:
+        for gid in m.goal_ids:
+            if gid != "?" and gid not in known:
+                yield unknown_goal.rule.finding(
+                    f"Tiltak {m.id} viser til målet «{gid}», som ikke finnes i planen.",
+                    "Rett målnummeret, eller legg til målet (nummereringen kan ha endret seg ved rullering).",
+                    location=m.location, subject=m.id)
+    for ref in ctx.text_refs:
+        if ref.kind == "goal" and ref.id not in known:
+            yield unknown_goal.rule.finding(
+                f"Teksten viser til delmål/hovedmål {ref.id}, som ikke finnes i planen.",
+                "Rett henvisningen slik at den peker på et mål som finnes.",
+                location=ctx.doc.location(ref.paragraph), subject=ref.id)
+
+
+@rule("references.unknown_measure", Severity.ERROR, "Henvisning til et tiltak som ikke finnes")
+def unknown_measure(ctx):
+    known = {m.id for m in ctx.measures} | {i for (k, i) in ctx.doc_items if k == "measure"}
+    if not known:
+        return
+    for ref in ctx.text_refs:
+        if ref.kind == "measure" and ref.id not in known:
+            yield unknown_measure.rule.finding(
+                f"Teksten viser til tiltak {ref.id}, som ikke finnes i tiltaksplanen.",
+                "Rett henvisningen (tiltak kan ha fått nytt nummer ved rullering).",
+                location=ctx.doc.location(ref.paragraph), subject=ref.id)
+
+
+def _data_kp_refs(ctx):
+    """Yield (owner label, ref, location) for every kommuneplan reference in the data."""
+    if ctx.plan is None:
+        return
+    for g in ctx.goals:
+        src = ctx.plan.goal(g.id)
+        for ref in (src.kp_refs if src is not None else []):
+            yield f"Mål {g.id}", g.id, ref, g.location
+    for m in ctx.measures:
+        for ref in m.kp_refs or []:
+            yield f"Tiltak {m.id}", m.id, ref, m.location
+
+
+def _doc_kp_items(ctx):
+    if ctx.doc is None:
+        return
+    for item in ctx.doc.tagged:
+        if item.tag.kind in ("kp-ref", "kp-quote"):
+            yield item
+
+
+@rule("references.dangling_kp", Severity.ERROR, "Kommuneplanpunkt som ikke finnes i katalogen")
+def dangling_kp(ctx):
+    cat = ctx.catalogue_plan()
+    if cat is None:
+        return
+    for owner, subject, ref, loc in _data_kp_refs(ctx):
+        if cat.resolve_kp_ref(ref) is None:
+            yield dangling_kp.rule.finding(
+                f"{owner} viser til kommuneplanpunktet «{ref}», som ikke finnes i kommuneplankatalogen.",
+                "Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater katalogen.",
+                location=loc, subject=subject, municipality=_muni(ref))
+    for item in _doc_kp_items(ctx):
+        if cat.resolve_kp_ref(item.tag.id) is None:
+            yield dangling_kp.rule.finding(
+                f"Henvisningen til kommuneplanpunktet «{item.tag.id}» finnes ikke i kommuneplankatalogen.",
+                "Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater henvisningen.",
+                location=ctx.doc.location(item.paragraph), subject=item.tag.id, municipality=_muni(item.tag.id))
+    if len(ctx.catalogue) == 1:
+        ids = {re.sub(r"^[A-ZÆØÅ]+-", "", it.id) for mp in ctx.catalogue[0].master_plans if mp.is_current
+               for it in mp.items}
+        if ids:
+            for number, para in ctx.kp_text_refs:
+                if not any(i == number or i.startswith(number + ".") for i in ids):
+                    yield dangling_kp.rule.finding(
+                        f"Teksten viser til kommuneplanen, punkt/kapittel {number}, som ikke finnes i gjeldende "
+                        "kommuneplan.", "Rett henvisningen til riktig kapittel eller punkt i gjeldende kommuneplan.",
+                        location=ctx.doc.location(para), subject=number)
+
+
+def _muni(ref: str) -> str | None:
+    try:
+        return KpRef.parse(ref).municipality
+    except ValueError:
+        return None
+
+
+@rule("references.stale_kp_quote", Severity.WARNING, "Sitat fra kommuneplanen er utdatert")
+def stale_kp_quote(ctx):
+    cat = ctx.catalogue_plan()
+    if cat is None:
+        return
+    for item in _doc_kp_items(ctx):
+        resolved = cat.resolve_kp_ref(item.tag.id)
+        if resolved is None:
+            continue
+        expected = resolved.item.text if item.tag.kind == "kp-quote" and resolved.item.text else resolved.item.title
+        if _norm(expected) not in _norm(item.text):
+            yield stale_kp_quote.rule.finding(
+                f"Teksten for kommuneplanpunktet «{item.tag.id}» stemmer ikke med gjeldende kommuneplan "
+                f"(der står det: «{expected}»).",
+                "Oppdater sitatet/henvisningen fra kommuneplankatalogen (docplan insert --refresh).",
+                location=ctx.doc.location(item.paragraph), subject=item.tag.id, municipality=_muni(item.tag.id))
+
+
+@rule("references.outdated_kp", Severity.WARNING, "Henvisning til en erstattet kommuneplan",
+      known_issue="outdated_master_plan_reference")
+def outdated_kp(ctx):
+    cat = ctx.catalogue_plan()
+    if cat is None:
+        return
+    for owner, subject, ref, loc in _data_kp_refs(ctx):
+        resolved = cat.resolve_kp_ref(ref)
+        if resolved is not None and not resolved.master_plan.is_current:
+            newer = f", som er erstattet av {resolved.master_plan.replaced_by}" if resolved.master_plan.replaced_by else \
+                ", som ikke lenger gjelder"
+            yield outdated_kp.rule.finding(
+                f"{owner} viser til «{ref}» i {resolved.master_plan.plan_name}{newer}.",
+                "Finn det tilsvarende punktet i gjeldende kommuneplan og oppdater koblingen.",
+                location=loc, subject=subject, municipality=resolved.municipality.number)
+    current_starts = []
+    old_names = {}
+    for muni in ctx.catalogue:
+        for mp in muni.master_plans:
+            years = re.findall(r"(?:19|20)\d\d", mp.plan_name)
+            if mp.part != "samfunnsdel" or len(years) < 2:
+                continue
+            if mp.is_current:
+                current_starts.append(int(years[0]))
+            else:
+                old_names[(int(years[0]), int(years[1]))] = mp.plan_name
+    if len(ctx.catalogue) != 1 or not current_starts:
+        return
+    for start, end, para in ctx.kp_version_claims:
+        if start < min(current_starts):
+            yield outdated_kp.rule.finding(
+                f"Dokumentet viser til kommuneplanens samfunnsdel {start}–{end}, men gjeldende samfunnsdel er nyere.",
+                "Oppdater henvisningen til gjeldende samfunnsdel og kontroller at koblingene fortsatt stemmer.",
+                location=ctx.doc.location(para), subject=f"{start}–{end}")

@@ -1,0 +1,112 @@
+"""Rules on the document as a whole: required chapters, template version, hand edits, outdated names."""
+
+from __future__ import annotations
+
+import re
+
+from docplan.checks import Severity, rule
+from docplan.errors import DocplanError
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"^(?:kapittel\s+)?\d+(?:\.\d+)*\.?\s*", "", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", text).casefold()
+
+
+def required_chapters(ctx) -> list[str]:
+    """Return the chapters the template in use requires (the standard template's list if unknown)."""
+    from docplan import registry
+
+    language = "nn" if (ctx.plan is not None and ctx.plan.language == "nn") or \
+        (ctx.doc is not None and (ctx.doc.language or "").lower().startswith("nn")) else "nb"
+    try:
+        if ctx.doc is not None and ctx.doc.template:
+            tid, version, lang = ctx.doc.template
+            entry = registry.find(tid, version, lang or None) or registry.latest(tid, lang or language)
+        else:
+            entry = registry.latest(None, language)
+    except DocplanError:
+        return []
+    return list(entry.required_chapters)
+
+
+@rule("structure.missing_chapter", Severity.WARNING, "Påkrevd kapittel mangler")
+def missing_chapter(ctx):
+    if ctx.doc is None:
+        return
+    headings = [_norm(h.text) for h in ctx.doc.headings]
+    for chapter in required_chapters(ctx):
+        want = _norm(chapter)
+        first = want.split(",")[0].split(" og ")[0]
+        if not any(h == want or h.startswith(first) or want in h for h in headings):
+            yield missing_chapter.rule.finding(
+                f"Kapitlet «{chapter}» mangler.",
+                "Legg til kapitlet som overskrift (stil Overskrift 1); alkoholpolitikken er påkrevd etter "
+                "alkoholloven § 1-7d, og tiltaksplan og rullering trengs for å følge opp planen.",
+                location=ctx.doc.location(None), subject=chapter)
+
+
+@rule("structure.outdated_template", Severity.WARNING, "Dokumentet er laget med en eldre malversjon")
+def outdated_template(ctx):
+    if ctx.doc is None or not ctx.doc.template:
+        return
+    from docplan import registry
+
+    tid, version, lang = ctx.doc.template
+    try:
+        newest = registry.latest(tid, lang or "nb")
+    except DocplanError:
+        return
+    if registry.version_key(version) < newest.version_key:
+        yield outdated_template.rule.finding(
+            f"Dokumentet er laget fra malen «{tid}» versjon {version}; nyeste versjon er {newest.version}.",
+            "Oppgrader dokumentet til nyeste malversjon (docplan template upgrade).",
+            location=ctx.doc.location(None), subject=tid)
+
+
+@rule("structure.edited_tagged_item", Severity.WARNING, "Innsatt docplan-innhold er endret for hånd")
+def edited_tagged_item(ctx):
+    if ctx.doc is None:
+        return
+    try:
+        from docplan.state import item_status, read_state
+    except ImportError:  # the insertion state arrives with docplan.state; without it nothing is known
+        return
+    try:
+        state = read_state(ctx.doc.data)
+    except DocplanError:
+        return
+    if not state:
+        return
+    from docplan.ooxml import parse_xml
+    from docplan.ooxml.sdt import iter_tagged
+    import zipfile, io  # noqa: E401
+
+    root = parse_xml(zipfile.ZipFile(io.BytesIO(ctx.doc.data)).read(ctx.doc.main_part))
+    for (tag, sdt), item in zip(iter_tagged(root), ctx.doc.tagged):
+        if str(tag) in state and item_status(str(tag), sdt, state) == "changed":
+            yield edited_tagged_item.rule.finding(
+                f"Innholdet i «{tag}» er endret for hånd etter at docplan satte det inn.",
+                "Før endringen inn i plandataene, ellers blir den overskrevet ved neste oppdatering "
+                "(docplan insert --refresh spør før den overskriver).",
+                location=ctx.doc.location(item.paragraph), subject=str(tag))
+
+
+_OUTDATED = (
+    (re.compile(r"\bFylkesmannen\b"), "Fylkesmannen", "Statsforvalteren"),
+    (re.compile(r"\bHedmark\b"), "Hedmark", "Innlandet"),
+    (re.compile(r"\brådmann(?:en)?\b", re.IGNORECASE), "rådmann", "kommunedirektør"),
+)
+
+
+@rule("structure.outdated_names", Severity.INFO, "Utdaterte navn på etater eller stillinger")
+def outdated_names(ctx):
+    if ctx.doc is None:
+        return
+    for p in ctx.doc.paragraphs:
+        for pattern, old, new in _OUTDATED:
+            if pattern.search(p.text):
+                yield outdated_names.rule.finding(
+                    f"Teksten bruker «{old}», som er et utdatert navn.",
+                    f"Bruk «{new}» om dagens forhold (historiske henvisninger kan stå).",
+                    location=ctx.doc.location(p.index), subject=old)
