@@ -125,7 +125,8 @@ def _load_extensions() -> None:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:
+            # only the optional module (or its package) being absent is fine; a missing dependency is a bug
+            if not exc.name or not (name == exc.name or name.startswith(exc.name + ".")):
                 raise
 
 
