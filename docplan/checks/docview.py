@@ -59,6 +59,7 @@ class TaggedItem:
     tag: Tag
     text: str
     paragraph: int
+    sdt: etree._Element
 
 
 @dataclass
@@ -136,7 +137,7 @@ def read_document(source, name: str | None = None) -> DocumentView:
         return index_of.get(p, 0) if p is not None else 0
 
     tables = [_table(tbl, first_para) for tbl in root.iter(_W_TBL)]
-    tagged = [TaggedItem(tag, element_text(sdt).strip(), first_para(sdt)) for tag, sdt in iter_tagged(root)]
+    tagged = [TaggedItem(tag, element_text(sdt).strip(), first_para(sdt), sdt) for tag, sdt in iter_tagged(root)]
     images = []
     for doc_pr in root.iter(qn("wp:docPr")):
         if any(el.tag.endswith("}decorative") and el.get("val") in ("1", "true") for el in doc_pr.iter()):

@@ -78,13 +78,9 @@ def edited_tagged_item(ctx):
         return
     if not state:
         return
-    from docplan.ooxml import parse_xml
-    from docplan.ooxml.sdt import iter_tagged
-    import zipfile, io  # noqa: E401
-
-    root = parse_xml(zipfile.ZipFile(io.BytesIO(ctx.doc.data)).read(ctx.doc.main_part))
-    for (tag, sdt), item in zip(iter_tagged(root), ctx.doc.tagged):
-        if str(tag) in state and item_status(str(tag), sdt, state) == "changed":
+    for item in ctx.doc.tagged:
+        tag = str(item.tag)
+        if tag in state and item_status(tag, item.sdt, state) == "changed":
             yield edited_tagged_item.rule.finding(
                 f"Innholdet i «{tag}» er endret for hånd etter at docplan satte det inn.",
                 "Før endringen inn i plandataene, ellers blir den overskrevet ved neste oppdatering "
