@@ -1,0 +1,49 @@
+"""Access tokens: each municipality's data only with its own token; a maintainer token sees all."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, current_app, g, request
+
+from addin_server.errors import AuthError
+from addin_server.workspace import Grant
+from docplan.errors import AccessError
+
+bp = Blueprint("auth", __name__)
+
+
+def _token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+@bp.before_app_request
+def load_grant() -> None:
+    """Put the caller's `Grant` (or None) in ``g.grant``."""
+    token = _token()
+    g.grant = current_app.extensions["docplan.workspace"].grant_for(token) if token else None
+
+
+def token_required(view):
+    """Refuse the view with 401 unless the request carries a known token."""
+
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        if g.get("grant") is None:
+            raise AuthError("mangler gyldig tilgangsnøkkel (token); skriv inn nøkkelen du har fått "
+                            "fra planansvarlig", code="unauthorized")
+        return view(**kwargs)
+
+    return wrapped
+
+
+def require_municipality(number: str) -> Grant:
+    """Return the caller's grant when it covers ``number``; raise `AccessError` (403) otherwise."""
+    grant: Grant = g.grant
+    if not grant.covers(number):
+        raise AccessError(f"tilgangsnøkkelen gir ikke tilgang til kommune {number}")
+    return grant

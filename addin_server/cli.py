@@ -1,0 +1,88 @@
+"""``docplan serve`` and ``docplan serve-token``: run the add-in backend and make access tokens."""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+from pathlib import Path
+
+import click
+
+from docplan.cli import main
+from docplan.errors import ConfigError
+
+
+@main.command()
+@click.option("--workspace", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Arbeidsområdet (mappe med workspace.yaml og plans/). Uten: et innebygd eksempel.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adressen tjeneren lytter på.")
+@click.option("--port", default=3000, show_default=True, type=int, help="Porten tjeneren lytter på.")
+@click.option("--https", "use_https", is_flag=True,
+              help="Bruk HTTPS med utviklersertifikat (office-addin-dev-certs eller openssl).")
+@click.option("--public-url", help="Adressen Word skal bruke (skrives inn i manifest.xml).")
+@click.option("--threads", default=8, show_default=True, type=int, help="Antall tråder i waitress.")
+def serve(workspace: Path | None, host: str, port: int, use_https: bool, public_url: str | None,
+          threads: int) -> None:
+    """Kjør tjeneren for Word-tillegget (waitress; HTTPS med --https)."""
+    from addin_server import create_app
+
+    scheme = "https" if use_https else "http"
+    config = {"WORKSPACE": str(workspace) if workspace else None,
+              "PUBLIC_URL": public_url or f"{scheme}://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"}
+    app = create_app(config)
+    if app.config.get("SAMPLE"):
+        click.echo("Bruker eksempeldata (Østerdalen). Tilgangsnøkler: demo-3427 … demo-korus.")
+    click.echo(f"Manifest: {app.config['PUBLIC_URL']}/manifest.xml")
+    if use_https:
+        cert, key = dev_certificate()
+        _serve_https(app, host, port, cert, key)
+    else:
+        from waitress import serve as waitress_serve
+
+        waitress_serve(app, host=host, port=port, threads=threads)
+
+
+@main.command("serve-token")
+@click.option("--kommune", "numbers", multiple=True, metavar="NNNN",
+              help="Kommunenummer nøkkelen gir tilgang til (kan gjentas).")
+@click.option("--all", "maintainer", is_flag=True, help="Nøkkel for KoRus/forvalter: alle kommuner.")
+@click.option("--name", default="ny nøkkel", show_default=True, help="Navn på nøkkelen i workspace.yaml.")
+def serve_token(numbers: tuple[str, ...], maintainer: bool, name: str) -> None:
+    """Lag en ny tilgangsnøkkel og linjene som skal inn i workspace.yaml."""
+    from addin_server.workspace import hash_token
+
+    if not numbers and not maintainer:
+        raise click.UsageError("oppgi --kommune NNNN eller --all")
+    token = secrets.token_urlsafe(24)
+    scope = '"*"' if maintainer else "[" + ", ".join(f'"{n}"' for n in numbers) + "]"
+    click.echo(f"Nøkkel (gi den til brukeren, lagres ikke): {token}")
+    click.echo("Legg dette under «tokens:» i workspace.yaml:")
+    click.echo(f"  - name: {name}\n    municipalities: {scope}\n    sha256: {hash_token(token)}")
+
+
+def dev_certificate() -> tuple[Path, Path]:
+    """Return (cert, key): office-addin-dev-certs' files if present, else a self-signed openssl pair."""
+    home = Path.home() / ".office-addin-dev-certs"
+    cert, key = home / "localhost.crt", home / "localhost.key"
+    if cert.is_file() and key.is_file():
+        return cert, key
+    cert, key = home / "docplan-localhost.crt", home / "docplan-localhost.key"
+    if cert.is_file() and key.is_file():
+        return cert, key
+    home.mkdir(parents=True, exist_ok=True)
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365",
+                        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                        "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise ConfigError("fant ikke utviklersertifikat og kunne ikke lage et med openssl; kjør "
+                          "«npx office-addin-dev-certs install»", code="no_certificate") from exc
+    click.echo(f"Laget selvsignert sertifikat {cert}; stol på det i operativsystemet før du bruker Word.")
+    return cert, key
+
+
+def _serve_https(app, host: str, port: int, cert: Path, key: Path) -> None:
+    # waitress has no TLS; werkzeug's threaded server is enough for one planner's machine.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, ssl_context=(str(cert), str(key)))

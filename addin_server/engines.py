@@ -1,0 +1,183 @@
+"""The docplan engines the API calls: snippets (`docplan.snippets`), checks (`docplan.checks`), state.
+
+This module only adapts arguments and results to JSON; the work is the library's. An engine that
+is not installed gives a 503 with a Norwegian message instead of a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import io
+import zipfile
+from collections import Counter
+from typing import Any
+
+from addin_server.errors import UnavailableError
+from docplan.errors import DocumentError, Location
+from docplan.model import Plan
+from docplan.ooxml import parse_xml, serialize
+from docplan.package import inspect_package
+from docplan.tags import format_tag, parse_tag
+
+PKG_NS = "http://schemas.microsoft.com/office/2006/xmlPackage"
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise UnavailableError(f"funksjonen er ikke tilgjengelig på denne tjeneren ({name} mangler)",
+                               code="engine_unavailable") from None
+
+
+# -- snippets ---------------------------------------------------------------------------------------
+def snippet(plan: Plan, number: str, kind: str, item_id: str, lang: str) -> tuple[str, str]:
+    """Return (tag, flat-OPC XML) for one item, built by `docplan.snippets`."""
+    snippets = _module("docplan.snippets")
+    elements = snippet_elements(snippets, plan, number, kind, item_id, lang)
+    tag = format_tag(kind, "all" if kind == "measure-table" else item_id)
+    ooxml = snippets.flat_opc(elements)
+    if isinstance(ooxml, bytes):
+        ooxml = ooxml.decode("utf-8")
+    return tag, ooxml
+
+
+def snippet_elements(snippets, plan: Plan, number: str, kind: str, item_id: str, lang: str) -> list:
+    if kind == "goal":
+        out = snippets.goal_block(plan, item_id, lang=lang)
+    elif kind == "measure":
+        out = snippets.measure_block(plan, item_id, lang=lang)
+    elif kind == "measure-table":
+        out = snippets.measure_table(plan, plan.measures_for(number), lang=lang)
+    elif kind == "kp-ref":
+        out = snippets.kp_ref_run(plan, item_id, lang=lang)
+    else:
+        out = snippets.kp_quote_block(plan, item_id, lang=lang)
+    return out if isinstance(out, list) else [out]
+
+
+# -- documents from the task pane ---------------------------------------------------------------------
+def docx_from_flat_opc(text: str) -> bytes:
+    """Return a .docx zip built from a flat-OPC ``pkg:package`` (what ``body.getOoxml()`` returns)."""
+    try:
+        root = parse_xml(text)
+    except Exception as exc:
+        raise DocumentError("dokumentets OOXML kan ikke leses (ugyldig XML)", Location(part="pkg:package"),
+                            code="bad_ooxml") from exc
+    if root.tag != f"{{{PKG_NS}}}package":
+        raise DocumentError("OOXML-en er ikke en flat OPC-pakke (pkg:package)", code="bad_ooxml")
+    buf = io.BytesIO()
+    overrides, defaults = [], {"rels": "application/vnd.openxmlformats-package.relationships+xml"}
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for part in root.iter(f"{{{PKG_NS}}}part"):
+            name = (part.get(f"{{{PKG_NS}}}name") or "").lstrip("/")
+            ctype = part.get(f"{{{PKG_NS}}}contentType") or "application/octet-stream"
+            if not name or ".." in name.split("/"):
+                raise DocumentError("OOXML-en har en del uten gyldig navn", Location(part=name or "?"),
+                                    code="bad_ooxml")
+            xml_data = part.find(f"{{{PKG_NS}}}xmlData")
+            bin_data = part.find(f"{{{PKG_NS}}}binaryData")
+            if xml_data is not None and len(xml_data):
+                data = serialize(xml_data[0])
+            elif bin_data is not None:
+                try:
+                    data = base64.b64decode(bin_data.text or "", validate=False)
+                except ValueError as exc:
+                    raise DocumentError("en binær del kan ikke leses", Location(part=name),
+                                        code="bad_ooxml") from exc
+            else:
+                continue
+            zf.writestr(name, data)
+            if not name.endswith(".rels"):
+                overrides.append((name, ctype))
+        ct = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+              '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">']
+        ct += [f'<Default Extension="{ext}" ContentType="{t}"/>' for ext, t in defaults.items()]
+        ct += [f'<Override PartName="/{n}" ContentType="{t}"/>' for n, t in overrides]
+        ct.append("</Types>")
+        zf.writestr("[Content_Types].xml", "".join(ct))
+    return buf.getvalue()
+
+
+# -- check ----------------------------------------------------------------------------------------
+def check(plan: Plan, number: str, data: bytes | None, ooxml: str | None) -> list[dict]:
+    """Run `docplan.checks` on the document and the plan; return findings as JSON-ready dicts."""
+    if data is None:
+        data = docx_from_flat_opc(ooxml or "")
+    info = inspect_package(data, name="dokumentet")
+    checks = _module("docplan.checks")
+    findings = checks.run_checks(plan, document=info.data, municipality=number)
+    return [finding_dict(f) for f in findings]
+
+
+def finding_dict(finding: Any) -> dict:
+    """Return a finding as ``{rule, severity, message, location, tag}`` whatever its class."""
+    if hasattr(finding, "to_dict"):
+        raw = finding.to_dict()
+    elif isinstance(finding, dict):
+        raw = dict(finding)
+    else:
+        raw = dict(vars(finding))
+    loc = raw.get("location") or {}
+    if hasattr(loc, "to_dict"):
+        loc = loc.to_dict()
+    return {"rule": str(raw.get("rule") or raw.get("rule_id") or "ukjent"),
+            "severity": str(raw.get("severity") or "warning"),
+            "message": str(raw.get("message") or ""),
+            "location": {k: v for k, v in dict(loc).items() if v is not None},
+            "tag": raw.get("tag")}
+
+
+def summarise(findings: list[dict]) -> dict:
+    by_rule = Counter(f["rule"] for f in findings)
+    by_severity = Counter(f["severity"] for f in findings)
+    return {"total": len(findings), "by_rule": dict(sorted(by_rule.items())),
+            "by_severity": dict(sorted(by_severity.items()))}
+
+
+# -- refresh --------------------------------------------------------------------------------------
+def refresh(plan: Plan, number: str, items: list[dict], lang: str) -> list[dict]:
+    """Return the items whose text no longer matches the plan, each with fresh OOXML.
+
+    An item whose recorded hash (from the document's docplan state) no longer matches its text was
+    edited by hand: it is reported as ``changed`` and gets no replacement, so nothing is overwritten.
+    """
+    state = _module("docplan.state")
+    sdt = importlib.import_module("docplan.ooxml.sdt")
+    snippets = _module("docplan.snippets")
+    out = []
+    for item in items:
+        tag = parse_tag(item["tag"])
+        if tag is None or tag.kind not in ("goal", "measure", "measure-table", "kp-ref", "kp-quote"):
+            continue
+        text = str(item.get("text") or "")
+        now = sdt.text_hash(text)
+        recorded = item.get("hash")
+        if isinstance(recorded, str) and recorded and now not in recorded.split():
+            out.append({"tag": item["tag"], "status": state.CHANGED, "ooxml": None})
+            continue
+        try:
+            elements = snippet_elements(snippets, plan, number, tag.kind, tag.id, lang)
+        except (LookupError, ValueError):
+            out.append({"tag": item["tag"], "status": "missing", "ooxml": None})
+            continue
+        expected = _tagged_text(sdt, elements, item["tag"])
+        if sdt.text_hash(expected) != now:
+            out.append({"tag": item["tag"], "status": state.STALE, "ooxml": _as_text(snippets.flat_opc(elements))})
+    return out
+
+
+def _tagged_text(sdt, elements: list, tag: str) -> str:
+    """Return the text of the control tagged ``tag`` among the built elements (what Word shows for it)."""
+    for el in elements:
+        for found, control in sdt.iter_tagged(el):
+            if str(found) == tag:
+                return sdt.sdt_text(control)
+    return "\n".join(sdt.element_text(e) for e in elements)
+
+
+def _as_text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value

@@ -1,0 +1,155 @@
+"""The workspace: a directory of plan YAML files plus per-municipality files the server writes.
+
+Layout (everything the server knows lives here, so several processes can serve one workspace)::
+
+    workspace.yaml                          access tokens (sha256 only) and settings
+    plans/<plan-id>.yaml                    plan data as `docplan.loaders.load_plan` reads it
+    municipalities/<nnnn>/<plan-id>.adoption.yaml   a council's adoption record, written by the API
+
+Plans are re-read when their file changes (mtime + size), so edits on disk are picked up without a
+restart. Every write goes through `docplan.package.write_atomic`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from addin_server.errors import NotFoundError
+from docplan.errors import ConfigError, DataError, Location
+from docplan.loaders import load_plan
+from docplan.model import Adoption, Plan
+from docplan.package import write_atomic
+
+CONFIG_NAME = "workspace.yaml"
+ALL = "*"
+
+
+def hash_token(token: str) -> str:
+    """Return the sha256 hex digest stored in workspace.yaml for a token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one token may reach: a set of kommunenummer, or every municipality (`ALL`)."""
+
+    name: str
+    municipalities: frozenset[str] | str
+
+    @property
+    def is_maintainer(self) -> bool:
+        return self.municipalities == ALL
+
+    def covers(self, number: str) -> bool:
+        return self.is_maintainer or number in self.municipalities
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[int, int]
+    plan: Plan
+
+
+@dataclass
+class Workspace:
+    """A workspace directory: its access grants and its plans (cached, reloaded on change)."""
+
+    root: Path
+    grants: dict[str, Grant] = field(default_factory=dict)
+    _cache: dict[str, _Cached] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def open(cls, root: str | Path) -> "Workspace":
+        """Open a workspace directory; raise `ConfigError` when it or its workspace.yaml is unusable."""
+        root = Path(root)
+        config = root / CONFIG_NAME
+        if not (root / "plans").is_dir():
+            raise ConfigError("arbeidsområdet mangler mappen «plans»", Location(file=str(root)),
+                              code="workspace_missing")
+        grants: dict[str, Grant] = {}
+        if config.is_file():
+            try:
+                raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise ConfigError("workspace.yaml kan ikke leses", Location(file=str(config))) from exc
+            for i, entry in enumerate(raw.get("tokens") or []):
+                grants.update(_grant(entry, i, config))
+        return cls(root=root, grants=grants)
+
+    # -- access --------------------------------------------------------------------------------
+    def grant_for(self, token: str) -> Grant | None:
+        """Return the grant of a token, or None for an unknown token."""
+        return self.grants.get(hash_token(token)) if token else None
+
+    # -- plans ---------------------------------------------------------------------------------
+    def plan_ids(self) -> list[str]:
+        return sorted(p.stem for p in (self.root / "plans").glob("*.yaml"))
+
+    def plan(self, plan_id: str) -> Plan:
+        """Return a plan with the adoption records of its municipalities applied."""
+        path = self._plan_path(plan_id)
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        with self._lock:
+            cached = self._cache.get(plan_id)
+        if cached is None or cached.stamp != stamp:
+            cached = _Cached(stamp, load_plan(path))
+            with self._lock:
+                self._cache[plan_id] = cached
+        plan = cached.plan
+        overlays = {m.number: self._adoption_path(plan_id, m.number) for m in plan.municipalities}
+        if any(p.is_file() for p in overlays.values()):
+            plan = plan.model_copy(deep=True)
+            for muni in plan.municipalities:
+                path = overlays[muni.number]
+                if path.is_file():
+                    muni.adoption = _read_adoption(path)
+        return plan
+
+    def write_adoption(self, plan_id: str, number: str, adoption: Adoption) -> Path:
+        """Store a council's adoption record atomically in its municipality's folder."""
+        path = self._adoption_path(plan_id, number)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(adoption.model_dump(mode="json"), allow_unicode=True, sort_keys=True)
+        return write_atomic(path, text.encode("utf-8"))
+
+    def _plan_path(self, plan_id: str) -> Path:
+        if plan_id not in self.plan_ids():
+            raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
+        return self.root / "plans" / f"{plan_id}.yaml"
+
+    def _adoption_path(self, plan_id: str, number: str) -> Path:
+        return self.root / "municipalities" / number / f"{plan_id}.adoption.yaml"
+
+
+def _grant(entry, index: int, config: Path) -> dict[str, Grant]:
+    loc = Location(file=str(config), path=f"tokens[{index}]")
+    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+        raise ConfigError("hver token må ha feltet «sha256» (sha256 av tokenet)", loc, code="bad_token")
+    scope = entry.get("municipalities", [])
+    if scope == ALL:
+        munis: frozenset[str] | str = ALL
+    elif isinstance(scope, list) and all(isinstance(n, (str, int)) for n in scope):
+        munis = frozenset(f"{n:04d}" if isinstance(n, int) else n for n in scope)
+    else:
+        raise ConfigError("«municipalities» må være en liste med kommunenummer eller \"*\"", loc,
+                          code="bad_token")
+    return {entry["sha256"].lower(): Grant(str(entry.get("name", f"token {index + 1}")), munis)}
+
+
+def _read_adoption(path: Path) -> Adoption:
+    try:
+        return Adoption.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except Exception as exc:  # a damaged overlay is a data problem, not a crash
+        raise DataError("vedtaksfila kan ikke leses", Location(file=str(path))) from exc
+
+
+def sample_root() -> Path:
+    """Return the embedded sample workspace shipped with the package."""
+    return Path(__file__).resolve().parent / "sample"

@@ -1,0 +1,303 @@
+"""Every /api/v1 endpoint, its errors and its access rules, checked against the OpenAPI document."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_spec
+
+from tests.addin_server.conftest import ALVDAL, KORUS, PLAN, TYNSET, auth
+
+BASE = f"/api/v1/plans/{PLAN}/municipalities"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture()
+def spec(client):
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def conforms(spec: dict, path: str, method: str, response) -> None:
+    """Assert that a real response matches the schema the OpenAPI document gives for its status."""
+    op = spec["paths"][path][method]
+    described = op["responses"].get(str(response.status_code))
+    assert described is not None, f"{method.upper()} {path} → {response.status_code} is not documented"
+    schema = dict(described["content"]["application/json"]["schema"])
+    schema["components"] = spec["components"]
+    errors = sorted(Draft202012Validator(schema).iter_errors(response.get_json()), key=str)
+    assert not errors, [e.message for e in errors]
+
+
+def test_openapi_document_is_valid(spec):
+    validate_spec(spec)
+    assert spec["info"]["title"] == "docplan add-in API"
+
+
+def test_health_needs_no_token_and_matches_spec(client, spec):
+    r = client.get("/api/v1/health")
+    assert r.status_code == 200 and r.get_json() == {"status": "ok"}
+    conforms(spec, "/health", "get", r)
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/me", "/api/v1/plans", f"{BASE}/3427/catalogue", f"{BASE}/3427/snippets/measure/T-01",
+    f"{BASE}/3427/adoption",
+])
+@pytest.mark.parametrize("headers", [{}, auth("wrong-token"), {"Authorization": "Basic demo-3427"}])
+def test_every_protected_get_needs_a_known_bearer_token(client, path, headers):
+    r = client.get(path, headers=headers)
+    assert r.status_code == 401
+    body = r.get_json()
+    assert body["code"] == "unauthorized" and "tilgangsnøkkel" in body["message"]
+
+
+@pytest.mark.parametrize("path", [f"{BASE}/3427/check", f"{BASE}/3427/refresh"])
+def test_every_protected_post_needs_a_token(client, path):
+    assert client.post(path, json={"items": []}).status_code == 401
+
+
+def test_me_describes_the_callers_grant(client, spec):
+    r = client.get("/api/v1/me", headers=auth(TYNSET))
+    assert r.get_json() == {"name": "demo 3427", "maintainer": False, "municipalities": ["3427"]}
+    conforms(spec, "/me", "get", r)
+    assert client.get("/api/v1/me", headers=auth(KORUS)).get_json()["municipalities"] == "*"
+
+
+def test_plan_list_shows_only_the_callers_municipalities(client, spec):
+    r = client.get("/api/v1/plans", headers=auth(TYNSET))
+    conforms(spec, "/plans", "get", r)
+    (plan,) = r.get_json()["plans"]
+    assert plan["id"] == PLAN and plan["municipalities"] == [{"number": "3427", "name": "Tynset"}]
+    korus = client.get("/api/v1/plans", headers=auth(KORUS)).get_json()["plans"][0]
+    assert len(korus["municipalities"]) == 9
+
+
+def test_catalogue_lists_goals_own_measures_and_own_kommuneplan(client, spec, sample_plan):
+    r = client.get(f"{BASE}/3427/catalogue", headers=auth(TYNSET))
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/catalogue", "get", r)
+    body = r.get_json()
+    assert [m["id"] for m in body["measures"]] == [m.id for m in sample_plan.measures_for("3427")]
+    assert {g["id"] for g in body["goals"]} == {g.id for g in sample_plan.goals}
+    assert body["kp_items"] and all(k["ref"].startswith("3427:") for k in body["kp_items"])
+    local_elsewhere = [m.id for m in sample_plan.measures if m.scope == "lokal" and "3427" not in m.municipalities]
+    assert local_elsewhere and not set(local_elsewhere) & {m["id"] for m in body["measures"]}
+
+
+@pytest.mark.parametrize("method,suffix,kwargs", [
+    ("get", "catalogue", {}),
+    ("get", "snippets/measure/T-01", {}),
+    ("get", "adoption", {}),
+    ("put", "adoption", {"json": {"date": "2024-06-20", "status": "vedtatt"}}),
+    ("post", "refresh", {"json": {"items": []}}),
+    ("post", "check", {"data": b"PK", "content_type": DOCX}),
+])
+def test_municipality_a_can_neither_read_nor_change_b(client, spec, method, suffix, kwargs):
+    r = getattr(client, method)(f"{BASE}/3428/{suffix}", headers=auth(TYNSET), **kwargs)
+    assert r.status_code == 403
+    assert r.get_json()["code"] == "forbidden" and "3428" in r.get_json()["message"]
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/" + suffix.replace("snippets/measure/T-01",
+             "snippets/{kind}/{item_id}"), method, r)
+
+
+def test_a_refused_write_leaves_the_other_municipality_untouched(client, workspace):
+    r = client.put(f"{BASE}/3428/adoption", headers=auth(TYNSET), json={"status": "forkastet"})
+    assert r.status_code == 403
+    assert not (workspace / "municipalities" / "3428").exists()
+    assert client.get(f"{BASE}/3428/adoption", headers=auth(ALVDAL)).get_json().get("status") != "forkastet"
+
+
+def test_maintainer_token_reaches_every_municipality(client):
+    for number in ("3422", "3427", "3430"):
+        assert client.get(f"{BASE}/{number}/catalogue", headers=auth(KORUS)).status_code == 200
+
+
+def test_adoption_is_written_atomically_to_the_workspace_and_read_back(client, spec, workspace):
+    r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET),
+                   json={"body": "kommunestyret", "date": "2024-06-20", "case_no": "24/123", "status": "vedtatt"})
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/adoption", "put", r)
+    stored = yaml.safe_load((workspace / "municipalities" / "3427" / f"{PLAN}.adoption.yaml").read_text("utf-8"))
+    assert stored["case_no"] == "24/123"
+    assert not list((workspace / "municipalities" / "3427").glob("*.docplan-tmp"))
+    got = client.get(f"{BASE}/3427/adoption", headers=auth(KORUS))
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/adoption", "get", got)
+    assert got.get_json()["date"] == "2024-06-20"
+
+
+@pytest.mark.parametrize("body", [{"date": "20.06.2024"}, {"nonsense": 1}, ["list"]])
+def test_invalid_adoption_is_a_norwegian_400(client, spec, body):
+    r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET), json=body)
+    assert r.status_code == 400 and "vedtak" in r.get_json()["message"] or "JSON" in r.get_json()["message"]
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/adoption", "put", r)
+
+
+def test_unknown_plan_and_foreign_municipality_are_404(client, spec):
+    r = client.get(f"/api/v1/plans/nope/municipalities/3427/catalogue", headers=auth(KORUS))
+    assert r.status_code == 404 and r.get_json()["code"] == "not_found"
+    r = client.get(f"{BASE}/0301/catalogue", headers=auth(KORUS))
+    assert r.status_code == 404 and "0301" in r.get_json()["message"]
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/catalogue", "get", r)
+
+
+@pytest.mark.parametrize("kind,item", [("goal", "HM-1"), ("goal", "DM-1.1"), ("measure", "T-01"),
+                                       ("measure-table", "all"), ("kp-ref", "3427:KP-3.2"),
+                                       ("kp-quote", "3427:KP-3.2")])
+def test_snippet_is_a_flat_opc_package_with_the_library_tag(client, spec, kind, item):
+    r = client.get(f"{BASE}/3427/snippets/{kind}/{item}", headers=auth(TYNSET))
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/snippets/{kind}/{item_id}", "get", r)
+    body = r.get_json()
+    assert body["tag"] == f"docplan:{kind}:{item}"
+    from docplan.ooxml import parse_xml
+    from docplan.ooxml.sdt import iter_tagged
+
+    root = parse_xml(body["ooxml"])
+    assert root.tag == "{http://schemas.microsoft.com/office/2006/xmlPackage}package"
+    assert body["tag"] in [str(tag) for tag, _ in iter_tagged(root)]
+
+
+def test_snippet_in_nynorsk(client):
+    nb = client.get(f"{BASE}/3427/snippets/measure/T-01", headers=auth(TYNSET)).get_json()["ooxml"]
+    nn = client.get(f"{BASE}/3427/snippets/measure/T-01?lang=nn", headers=auth(TYNSET)).get_json()["ooxml"]
+    assert nb != nn
+
+
+@pytest.mark.parametrize("path,status", [
+    ("measure/T-99", 404), ("colour/T-01", 404), ("kp-ref/3428:KP-1", 403), ("kp-ref/3427:NOPE", 404),
+    ("measure/T-01?lang=de", 400)])
+def test_snippet_errors_are_json(client, spec, path, status):
+    r = client.get(f"{BASE}/3427/snippets/{path}", headers=auth(TYNSET))
+    assert r.status_code == status
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/snippets/{kind}/{item_id}", "get", r)
+
+
+def test_local_measure_of_another_municipality_is_not_offered(client, sample_plan):
+    other = next(m for m in sample_plan.measures if m.scope == "lokal" and "3427" not in m.municipalities)
+    assert client.get(f"{BASE}/3427/snippets/measure/{other.id}", headers=auth(TYNSET)).status_code == 404
+
+
+def test_request_over_the_size_limit_is_a_json_413(app, spec):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    r = app.test_client().post(f"{BASE}/3427/check", headers=auth(TYNSET), data=b"PK" + b"x" * 5000,
+                               content_type=DOCX)
+    assert r.status_code == 413 and r.get_json()["code"] == "too_large"
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/check", "post", r)
+
+
+def zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b"\0" * (30 * 1024 * 1024))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data,code", [
+    (b"not a zip at all", "not_a_package"), (b"PK\x03\x04broken", "bad_zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "encrypted_or_legacy"), (zip_bomb(), "zip_bomb")])
+def test_hostile_documents_are_refused_with_a_reason(client, spec, data, code):
+    r = client.post(f"{BASE}/3427/check", headers=auth(TYNSET), data=data, content_type=DOCX)
+    assert r.status_code == 400, r.get_json()
+    assert r.get_json()["code"] == code
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/check", "post", r)
+
+
+@pytest.mark.parametrize("kwargs,code", [
+    ({"data": "hei", "content_type": "text/plain"}, "unsupported_media_type"),
+    ({"json": {"nope": 1}}, "missing_document"),
+    ({"json": {"ooxml": "<not-closed"}}, "bad_ooxml"),
+    ({"json": {"ooxml": "<root/>"}}, "bad_ooxml"),
+])
+def test_bad_check_bodies_are_400(client, kwargs, code):
+    r = client.post(f"{BASE}/3427/check", headers=auth(TYNSET), **kwargs)
+    assert r.status_code == 400 and r.get_json()["code"] == code
+
+
+def test_flat_opc_with_a_doctype_is_refused(client):
+    evil = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            '<pkg:package xmlns:pkg="http://schemas.microsoft.com/office/2006/xmlPackage">&e;</pkg:package>')
+    r = client.post(f"{BASE}/3427/check", headers=auth(TYNSET), json={"ooxml": evil})
+    assert r.status_code == 400 and "root:" not in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", [{}, {"items": "x"}, {"items": [{"text": "no tag"}]}])
+def test_bad_refresh_bodies_are_400(client, body):
+    r = client.post(f"{BASE}/3427/refresh", headers=auth(TYNSET), json=body)
+    assert r.status_code == 400 and r.get_json()["code"] == "bad_items"
+
+
+def test_refresh_reports_stale_and_hand_edited_items(client, spec):
+    snippet = client.get(f"{BASE}/3427/snippets/goal/HM-1", headers=auth(TYNSET)).get_json()
+    from docplan.ooxml import parse_xml
+    from docplan.ooxml.sdt import iter_tagged, sdt_text, text_hash
+
+    current = next(sdt_text(sdt) for tag, sdt in iter_tagged(parse_xml(snippet["ooxml"]))
+                   if str(tag) == "docplan:goal:HM-1")
+    items = [{"tag": "docplan:goal:HM-1", "text": current},
+             {"tag": "docplan:goal:HM-2", "text": "gammel tekst"},
+             {"tag": "docplan:measure:T-01", "text": "endret for hånd", "hash": text_hash("original")},
+             {"tag": "not-docplan", "text": "x"}]
+    r = client.post(f"{BASE}/3427/refresh", headers=auth(TYNSET), json={"items": items})
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/refresh", "post", r)
+    body = r.get_json()
+    status = {s["tag"]: s["status"] for s in body["stale"]}
+    assert status == {"docplan:goal:HM-2": "stale", "docplan:measure:T-01": "changed"}
+    stale = next(s for s in body["stale"] if s["status"] == "stale")
+    assert "docplan:goal:HM-2" in stale["ooxml"]
+    assert next(s for s in body["stale"] if s["status"] == "changed")["ooxml"] is None
+
+
+def test_unknown_route_and_wrong_method_are_json(client):
+    r = client.get("/api/v1/nope")
+    assert r.status_code == 404 and r.get_json()["code"] == "not_found"
+    r = client.delete("/api/v1/plans", headers=auth(KORUS))
+    assert r.status_code == 405 and r.get_json()["code"] == "method_not_allowed"
+
+
+def test_an_unexpected_bug_is_a_json_500_without_traceback(app, monkeypatch):
+    from addin_server import api
+
+    monkeypatch.setattr(api, "_workspace", lambda: 1 / 0)
+    r = app.test_client().get("/api/v1/plans", headers=auth(KORUS))
+    assert r.status_code == 500
+    assert r.get_json()["code"] == "internal" and "Traceback" not in r.get_data(as_text=True)
+
+
+def test_slow_processing_hits_the_time_limit(app, monkeypatch):
+    import time
+
+    from addin_server import engines
+
+    app.config["PROCESS_TIMEOUT"] = 0.05
+    monkeypatch.setattr(engines, "refresh", lambda *a: time.sleep(0.5) or [])
+    r = app.test_client().post(f"{BASE}/3427/refresh", headers=auth(TYNSET), json={"items": []})
+    assert r.status_code == 503 and r.get_json()["code"] == "time_limit"
+
+
+def test_manifest_carries_the_configured_base_url(client):
+    r = client.get("/manifest.xml")
+    assert r.status_code == 200 and r.mimetype == "application/xml"
+    text = r.get_data(as_text=True)
+    assert "https://plan.example.no/src/taskpane/taskpane.html" in text and "localhost:3000" not in text
+
+
+def fetch(client, path):
+    """GET a static file and close the streamed response (file handles must not leak)."""
+    response = client.get(path)
+    response.close()
+    return response
+
+
+def test_statics_are_served_but_not_node_modules_or_tests(client):
+    assert fetch(client, "/src/taskpane/taskpane.html").status_code == 200
+    assert fetch(client, "/assets/icon-32.png").mimetype == "image/png"
+    for path in ("/node_modules/axe-core/axe.min.js", "/package.json", "/test/unit/word.test.js",
+                 "/src/../package.json", "/manifest.xml/../package.json"):
+        assert fetch(client, path).status_code == 404
+
+
+def test_responses_carry_a_content_security_policy(client):
+    csp = fetch(client, "/src/taskpane/taskpane.html").headers["Content-Security-Policy"]
+    assert "script-src 'self' https://appsforoffice.microsoft.com" in csp and "unsafe-inline" not in csp
