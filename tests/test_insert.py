@@ -1,0 +1,264 @@
+"""Inserting and updating docplan items in a realistic municipal plan document."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from docplan.cli import main
+from docplan.document import PlanDocument
+from docplan.errors import DocumentError, InputError
+from docplan.insert import Target, insert_items, list_items, refresh
+from docplan.ooxml import qn
+from docplan.ooxml.sdt import sdt_text
+from docplan.state import read_state
+from tests.conftest import docx_all_text, pdf_text, soffice_convert
+from tests.docfactory import BOOKMARK, PLACEHOLDER, municipal_plan
+
+
+@pytest.fixture(scope="module")
+def source() -> bytes:
+    return municipal_plan()
+
+
+def _texts(data: bytes) -> list[str]:
+    d = docx.Document(io.BytesIO(data))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in d.element.body.iter(f"{w}p")]
+
+
+def _is_subsequence(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(s == b for b in it) for s in small)
+
+
+def _insert_all(data: bytes, plan) -> tuple[PlanDocument, list]:
+    doc = PlanDocument.open(data, name="plan.docx")
+    reports = [insert_items(doc, plan, "measure-table", Target(placeholder=PLACEHOLDER)),
+               insert_items(doc, plan, "goals", Target(heading="3 Mål")),
+               insert_items(doc, plan, "kp-refs", Target(bookmark=BOOKMARK))]
+    return doc, reports
+
+
+def test_insert_keeps_everything_and_uses_document_styles(source, sample_plan):
+    doc, reports = _insert_all(source, sample_plan)
+    out = doc.to_bytes()
+    assert all(r.inserted for r in reports)
+    before, after = [t for t in _texts(source) if t != PLACEHOLDER], _texts(out)
+    assert _is_subsequence(before, after)
+    assert PLACEHOLDER not in after
+    zin, zout = zipfile.ZipFile(io.BytesIO(source)), zipfile.ZipFile(io.BytesIO(out))
+    for name in zin.namelist():  # every part kept; untouched parts identical
+        assert name in zout.namelist()
+        if name not in ("word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml"):
+            assert zin.read(name) == zout.read(name), name
+    body = PlanDocument.open(out)
+    tags = [str(t) for t, _ in body.tagged_items()]
+    assert "docplan:measure-table:all" in tags and "docplan:goal:HM-1" in tags
+    styles_used = {p.style_id for p in body.paragraphs()}
+    assert {"Heading2", "Heading3"} <= styles_used
+    styles_xml = zout.read("word/styles.xml")
+    assert styles_xml == zin.read("word/styles.xml")  # no style definitions added
+    tbl = next(el for t, el in body.tagged_items() if t.kind == "measure-table")
+    assert tbl.find(f".//{qn('w:tblStyle')}").get(qn("w:val")) == "TableGrid"
+    # goals land right after the heading, in data order
+    heads = [h.title for h in body.headings()]
+    i = heads.index("Mål")
+    assert heads[i + 1].startswith("HM-1 ")
+    # the comment, header, footnote and image are still referenced
+    xml = zout.read("word/document.xml")
+    for marker in (b"commentRangeStart", b"footnoteReference", b"w:drawing", b"w:ins ", b"w:del "):
+        assert marker in xml, marker
+
+
+def test_second_run_is_byte_identical(source, sample_plan):
+    doc, _ = _insert_all(source, sample_plan)
+    once = doc.to_bytes()
+    again, reports = _insert_all(once, sample_plan)
+    assert not any(r.inserted or r.updated for r in reports)
+    assert again.to_bytes() == once
+    doc3 = PlanDocument.open(once)
+    assert not refresh(doc3, sample_plan).changed
+    assert doc3.to_bytes() == once
+
+
+def _edit_item(data: bytes, tag: str, new_text: str) -> bytes:
+    doc = PlanDocument.open(data)
+    sdt = next(el for t, el in doc.tagged_items() if str(t) == tag)
+    sdt.find(f".//{qn('w:t')}").text = new_text
+    doc.mark_changed(doc.main_part)
+    return doc.to_bytes()
+
+
+def test_manual_edit_is_reported_and_only_overwritten_with_force(source, sample_plan):
+    doc, _ = _insert_all(source, sample_plan)
+    edited = _edit_item(doc.to_bytes(), "docplan:goal:HM-2", "HM-2 Kari skrev om dette målet")
+    statuses = {i.tag: i.status for i in list_items(PlanDocument.open(edited), sample_plan)}
+    assert statuses["docplan:goal:HM-2"] == "changed"
+    assert statuses["docplan:goal:HM-1"] == "current"
+    plan = sample_plan.model_copy(deep=True)
+    plan.goals[1].title = "Nytt navn fra dataene"
+    plan.goals[0].title = "Også endret"
+    d = PlanDocument.open(edited)
+    report = refresh(d, plan)
+    assert [p.code for p in report.conflicts] == ["manual_edit"]
+    assert "docplan:goal:HM-1" in report.updated
+    kept = d.to_bytes()
+    assert "Kari skrev om dette målet" in docx_all_text(docx.Document(io.BytesIO(kept)))
+    # still a conflict next time (the planner's text is not silently adopted)
+    assert refresh(PlanDocument.open(kept), plan).conflicts
+    forced = PlanDocument.open(kept)
+    report = refresh(forced, plan, force=True)
+    assert "docplan:goal:HM-2" in report.updated and not report.conflicts
+    text = docx_all_text(docx.Document(io.BytesIO(forced.to_bytes())))
+    assert "Kari skrev" not in text and "HM-2 Nytt navn fra dataene" in text
+
+
+def test_kp_refresh_updates_short_form_and_quote_and_reports_missing(source, sample_plan):
+    doc, _ = _insert_all(source, sample_plan)
+    data = doc.to_bytes()
+    plan = sample_plan.model_copy(deep=True)
+    item = plan.resolve_kp_ref("3427:KP-3.2").item
+    item.title = "Tidlig innsats for alle"
+    item.text = "Ny tekst i revidert samfunnsdel."
+    muni = plan.municipality("3426")
+    for mp in muni.master_plans:
+        mp.items = [i for i in mp.items if i.id != "KP-1.3"]
+    d = PlanDocument.open(data)
+    report = refresh(d, plan)
+    assert "docplan:kp-quote:3427:KP-3.2" in report.updated
+    assert any("3426:KP-1.3" in p.message for p in report.missing_kp)
+    items = {t: el for t, el in ((str(t), el) for t, el in d.tagged_items())}
+    assert "Ny tekst i revidert samfunnsdel." in sdt_text(items["docplan:kp-quote:3427:KP-3.2"])
+    short = [sdt_text(el) for t, el in d.tagged_items() if str(t) == "docplan:kp-ref:3427:KP-3.2"]
+    assert short and all("Tidlig innsats for alle" in s for s in short)
+
+
+def test_nynorsk(source, sample_plan):
+    doc = PlanDocument.open(source)
+    insert_items(doc, sample_plan, "measure-table", Target(heading_end="4 Tiltak"), lang="nn")
+    text = docx_all_text(docx.Document(io.BytesIO(doc.to_bytes())))
+    assert "Ansvarleg" in text and "Samarbeidspartnarar" in text
+
+
+def test_insertion_point_missing_changes_nothing(source, sample_plan):
+    for target in (Target(heading="Finnes ikke"), Target(bookmark="nope"), Target(placeholder="[[x]]"), Target()):
+        doc = PlanDocument.open(source)
+        with pytest.raises((DocumentError, InputError)) as err:
+            insert_items(doc, sample_plan, "goals", target)
+        assert err.value.code in ("insertion_point_missing", "no_insertion_point")
+        assert doc.changed_parts == set()
+
+
+def test_new_measure_goes_after_previous_without_insertion_point(source, sample_plan):
+    doc = PlanDocument.open(source)
+    plan = sample_plan.model_copy(deep=True)
+    extra = plan.measures.pop()
+    insert_items(doc, plan, "measures", Target(heading="4 Tiltak"))
+    plan.measures.append(extra)
+    report = insert_items(doc, plan, "measures")
+    assert report.inserted == [f"docplan:measure:{extra.id}"]
+    tags = [str(t) for t, el in doc.tagged_items() if t.kind == "measure"]
+    assert tags[-1] == f"docplan:measure:{extra.id}"
+
+
+@pytest.mark.soffice
+def test_outputs_open_in_libreoffice(source, sample_plan, soffice, tmp_path):
+    doc, _ = _insert_all(source, sample_plan)
+    a = doc.save(tmp_path / "alle.docx")
+    nn = PlanDocument.open(source)
+    insert_items(nn, sample_plan, "measures", Target(heading="4 Tiltak"), lang="nn")
+    b = nn.save(tmp_path / "tiltak-nn.docx")
+    pdfs = soffice_convert([a, b], tmp_path / "pdf")
+    text = pdf_text(pdfs[0])
+    assert "HM-1" in text and "Nr." in text and "Vedtatt av kommunestyret" in text
+    assert "Ansvarleg" in pdf_text(pdfs[1])
+
+
+# -- CLI -------------------------------------------------------------------------------------------
+def test_cli_insert_refresh_list(tmp_path, example_path):
+    src = tmp_path / "plan.docx"
+    municipal_plan(src)
+    original = src.read_bytes()
+    out = tmp_path / "ut.docx"
+    runner = CliRunner()
+    res = runner.invoke(main, ["insert", str(src), str(example_path), "--what", "measure-table",
+                               "--placeholder", PLACEHOLDER, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "Satt inn: docplan:measure-table:all" in res.output
+    assert src.read_bytes() == original  # input untouched
+    assert read_state(out.read_bytes())
+    res = runner.invoke(main, ["list", str(out), str(example_path)])
+    assert res.exit_code == 0 and "docplan:measure-table:all\toppdatert" in res.output
+    res = runner.invoke(main, ["insert", str(src), str(example_path), "-o", str(src)])
+    assert res.exit_code == 1 and "--in-place" in res.output
+    res = runner.invoke(main, ["refresh", str(out), str(example_path), "--in-place"])
+    assert res.exit_code == 0, res.output
+    assert not (tmp_path / "ut.docx.bak").exists()  # nothing changed, nothing written
+
+
+def test_cli_conflict_exit_code_and_in_place_backup(tmp_path, example_path, sample_plan):
+    doc = PlanDocument.open(municipal_plan())
+    insert_items(doc, sample_plan, "goals", Target(heading="3 Mål"))
+    path = tmp_path / "plan.docx"
+    path.write_bytes(_edit_item(doc.to_bytes(), "docplan:goal:HM-1", "Endret av planleggeren"))
+    runner = CliRunner()
+    res = runner.invoke(main, ["refresh", str(path), str(example_path), "-o", str(tmp_path / "a.docx")])
+    assert res.exit_code == 3  # refreshing would overwrite the planner's text
+    assert "Endret av planleggeren" in docx_all_text(tmp_path / "a.docx")
+    data = tmp_path / "plan.yaml"
+    data.write_text(example_path.read_text(encoding="utf-8").replace(sample_plan.goals[0].title, "Nytt mål"),
+                    encoding="utf-8")
+    res = runner.invoke(main, ["refresh", str(path), str(data), "--in-place"])
+    assert res.exit_code == 3, res.output
+    assert "--force" in res.output and "docplan:goal:HM-1" in res.output
+    res = runner.invoke(main, ["refresh", str(path), str(data), "--in-place", "--force"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "plan.docx.bak").exists()
+    assert "HM-1 Nytt mål" in docx_all_text(path)
+
+
+@pytest.mark.parametrize("content, code", [
+    (b"not a docx", "ikke et Word-dokument"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "passordbeskyttet"),
+])
+def test_cli_bad_document_no_output(tmp_path, example_path, content, code):
+    src = tmp_path / "plan.docx"
+    src.write_bytes(content)
+    out = tmp_path / "ut.docx"
+    res = CliRunner().invoke(main, ["insert", str(src), str(example_path), "--at", "Tiltak", "-o", str(out)])
+    assert res.exit_code == 1 and code in res.output and "Traceback" not in res.output
+    assert not out.exists()
+
+
+def test_cli_strict_ooxml_refused(tmp_path, example_path):
+    data = municipal_plan()
+    buf = io.BytesIO()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    with zipfile.ZipFile(buf, "w") as zf:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "_rels/.rels":
+                body = body.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+                                    b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument")
+            zf.writestr(info.filename, body)
+    path = tmp_path / "strict.docx"
+    path.write_bytes(buf.getvalue())
+    res = CliRunner().invoke(main, ["insert", str(path), str(example_path), "--at", "Tiltak", "-o",
+                                    str(tmp_path / "o.docx")])
+    assert res.exit_code == 1 and "Strict" in res.output
+    assert not (tmp_path / "o.docx").exists()
+
+
+def test_cli_missing_heading(tmp_path, example_path):
+    src = tmp_path / "plan.docx"
+    municipal_plan(src)
+    res = CliRunner().invoke(main, ["insert", str(src), str(example_path), "--at", "Kapittel 99",
+                                    "-o", str(tmp_path / "o.docx")])
+    assert res.exit_code == 1 and "fant ingen overskrift «Kapittel 99»" in res.output
+    assert not (tmp_path / "o.docx").exists()
