@@ -102,3 +102,24 @@ def test_help_everywhere(run):
     for args in ([], ["render"], ["validate"], ["init"]):
         result = run(*args, "--help")
         assert result.exit_code == 0 and "Avslutningskoder" in result.output
+
+
+@pytest.mark.parametrize("name, content", [
+    ("tom.yaml", b""),
+    ("søppel.yaml", bytes(range(256)) * 40),
+    ("søppel.xlsx", b"PK\x03\x04" + bytes(range(256)) * 40),
+    ("liste.json", b"[1, 2, 3]"),
+    ("stor.yaml", b"plan: x\n" + b"# fyll\n" * 400_000),
+])
+def test_bad_input_files_exit_1_with_a_message_and_no_output(run, tmp_path, monkeypatch, name, content):
+    import docplan.loaders
+
+    monkeypatch.setattr(docplan.loaders, "MAX_DATA_BYTES", 1024 * 1024)
+    data = tmp_path / name
+    data.write_bytes(content)
+    out = tmp_path / "plan.docx"
+    result = run("render", data, "-o", out)
+    assert result.exit_code == 1
+    assert result.output.startswith("Feil: ") and name in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
