@@ -60,7 +60,7 @@ def check(ctx, plan, data, kp, fmt, annotate, fail_on, config, municipality, tod
         else:
             out = report.to_text(findings)
         if annotate is not None:
-            write_atomic(annotate, report.annotate(doc.data, findings))
+            write_atomic(annotate, report.annotate(doc.data, findings, main_part=doc.main_part))
         if output is not None:
             write_atomic(output, (out + "\n").encode("utf-8"))
     except DocplanError as exc:

@@ -24,6 +24,17 @@ from docplan.tags import Tag
 
 _HEADING_NAME = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.IGNORECASE)
 _W_P, _W_TBL, _W_TR, _W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_W_PPR, _W_PSTYLE, _W_OUTLINE, _W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:outlineLvl"), qn("w:val")
+_NS = {"w": NSMAP["w"]}
+_TEXT = etree.XPath(".//w:t/text() | .//w:tab | .//w:br", namespaces=_NS)
+_ROWS = etree.XPath("./w:tr | ./w:sdt/w:sdtContent/w:tr | ./w:customXml/w:tr", namespaces=_NS)
+_CELLS = etree.XPath("./w:tc | ./w:sdt/w:sdtContent/w:tc | ./w:customXml/w:tc", namespaces=_NS)
+_CELL_PARAS = etree.XPath("./w:p | ./w:sdt/w:sdtContent/w:p", namespaces=_NS)
+
+
+def fast_text(p: etree._Element) -> str:
+    """Return a paragraph's visible text (like `element_text`), via one compiled XPath."""
+    return "".join(x if isinstance(x, str) else ("\t" if x.tag.endswith("}tab") else "\n") for x in _TEXT(p))
 
 
 @dataclass
@@ -115,13 +126,21 @@ def read_document(source, name: str | None = None) -> DocumentView:
     index_of = {el: i for i, el in enumerate(elements)}
     paragraphs: list[Paragraph] = []
     chapter = None
+    texts = [fast_text(p).strip() for p in elements]
+    in_tables = set()
+    for tbl in root.iter(_W_TBL):
+        in_tables.update(tbl.iter(_W_P))
     for i, p in enumerate(elements):
-        style = _pstyle(p)
-        level = _outline_level(p)
+        ppr = p.find(_W_PPR)
+        style = level = None
+        if ppr is not None:
+            st = ppr.find(_W_PSTYLE)
+            style = st.get(_W_VAL) if st is not None else None
+            level = _outline_level(p)
         if level is None and style is not None:
             level = heading_styles.get(style)
-        text = element_text(p).strip()
-        in_table = next(p.iterancestors(_W_TBL), None) is not None
+        text = texts[i]
+        in_table = p in in_tables
         if level is not None and (in_table or not text):
             level = None
         if level == 1:
@@ -136,8 +155,12 @@ def read_document(source, name: str | None = None) -> DocumentView:
             p = next(el.iterancestors(_W_P), None)
         return index_of.get(p, 0) if p is not None else 0
 
-    tables = [_table(tbl, first_para) for tbl in root.iter(_W_TBL)]
-    tagged = [TaggedItem(tag, element_text(sdt).strip(), first_para(sdt), sdt) for tag, sdt in iter_tagged(root)]
+    def text_of(el: etree._Element) -> str:
+        inner = [texts[index_of[p]] for p in el.iter(_W_P)]
+        return "\n".join(inner) if inner else element_text(el).strip()
+
+    tables = [_table(tbl, first_para, texts, index_of) for tbl in root.iter(_W_TBL)]
+    tagged = [TaggedItem(tag, text_of(sdt), first_para(sdt), sdt) for tag, sdt in iter_tagged(root)]
     images = []
     for doc_pr in root.iter(qn("wp:docPr")):
         if any(el.tag.endswith("}decorative") and el.get("val") in ("1", "true") for el in doc_pr.iter()):
@@ -170,9 +193,9 @@ def _pstyle(p: etree._Element) -> str | None:
 
 
 def _outline_level(p: etree._Element) -> int | None:
-    ppr = p.find(qn("w:pPr"))
-    lvl = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
-    val = lvl.get(qn("w:val")) if lvl is not None else None
+    ppr = p.find(_W_PPR)
+    lvl = ppr.find(_W_OUTLINE) if ppr is not None else None
+    val = lvl.get(_W_VAL) if lvl is not None else None
     return int(val) + 1 if val and val.isdigit() and int(val) < 9 else None
 
 
@@ -212,17 +235,17 @@ def _own(el: etree._Element, tag: str, container: str) -> list[etree._Element]:
     return [d for d in el.iter(tag) if next(d.iterancestors(container), None) is el]
 
 
-def _table(tbl: etree._Element, first_para) -> Table:
+def _table(tbl: etree._Element, first_para, texts: list[str], index_of: dict) -> Table:
     rows = []
     header = False
-    for n, tr in enumerate(_own(tbl, _W_TR, _W_TBL)):
+    for n, tr in enumerate(_ROWS(tbl)):
         if n == 0:
             trpr = tr.find(qn("w:trPr"))
             header = trpr is not None and trpr.find(qn("w:tblHeader")) is not None \
                 and trpr.find(qn("w:tblHeader")).get(qn("w:val"), "true") not in ("0", "false", "off")
         cells = []
-        for tc in _own(tr, _W_TC, _W_TR):
-            paras = [element_text(p).strip() for p in _own(tc, _W_P, _W_TC)]
+        for tc in _CELLS(tr):
+            paras = [texts[index_of[p]] for p in _CELL_PARAS(tc)]
             cells.append(Cell(" ".join(t for t in paras if t), paras, first_para(tc)))
         rows.append(cells)
     return Table(first_para(tbl), rows, header)

@@ -112,7 +112,7 @@ def comment_text(f: Finding) -> str:
         f"[{f.severity.label}] {f.message}\n({f.rule})"
 
 
-def annotate(package: bytes, findings: list[Finding]) -> bytes:
+def annotate(package: bytes, findings: list[Finding], *, main_part: str = "word/document.xml") -> bytes:
     """Return a copy of the document with a Word comment (author «docplan») at each finding's paragraph.
 
     Findings without a paragraph (data-only or whole-document) go on the first paragraph.
@@ -121,4 +121,4 @@ def annotate(package: bytes, findings: list[Finding]) -> bytes:
 
     comments = [Comment(f.location.paragraph if f.location.paragraph is not None else 0, comment_text(f))
                 for f in findings]
-    return add_comments(package, comments)
+    return add_comments(package, comments, main_part=main_part)

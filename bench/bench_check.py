@@ -1,0 +1,70 @@
+"""Benchmark: `docplan check` on a generated ~100-page plan, as a ratio to python-docx ``Document()``.
+
+Both are timed in the same run on the same bytes; the goal is a ratio of at most 1.5.
+Run: ``python bench/bench_check.py [--measures 150] [--repeat 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def big_plan_docx(measures: int = 150) -> bytes:
+    """Return the example plan rendered with ``measures`` measures (150 gives about 100 pages)."""
+    from docplan.loaders import validate_plan
+    from docplan.render import render_plan
+
+    raw = yaml.safe_load((ROOT / "examples" / "osterdalen.yaml").read_text("utf-8"))
+    base = raw["measures"]
+    out = []
+    for i in range(measures):
+        m = copy.deepcopy(base[i % len(base)])
+        m["id"] = f"T-{i + 1:03d}"
+        out.append(m)
+    raw["measures"] = out
+    return render_plan(validate_plan(raw, {}, "bench.yaml", check_references=False))
+
+
+def _best(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def run(measures: int = 150, repeat: int = 5) -> dict:
+    """Return timings (seconds, best of ``repeat``) and the ratio check / python-docx."""
+    import docx
+
+    from docplan.checks import run_checks
+
+    data = big_plan_docx(measures)
+    baseline = _best(lambda: docx.Document(io.BytesIO(data)), repeat)
+    check = _best(lambda: run_checks(document=data), repeat)
+    return {"bytes": len(data), "measures": measures, "python_docx_s": baseline, "check_s": check,
+            "ratio": check / baseline}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--measures", type=int, default=150)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    r = run(args.measures, args.repeat)
+    print(f"plan: {r['measures']} tiltak, {r['bytes'] / 1024:.0f} KiB")
+    print(f"python-docx Document(): {r['python_docx_s'] * 1000:.1f} ms (baseline 1.00x)")
+    print(f"docplan check:          {r['check_s'] * 1000:.1f} ms ({r['ratio']:.2f}x, goal <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()
