@@ -11,7 +11,6 @@ import importlib
 import io
 import zipfile
 from collections import Counter
-from typing import Any
 
 from addin_server.errors import UnavailableError
 from docplan.errors import DocumentError, Location
@@ -104,31 +103,31 @@ def docx_from_flat_opc(text: str) -> bytes:
 
 # -- check ----------------------------------------------------------------------------------------
 def check(plan: Plan, number: str, data: bytes | None, ooxml: str | None) -> list[dict]:
-    """Run `docplan.checks` on the document and the plan; return findings as JSON-ready dicts."""
+    """Run `docplan.checks` on the document and the plan; return findings as in docplan-check/1.
+
+    Each finding also carries ``comment`` (the Word comment text the library writes) and ``tag``.
+    """
     if data is None:
         data = docx_from_flat_opc(ooxml or "")
     info = inspect_package(data, name="dokumentet")
     checks = _module("docplan.checks")
-    findings = checks.run_checks(plan, document=info.data, municipality=number)
-    return [finding_dict(f) for f in findings]
+    report = _module("docplan.checks.report")
+    findings = checks.run_checks(document=info.data, data=plan, municipality=number)
+    # A finding about another municipality (its adoption, its local measures) is that municipality's data.
+    own = [f for f in findings if f.municipality in (None, number)]
+    return [{**report.finding_dict(f), "comment": report.comment_text(f), "tag": _subject_tag(plan, f.subject)}
+            for f in own]
 
 
-def finding_dict(finding: Any) -> dict:
-    """Return a finding as ``{rule, severity, message, location, tag}`` whatever its class."""
-    if hasattr(finding, "to_dict"):
-        raw = finding.to_dict()
-    elif isinstance(finding, dict):
-        raw = dict(finding)
-    else:
-        raw = dict(vars(finding))
-    loc = raw.get("location") or {}
-    if hasattr(loc, "to_dict"):
-        loc = loc.to_dict()
-    return {"rule": str(raw.get("rule") or raw.get("rule_id") or "ukjent"),
-            "severity": str(raw.get("severity") or "warning"),
-            "message": str(raw.get("message") or ""),
-            "location": {k: v for k, v in dict(loc).items() if v is not None},
-            "tag": raw.get("tag")}
+def _subject_tag(plan: Plan, subject: str | None) -> str | None:
+    """Return the content-control tag of a finding's subject (a measure or goal id), if it has one."""
+    if not subject:
+        return None
+    if any(m.id == subject for m in plan.measures):
+        return format_tag("measure", subject)
+    if plan.goal(subject) is not None:
+        return format_tag("goal", subject)
+    return None
 
 
 def summarise(findings: list[dict]) -> dict:

@@ -301,3 +301,56 @@ def test_statics_are_served_but_not_node_modules_or_tests(client):
 def test_responses_carry_a_content_security_policy(client):
     csp = fetch(client, "/src/taskpane/taskpane.html").headers["Content-Security-Policy"]
     assert "script-src 'self' https://appsforoffice.microsoft.com" in csp and "unsafe-inline" not in csp
+
+
+@pytest.fixture(scope="module")
+def tynset_docx() -> bytes:
+    from docplan.loaders import load_plan
+    from docplan.render import render_plan
+    from tests.conftest import EXAMPLE
+
+    return render_plan(load_plan(EXAMPLE), municipality="3427")
+
+
+def as_flat_opc(docx: bytes) -> str:
+    """Return a whole package as flat OPC, the shape Word's ``body.getOoxml()`` returns."""
+    from lxml import etree
+
+    pkg = "http://schemas.microsoft.com/office/2006/xmlPackage"
+    root = etree.Element(f"{{{pkg}}}package", nsmap={"pkg": pkg})
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        for name in zf.namelist():
+            if name == "[Content_Types].xml" or not name.endswith((".xml", ".rels")):
+                continue
+            part = etree.SubElement(root, f"{{{pkg}}}part", {f"{{{pkg}}}name": "/" + name,
+                                                             f"{{{pkg}}}contentType": "application/xml"})
+            if name == "word/document.xml":
+                part.set(f"{{{pkg}}}contentType",
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
+            etree.SubElement(part, f"{{{pkg}}}xmlData").append(etree.fromstring(zf.read(name)))
+    return etree.tostring(root, encoding="unicode")
+
+
+def test_check_returns_findings_with_selectable_locations(client, spec, tynset_docx):
+    r = client.post(f"{BASE}/3427/check", headers=auth(TYNSET), data=tynset_docx, content_type=DOCX)
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/check", "post", r)
+    body = r.get_json()
+    assert body["summary"]["total"] == len(body["findings"]) > 0
+    rules = {f["rule"] for f in body["findings"]}
+    assert "measures.missing_responsible" in rules or "measures.without_goal" in rules
+    placed = [f for f in body["findings"] if "paragraph" in f["location"]]
+    assert placed and all(f["location"]["part"] == "word/document.xml" for f in placed)
+    assert any(f["tag"] and f["tag"].startswith("docplan:measure:") for f in body["findings"])
+    assert all(f["comment"].endswith(f"({f['rule']})") for f in body["findings"])
+
+
+def test_check_never_reports_another_municipalitys_data(client, tynset_docx):
+    mine = client.post(f"{BASE}/3427/check", headers=auth(TYNSET), data=tynset_docx, content_type=DOCX)
+    assert {f["municipality"] for f in mine.get_json()["findings"]} <= {None, "3427"}
+
+
+def test_check_accepts_the_body_ooxml_fallback(client, spec, tynset_docx):
+    as_file = client.post(f"{BASE}/3427/check", headers=auth(TYNSET), data=tynset_docx, content_type=DOCX)
+    r = client.post(f"{BASE}/3427/check", headers=auth(TYNSET), json={"ooxml": as_flat_opc(tynset_docx)})
+    conforms(spec, "/plans/{plan_id}/municipalities/{number}/check", "post", r)
+    assert [f["rule"] for f in r.get_json()["findings"]] == [f["rule"] for f in as_file.get_json()["findings"]]

@@ -17,7 +17,7 @@ export async function insertSnippet(ooxml) {
 export async function listTaggedItems() {
   return Word.run(async (context) => {
     const controls = context.document.contentControls;
-    controls.load("items/tag,items/text");
+    controls.load("items");
     await context.sync();
     return controls.items
       .filter((c) => typeof c.tag === "string" && c.tag.startsWith(TAG_PREFIX))
@@ -89,7 +89,7 @@ export async function addFindingComments(findings) {
     for (const f of findings) {
       const paragraph = f.location && typeof f.location.paragraph === "number" ? paragraphs.items[f.location.paragraph] : null;
       if (!paragraph) continue;
-      paragraph.getRange("Whole").insertComment(`[${f.rule}] ${f.message}`);
+      paragraph.getRange("Whole").insertComment(f.comment || `[${f.rule}] ${f.message}`);
       added += 1;
     }
     await context.sync();
