@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
@@ -77,4 +76,3 @@ def check(ctx, plan, data, kp, fmt, annotate, fail_on, config, municipality, tod
     ctx.exit(0)
 
 
-del sys

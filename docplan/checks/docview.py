@@ -26,15 +26,9 @@ _HEADING_NAME = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.IGNORECASE)
 _W_P, _W_TBL, _W_TR, _W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _W_PPR, _W_PSTYLE, _W_OUTLINE, _W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:outlineLvl"), qn("w:val")
 _NS = {"w": NSMAP["w"]}
-_TEXT = etree.XPath(".//w:t/text() | .//w:tab | .//w:br", namespaces=_NS)
 _ROWS = etree.XPath("./w:tr | ./w:sdt/w:sdtContent/w:tr | ./w:customXml/w:tr", namespaces=_NS)
 _CELLS = etree.XPath("./w:tc | ./w:sdt/w:sdtContent/w:tc | ./w:customXml/w:tc", namespaces=_NS)
 _CELL_PARAS = etree.XPath("./w:p | ./w:sdt/w:sdtContent/w:p", namespaces=_NS)
-
-
-def fast_text(p: etree._Element) -> str:
-    """Return a paragraph's visible text (like `element_text`), via one compiled XPath."""
-    return "".join(x if isinstance(x, str) else ("\t" if x.tag.endswith("}tab") else "\n") for x in _TEXT(p))
 
 
 @dataclass
@@ -126,7 +120,7 @@ def read_document(source, name: str | None = None) -> DocumentView:
     index_of = {el: i for i, el in enumerate(elements)}
     paragraphs: list[Paragraph] = []
     chapter = None
-    texts = [fast_text(p).strip() for p in elements]
+    texts = [element_text(p).strip() for p in elements]
     in_tables = set()
     for tbl in root.iter(_W_TBL):
         in_tables.update(tbl.iter(_W_P))
