@@ -32,6 +32,9 @@ export const STRINGS = {
     noMatches: "Ingen treff.",
     selected: "Markerte stedet i dokumentet.",
     notFound: "Fant ikke stedet i dokumentet.",
+    "severity.error": "Feil",
+    "severity.warning": "Advarsel",
+    "severity.info": "Merknad",
   },
   nn: {
     title: "Handlingsplan",
@@ -65,6 +68,9 @@ export const STRINGS = {
     noMatches: "Ingen treff.",
     selected: "Markerte staden i dokumentet.",
     notFound: "Fann ikkje staden i dokumentet.",
+    "severity.error": "Feil",
+    "severity.warning": "Åtvaring",
+    "severity.info": "Merknad",
   },
 };
 

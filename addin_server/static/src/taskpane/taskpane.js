@@ -144,7 +144,7 @@ function renderFindings(findings, summary) {
       button.type = "button";
       const severity = document.createElement("span");
       severity.className = "severity";
-      severity.textContent = finding.severity;
+      severity.textContent = t(state.lang, `severity.${finding.severity}`);
       button.append(severity, document.createTextNode(finding.message));
       button.addEventListener("click", () => guarded(async () => {
         say((await word.selectFinding(finding)) ? "selected" : "notFound");

@@ -65,5 +65,6 @@ describe("i18n", () => {
     assert.equal(t("nb", "insertItem", { item: "T-01" }), "Sett inn T-01");
     assert.equal(t("nn", "insertItem", { item: "T-01" }), "Set inn T-01");
     assert.equal(t("xx", "connect"), "Koble til");
+    assert.equal(t("nn", "severity.warning"), "Åtvaring");
   });
 });

@@ -1,0 +1,175 @@
+"""End to end in real Chromium against the server on loopback, with Office.js mocked at the network edge.
+
+Pick a plan, insert a tiltak, run a check, click a finding, switch to nynorsk; axe-core finds no
+WCAG 2.1 AA violations; a screenshot is saved to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "addin_server" / "static" / "node_modules" / "axe-core" / "axe.min.js"
+OFFICE_JS = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.slow
+
+
+def _need(condition: bool, reason: str) -> None:
+    if not condition:
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI must have it: scripts/install-system-deps.sh, npm ci)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    _need(Path(chromium).exists(), "chromium is not installed")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def office_js() -> str:
+    from docplan.loaders import load_plan
+    from docplan.render import render_plan
+    from tests.conftest import EXAMPLE
+
+    docx = render_plan(load_plan(EXAMPLE), municipality="3427")
+    script = (Path(__file__).parent / "browser" / "office_mock.js").read_text("utf-8")
+    return script.replace("__DOCX_BASE64__", base64.b64encode(docx).decode("ascii"))
+
+
+@pytest.fixture()
+def page(browser, live_server, office_js):
+    context = browser.new_context(bypass_csp=True, locale="nb-NO", viewport={"width": 420, "height": 900})
+    # Nothing leaves the machine: the Office CDN is answered by the mock, every other host is refused.
+    def edge(route):
+        url = route.request.url
+        if url == OFFICE_JS:
+            route.fulfill(body=office_js, content_type="text/javascript")
+        elif url.startswith(live_server):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", edge)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server}/src/taskpane/taskpane.html")
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def connect(page, token: str = "demo-3427") -> None:
+    page.get_by_label("Tilgangsnøkkel").fill(token)
+    page.get_by_role("button", name="Koble til").click()
+    page.get_by_role("button", name="Sett inn T-01", exact=False).wait_for()
+
+
+def word_log(page) -> list[dict]:
+    return page.evaluate("window.__wordLog")
+
+
+def axe_violations(page) -> list[dict]:
+    _need(AXE.is_file(), f"axe-core is not installed at {AXE} (run npm ci in addin_server/static)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+    return result
+
+
+def test_pick_plan_insert_measure_check_and_click_finding(page, live_server):
+    connect(page)
+    plan = page.get_by_role("combobox", name="Plan og kommune")
+    assert plan.input_value() == "osterdalen|3427"
+    plan.select_option("osterdalen|3427")
+
+    page.get_by_label("Søk i mål, tiltak og kommuneplan").fill("ungdata")
+    visible = page.locator("#measures button").all_inner_texts()
+    assert visible and all(text == "Sett inn" for text in visible)
+    page.get_by_role("button", name="Sett inn T-01", exact=False).click()
+    page.get_by_role("status").filter(has_text="Satt inn T-01").wait_for()
+    (insert,) = [e for e in word_log(page) if e["op"] == "insert"]
+    assert insert["where"] == "Replace" and 'w:val="docplan:measure:T-01"' in insert["xml"]
+
+    page.get_by_role("button", name="Kontroller dokumentet").click()
+    page.locator("#findings .finding-list button").first.wait_for()
+    log = word_log(page)
+    assert [e["op"] for e in log if e["op"] in ("getFileAsync", "close")] == ["getFileAsync", "close"]
+    groups = page.locator("#findings h3").all_inner_texts()
+    assert any(g.startswith("measures.") for g in groups)
+    assert page.locator("#findings .severity").first.inner_text() in ("Feil", "Advarsel", "Merknad")
+    assert any(e["op"] == "comment" for e in log), "WordApi 1.4 is mocked as supported: comments expected"
+
+    page.locator("#findings .finding-list button").first.click()
+    page.get_by_role("status").filter(has_text="Markerte stedet").wait_for()
+    assert any(e["op"].startswith("select") for e in word_log(page))
+
+    Path("test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path="test-artifacts/taskpane.png", full_page=True)
+    assert Path("test-artifacts/taskpane.png").stat().st_size > 1000
+
+
+def test_refresh_all_replaces_stale_items(page):
+    connect(page)
+    page.get_by_role("button", name="Sett inn HM-1", exact=False).click()
+    page.get_by_role("status").filter(has_text="Satt inn HM-1").wait_for()
+    page.get_by_role("button", name="Oppdater alle").click()
+    page.get_by_role("status").filter(has_text="oppdatert").wait_for()
+    # The mock's controls have empty text, so every inserted control is stale and gets replaced.
+    replaced = {e["tag"] for e in word_log(page) if e["op"] == "insertOoxml"}
+    assert "docplan:goal:HM-1" in replaced
+
+
+def test_wrong_token_shows_the_servers_norwegian_message(page):
+    page.get_by_label("Tilgangsnøkkel").fill("feil")
+    page.get_by_role("button", name="Koble til").click()
+    page.get_by_role("status").filter(has_text="mangler gyldig tilgangsnøkkel").wait_for()
+
+
+def test_keyboard_only_connects_and_switches_to_nynorsk(page):
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "language"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.documentElement.lang") == "nn"
+    assert page.get_by_role("button", name="Kopla til").is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "token"
+    page.keyboard.type("demo-3427")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Set inn T-01", exact=False).wait_for()
+
+
+def test_no_wcag_21_aa_violations_before_and_after_a_check(page):
+    assert axe_violations(page) == []
+    connect(page)
+    page.get_by_role("button", name="Kontroller dokumentet").click()
+    page.locator("#findings .finding-list button").first.wait_for()
+    assert axe_violations(page) == []
+
+
+def test_the_page_has_no_inline_styles_or_scripts_and_only_office_js_is_remote(live_server, client):
+    html = client.get("/src/taskpane/taskpane.html")
+    text = html.get_data(as_text=True)
+    html.close()
+    assert "style=" not in text and "<style" not in text
+    import re
+
+    remote = re.findall(r'(?:src|href)="(https?://[^"]+)"', text)
+    assert remote == [OFFICE_JS]
+    assert all(tag.count("src=") for tag in re.findall(r"<script[^>]*>", text))
