@@ -698,7 +698,7 @@ class _Walker:
             else:
                 for n in node.target.find_all(nodes.Name):
                     inner[n.name] = (_ANY, None)
-            inner["loop"] = (_LOOP, None)
+            inner["loop"] = (_LOOP, "loop")
             if node.test is not None:
                 self.visit(node.test, inner)
             self.visit_list(node.body, inner)

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -141,7 +142,7 @@ def _type_label(schema: dict, s: dict) -> str:
     elif s2.get("type") == "array":
         label = f"liste av {_type_label(schema, s2.get('items', {}))}"
     elif "enum" in s2:
-        label = " | ".join(f"«{v}»" for v in s2["enum"])
+        label = " / ".join(f"«{v}»" for v in s2["enum"])
     elif "const" in s2:
         label = f"«{s2['const']}»"
     else:
@@ -152,32 +153,108 @@ def _type_label(schema: dict, s: dict) -> str:
     return label + (" (kan mangle)" if nullable else "")
 
 
-def schema_paths(schema: dict | None = None) -> list[tuple[str, str, str]]:
-    """Return (path, type, description) for every field a template can reach, e.g. ``measures[].responsible``."""
-    schema = schema or context_schema()
-    out: list[tuple[str, str, str]] = []
+#: Norwegian names of the model's objects, for the field reference in docs/maintainers.md.
+OBJECT_NAMES_NB = {
+    "PlanInfo": "planens egne opplysninger (tittel, periode, visjon, lovgrunnlag)",
+    "Period": "planperioden; skrives ut som «2024–2027»",
+    "FollowUp": "oppfølging: rullering, rapportering og evaluering",
+    "OutlineEntry": "et kapittel i planens disposisjon",
+    "Meta": "opplysninger om datafila (språk, fiktive data)",
+    "Municipality": "en kommune i planen",
+    "Adoption": "kommunestyrets vedtak av planen",
+    "MasterPlan": "en del av kommuneplanen (samfunnsdel, handlingsdel)",
+    "KpItem": "et punkt i kommuneplanen, f.eks. KP-3.2",
+    "Goal": "et hovedmål med delmål",
+    "SubGoal": "et delmål",
+    "Indicator": "en indikator: kilde, utgangsverdi og målverdi",
+    "Measure": "et tiltak (en rad i tiltaksplanen)",
+    "Funding": "en finansieringslinje: kilde, beløp og status",
+    "Totals": "summer over tiltakene i dokumentet",
+}
 
-    def walk(prefix: str, s: dict, seen: tuple[str, ...]) -> None:
+
+#: Field names explained in Norwegian (bokmål), for the field reference.
+FIELD_NAMES_NB = {
+    "id": "id, f.eks. «HM-1» eller «T-01»", "title": "tittel", "subtitle": "undertittel", "text": "tekst",
+    "plan_type": "plantype", "county": "fylke", "period": "planperiode", "start_year": "første år",
+    "end_year": "siste år", "years": "årene tiltaket gjelder", "council_term": "kommunestyreperiode",
+    "licence_period_end": "slutten av bevillingsperioden (alkoholloven § 1-6)", "host_municipality":
+    "vertskommune (kommunenummer)", "coordination": "organisering av arbeidet", "vision": "visjon",
+    "adopted": "vedtaksdato", "case_no": "saksnummer", "budget_total_nok": "budsjettramme i kroner",
+    "legal_basis": "lovgrunnlag", "follow_up": "oppfølging", "annual_rollover": "årlig rullering",
+    "reporting": "rapportering", "evaluation": "evaluering", "next_full_revision": "år for neste revisjon",
+    "document_outline": "disposisjon", "number": "nummer (kommunenummer har fire sifre)",
+    "fictional": "fiktive data?", "disclaimer": "forbehold om fiktive data", "schema_version": "dataformatets versjon",
+    "language": "målform (nb/nn)", "name": "navn", "role": "rolle i samarbeidet", "adoption": "vedtak",
+    "body": "vedtaksorgan, f.eks. kommunestyret", "date": "dato", "status": "status",
+    "local_contact_role": "lokal kontaktperson (rolle)", "master_plans": "kommuneplaner",
+    "plan_name": "kommuneplanens navn", "part": "del av kommuneplanen", "version": "versjon",
+    "replaced_by": "erstattet av", "items": "punkter", "is_current": "gjeldende? (utregnet)",
+    "goals": "hovedmål", "sub_goals": "delmål", "indicator": "indikator", "source": "kilde",
+    "baseline": "utgangsverdi", "baseline_year": "år for utgangsverdien", "target": "målverdi",
+    "target_year": "år for målverdien", "kp_refs": "henvisninger til kommuneplanen, f.eks. «3427:KP-3.2»",
+    "measures": "tiltak", "scope": "felles eller lokalt tiltak", "municipalities": "kommuner (kommunenummer)",
+    "goal_ids": "delmålene tiltaket hører til", "target_group": "målgruppe", "responsible": "ansvarlig",
+    "partners": "samarbeidspartnere", "deadline": "frist", "cost_nok": "kostnad i kroner",
+    "cost_basis": "kostnaden gjelder per år, totalt eller engangs", "funding": "finansiering",
+    "amount_nok": "beløp i kroner", "budget_ref": "henvisning til budsjettet", "funded_nok":
+    "sum finansiering i kroner (utregnet)", "funding_by_status": "finansiering summert per status",
+    "measure_count": "antall tiltak", "goal_count": "antall hovedmål", "lang": "målform: nb eller nn",
+    "municipality": "kommunen utgaven gjelder (bare med --kommune)", "plan": "planen", "meta": "om datafila",
+    "totals": "summer",
+}
+
+
+def schema_paths(schema: dict | None = None) -> list[tuple[str, str, str]]:
+    """Return (path, type, description) for every field a template can reach, e.g. ``measures[].responsible``.
+
+    Each object type is spelt out once; later occurrences say where its fields are listed.
+    """
+    schema = schema or context_schema()
+    words = FIELD_NAMES_NB
+    out: list[tuple[str, str, str]] = []
+    expanded: dict[str, str] = {}
+
+    def describe(key: str, sub: dict) -> str:
+        target = _deref(schema, sub.get("items", sub) if _deref(schema, sub).get("type") == "array" else sub)
+        target = _deref(schema, target.get("items", target)) if target.get("type") == "array" else target
+        title = target.get("title", "")
+        if title in OBJECT_NAMES_NB and target.get("properties"):
+            return OBJECT_NAMES_NB[title]
+        return words.get(key, "")
+
+    def walk(prefix: str, s: dict) -> None:
         target = _deref(schema, s)
-        name = target.get("title", "")
         if target.get("type") == "array":
-            walk(prefix + "[]", target.get("items", {}), seen)
+            walk(prefix + "[]", target.get("items", {}))
             return
         props = target.get("properties")
-        if not props or name in seen:
+        if not props:
             return
+        title = target.get("title", "")
+        if title in expanded:
+            return
+        expanded[title] = prefix
         for key, sub in props.items():
             path = f"{prefix}.{key}"
-            desc = sub.get("description") or _deref(schema, sub).get("description", "")
-            out.append((path, _type_label(schema, sub), desc.strip().splitlines()[0] if desc else ""))
-            walk(path, sub, seen + (name,))
+            inner = _deref(schema, sub)
+            inner = _deref(schema, inner.get("items", {})) if inner.get("type") == "array" else inner
+            desc = describe(key, sub)
+            if inner.get("properties") and inner.get("title") in expanded:
+                desc += f" – feltene står under `{expanded[inner['title']]}`"
+            out.append((path, _type_label(schema, sub), desc))
+            walk(path, sub)
 
     for key, sub in schema["properties"].items():
         if key == "data":
             continue
-        desc = sub.get("description", "")
+        desc = describe(key, sub)
+        inner = _deref(schema, sub)
+        inner = _deref(schema, inner.get("items", {})) if inner.get("type") == "array" else inner
+        if inner.get("properties") and inner.get("title") in expanded:
+            desc += f" – feltene står under `{expanded[inner['title']]}`"
         out.append((key, _type_label(schema, sub), desc))
-        walk(key, sub, (key,))
+        walk(key, sub)
     return out
 
 
@@ -185,17 +262,29 @@ def field_reference_markdown() -> str:
     """Return the field reference of docs/maintainers.md, generated from `context_schema` and the filters."""
     from docplan.render import make_environment
 
-    lines = ["| Felt | Type | Beskrivelse |", "|---|---|---|"]
+    lines = ["| Felt | Type | Forklaring |", "|---|---|---|"]
     for path, label, desc in schema_paths():
         lines.append(f"| `{path}` | {label} | {desc.replace('|', '/')} |")
     lines += ["", "Filtre (brukes som `{{ m.cost_nok | nok }}`):", "", "| Filter | Hva det gjør |", "|---|---|"]
     env = make_environment()
-    for name in ("nok", "date", "years", "funding", "with_year", "municipality_names", "kp_short"):
-        doc = (env.filters[name].__doc__ or "").strip().splitlines()
-        lines.append(f"| `{name}` | {doc[0] if doc else ''} |")
+    for name, text in FILTERS_NB.items():
+        assert name in env.filters, name
+        lines.append(f"| `{name}` | {text.replace('|', chr(92) + '|')} |")
     lines.append("")
-    lines.append("I løkker: `loop.index` (1, 2, …), `loop.first`, `loop.last`, `loop.length`.")
+    lines.append("I løkker finnes også `loop.index` (1, 2, …), `loop.first`, `loop.last` og `loop.length`.")
     return "\n".join(lines)
+
+
+#: The docplan filters of `docplan.render.make_environment`, explained in Norwegian.
+FILTERS_NB = {
+    "nok": "beløp i kroner: `1234567` → «1 234 567 kr»",
+    "date": "dato som «dd.mm.åååå»",
+    "years": "årstall samlet: `[2024, 2025, 2026]` → «2024–2026»",
+    "funding": "finansieringslinjer som «kilde: beløp (status)», skilt med semikolon",
+    "with_year": "verdi med år i parentes: `goal.indicator.baseline | with_year(goal.indicator.baseline_year)`",
+    "municipality_names": "kommunenavn for en liste kommunenummer",
+    "kp_short": "kort henvisning til kommuneplanen for en KP-referanse, f.eks. «jf. kommuneplanens samfunnsdel …»",
+}
 
 
 DOCS_BEGIN = "<!-- BEGIN field-reference (generated: docplan template schema --markdown) -->"
@@ -564,16 +653,22 @@ def _append_index(index: Path, entry: dict) -> None:
         raise ConfigError("index.yaml i malregisteret er ugyldig", Location(file=str(index)))
     if data.get("templates") is None and "templates:" not in text:
         text = text.rstrip("\n") + "\ntemplates:\n"
-    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False)
-    block = "".join("  " + line + "\n" for line in block.splitlines())
+    text = re.sub(r"^templates:\s*\[\]\s*$", "templates:", text, flags=re.M)
+    chapters = entry["required_chapters"]
+    block = (f"  - id: {entry['id']}\n    version: {entry['version']}\n    language: {entry['language']}\n"
+             f"    file: {entry['file']}\n")
+    block += "    required_chapters:" + ("".join(f"\n      - {json.dumps(c, ensure_ascii=False)}" for c in chapters)
+                                        if chapters else " []") + "\n"
     last_key = [m.group(1) for m in re.finditer(r"^(\w[\w-]*):", text, re.M)]
     if last_key and last_key[-1] != "templates":
         data.setdefault("templates", []).append(entry)
         new = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     else:
         new = text.rstrip("\n") + "\n" + block
-    check = yaml.safe_load(new)
-    assert check["templates"][-1]["file"] == entry["file"]
+    check = (yaml.safe_load(new) or {}).get("templates") or []
+    if not check or check[-1].get("file") != entry["file"]:
+        raise ConfigError("index.yaml i malregisteret kunne ikke oppdateres trygt; legg til oppføringen for hånd",
+                          Location(file=str(index)))
     write_atomic(index, new.encode("utf-8"))
 
 
