@@ -14,11 +14,14 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import yaml
 
 from docplan.errors import ConfigError, Location
+
+if TYPE_CHECKING:
+    from docplan.checks.context import CheckContext
 
 
 class Severity(str, enum.Enum):

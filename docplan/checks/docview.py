@@ -224,11 +224,6 @@ def _language(styles: etree._Element | None, settings: etree._Element | None) ->
     return None
 
 
-def _own(el: etree._Element, tag: str, container: str) -> list[etree._Element]:
-    """Return descendants ``tag`` of ``el`` whose nearest ``container`` ancestor is ``el`` itself."""
-    return [d for d in el.iter(tag) if next(d.iterancestors(container), None) is el]
-
-
 def _table(tbl: etree._Element, first_para, texts: list[str], index_of: dict) -> Table:
     rows = []
     header = False
