@@ -418,7 +418,7 @@ class _Linter:
         source, line_para = _jinja_source(root)
         try:
             ast = self.env.parse(source)
-        except jinja2.TemplateSyntaxError as exc:
+        except jinja2.TemplateSyntaxError:
             # Leave out the paragraphs already reported one by one, so the rest can still be checked.
             bad = {f.location.paragraph for f in self.findings if f.location.part == part
                    and f.code in ("syntax", "broken_tag", "forbidden", "structural_twice")}
@@ -447,6 +447,23 @@ class _Linter:
                 if needle in _clean(p.text).replace(" ", ""):
                     return p
         return paras[approx - 1] if 0 < approx <= len(paras) else None
+
+    def core_checks(self) -> None:
+        """Check template code in the core properties (title, subject …), which the renderer fills in too."""
+        from docplan.ooxml.props import read_core_properties
+
+        part = "docProps/core.xml"
+        top = {k: (v, k) for k, v in self.schema["properties"].items()}
+        for name, text in read_core_properties(self.tp.data).items():
+            if not any(d in text for d in ("{{", "{%", "{#")):
+                continue
+            try:
+                ast = self.env.parse(_clean(text))
+            except jinja2.TemplateSyntaxError as exc:
+                self.add("syntax", "error", f"syntaksfeil i dokumentegenskapen «{name}»: {syntax_reason(exc)}",
+                         part=part)
+                continue
+            _Walker(self, part, "core", [], [0] * (text.count("\n") + 2)).visit_list(ast.body, dict(top))
 
     # -- document-wide checks ------------------------------------------------------------------------
     def style_checks(self, body_paras: list[Para]) -> None:
@@ -767,6 +784,7 @@ def _lint_parts(tp: TemplateParts, required_chapters, registry) -> tuple[LintRep
             body_paras = paras
         linter.paragraph_checks(paras, kind)
         linter.part_checks(part, kind, root, paras)
+    linter.core_checks()
     linter.style_checks(body_paras)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(linter.findings, key=lambda f: (order[f.severity], f.location.part or "",

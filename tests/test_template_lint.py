@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -180,20 +180,46 @@ def test_body_loop_variable_is_unknown_in_a_header():
     assert f.location.part.startswith("word/header")
 
 
-def test_header_and_footnote_variables_render(sample_plan):
+def test_header_and_footnote_variables_render(sample_plan, tmp_path):
     t = good_template()
     t.header("Topp: {{ plan.title }}")
     t.note("footnotes", "Fotnote: {{ plan.period }}")
-    doc = CompiledTemplate.__new__(CompiledTemplate)  # noqa: F841 - built below from bytes
-    data = t.to_bytes()
-    tmp = Path(__import__("tempfile").mkdtemp()) / "h.docx"
-    tmp.write_bytes(data)
-    out = CompiledTemplate(tmp).render(build_context(sample_plan))
-    with zipfile.ZipFile(__import__("io").BytesIO(out)) as zf:
+    path = t.save(tmp_path / "h.docx")
+    assert lint_template(path).errors == []
+    out = CompiledTemplate(path).render(build_context(sample_plan))
+    with zipfile.ZipFile(io.BytesIO(out)) as zf:
         header = zf.read("word/header1.xml").decode()
         notes = zf.read("word/footnotes.xml").decode()
-    assert sample_plan.info.title in header.replace("&amp;", "&")
-    assert str(sample_plan.info.period) in notes
+    assert "Topp: " + sample_plan.info.title in header.replace("&amp;", "&")
+    assert "Fotnote: " + str(sample_plan.info.period) in notes
+
+
+def test_template_code_in_core_properties_is_checked():
+    t = good_template()
+    t.doc.core_properties.title = "{{ plan.titel }}"
+    (f,) = only(lint(t), "unknown_field")
+    assert f.location.part == "docProps/core.xml" and f.suggestion == "title"
+    t = good_template()
+    t.doc.core_properties.subject = "{{ plan.title "
+    assert "syntax" in lint(t).codes("error")
+
+
+_ALPHABET = st.sampled_from(["{{", "}}", "{%", "%}", "{#", "#}", "p ", "tr ", "r ", "for ", "if ", "endfor",
+                             "endif", " m ", " in ", "measures", ".", "plan", "title", "|", "nok", "'", "“",
+                             "__class__", "(", ")", "[", "0", "]", "x", " ", "\t", "&", "<"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_ALPHABET, max_size=12).map("".join), min_size=1, max_size=4))
+def test_lint_and_fix_never_crash_on_arbitrary_template_text(texts):
+    t = good_template()
+    for text in texts:
+        t.para(*[text[i:i + 5] for i in range(0, len(text), 5)] or [""])
+    report = lint(t)
+    for f in report.findings:
+        assert f.severity in ("error", "warning", "info") and f.message
+    fixed, _, _ = fix_split_tags(t.to_bytes(), name="mal.docx")
+    lint_template(fixed, name="mal.docx")
 
 
 def test_missing_styles_language_chapters_and_identity():
