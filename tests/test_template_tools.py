@@ -287,3 +287,21 @@ def test_cli_publish(registry):
     assert res.exit_code == 0 and "Publiserte rusplan-standard 1.0.1 (nn)" in res.output
     res = runner.invoke(main, ["template", "publish", str(NN), "--registry", str(registry), "--version", "1.0.1"])
     assert res.exit_code == 1 and "aldri overskrevet" in res.output
+
+
+def test_docplan_check_warns_about_documents_from_an_older_version(registry, sample_plan, tmp_path, monkeypatch):
+    import docplan.registry
+
+    ctx = build_context(sample_plan)
+    old_doc = tmp_path / "plan.docx"
+    old_doc.write_bytes(CompiledTemplate(registry / NB.name).render(ctx))
+
+    def outdated_findings() -> list[dict]:
+        res = CliRunner().invoke(main, ["check", str(old_doc), "--format", "json"])
+        return [f for f in json.loads(res.output)["findings"] if f["rule"] == "structure.outdated_template"]
+
+    monkeypatch.setattr(docplan.registry, "default_registry_dir", lambda: registry)
+    assert outdated_findings() == []
+    publish(NB, registry, version="1.1.0")
+    (finding,) = outdated_findings()
+    assert "1.0.0" in finding["message"] and "1.1.0" in finding["message"]
