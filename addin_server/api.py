@@ -111,7 +111,8 @@ def snippet(plan_id: str, number: str, kind: str, item_id: str):
         raise NotFoundError(f"ukjent type innhold «{kind}»; bruk en av: {', '.join(SNIPPET_KINDS)}")
     lang = _language()
     _check_visible(plan, number, kind, item_id)
-    tag, ooxml = engines.snippet(plan, number, kind, item_id, lang)
+    key = (str(_workspace().root), plan_id, _workspace().file_stamp(plan_id))
+    tag, ooxml = engines.cached_snippet(key, plan, number, kind, item_id, lang)
     return jsonify(kind=kind, id=item_id, tag=tag, ooxml=ooxml)
 
 

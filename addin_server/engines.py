@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import importlib
 import io
+import threading
 import zipfile
-from collections import Counter
+from collections import Counter, OrderedDict
 
 from addin_server.errors import UnavailableError
 from docplan.errors import DocumentError, Location
@@ -33,6 +34,30 @@ def _module(name: str):
 
 
 # -- snippets ---------------------------------------------------------------------------------------
+_SNIPPETS: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+_SNIPPETS_MAX = 512
+_SNIPPETS_LOCK = threading.Lock()
+
+
+def cached_snippet(key: tuple, plan: Plan, number: str, kind: str, item_id: str, lang: str) -> tuple[str, str]:
+    """Return `snippet` from a small LRU cache; ``key`` must change whenever the plan file changes.
+
+    A snippet is a pure function of the plan data, so the cache only saves rebuilding the XML.
+    """
+    key = (*key, number, kind, item_id, lang)
+    with _SNIPPETS_LOCK:
+        hit = _SNIPPETS.get(key)
+        if hit is not None:
+            _SNIPPETS.move_to_end(key)
+            return hit
+    value = snippet(plan, number, kind, item_id, lang)
+    with _SNIPPETS_LOCK:
+        _SNIPPETS[key] = value
+        while len(_SNIPPETS) > _SNIPPETS_MAX:
+            _SNIPPETS.popitem(last=False)
+    return value
+
+
 def snippet(plan: Plan, number: str, kind: str, item_id: str, lang: str) -> tuple[str, str]:
     """Return (tag, flat-OPC XML) for one item, built by `docplan.snippets`."""
     snippets = _module("docplan.snippets")

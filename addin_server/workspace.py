@@ -13,6 +13,7 @@ restart. Every write goes through `docplan.package.write_atomic`.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ from docplan.model import Adoption, Plan
 from docplan.package import write_atomic
 
 CONFIG_NAME = "workspace.yaml"
+#: A plan id is a file stem without path separators or a leading dot.
+_PLAN_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 ALL = "*"
 
 
@@ -112,6 +115,11 @@ class Workspace:
                     muni.adoption = _read_adoption(path)
         return plan
 
+    def file_stamp(self, plan_id: str) -> tuple[int, int]:
+        """Return (mtime_ns, size) of a plan file: changes whenever the plan data changes."""
+        st = self._plan_path(plan_id).stat()
+        return st.st_mtime_ns, st.st_size
+
     def write_adoption(self, plan_id: str, number: str, adoption: Adoption) -> Path:
         """Store a council's adoption record atomically in its municipality's folder."""
         path = self._adoption_path(plan_id, number)
@@ -120,9 +128,10 @@ class Workspace:
         return write_atomic(path, text.encode("utf-8"))
 
     def _plan_path(self, plan_id: str) -> Path:
-        if plan_id not in self.plan_ids():
+        path = self.root / "plans" / f"{plan_id}.yaml"
+        if not _PLAN_ID.fullmatch(plan_id) or not path.is_file():
             raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
-        return self.root / "plans" / f"{plan_id}.yaml"
+        return path
 
     def _adoption_path(self, plan_id: str, number: str) -> Path:
         return self.root / "municipalities" / number / f"{plan_id}.adoption.yaml"

@@ -354,3 +354,19 @@ def test_check_accepts_the_body_ooxml_fallback(client, spec, tynset_docx):
     r = client.post(f"{BASE}/3427/check", headers=auth(TYNSET), json={"ooxml": as_flat_opc(tynset_docx)})
     conforms(spec, "/plans/{plan_id}/municipalities/{number}/check", "post", r)
     assert [f["rule"] for f in r.get_json()["findings"]] == [f["rule"] for f in as_file.get_json()["findings"]]
+
+
+def test_snippet_follows_a_change_of_the_plan_file(client, workspace):
+    before = client.get(f"{BASE}/3427/snippets/measure/T-01", headers=auth(TYNSET)).get_json()["ooxml"]
+    path = workspace / "plans" / f"{PLAN}.yaml"
+    text = path.read_text("utf-8")
+    assert "Felles Ungdata-undersøkelse" in text
+    path.write_text(text.replace("Felles Ungdata-undersøkelse", "Felles Ungdata-kartlegging"), "utf-8")
+    after = client.get(f"{BASE}/3427/snippets/measure/T-01", headers=auth(TYNSET)).get_json()["ooxml"]
+    assert "Ungdata-undersøkelse" in before and "Ungdata-kartlegging" in after
+
+
+@pytest.mark.parametrize("plan_id", ["..%2Fworkspace", ".hidden", "osterdalen.yaml", "%2Fetc%2Fpasswd"])
+def test_plan_ids_cannot_walk_out_of_the_plans_folder(client, plan_id):
+    r = client.get(f"/api/v1/plans/{plan_id}/municipalities/3427/catalogue", headers=auth(KORUS))
+    assert r.status_code == 404
