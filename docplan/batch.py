@@ -149,11 +149,13 @@ def safe_filename(number: str, name: str, suffix: str = ".docx") -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """One document to make: a municipality of a dataset (``file=None``) or of one plan file."""
+    """Work for one worker call: a municipality's document, or (``number=None``) every selected
+    municipality of one plan file, loaded in the worker."""
 
-    number: str
+    number: Optional[str]
     file: Optional[str] = None  # for folder input: the plan file to load in the worker
     language: Optional[str] = None  # forced language (CLI --language); None = the municipality's
+    plan: Optional[Plan] = field(default=None, compare=False, repr=False)  # for a list of plans
 
 
 @dataclass
@@ -163,6 +165,7 @@ class _WorkerState:
     manifest: dict[str, dict]
     out_dir: str
     force: bool
+    selection: Optional[frozenset] = None  # folder input: only these kommunenummer (None = all)
     cache: dict[str, Any] = field(default_factory=dict)
 
 
@@ -186,6 +189,8 @@ def _init_worker(state: _WorkerState, ignore_sigint: bool) -> None:
 
 
 def _plan_for(job: Job, state: _WorkerState) -> Plan:
+    if job.plan is not None:
+        return job.plan
     if job.file is None:
         assert state.plan is not None
         return state.plan
@@ -205,22 +210,40 @@ def job_language(plan: Plan, number: str, forced: Optional[str] = None) -> str:
     return forced or (muni.language if muni and muni.language else None) or plan.meta.language
 
 
-def input_hash(plan: Plan, number: str, language: str, template: str) -> str:
-    """Return the SHA-256 of everything one municipality's document depends on."""
-    measures = [m.model_dump(mode="json") for m in plan.measures_for(number)]
-    payload = {
-        "docplan": __version__,
-        "number": number,
-        "language": language,
-        "template": _file_digest(template),
+def _canonical(payload: Any) -> bytes:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_COMMON: dict[int, tuple[Plan, str]] = {}
+
+
+def _common_digest(plan: Plan) -> str:
+    """Return the SHA-256 of the parts every edition shares (computed once per plan and process)."""
+    hit = _COMMON.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    digest = hashlib.sha256(_canonical({
         "meta": plan.meta.model_dump(mode="json"),
         "plan": plan.info.model_dump(mode="json"),
         "municipalities": [m.model_dump(mode="json") for m in plan.municipalities],
         "goals": [g.model_dump(mode="json") for g in plan.goals],
-        "measures": measures,
-    }
-    raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return hashlib.sha256(raw).hexdigest()
+    })).hexdigest()
+    if len(_COMMON) > 64:
+        _COMMON.clear()
+    _COMMON[id(plan)] = (plan, digest)
+    return digest
+
+
+def input_hash(plan: Plan, number: str, language: str, template: str) -> str:
+    """Return the SHA-256 of everything one municipality's document depends on."""
+    return hashlib.sha256(_canonical({
+        "docplan": __version__,
+        "number": number,
+        "language": language,
+        "template": _file_digest(template),
+        "common": _common_digest(plan),
+        "measures": [m.model_dump(mode="json") for m in plan.measures_for(number)],
+    })).hexdigest()
 
 
 _DIGESTS: dict[tuple[str, int], str] = {}
@@ -232,6 +255,24 @@ def _file_digest(path: str) -> str:
     if key not in _DIGESTS:
         _DIGESTS[key] = hashlib.sha256(p.read_bytes()).hexdigest()
     return _DIGESTS[key]
+
+
+def run_job(job: Job, state: Optional[_WorkerState] = None) -> list[JobResult]:
+    """Run one job in a worker: one document, or every selected municipality of a plan file."""
+    state = state or _STATE
+    assert state is not None, "run_job needs a worker state (generate_batch sets it)"
+    if job.number is not None:
+        return [render_job(job, state)]
+    try:
+        plan = _plan_for(job, state)
+    except DocplanError as exc:
+        path = Path(job.file)
+        number = _number_from_filename(path) or path.stem
+        if state.selection is not None and number not in state.selection:
+            return []
+        return [JobResult(number=number, name=number, status=FAILED, message=exc.format(), source=job.file)]
+    return [render_job(Job(m.number, file=job.file, language=job.language), state) for m in plan.municipalities
+            if state.selection is None or m.number in state.selection]
 
 
 def render_job(job: Job, state: Optional[_WorkerState] = None) -> JobResult:
@@ -344,35 +385,14 @@ def _number_from_filename(path: Path) -> Optional[str]:
     return m.group(1) if m else None
 
 
-def _folder_jobs(folder: Path, language: Optional[str]) -> tuple[list[Job], list[JobResult]]:
-    """Return one job per plan file and municipality in a folder, and failures for unreadable files."""
-    from docplan.loaders import load_plan
-
-    jobs: list[Job] = []
-    failures: list[JobResult] = []
-    seen: dict[str, str] = {}
+def _folder_jobs(folder: Path, language: Optional[str]) -> list[Job]:
+    """Return one job per plan file in a folder; the files are loaded by the workers, in parallel."""
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
                    and not p.name.startswith((".", "~$")))
     if not files:
         raise DataError("mappen inneholder ingen planfiler (.yaml, .yml, .json eller .xlsx)",
                         Location(file=str(folder)), code="empty_folder")
-    for p in files:
-        try:
-            plan = load_plan(p)
-        except DocplanError as exc:
-            number = _number_from_filename(p) or p.stem
-            failures.append(JobResult(number=number, name=number, status=FAILED, message=exc.format(),
-                                      source=str(p)))
-            continue
-        for m in plan.municipalities:
-            if m.number in seen:
-                failures.append(JobResult(number=m.number, name=m.name, status=FAILED, source=str(p),
-                                          message=f"{p}: kommune {m.number} finnes også i {seen[m.number]}; "
-                                                  "hver kommune kan bare ha én planfil"))
-                continue
-            seen[m.number] = str(p)
-            jobs.append(Job(m.number, file=str(p), language=language))
-    return jobs, failures
+    return [Job(None, file=str(p), language=language) for p in files]
 
 
 def parse_selection(text: str) -> list[str]:
@@ -386,6 +406,11 @@ def parse_selection(text: str) -> list[str]:
 
 def _select(jobs: list[Job], failures: list[JobResult], selection: Optional[Iterable[str]]
             ) -> tuple[list[Job], list[JobResult]]:
+    """Keep the selected municipalities' jobs; a number not in the register or the data fails.
+
+    File jobs (folder input, ``number=None``) are kept: their municipalities are known only once a
+    worker has loaded the file, so the run filters them there and checks the rest at the end.
+    """
     if selection is None:
         return jobs, failures
     from docplan.municipalities import lookup_municipality
@@ -404,12 +429,14 @@ def _select(jobs: list[Job], failures: list[JobResult], selection: Optional[Iter
             out_failures.append(failed_numbers[number])
         elif number in by_number:
             chosen.append(by_number[number])
+        elif None in by_number:
+            pass  # folder input: checked after the run
         else:
             out_failures.append(JobResult(number=number, name=info.name, status=FAILED,
                                           message=f"kommune {number} {info.name} er ikke med i plandataene"))
     # failures of files whose municipality could not be known stay visible
     out_failures += [f for f in failures if not re.fullmatch(r"\d{4}", f.number)]
-    return chosen, out_failures
+    return chosen + [j for j in jobs if j.number is None], out_failures
 
 
 # -- the batch -------------------------------------------------------------------------------------
@@ -455,7 +482,7 @@ def _mp_context():
 
 
 def generate_batch(
-    source: Union[str, os.PathLike, Plan],
+    source: Union[str, os.PathLike, Plan, list[Plan]],
     out_dir: Union[str, os.PathLike],
     *,
     municipalities: Optional[Iterable[str]] = None,
@@ -469,7 +496,8 @@ def generate_batch(
 ) -> BatchSummary:
     """Make one .docx (and optionally PDF) per municipality in ``out_dir``; return the summary.
 
-    ``source`` is a dataset file, a folder of plan files, or a `Plan`. ``municipalities`` selects
+    ``source`` is a dataset file, a folder of plan files, a `Plan`, or a list of `Plan` (one per
+    municipality, e.g. held in memory by a server). ``municipalities`` selects
     kommunenummer (None = every municipality in the data). ``language`` forces "nb" or "nn" for
     all; otherwise each municipality's ``language`` or the plan's applies. ``template`` replaces
     the standard templates. ``jobs`` worker processes (default: all cores; 1 = in this process).
@@ -485,8 +513,19 @@ def generate_batch(
     pre_failed: list[JobResult] = []
     if isinstance(source, Plan):
         plan = source
+    elif isinstance(source, (list, tuple)):
+        job_list = []
+        seen: set[str] = set()
+        for one in source:
+            for m in one.municipalities:
+                if m.number in seen:
+                    pre_failed.append(JobResult(number=m.number, name=m.name, status=FAILED,
+                                                message=f"kommune {m.number} finnes i flere av planene"))
+                else:
+                    seen.add(m.number)
+                    job_list.append(Job(m.number, language=language, plan=one))
     elif Path(source).is_dir():
-        job_list, pre_failed = _folder_jobs(Path(source), language)
+        job_list = _folder_jobs(Path(source), language)
     else:
         plan, broken = split_dataset(source)
         for number, messages in sorted(broken.items()):
@@ -497,19 +536,32 @@ def generate_batch(
         failed_numbers = {f.number for f in pre_failed}
         job_list = [Job(m.number, language=language) for m in plan.municipalities if m.number not in failed_numbers]
     job_list, pre_failed = _select(job_list, pre_failed, municipalities)
-    job_list.sort(key=lambda j: j.number)
+    job_list.sort(key=lambda j: j.number or j.file)
+    wanted = None
+    if municipalities is not None:
+        failed_early = {f.number for f in pre_failed}
+        wanted = [n for n in dict.fromkeys(str(x).strip() for x in municipalities) if n not in failed_early]
 
     languages = {language} if language else {"nb", "nn"}
     state = _WorkerState(plan=plan, templates=_templates(sorted(languages), template),
-                         manifest=_read_manifest(out), out_dir=str(out), force=force)
+                         manifest=_read_manifest(out), out_dir=str(out), force=force,
+                         selection=frozenset(wanted) if wanted is not None else None)
     manifest = dict(state.manifest)
     results: list[JobResult] = []
-    total = len(job_list) + len(pre_failed)
+    made_from: dict[str, str] = {}
+    total = (len(wanted) if wanted is not None else len(job_list)) + len(pre_failed)
     done = 0
     interrupted = False
 
     def finish(result: JobResult) -> None:
-        nonlocal done
+        nonlocal done, total
+        if result.status != FAILED:
+            if result.number in made_from:  # folder input: two files for one municipality
+                result.status, result.data = FAILED, None
+                result.message = (f"{result.source}: kommune {result.number} finnes også i "
+                                  f"{made_from[result.number]}; hver kommune kan bare ha én planfil")
+            else:
+                made_from[result.number] = result.source or ""
         if result.status == MADE and result.data is not None:
             from docplan.package import write_atomic
 
@@ -522,6 +574,7 @@ def generate_batch(
             manifest.pop(result.number, None)  # render it again next time, whatever the hashes say
         results.append(result)
         done += 1
+        total = max(total, done)
         if progress:
             progress(result, done, total)
 
@@ -531,9 +584,19 @@ def generate_batch(
         workers = min(jobs or default_jobs(), max(len(job_list), 1))
         if workers <= 1:
             for job in job_list:
-                finish(render_job(job, state))
+                for result in run_job(job, state):
+                    finish(result)
         else:
             _run_pool(job_list, state, workers, finish)
+        if wanted is not None and any(j.number is None for j in job_list):
+            seen = {r.number for r in results}
+            from docplan.municipalities import lookup_municipality
+
+            for number in wanted:
+                info = lookup_municipality(number)
+                if number not in seen and info is not None:
+                    finish(JobResult(number=number, name=info.name, status=FAILED,
+                                     message=f"kommune {number} {info.name} er ikke med i plandataene"))
         if pdf:
             _make_pdfs(out, [r for r in results if r.status in (MADE, SKIPPED)], manifest, workers)
     except KeyboardInterrupt:
@@ -551,7 +614,8 @@ def generate_batch(
     return summary
 
 
-def _run_pool(job_list: list[Job], state: _WorkerState, workers: int, finish: Callable[[JobResult], None]) -> None:
+def _run_pool(job_list: list[Job], state: _WorkerState, workers: int,
+              finish: Callable[[JobResult], None]) -> None:
     """Run jobs in a process pool, at most ``2 × workers`` in flight, results handled in this process."""
     pending: set[cf.Future] = set()
     it = iter(job_list)
@@ -560,7 +624,7 @@ def _run_pool(job_list: list[Job], state: _WorkerState, workers: int, finish: Ca
                                   initargs=(state, True))
     try:
         for job in it:
-            pending.add(pool.submit(render_job, job))
+            pending.add(pool.submit(run_job, job))
             if len(pending) >= window:
                 break
         while pending:
@@ -571,10 +635,11 @@ def _run_pool(job_list: list[Job], state: _WorkerState, workers: int, finish: Ca
                 except cf.process.BrokenProcessPool as exc:
                     raise ConfigError("en arbeidsprosess stoppet uventet (for lite minne?); prøv med færre "
                                       "--jobs", code="worker_died") from exc
-                finish(result)
+                for one in result:
+                    finish(one)
                 nxt = next(it, None)
                 if nxt is not None:
-                    pending.add(pool.submit(render_job, nxt))
+                    pending.add(pool.submit(run_job, nxt))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

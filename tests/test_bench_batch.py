@@ -1,0 +1,29 @@
+"""Smoke run of bench/bench_batch.py with a small N: both sides run and print figures (no timing asserted)."""
+
+import importlib.util
+import io
+from pathlib import Path
+
+
+def _bench():
+    path = Path(__file__).resolve().parent.parent / "bench" / "bench_batch.py"
+    spec = importlib.util.spec_from_file_location("bench_batch", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_batch_benchmark_smoke():
+    out = io.StringIO()
+    result = _bench().run(n=4, jobs=2, out=out)
+    assert result["n"] == 4 and result["ratio"] > 0 and result["batch_rss_mb"] > 0
+    text = out.getvalue()
+    assert "docs/s" in text and "ratio" in text and "peak RSS" in text and "folder of YAML files" in text
+
+
+def test_synthetic_plans_are_the_standard_plan_per_municipality():
+    plans = _bench().synthetic_plans(12)
+    numbers = [p.municipalities[0].number for p in plans]
+    assert len(set(numbers)) == 12 and numbers[:9] == [str(n) for n in range(3422, 3431)]
+    for p in plans:
+        assert len(p.goals) == 4 and len(p.measures_for(p.municipalities[0].number)) == 20
