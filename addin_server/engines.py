@@ -18,9 +18,9 @@ from docplan.errors import DocumentError, Location
 from docplan.model import Plan
 from docplan.ooxml import parse_xml, serialize
 from docplan.package import inspect_package
+from docplan.snippets import PKG_NS
 from docplan.tags import format_tag, parse_tag
 
-PKG_NS = "http://schemas.microsoft.com/office/2006/xmlPackage"
 
 
 def _module(name: str):
