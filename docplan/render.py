@@ -246,7 +246,7 @@ _PARA_MARK = re.compile(r' docplan-p="(\d+)"')
 def _number_paragraphs(xml: str) -> str:
     """Mark each ``<w:p>`` with its 1-based number so errors can name the paragraph in the template."""
     counter = iter(range(1, 1 << 30))
-    return re.sub(r"<w:p(?=[ >])", lambda m: f'<w:p docplan-p="{next(counter)}"', xml)
+    return re.sub(r"<w:p(?=[ >/])", lambda m: f'<w:p docplan-p="{next(counter)}"', xml)
 
 
 def _strip_tags(xml: str) -> str:

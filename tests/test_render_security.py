@@ -71,3 +71,17 @@ def test_not_a_docx_template_is_refused(tmp_path):
 
     with pytest.raises(DocumentError):
         CompiledTemplate(path)
+
+
+def test_paragraph_numbers_count_empty_paragraphs(tmp_path, sample_plan):
+    d = docx.Document()
+    d.add_paragraph("Første")
+    d.add_paragraph()  # serialised as an empty <w:p/>
+    table = d.add_table(rows=1, cols=2)  # empty cells hold empty paragraphs too
+    del table
+    d.add_paragraph("{{ plan.finnes_ikke }}")
+    path = tmp_path / "mal.docx"
+    d.save(path)
+    with pytest.raises(TemplateError) as err:
+        CompiledTemplate(path).render(build_context(sample_plan))
+    assert err.value.location.paragraph == 5
