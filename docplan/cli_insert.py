@@ -36,6 +36,7 @@ def _write(doc: PlanDocument, source: Path, output: Path | None, in_place: bool,
               help="Hva som skal settes inn.")
 @click.option("--at", "heading", metavar="OVERSKRIFT", help="Sett inn rett etter denne overskriften (tekst eller nummer).")
 @click.option("--at-end", "heading_end", metavar="OVERSKRIFT", help="Sett inn på slutten av kapitlet med denne overskriften.")
+@click.option("--at-document-end", "document_end", is_flag=True, help="Sett inn til slutt i dokumentet.")
 @click.option("--bookmark", metavar="BOKMERKE", help="Sett inn etter avsnittet med dette bokmerket.")
 @click.option("--placeholder", metavar="TEKST", help="Erstatt avsnittet med denne teksten, f.eks. [[tiltaksplan]].")
 @click.option("--kommune", "municipality", metavar="NNNN", help="Bare tiltakene som gjelder denne kommunen.")
@@ -43,22 +44,22 @@ def _write(doc: PlanDocument, source: Path, output: Path | None, in_place: bool,
 @click.option("--force", is_flag=True, help="Overskriv også elementer planleggeren har endret for hånd.")
 @click.option("-o", "--output", type=DOCX, help="Ny Word-fil (dokumentet selv endres ikke).")
 @click.option("--in-place", is_flag=True, help="Endre dokumentet selv (en kopi lagres som .bak).")
-def insert(document: Path, data: Path, what: str, heading, heading_end, bookmark, placeholder, municipality, lang,
-           force: bool, output: Path | None, in_place: bool) -> None:
+def insert(document: Path, data: Path, what: str, heading, heading_end, document_end: bool, bookmark, placeholder,
+           municipality, lang, force: bool, output: Path | None, in_place: bool) -> None:
     """Sett inn eller oppdater mål, tiltak, tiltakstabell og kommuneplanreferanser i DOCUMENT."""
-    given = [x for x in (heading, heading_end, bookmark, placeholder) if x]
+    given = [x for x in (heading, heading_end, document_end, bookmark, placeholder) if x]
     if len(given) > 1:
-        raise click.UsageError("bruk bare én av --at, --at-end, --bookmark og --placeholder")
+        raise click.UsageError("bruk bare én av --at, --at-end, --at-document-end, --bookmark og --placeholder")
     output_path(document, output, in_place)  # refuse before any work
     plan = _load(data)
     doc = PlanDocument.open(document)
-    report = insert_items(doc, plan, what, Target(heading, heading_end, bookmark, placeholder), force=force,
-                          lang=lang, municipality=municipality)
-    target = _write(doc, document, output, in_place, report.changed)
+    target = Target(heading, heading_end, bookmark, placeholder, document_end)
+    report = insert_items(doc, plan, what, target, force=force, lang=lang, municipality=municipality)
+    saved = _write(doc, document, output, in_place, report.changed)
     for line in report.lines():
         click.echo(line)
-    click.echo(f"Lagret: {target}")
-    raise_for_conflicts(report, target)
+    click.echo(f"Lagret: {saved}")
+    raise_for_conflicts(report, saved)
 
 
 @main.command("refresh", epilog=EXIT_CODES_HELP)

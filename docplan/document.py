@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from lxml import etree
 
@@ -39,12 +39,18 @@ _W_P = qn("w:p")
 _W_PPR = qn("w:pPr")
 _W_PSTYLE = qn("w:pStyle")
 _W_VAL = qn("w:val")
+_W_OUTLINE = qn("w:outlineLvl")
+_W_NUMPR = qn("w:numPr")
+_STYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 _HEADING_NAME = re.compile(r"^(?:heading|overskrift|titre|überschrift|rubrik|otsikko)\s*([1-9])$", re.IGNORECASE)
-_MANUAL_NUMBER = re.compile(r"^\s*((?:\d+\.)*\d+)\.?\s+(?=\S)")
+_XNS = {"w": NSMAP["w"]}
+_USED_STYLES = etree.XPath(".//w:p/w:pPr/w:pStyle/@w:val", namespaces=_XNS, smart_strings=False)
+_STYLED_PARAS = etree.XPath(".//w:p[contains($ids, concat(' ', w:pPr/w:pStyle/@w:val, ' '))]", namespaces=_XNS)
+_OUTLINED = etree.XPath(".//w:p/w:pPr/w:outlineLvl", namespaces=_XNS)
+_MANUAL_NUMBER = re.compile(r"^\s*((?:\d+\.)*\d+)[.)]?\s+(?=\S)")
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A ``w:p`` of the main part with its stable index (document order, tables and controls included)."""
 
     index: int
@@ -85,6 +91,12 @@ class PlanDocument:
         self._changed: set[str] = set()
         self._new: dict[str, bytes] = {}
         self._paragraphs: list[Paragraph] | None = None
+        self._p_elems: list[etree._Element] | None = None
+        self._index: dict | None = None
+        self._headings: list[Heading] | None = None
+        self._levels: dict[str | None, int | None] = {}
+        #: Per-document memo for derived read-only facts (e.g. resolved snippet styles).
+        self.cache: dict[str, object] = {}
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -141,7 +153,10 @@ class PlanDocument:
         """Record that the parsed part ``name`` was edited and must be written back."""
         self._changed.add(name)
         if name == self.main_part:
+            self._p_elems = None
             self._paragraphs = None
+            self._index = None
+            self._headings = None
 
     def set_part(self, name: str, data: bytes | etree._Element) -> None:
         """Add or replace a part with bytes or an element."""
@@ -246,22 +261,33 @@ class PlanDocument:
     def location(self, paragraph: int | None = None) -> Location:
         return Location(file=self.name, part=self.main_part, paragraph=paragraph)
 
+    def _paragraph_elements(self) -> list[etree._Element]:
+        if self._p_elems is None:
+            self._p_elems = list(self.body.iter(_W_P))
+            self._index = None
+            self._headings = None
+            self._paragraphs = None
+        return self._p_elems
+
     def paragraphs(self) -> list[Paragraph]:
         """Every ``w:p`` in the body in document order; indexes are stable until the body changes."""
+        elems = self._paragraph_elements()
         if self._paragraphs is None:
             out = []
-            for i, p in enumerate(self.body.iter(_W_P)):
+            append = out.append
+            for i, p in enumerate(elems):
                 ppr = p.find(_W_PPR)
                 style = ppr.find(_W_PSTYLE) if ppr is not None else None
-                out.append(Paragraph(i, p, style.get(_W_VAL) if style is not None else None))
+                append(Paragraph(i, p, style.get(_W_VAL) if style is not None else None))
             self._paragraphs = out
         return self._paragraphs
 
     def paragraph_index(self, element: etree._Element) -> int | None:
-        for p in self.paragraphs():
-            if p.element is element:
-                return p.index
-        return None
+        """Return the index of a ``w:p`` of the body (None when it is not in the body)."""
+        elems = self._paragraph_elements()
+        if self._index is None:
+            self._index = {p: i for i, p in enumerate(elems)}
+        return self._index.get(element)
 
     @cached_property
     def _style_info(self) -> dict[str, tuple[str, str | None, int | None, bool]]:
@@ -286,6 +312,13 @@ class PlanDocument:
 
     def style_level(self, style_id: str | None) -> int | None:
         """Return the heading level (1–9) a paragraph style gives, following ``w:basedOn``."""
+        if style_id in self._levels:
+            return self._levels[style_id]
+        level = self._style_level(style_id)
+        self._levels[style_id] = level
+        return level
+
+    def _style_level(self, style_id: str | None) -> int | None:
         seen = set()
         sid = style_id
         while sid and sid not in seen:
@@ -315,30 +348,40 @@ class PlanDocument:
 
     def headings(self) -> list[Heading]:
         """Headings in document order, with level and number (manual prefix or computed auto-number)."""
+        self._paragraph_elements()
+        if self._headings is not None:
+            return self._headings
+        # only paragraphs with a heading style or an outline level can be headings: let XPath find them
+        found: dict[etree._Element, int] = {}
+        used = set(_USED_STYLES(self.body))
+        levels = {sid: lvl for sid in used if (lvl := self.style_level(sid)) is not None}
+        if levels:
+            for p in _STYLED_PARAS(self.body, ids=" " + " ".join(levels) + " "):
+                style = p.find(_W_PPR).find(_W_PSTYLE).get(_W_VAL)
+                found[p] = levels[style]
+        for el in _OUTLINED(self.body):
+            v = _int(el.get(_W_VAL))
+            if v is not None and v < 9:
+                found[el.getparent().getparent()] = v + 1
         out: list[Heading] = []
         counters = [0] * 9
-        for p in self.paragraphs():
-            ppr = p.element.find(_W_PPR)
-            level = None
-            if ppr is not None and (lvl := ppr.find(qn("w:outlineLvl"))) is not None:
-                v = _int(lvl.get(_W_VAL))
-                level = v + 1 if v is not None and v < 9 else None
-            if level is None:
-                level = self.style_level(p.style_id)
-            if level is None:
-                continue
-            text = p.text.strip()
+        for p, level in sorted(found.items(), key=lambda kv: self.paragraph_index(kv[0]) or 0):
+            text = element_text(p).strip()
             if not text:
                 continue
             m = _MANUAL_NUMBER.match(text)
             number = m.group(1) if m else None
-            own_num = ppr is not None and ppr.find(qn("w:numPr")) is not None
-            if number is None and (own_num or self._style_numbered(p.style_id)):
+            ppr = p.find(_W_PPR)
+            style = ppr.find(_W_PSTYLE)
+            own_num = ppr.find(_W_NUMPR) is not None
+            if number is None and (own_num or self._style_numbered(style.get(_W_VAL) if style is not None
+                                                                   else None)):
                 counters[level - 1] += 1
                 for k in range(level, 9):
                     counters[k] = 0
                 number = ".".join(str(max(c, 1)) for c in counters[:level])
-            out.append(Heading(p.index, level, number, text, p.element))
+            out.append(Heading(self.paragraph_index(p), level, number, text, p))
+        self._headings = out
         return out
 
     def tagged_items(self) -> list[tuple[Tag, etree._Element]]:

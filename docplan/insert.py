@@ -25,7 +25,7 @@ from docplan.document import PlanDocument
 from docplan.errors import ConflictError, DocumentError, InputError, Location, Problem
 from docplan.model import Goal, Plan
 from docplan.ooxml import qn
-from docplan.ooxml.sdt import iter_tagged, sdt_content, sdt_tag, sdt_text, text_hash
+from docplan.ooxml.sdt import element_text, iter_tagged, sdt_content, sdt_tag, sdt_text, text_hash
 from docplan.state import CHANGED, CURRENT, STALE, document_state, item_status, write_state
 from docplan.tags import Tag, parse_tag
 
@@ -37,6 +37,13 @@ _W_TC = qn("w:tc")
 _W_TR = qn("w:tr")
 _W_R = qn("w:r")
 _W_BODY = qn("w:body")
+_TEXT_HITS = etree.XPath(".//w:t[contains(., $ph)]", namespaces={"w": "http://schemas.openxmlformats.org/"
+                                                                      "wordprocessingml/2006/main"})
+
+
+@dataclass(frozen=True)
+class _Para:
+    element: etree._Element
 
 
 @dataclass(frozen=True)
@@ -46,17 +53,19 @@ class Target:
     ``heading``: after the heading whose text, title (without number) or outline number matches,
     case-insensitive; ``heading_end``: at the end of that heading's section (before the next heading
     of the same or a higher level); ``bookmark``: after the paragraph holding the bookmark;
-    ``placeholder``: in place of the paragraph holding that text (e.g. ``[[tiltaksplan]]``).
+    ``placeholder``: in place of the paragraph holding that text (e.g. ``[[tiltaksplan]]``);
+    ``document_end``: at the end of the document (before its last section properties).
     """
 
     heading: str | None = None
     heading_end: str | None = None
     bookmark: str | None = None
     placeholder: str | None = None
+    document_end: bool = False
 
     @property
     def given(self) -> bool:
-        return any((self.heading, self.heading_end, self.bookmark, self.placeholder))
+        return any((self.heading, self.heading_end, self.bookmark, self.placeholder, self.document_end))
 
 
 @dataclass
@@ -233,6 +242,7 @@ def _position(doc: PlanDocument, target: Target) -> tuple[etree._Element, int, e
         if following:
             stop = _body_child(following[0].element, body)
             return body, body.index(stop), None
+    if target.heading_end or target.document_end:
         last = body[-1] if len(body) else None
         end = len(body) - 1 if last is not None and last.tag == qn("w:sectPr") else len(body)
         return body, end, None
@@ -247,9 +257,14 @@ def _position(doc: PlanDocument, target: Target) -> tuple[etree._Element, int, e
         raise DocumentError(f"fant ikke bokmerket «{target.bookmark}» i dokumentet", loc,
                             code="insertion_point_missing")
     if target.placeholder:
-        for p in doc.paragraphs():
-            text = p.text
+        # fast path: the placeholder inside one w:t; else compare whole paragraph texts
+        hits = _TEXT_HITS(body, ph=target.placeholder)
+        para = next(hits[0].iterancestors(_W_P), None) if hits else None
+        candidates = ([p for p in [para] if p is not None] or [p.element for p in doc.paragraphs()])
+        for p_el in candidates:
+            text = element_text(p_el)
             if target.placeholder in text:
+                p = _Para(p_el)
                 anchor = _out_of_items(p.element)
                 parent = anchor.getparent()
                 index = parent.index(anchor)
@@ -347,6 +362,13 @@ def _existing(doc: PlanDocument) -> dict[tuple[str, str], list[etree._Element]]:
     return out
 
 
+def document_styles(doc: PlanDocument) -> dict:
+    """The document's own style ids per snippet role (resolved once per document)."""
+    if "snippet_styles" not in doc.cache:
+        doc.cache["snippet_styles"] = snippets.resolve_styles(doc.styles)
+    return doc.cache["snippet_styles"]  # type: ignore[return-value]
+
+
 def insert_items(doc: PlanDocument, plan: Plan, what: str, target: Target | None = None, *,
                  force: bool = False, lang: str | None = None, municipality: str | None = None) -> Report:
     """Insert ``what`` at ``target``, or update the items the document already has (idempotent).
@@ -354,7 +376,7 @@ def insert_items(doc: PlanDocument, plan: Plan, what: str, target: Target | None
     Raises `DocumentError` when the insertion point is missing; nothing is changed then.
     """
     target = target or Target()
-    styles = snippets.resolve_styles(doc.styles)
+    styles = document_styles(doc)
     new_items = build_items(plan, what, styles, lang, municipality)
     existing = _existing(doc)
     session = _Session(doc, plan, force)
@@ -418,7 +440,7 @@ def refresh(doc: PlanDocument, plan: Plan, *, force: bool = False, lang: str | N
     Items the planner edited by hand are reported and left alone unless ``force``; items whose id no
     longer exists in the data are reported as orphans; KP references to missing items are reported.
     """
-    styles = snippets.resolve_styles(doc.styles)
+    styles = document_styles(doc)
     session = _Session(doc, plan, force)
     outer = []
     for tag, sdt in iter_tagged(doc.body):
@@ -443,7 +465,7 @@ def refresh(doc: PlanDocument, plan: Plan, *, force: bool = False, lang: str | N
 def list_items(doc: PlanDocument, plan: Plan | None = None, *, lang: str | None = None) -> list[ItemInfo]:
     """Return every docplan item with its status: current, changed (by the planner) or stale (data changed)."""
     state = document_state(doc)
-    styles = snippets.resolve_styles(doc.styles) if plan is not None else None
+    styles = document_styles(doc) if plan is not None else None
     out = []
     for tag, sdt in iter_tagged(doc.body):
         expected = None

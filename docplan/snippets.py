@@ -124,10 +124,15 @@ def _lang(plan: Plan, lang: str | None) -> str:
 
 
 # -- small element builders -------------------------------------------------------------------------
+_WNS = "{" + NSMAP["w"] + "}"
+_W_NSMAP = {"w": NSMAP["w"]}
+
+
 def _w(tag: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
-    el = etree.Element(qn(tag), nsmap={"w": NSMAP["w"]}) if parent is None else etree.SubElement(parent, qn(tag))
+    name = _WNS + tag[2:]
+    el = etree.Element(name, nsmap=_W_NSMAP) if parent is None else etree.SubElement(parent, name)
     for k, v in attrs.items():
-        el.set(qn(f"w:{k}"), v)
+        el.set(_WNS + k, v)
     return el
 
 

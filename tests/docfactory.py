@@ -73,11 +73,11 @@ def _bookmark(paragraph, name: str, ident: str = "77") -> None:
     p.append(end)
 
 
-def municipal_plan(path: Path | None = None, *, pages: int = 1, norwegian_styles: bool = True,
+def municipal_plan(path: Path | None = None, *, repeat: int = 1, norwegian_styles: bool = True,
                    footnote: bool = True) -> bytes:
     """Build a realistic municipal plan; write it to ``path`` when given and return its bytes.
 
-    ``pages`` repeats the body chapters to make a long document (about one page per repetition).
+    ``repeat`` repeats the body chapters to make a long document (30 repetitions make about 110 pages in LibreOffice).
     """
     doc = docx.Document()
     styles = doc.styles
@@ -102,7 +102,7 @@ def municipal_plan(path: Path | None = None, *, pages: int = 1, norwegian_styles
     doc.add_comment(intro.runs[0], text="Sjekk ordlyden med rådmannen", author="Kari Nordmann", initials="KN")
     doc.add_picture(io.BytesIO(png_bytes()), width=Cm(2))
 
-    for rep in range(pages):
+    for rep in range(repeat):
         suffix = f" (del {rep + 1})" if rep else ""
         for title, paras in CHAPTERS:
             level = title.split(" ", 1)[0].count(".") + 1

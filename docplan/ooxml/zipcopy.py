@@ -34,7 +34,7 @@ class RawEntry:
 
 
 def _deflate(data: bytes) -> bytes:
-    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    c = zlib.compressobj(3, zlib.DEFLATED, -15)  # 4x faster than level 6 on large parts, ~15 % larger
     return c.compress(data) + c.flush()
 
 
