@@ -7,6 +7,7 @@ and the manifest). All data lives in the workspace directory, so the app keeps n
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from pathlib import Path
@@ -40,7 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     root = app.config["WORKSPACE"]
     if not root:
         # The sample is copied so that writes (adoption records) never touch the installed package.
-        root = Path(tempfile.mkdtemp(prefix="docplan-sample-")) / "workspace"
+        temp = tempfile.mkdtemp(prefix="docplan-sample-")
+        atexit.register(shutil.rmtree, temp, ignore_errors=True)
+        root = Path(temp) / "workspace"
         shutil.copytree(sample_root(), root)
         app.config["WORKSPACE"] = str(root)
         app.config["SAMPLE"] = True

@@ -116,6 +116,7 @@ def test_pick_plan_insert_measure_check_and_click_finding(page, live_server):
     assert page.locator("#findings .severity").first.inner_text() in ("Feil", "Advarsel", "Merknad")
     assert any(e["op"] == "comment" for e in log), "WordApi 1.4 is mocked as supported: comments expected"
 
+    assert page.evaluate("document.activeElement.id") == "findings-heading"
     page.locator("#findings .finding-list button").first.click()
     page.get_by_role("status").filter(has_text="Markerte stedet").wait_for()
     assert any(e["op"].startswith("select") for e in word_log(page))

@@ -154,7 +154,8 @@ function renderFindings(findings, summary) {
     }
     box.append(heading, list);
   }
-  $("findings-heading").focus?.();
+  // Move focus to the results so keyboard and screen-reader users land on them.
+  $("findings-heading").focus();
 }
 
 function wire() {
