@@ -273,3 +273,13 @@ def test_every_2024_municipality_gets_a_distinct_readable_file_name():
     assert len(names) == 357
     assert safe_filename("3422", "Åmot") == "3422-Åmot.docx"
     assert safe_filename("5001", "Trondheim - Tråante") == "5001-Trondheim-Tråante.docx"
+
+
+@pytest.mark.soffice
+def test_pdf_option_converts_in_one_run_and_reruns_skip(example_path, soffice, tmp_path):
+    summary = generate_batch(example_path, tmp_path, municipalities=["3427", "3430"], pdf=True, jobs=1)
+    assert [r.pdf for r in summary.results] == ["3427-Tynset.pdf", "3430-Os.pdf"]
+    assert "Ungdomsklubben på Tynset" in pdf_text(tmp_path / "3427-Tynset.pdf")
+    assert not _leftovers(tmp_path)
+    again = generate_batch(example_path, tmp_path, municipalities=["3427"], pdf=True, jobs=1)
+    assert again.results[0].status == SKIPPED and again.results[0].pdf == "3427-Tynset.pdf"
