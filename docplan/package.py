@@ -230,6 +230,14 @@ def write_atomic(path: str | os.PathLike, data: bytes | Callable[[IO[bytes]], No
         raise DocumentError("mappen finnes ikke", Location(file=str(folder)), code="no_folder")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".docplan-tmp", dir=folder)
     try:
+        # mkstemp makes 0600 files; give the result the mode a normal create (or the replaced file) has
+        try:
+            mode = target.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             if callable(data):
                 data(fh)

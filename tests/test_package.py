@@ -139,3 +139,18 @@ def test_every_corpus_file_is_opened_or_refused_cleanly(corpus_dir):
     # python-docx alone opens 306; we refuse macro/template/Strict/encrypted files on purpose
     assert opened > 250
     assert opened + refused == len(rows)
+
+
+def test_atomic_write_gives_normal_permissions_and_keeps_existing_ones(tmp_path):
+    import os
+    import stat
+
+    fresh = write_atomic(tmp_path / "ny.docx", b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+    shared = tmp_path / "delt.docx"
+    shared.write_bytes(b"old")
+    shared.chmod(0o664)
+    write_atomic(shared, b"new")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664

@@ -14,8 +14,12 @@ from docplan.loaders import PositionMap, decode_text, read_limited
 MAX_NODES = 200_000
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+# libyaml's parser is about ten times faster than the pure-Python one and gives the same marks.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):
+    """Safe loader that refuses duplicate keys instead of silently keeping the last one."""
 
     def construct_mapping(self, node, deep=False):
         seen: dict[Any, Any] = {}
@@ -82,7 +86,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, PositionMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file=file, line=mark.line + 1, column=mark.column + 1) if mark else Location(file=file)
-        raise DataError(f"filen er ikke gyldig YAML: {_yaml_reason(exc)}", loc, code="syntax") from exc
+        raise DataError(f"filen er ikke gyldig YAML: {_yaml_reason(exc, text)}", loc, code="syntax") from exc
     except yaml.YAMLError as exc:
         raise DataError(f"filen er ikke gyldig YAML: {exc}", Location(file=file), code="syntax") from exc
     except RecursionError as exc:
@@ -92,7 +96,9 @@ def parse_yaml(text: str, file: str) -> tuple[Any, PositionMap]:
 
 _REASONS = {
     "found character '\\t' that cannot start any token": "tabulator brukt til innrykk; bruk mellomrom",
-    "mapping values are not allowed here": "kolon på feil sted (mangler anførselstegn rundt teksten?)",
+    "mapping values are not allowed": "kolon på feil sted (mangler anførselstegn rundt teksten?)",
+    "did not find expected ',' or ']'": "mangler komma eller avsluttende ] i en liste",
+    "did not find expected ',' or '}'": "mangler komma eller avsluttende } i en gruppe",
     "could not find expected ':'": "mangler kolon etter nøkkelen",
     "found unacceptable character": "ulovlig tegn (binærdata?)",
     "found undefined tag handle": "ukjent tagg",
@@ -106,7 +112,14 @@ _REASONS = {
 }
 
 
-def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_reason(exc: yaml.MarkedYAMLError, source: str = "") -> str:
+    mark = exc.problem_mark
+    if mark is not None and "cannot start any token" in (exc.problem or ""):
+        lines = source.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in line[: mark.column + 1]:
+            return "tabulator brukt til innrykk; bruk mellomrom"
+        return "ugyldig tegn som ikke kan starte en verdi (bruk anførselstegn rundt teksten)"
     text = f"{exc.context or ''} {exc.problem or ''}"
     for needle, nb in _REASONS.items():
         if needle in text:
