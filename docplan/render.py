@@ -3,7 +3,7 @@
 A `CompiledTemplate` reads and checks a template once, lets docxtpl clean its XML once, and compiles
 each part (body, headers, footers, footnotes) to a Jinja template once. Rendering is then a pure
 function of the context: render the compiled parts, check the result is well-formed XML, and write
-a new zip in which every unchanged part is copied as already-compressed bytes. Outputs are
+a new zip in which every unchanged part is copied as already-compressed bytes (`docplan.ooxml.zipcopy`). Outputs are
 deterministic (fixed zip timestamps, stable order), so the same data gives the same bytes.
 
 docxtpl's own ``render()`` recompiles every part on every call; `bench/bench_render.py` measures
@@ -17,10 +17,8 @@ import datetime as dt
 import io
 import os
 import re
-import struct
 import threading
 import zipfile
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +32,7 @@ from markupsafe import Markup
 from docplan.errors import DocumentError, Location, TemplateError
 from docplan.model import Plan
 from docplan.ooxml import NSMAP, parse_xml, serialize
+from docplan.ooxml.zipcopy import RawEntry, new_entry, read_raw_entries, write_entries
 from docplan.package import inspect_package
 
 _HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -188,16 +187,6 @@ def build_context(plan: Plan, *, municipality: str | None = None) -> dict[str, A
 # -- the compiled template ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """A zip entry kept compressed, ready to copy into every output."""
-
-    name: str
-    crc: int
-    size: int
-    compressed: bytes
-
-
 @dataclass
 class _Part:
     name: str
@@ -206,38 +195,6 @@ class _Part:
     prefix: str = ""
     suffix: str = ""
     paragraphs: dict[int, int] | None = None  # source line → 1-based paragraph number in the template part
-
-
-def _deflate(data: bytes) -> bytes:
-    c = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush()
-
-
-def _entry(name: str, data: bytes) -> _Entry:
-    return _Entry(name, zlib.crc32(data) & 0xFFFFFFFF, len(data), _deflate(data))
-
-
-def write_zip(entries: list[_Entry]) -> bytes:
-    """Return a zip archive of pre-compressed entries with fixed timestamps (1980-01-01)."""
-    out = io.BytesIO()
-    central = io.BytesIO()
-    dos_time, dos_date = 0, (0 << 9) | (1 << 5) | 1
-    for e in entries:
-        name = e.name.encode("utf-8")
-        flags = 0x0800 if not e.name.isascii() else 0
-        offset = out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, dos_time, dos_date, e.crc,
-                              len(e.compressed), e.size, len(name), 0))
-        out.write(name)
-        out.write(e.compressed)
-        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, dos_time, dos_date, e.crc,
-                                  len(e.compressed), e.size, len(name), 0, 0, 0, 0, 0o600 << 16, offset))
-        central.write(name)
-    cd = central.getvalue()
-    cd_offset = out.tell()
-    out.write(cd)
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(cd), cd_offset, 0))
-    return out.getvalue()
 
 
 _PARA_MARK = re.compile(r' docplan-p="(\d+)"')
@@ -263,7 +220,8 @@ class CompiledTemplate:
         self.name = self.path.name
         self.env = env or environment()
         info = inspect_package(self.path)
-        self._entries: list[_Entry] = []
+        # every part is kept as stored, so unchanged parts are copied without recompressing them
+        self._entries: list[RawEntry] = read_raw_entries(info.data)
         raw: dict[str, bytes] = {}
         with zipfile.ZipFile(io.BytesIO(info.data)) as zf:
             for zi in zf.infolist():
@@ -275,7 +233,6 @@ class CompiledTemplate:
                     raise DocumentError("malen er skadet: en del kan ikke pakkes ut",
                                         Location(file=self.name, part=zi.filename), code="bad_zip") from exc
                 raw[zi.filename] = data
-                self._entries.append(_entry(zi.filename, data))
         try:
             tpl = DocxTemplate(io.BytesIO(info.data))
             tpl.init_docx()
@@ -363,8 +320,8 @@ class CompiledTemplate:
             rendered[part.name] = self._render_part(part, context)
         if self._core_templates:
             rendered[self._core_name] = self._render_core(context)
-        entries = [(_entry(e.name, rendered[e.name]) if e.name in rendered else e) for e in self._entries]
-        return write_zip(entries)
+        entries = [(new_entry(e.name, rendered[e.name], like=e) if e.name in rendered else e) for e in self._entries]
+        return write_entries(entries)
 
     def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
         try:
