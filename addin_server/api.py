@@ -112,8 +112,8 @@ def snippet(plan_id: str, number: str, kind: str, item_id: str):
     lang = _language()
     _check_visible(plan, number, kind, item_id)
     key = (str(_workspace().root), plan_id, _workspace().file_stamp(plan_id))
-    tag, ooxml = engines.cached_snippet(key, plan, number, kind, item_id, lang)
-    return jsonify(kind=kind, id=item_id, tag=tag, ooxml=ooxml)
+    tag, ooxml, hashes = engines.cached_snippet(key, plan, number, kind, item_id, lang)
+    return jsonify(kind=kind, id=item_id, tag=tag, ooxml=ooxml, hashes=hashes)
 
 
 def _check_visible(plan: Plan, number: str, kind: str, item_id: str) -> None:
@@ -154,13 +154,16 @@ def check(plan_id: str, number: str):
 @bp.post("/plans/<plan_id>/municipalities/<number>/refresh")
 @token_required
 def refresh(plan_id: str, number: str):
-    """Given the document's tagged items, return those that are stale with fresh OOXML for each."""
+    """Given the document's tagged items ({tag, text, hash?, id?}), return those that differ from the plan.
+
+    See `engines.refresh` for the statuses; only ``stale`` items may be replaced without asking.
+    """
     plan = _plan_for(plan_id, number)
     body = request.get_json(silent=True)
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("tag"), str)
                                               for i in items):
-        raise InputError("JSON-kroppen må ha «items»: en liste med {tag, text}", code="bad_items")
+        raise InputError("JSON-kroppen må ha «items»: en liste med {tag, text, hash}", code="bad_items")
     if len(items) > 2000:
         raise InputError("for mange elementer i én oppdatering (høyst 2000)", code="too_many_items")
     stale = run_limited(engines.refresh, plan, number, items, _language())

@@ -34,12 +34,13 @@ def _module(name: str):
 
 
 # -- snippets ---------------------------------------------------------------------------------------
-_SNIPPETS: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+_SNIPPETS: OrderedDict[tuple, tuple[str, str, dict[str, str]]] = OrderedDict()
 _SNIPPETS_MAX = 512
 _SNIPPETS_LOCK = threading.Lock()
 
 
-def cached_snippet(key: tuple, plan: Plan, number: str, kind: str, item_id: str, lang: str) -> tuple[str, str]:
+def cached_snippet(key: tuple, plan: Plan, number: str, kind: str, item_id: str,
+                   lang: str) -> tuple[str, str, dict[str, str]]:
     """Return `snippet` from a small LRU cache; ``key`` must change whenever the plan file changes.
 
     A snippet is a pure function of the plan data, so the cache only saves rebuilding the XML.
@@ -58,15 +59,30 @@ def cached_snippet(key: tuple, plan: Plan, number: str, kind: str, item_id: str,
     return value
 
 
-def snippet(plan: Plan, number: str, kind: str, item_id: str, lang: str) -> tuple[str, str]:
-    """Return (tag, flat-OPC XML) for one item, built by `docplan.snippets`."""
+def snippet(plan: Plan, number: str, kind: str, item_id: str, lang: str) -> tuple[str, str, dict[str, str]]:
+    """Return (tag, flat-OPC XML, hashes) for one item, built by `docplan.snippets`.
+
+    ``hashes`` maps every docplan tag in the snippet to the `text_hash` of its text (distinct
+    hashes space-separated, as in the document's docplan state), so the task pane can record what
+    it inserted and a later refresh can tell a manual edit.
+    """
     snippets = _module("docplan.snippets")
     elements = snippet_elements(snippets, plan, number, kind, item_id, lang)
     tag = format_tag(kind, "all" if kind == "measure-table" else item_id)
-    ooxml = snippets.flat_opc(elements)
-    if isinstance(ooxml, bytes):
-        ooxml = ooxml.decode("utf-8")
-    return tag, ooxml
+    return tag, _as_text(snippets.flat_opc(elements)), snippet_hashes(elements)
+
+
+def snippet_hashes(elements: list) -> dict[str, str]:
+    """Return tag → text hash(es) of every docplan control among ``elements`` (like `state.record_hashes`)."""
+    sdt = importlib.import_module("docplan.ooxml.sdt")
+    hashes: dict[str, list[str]] = {}
+    for el in elements:
+        for tag, control in sdt.iter_tagged(el):
+            bucket = hashes.setdefault(str(tag), [])
+            h = sdt.text_hash(sdt.sdt_text(control))
+            if h not in bucket:
+                bucket.append(h)
+    return {tag: " ".join(hs) for tag, hs in hashes.items()}
 
 
 def snippet_elements(snippets, plan: Plan, number: str, kind: str, item_id: str, lang: str) -> list:
@@ -163,11 +179,25 @@ def summarise(findings: list[dict]) -> dict:
 
 
 # -- refresh --------------------------------------------------------------------------------------
-def refresh(plan: Plan, number: str, items: list[dict], lang: str) -> list[dict]:
-    """Return the items whose text no longer matches the plan, each with fresh OOXML.
+UNKNOWN, MISSING = "unknown", "missing"
 
-    An item whose recorded hash (from the document's docplan state) no longer matches its text was
-    edited by hand: it is reported as ``changed`` and gets no replacement, so nothing is overwritten.
+
+def refresh(plan: Plan, number: str, items: list[dict], lang: str) -> list[dict]:
+    """Return the items whose text no longer matches the plan, each with a status.
+
+    Never lose the planner's text: only ``stale`` items may be replaced without asking.
+
+    - ``changed``: the item's recorded ``hash`` (from the document's docplan state) no longer
+      matches its text, so it was edited by hand; no replacement is offered.
+    - ``stale``: the item is as docplan wrote it (recorded hash matches) but the plan has changed;
+      ``ooxml`` is the fresh content and ``hashes`` what to record after replacing it.
+    - ``unknown``: the text differs from the plan and there is no record of what docplan wrote, so
+      a manual edit cannot be ruled out; ``ooxml`` is offered, but a client must only use it after
+      the planner has confirmed ("Overskriv likevel").
+    - ``missing``: the plan no longer has the item.
+
+    An item's optional ``id`` (the client's control id) is echoed back so a client can act on one
+    control when the same tag occurs more than once.
     """
     state = _module("docplan.state")
     sdt = importlib.import_module("docplan.ooxml.sdt")
@@ -177,20 +207,23 @@ def refresh(plan: Plan, number: str, items: list[dict], lang: str) -> list[dict]
         tag = parse_tag(item["tag"])
         if tag is None or tag.kind not in ("goal", "measure", "measure-table", "kp-ref", "kp-quote"):
             continue
+        ident = {"id": item["id"]} if isinstance(item.get("id"), (str, int)) else {}
         text = str(item.get("text") or "")
         now = sdt.text_hash(text)
         recorded = item.get("hash")
-        if isinstance(recorded, str) and recorded and now not in recorded.split():
-            out.append({"tag": item["tag"], "status": state.CHANGED, "ooxml": None})
+        recorded = recorded.split() if isinstance(recorded, str) and recorded.strip() else None
+        if recorded is not None and now not in recorded:
+            out.append({"tag": item["tag"], **ident, "status": state.CHANGED, "ooxml": None})
             continue
         try:
             elements = snippet_elements(snippets, plan, number, tag.kind, tag.id, lang)
         except (LookupError, ValueError):
-            out.append({"tag": item["tag"], "status": "missing", "ooxml": None})
+            out.append({"tag": item["tag"], **ident, "status": MISSING, "ooxml": None})
             continue
         expected = _tagged_text(sdt, elements, item["tag"])
         if sdt.text_hash(expected) != now:
-            out.append({"tag": item["tag"], "status": state.STALE, "ooxml": _as_text(snippets.flat_opc(elements))})
+            out.append({"tag": item["tag"], **ident, "status": state.STALE if recorded else UNKNOWN,
+                        "ooxml": _as_text(snippets.flat_opc(elements)), "hashes": snippet_hashes(elements)})
     return out
 
 

@@ -58,10 +58,16 @@ SCHEMAS = {
                                          "kp_refs": {"type": "array", "items": {"type": "string"}}}}},
                       "kp_items": {"type": "array", "items": {
                           "type": "object", "required": ["ref", "id", "title", "plan_name", "current"]}}}},
-    "Snippet": {"type": "object", "required": ["kind", "id", "tag", "ooxml"],
+    "Snippet": {"type": "object", "required": ["kind", "id", "tag", "ooxml", "hashes"],
                 "properties": {"kind": {"enum": ["goal", "measure", "measure-table", "kp-ref", "kp-quote"]},
                                "id": {"type": "string"}, "tag": {"type": "string", "pattern": "^docplan:"},
-                               "ooxml": {"type": "string", "description": "flat-OPC package for insertOoxml"}}},
+                               "ooxml": {"type": "string", "description": "flat-OPC package for insertOoxml"},
+                               "hashes": {"$ref": "#/components/schemas/Hashes"}}},
+    "Hashes": {"type": "object",
+               "additionalProperties": {"type": "string", "pattern": "^[0-9a-f]{16}( [0-9a-f]{16})*$"},
+               "description": "docplan tag → text hash(es) of the content as docplan wrote it (sha256 of "
+                              "whitespace-normalised text, 16 hex; several separated by spaces), to record in "
+                              "the document's urn:docplan:state:1 custom XML part"},
     "Finding": {"type": "object", "required": ["rule", "severity", "message", "fix", "location", "comment", "tag"],
                 "description": "A docplan-check/1 finding plus the Word comment text and the subject's tag",
                 "properties": {"rule": {"type": "string"}, "severity": {"enum": ["error", "warning", "info"]},
@@ -74,13 +80,22 @@ SCHEMAS = {
                     "properties": {"findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
                                    "summary": {"type": "object", "required": ["total", "by_rule", "by_severity"]}}},
     "RefreshRequest": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {
-        "type": "object", "required": ["tag"], "properties": {"tag": {"type": "string"}, "text": {"type": "string"},
-                                                              "hash": {"type": "string"}}}}}},
+        "type": "object", "required": ["tag"], "properties": {
+            "tag": {"type": "string"}, "text": {"type": "string"},
+            "hash": {"type": "string", "description": "the recorded hash(es) from the document's docplan state; "
+                                                      "without it a differing item is 'unknown', never 'stale'"},
+            "id": {"type": ["string", "integer"], "description": "the client's control id, echoed back"}}}}}},
     "RefreshResult": {"type": "object", "required": ["stale", "checked"], "properties": {
         "checked": {"type": "integer"},
-        "stale": {"type": "array", "items": {"type": "object", "required": ["tag", "status", "ooxml"], "properties": {
-            "tag": {"type": "string"}, "status": {"enum": ["stale", "changed", "missing"]},
-            "ooxml": {"type": ["string", "null"]}}}}}},
+        "stale": {"type": "array", "items": {
+            "type": "object", "required": ["tag", "status", "ooxml"],
+            "description": "stale: as docplan wrote it, plan changed (safe to replace); changed: edited by hand "
+                           "(never replaced); unknown: differs, no record (replace only after the planner "
+                           "confirms); missing: no longer in the plan",
+            "properties": {
+                "tag": {"type": "string"}, "id": {"type": ["string", "integer"]},
+                "status": {"enum": ["stale", "changed", "unknown", "missing"]},
+                "ooxml": {"type": ["string", "null"]}, "hashes": {"$ref": "#/components/schemas/Hashes"}}}}}},
     "Adoption": {"type": "object", "properties": {
         "body": {"type": ["string", "null"]}, "date": {"type": ["string", "null"], "format": "date"},
         "case_no": {"type": ["string", "null"]}, "status": {"type": ["string", "null"]}}},
