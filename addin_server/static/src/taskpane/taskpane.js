@@ -95,25 +95,71 @@ function renderCatalogue() {
 
 async function insert(kind, id) {
   const snippet = await state.api.snippet(state.plan, state.number, kind, id, state.lang);
-  await word.insertSnippet(snippet.ooxml);
+  await word.insertSnippet(snippet.ooxml, snippet.hashes);
   say("inserted", { item: id });
 }
 
+/** Return {kind, id} of a docplan tag ("docplan:kp-ref:3427:KP-3.2" → kp-ref, 3427:KP-3.2). */
+function parseTag(tag) {
+  const [, kind, ...rest] = tag.split(":");
+  return { kind, id: rest.join(":") };
+}
+
+// «Oppdater alle»: only items docplan can prove untouched ("stale") are replaced (word.refreshDocument).
+// Items edited by hand ("changed") and items without a record ("unknown") are listed with
+// «Overskriv likevel».
 async function refreshAll() {
-  const items = await word.listTaggedItems();
-  const { stale } = await state.api.refresh(state.plan, state.number, items, state.lang);
-  let updated = 0;
-  let changed = 0;
-  for (const item of stale) {
-    if (item.status === "stale" && item.ooxml) {
-      await word.replaceTagged(item.tag, item.ooxml);
-      updated += 1;
-    } else if (item.status === "changed") {
-      changed += 1;
-    }
+  say("refreshing");
+  const { updated, held, missing } = await word.refreshDocument(state.api, state.plan, state.number, state.lang);
+  renderHeld(held);
+  let text = !updated && !held.length && !missing ? t(state.lang, "nothingStale") : t(state.lang, "refreshed", { n: updated });
+  if (held.length) text += ` ${t(state.lang, "heldBack", { n: held.length })}`;
+  if (missing) text += ` ${t(state.lang, "missingItems", { n: missing })}`;
+  $("status").textContent = text;
+  if (held.length) $("held-heading").focus();
+}
+
+function renderHeld(held) {
+  const panel = $("held-panel");
+  const list = $("held");
+  list.replaceChildren();
+  panel.hidden = !held.length;
+  for (const item of held) {
+    const { id } = parseTag(item.tag);
+    const li = document.createElement("li");
+    const label = document.createElement("span");
+    const strong = document.createElement("span");
+    strong.className = "id";
+    strong.textContent = id;
+    const reason = t(state.lang, item.status === "changed" ? "heldChanged" : "heldUnknown");
+    label.append(strong, document.createTextNode(reason));
+    const show = document.createElement("button");
+    show.type = "button";
+    show.textContent = t(state.lang, "show");
+    show.setAttribute("aria-label", t(state.lang, "showItem", { item: id }));
+    show.addEventListener("click", () => guarded(async () => {
+      say((await word.selectFinding({ tag: item.tag, id: item.id })) ? "selected" : "notFound");
+    }));
+    const overwrite = document.createElement("button");
+    overwrite.type = "button";
+    overwrite.textContent = t(state.lang, "overwrite");
+    overwrite.setAttribute("aria-label", t(state.lang, "overwriteItem", { item: id }));
+    overwrite.addEventListener("click", () => guarded(() => overwriteHeld(item, li)));
+    li.append(label, show, overwrite);
+    list.append(li);
   }
-  if (!stale.length) say("nothingStale");
-  else say("refreshed", { n: updated, changed });
+}
+
+/** The planner asked to replace a held item anyway: fetch fresh content if none came with it. */
+async function overwriteHeld(item, li) {
+  const { kind, id } = parseTag(item.tag);
+  let { ooxml, hashes } = item;
+  if (!ooxml) ({ ooxml, hashes } = await state.api.snippet(state.plan, state.number, kind, id, state.lang));
+  await word.replaceItem(item.id, ooxml, hashes);
+  li.remove();
+  if (!$("held").children.length) $("held-panel").hidden = true;
+  say("overwritten", { item: id });
+  $(($("held").children.length ? "held-heading" : "refresh")).focus();
 }
 
 async function runCheck() {

@@ -84,34 +84,6 @@ beforeEach(() => {
   globalThis.Office = officeMock({ log });
 });
 
-describe("insertSnippet", () => {
-  it("replaces the selection with the flat-OPC snippet", async () => {
-    globalThis.Word = wordMock(log);
-    await word.insertSnippet("<pkg:package>T-01</pkg:package>");
-    assert.deepEqual(log, [["insert-at-cursor", "Replace", "<pkg:package>T-01</pkg:package>"]]);
-  });
-});
-
-describe("listTaggedItems", () => {
-  it("returns only docplan controls, with tag and text", async () => {
-    globalThis.Word = wordMock(log, { controls: [["docplan:goal:HM-1", "Mål"], ["kunde:x", "annet"],
-      ["docplan:measure:T-01", "Tiltak"]] });
-    assert.deepEqual(await word.listTaggedItems(), [
-      { tag: "docplan:goal:HM-1", text: "Mål" }, { tag: "docplan:measure:T-01", text: "Tiltak" }]);
-  });
-});
-
-describe("replaceTagged", () => {
-  it("inserts the new OOXML before each matching control, then removes the old control", async () => {
-    globalThis.Word = wordMock(log, { controls: [["docplan:goal:HM-2", "gammel"], ["docplan:goal:HM-1", "x"],
-      ["docplan:goal:HM-2", "kopi"]] });
-    assert.equal(await word.replaceTagged("docplan:goal:HM-2", "<new/>"), 2);
-    assert.deepEqual(log.filter((e) => e[1] === "docplan:goal:HM-1"), []);
-    assert.deepEqual(log[0], ["insertOoxml", "docplan:goal:HM-2", "Whole", "Before", "<new/>"]);
-    assert.deepEqual(log[1], ["delete", "docplan:goal:HM-2", false, false]);
-  });
-});
-
 describe("selectFinding", () => {
   it("selects the tagged control when the finding names one", async () => {
     globalThis.Word = wordMock(log, { controls: [["docplan:measure:T-04", "t"]] });

@@ -1,0 +1,247 @@
+// docplan's state part (urn:docplan:state:1) read and written through the Common API, the text hash
+// shared with docplan.ooxml.sdt.text_hash, and «Oppdater alle» never replacing a hand-edited item.
+import assert from "node:assert/strict";
+import { beforeEach, describe, it } from "node:test";
+import { DOMParser } from "@xmldom/xmldom";
+import mock from "office-addin-mock";
+
+import * as word from "../../src/taskpane/word.js";
+
+const { OfficeMockObject } = mock;
+globalThis.DOMParser = DOMParser;
+
+const NS = "urn:docplan:state:1";
+const stateXml = (items) =>
+  `<state xmlns="${NS}">${items.map(([tag, hash]) => `<item tag="${tag}" hash="${hash}"/>`).join("")}</state>`;
+
+// Values computed by docplan.ooxml.sdt.text_hash (Python).
+const PY = {
+  "": "e3b0c44298fc1c14",
+  Tiltak: "fd60019d102d4804",
+  "  Tiltak\n\tT-01 \u00a0 Ungdata\u2003": "1d52a9f1b5b9cc39",
+  "Æøå – «sitat»\r\nlinje\x1c2\x85": "74053d050810cbc4",
+  original: "0682c5f2076f099c",
+  "gammel tekst": "d2800b35432d5a83",
+  "endret for hånd": "006d73817d2d45ce",
+};
+
+function customXmlParts(initial, log) {
+  const parts = [];
+  let next = 1;
+  const make = (xml) => {
+    const part = {
+      id: `part${next++}`, xml,
+      getXmlAsync(cb) { cb({ status: "succeeded", value: part.xml }); },
+      deleteAsync(cb) { parts.splice(parts.indexOf(part), 1); log.push(["deletePart", part.id]); cb({ status: "succeeded" }); },
+    };
+    return part;
+  };
+  for (const xml of initial) parts.push(make(xml));
+  return {
+    parts,
+    getByNamespaceAsync(ns, cb) {
+      cb({ status: "succeeded", value: parts.filter((p) => p.xml.includes(`xmlns="${ns}"`)) });
+    },
+    addAsync(xml, cb) {
+      const part = make(xml);
+      parts.push(part);
+      log.push(["addPart", part.id, xml]);
+      cb({ status: "succeeded", value: part });
+    },
+  };
+}
+
+function officeMock(xmlParts) {
+  return { AsyncResultStatus: { Succeeded: "succeeded" }, context: { document: { customXmlParts: xmlParts } } };
+}
+
+// A collection returned by a method is outside the mock's tree, so it tracks load itself.
+function collection(items) {
+  let loaded = false;
+  return {
+    load() { loaded = true; return this; },
+    get items() { if (!loaded) throw new Error("items read before load()"); return items; },
+  };
+}
+
+function wordMock(log, controls, inserted = []) {
+  const all = controls.map(([id, tag, text]) => ({
+    id, tag, text, cannotDelete: true,
+    select() { log.push(["select", id]); },
+    delete(keep) { log.push(["delete", id, keep, this.cannotDelete]); },
+    getRange(where) {
+      return { insertOoxml: (xml, loc) => { log.push(["insertOoxml", id, where, loc, xml]); return { contentControls: collection(inserted) }; } };
+    },
+  }));
+  return new OfficeMockObject({
+    context: {
+      document: {
+        contentControls: {
+          items: all,
+          getById(id) {
+            const hit = all.find((c) => c.id === id);
+            if (!hit) throw new Error(`ItemNotFound ${id}`);
+            return hit;
+          },
+        },
+        getSelection() {
+          return { insertOoxml: (xml, loc) => { log.push(["insert-at-cursor", loc, xml]); return { contentControls: collection(inserted) }; } };
+        },
+      },
+    },
+    run: async function (callback) { return callback(this.context); },
+  });
+}
+
+let log;
+let parts;
+beforeEach(() => {
+  log = [];
+  parts = customXmlParts([], log);
+  globalThis.Office = officeMock(parts);
+});
+
+describe("textHash", () => {
+  for (const [text, expected] of Object.entries(PY)) {
+    it(`equals docplan's text_hash for ${JSON.stringify(text)}`, async () => {
+      assert.equal(await word.textHash(text), expected);
+    });
+  }
+
+  it("normalises whitespace like re.sub(r'\\s+', ' ', text).strip()", () => {
+    assert.equal(word.normaliseText(" \u3000a \t\r\n b\u2028"), "a b");
+    assert.equal(word.normaliseText("a\ufeffb"), "a\ufeffb", "U+FEFF is not whitespace in Python");
+  });
+});
+
+describe("parseState / serializeState", () => {
+  it("reads tag → hashes, several per tag, and ignores anything that is not a hash", () => {
+    const state = word.parseState(stateXml([["docplan:goal:HM-1", "0682c5f2076f099c d2800b35432d5a83"],
+      ["docplan:measure:T-01", "not-a-hash"], ["docplan:measure:T-02", "006d73817d2d45ce"]]));
+    assert.deepEqual([...state], [["docplan:goal:HM-1", ["0682c5f2076f099c", "d2800b35432d5a83"]],
+      ["docplan:measure:T-02", ["006d73817d2d45ce"]]]);
+  });
+
+  it("gives an empty state for another namespace, another root or broken XML", () => {
+    assert.equal(word.parseState('<state xmlns="urn:other"><item tag="a" hash="0682c5f2076f099c"/></state>').size, 0);
+    assert.equal(word.parseState(`<other xmlns="${NS}"/>`).size, 0);
+    assert.equal(word.parseState("").size, 0);
+  });
+
+  it("round-trips with tags sorted and attributes escaped", () => {
+    const state = new Map([["docplan:measure:T-02", ["006d73817d2d45ce"]], ['docplan:goal:"&<', ["0682c5f2076f099c"]]]);
+    const xml = word.serializeState(state);
+    assert.ok(xml.startsWith(`<state xmlns="${NS}"><item tag="docplan:goal:&quot;&amp;&lt;"`));
+    assert.deepEqual([...word.parseState(xml)], [...state].sort());
+  });
+});
+
+describe("readState / recordHashes", () => {
+  it("reads the union of every state part through customXmlParts.getByNamespaceAsync", async () => {
+    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-1", PY.original]]),
+      stateXml([["docplan:goal:HM-1", PY.Tiltak], ["docplan:goal:HM-2", PY[""]]]), "<other/>"], log));
+    const { state, parts: found } = await word.readState();
+    assert.equal(found.length, 2);
+    assert.deepEqual(Object.fromEntries(state), { "docplan:goal:HM-1": [PY.original, PY.Tiltak], "docplan:goal:HM-2": [PY[""]] });
+  });
+
+  it("creates the part when the document has none", async () => {
+    await word.recordHashes({ "docplan:measure:T-01": PY.original });
+    assert.deepEqual(log, [["addPart", "part1", stateXml([["docplan:measure:T-01", PY.original]])]]);
+  });
+
+  it("updates by adding the merged part first, then deleting the old one", async () => {
+    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-1", PY.original]])], log));
+    await word.recordHashes({ "docplan:goal:HM-1": `${PY.Tiltak} junk`, "docplan:goal:HM-2": [PY[""]] });
+    assert.deepEqual(log.map((e) => e.slice(0, 2)), [["addPart", "part2"], ["deletePart", "part1"]]);
+    const { state } = await word.readState();
+    assert.deepEqual(Object.fromEntries(state), { "docplan:goal:HM-1": [PY.original, PY.Tiltak], "docplan:goal:HM-2": [PY[""]] });
+  });
+
+  it("queues writes so two quick inserts keep both records", async () => {
+    await Promise.all([word.recordHashes({ "docplan:goal:HM-1": PY.original }),
+      word.recordHashes({ "docplan:goal:HM-2": PY.Tiltak })]);
+    const { state, parts: found } = await word.readState();
+    assert.equal(found.length, 1);
+    assert.deepEqual([...state.keys()], ["docplan:goal:HM-1", "docplan:goal:HM-2"]);
+  });
+});
+
+describe("insertSnippet records what it inserted", () => {
+  it("records the server's hashes and the hash of each inserted control's text as Word shows it", async () => {
+    globalThis.Word = wordMock(log, [], [{ tag: "docplan:measure-table:all", text: "Tiltak" },
+      { tag: "docplan:measure:T-01", text: "original" }, { tag: "kunde:x", text: "annet" }]);
+    const inserted = await word.insertSnippet("<pkg:package/>", { "docplan:measure-table:all": PY[""] });
+    assert.deepEqual(inserted.map((c) => c.tag), ["docplan:measure-table:all", "docplan:measure:T-01"]);
+    assert.deepEqual(log[0], ["insert-at-cursor", "Replace", "<pkg:package/>"]);
+    const { state } = await word.readState();
+    assert.deepEqual(Object.fromEntries(state), {
+      "docplan:measure-table:all": [PY[""], PY.Tiltak], "docplan:measure:T-01": [PY.original] });
+  });
+});
+
+describe("listTaggedItems", () => {
+  it("sends each control's id and its tag's recorded hash; unrecorded controls have no hash", async () => {
+    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-1", `${PY.original} ${PY.Tiltak}`]])], log));
+    globalThis.Word = wordMock(log, [[11, "docplan:goal:HM-1", "Mål"], [12, "kunde:x", "annet"], [13, "docplan:goal:HM-2", "To"]]);
+    assert.deepEqual(await word.listTaggedItems(), [
+      { id: 11, tag: "docplan:goal:HM-1", text: "Mål", hash: `${PY.original} ${PY.Tiltak}` },
+      { id: 13, tag: "docplan:goal:HM-2", text: "To" }]);
+  });
+});
+
+describe("refreshDocument («Oppdater alle»)", () => {
+  // The server's rule (addin_server.engines.refresh) on the hashes the pane sends.
+  function fakeApi(calls) {
+    return {
+      async refresh(plan, number, items, lang) {
+        calls.push({ plan, number, items, lang });
+        const stale = [];
+        for (const item of items) {
+          const now = await word.textHash(item.text);
+          if (item.hash && !item.hash.split(" ").includes(now)) stale.push({ tag: item.tag, id: item.id, status: "changed", ooxml: null });
+          else if (item.text !== "ny tekst") {
+            stale.push({ tag: item.tag, id: item.id, status: item.hash ? "stale" : "unknown", ooxml: `<new ${item.tag}/>`,
+              hashes: { [item.tag]: PY.Tiltak } });
+          }
+        }
+        return { stale, checked: items.length };
+      },
+    };
+  }
+
+  it("replaces only the unedited stale control; the hand-edited and the unrecorded ones are held", async () => {
+    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-2", PY["gammel tekst"]],
+      ["docplan:measure:T-01", PY.original]])], log));
+    globalThis.Word = wordMock(log, [[1, "docplan:goal:HM-2", "gammel tekst"], [2, "docplan:measure:T-01", "endret for hånd"],
+      [3, "docplan:goal:HM-3", "uten registrering"]], [{ tag: "docplan:goal:HM-2", text: "Tiltak" }]);
+    const calls = [];
+    const result = await word.refreshDocument(fakeApi(calls), "osterdalen", "3427", "nb");
+
+    assert.deepEqual(calls[0].items.map((i) => [i.id, i.hash]), [[1, PY["gammel tekst"]], [2, PY.original], [3, undefined]]);
+    assert.equal(result.updated, 1);
+    assert.deepEqual(result.held.map((i) => [i.id, i.status]), [[2, "changed"], [3, "unknown"]]);
+    // Only control 1 was touched: new content before it, then it was removed.
+    const touched = log.filter((e) => e[0] === "insertOoxml" || e[0] === "delete");
+    assert.deepEqual(touched, [["insertOoxml", 1, "Whole", "Before", "<new docplan:goal:HM-2/>"], ["delete", 1, false, false]]);
+    // The replacement's hash is recorded, so the next refresh sees it as unedited.
+    const { state } = await word.readState();
+    assert.deepEqual(state.get("docplan:goal:HM-2"), [PY["gammel tekst"], PY.Tiltak]);
+    assert.deepEqual(state.get("docplan:measure:T-01"), [PY.original]);
+  });
+});
+
+describe("replaceItem", () => {
+  it("replaces the one control it is given, not another control with the same tag", async () => {
+    globalThis.Word = wordMock(log, [[1, "docplan:goal:HM-2", "endret for hånd"], [2, "docplan:goal:HM-2", "gammel tekst"]],
+      [{ tag: "docplan:goal:HM-2", text: "Tiltak" }]);
+    await word.replaceItem(2, "<new/>", {});
+    assert.deepEqual(log.filter((e) => e[0] !== "addPart"), [["insertOoxml", 2, "Whole", "Before", "<new/>"], ["delete", 2, false, false]]);
+  });
+
+  it("selectFinding with an id selects that control, not the first with the tag", async () => {
+    globalThis.Word = wordMock(log, [[1, "docplan:goal:HM-2", "a"], [2, "docplan:goal:HM-2", "b"]]);
+    assert.equal(await word.selectFinding({ tag: "docplan:goal:HM-2", id: 2 }), true);
+    assert.deepEqual(log, [["select", 2]]);
+  });
+});
