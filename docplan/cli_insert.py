@@ -21,12 +21,18 @@ def _load(data: Path):
     return load_plan(data)
 
 
-def _write(doc: PlanDocument, source: Path, output: Path | None, in_place: bool, changed: bool) -> Path:
-    target, backup = output_path(source, output, in_place)
-    if in_place and not changed:
-        return target
-    doc.save(target, backup=backup)
-    return target
+def _edit(document: Path, data: Path, output: Path | None, in_place: bool, action) -> None:
+    """Open, apply ``action(doc, plan) -> Report``, save (atomically; in place only when changed), report."""
+    target, backup = output_path(document, output, in_place)  # refuse before any work
+    plan = _load(data)
+    doc = PlanDocument.open(document)
+    report = action(doc, plan)
+    if report.changed or not in_place:
+        doc.save(target, backup=backup)
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"Lagret: {target}")
+    raise_for_conflicts(report, target)
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -50,16 +56,9 @@ def insert(document: Path, data: Path, what: str, heading, heading_end, document
     given = [x for x in (heading, heading_end, document_end, bookmark, placeholder) if x]
     if len(given) > 1:
         raise click.UsageError("bruk bare én av --at, --at-end, --at-document-end, --bookmark og --placeholder")
-    output_path(document, output, in_place)  # refuse before any work
-    plan = _load(data)
-    doc = PlanDocument.open(document)
     target = Target(heading, heading_end, bookmark, placeholder, document_end)
-    report = insert_items(doc, plan, what, target, force=force, lang=lang, municipality=municipality)
-    saved = _write(doc, document, output, in_place, report.changed)
-    for line in report.lines():
-        click.echo(line)
-    click.echo(f"Lagret: {saved}")
-    raise_for_conflicts(report, saved)
+    _edit(document, data, output, in_place,
+          lambda doc, plan: insert_items(doc, plan, what, target, force=force, lang=lang, municipality=municipality))
 
 
 @main.command("refresh", epilog=EXIT_CODES_HELP)
@@ -71,15 +70,7 @@ def insert(document: Path, data: Path, what: str, heading, heading_end, document
 @click.option("--in-place", is_flag=True, help="Endre dokumentet selv (en kopi lagres som .bak).")
 def refresh_cmd(document: Path, data: Path, lang, force: bool, output: Path | None, in_place: bool) -> None:
     """Oppdater alle docplan-elementer i DOCUMENT fra dataene og kommuneplankatalogen."""
-    output_path(document, output, in_place)
-    plan = _load(data)
-    doc = PlanDocument.open(document)
-    report = refresh(doc, plan, force=force, lang=lang)
-    target = _write(doc, document, output, in_place, report.changed)
-    for line in report.lines():
-        click.echo(line)
-    click.echo(f"Lagret: {target}")
-    raise_for_conflicts(report, target)
+    _edit(document, data, output, in_place, lambda doc, plan: refresh(doc, plan, force=force, lang=lang))
 
 
 @main.command("list", epilog=EXIT_CODES_HELP)

@@ -44,8 +44,6 @@ _W_NUMPR = qn("w:numPr")
 _STYLE_PATH = f"{qn('w:pPr')}/{qn('w:pStyle')}"
 _HEADING_NAME = re.compile(r"^(?:heading|overskrift|titre|überschrift|rubrik|otsikko)\s*([1-9])$", re.IGNORECASE)
 _XNS = {"w": NSMAP["w"]}
-_USED_STYLES = etree.XPath(".//w:p/w:pPr/w:pStyle/@w:val", namespaces=_XNS, smart_strings=False)
-_STYLED_PARAS = etree.XPath(".//w:p[contains($ids, concat(' ', w:pPr/w:pStyle/@w:val, ' '))]", namespaces=_XNS)
 _OUTLINED = etree.XPath(".//w:p/w:pPr/w:outlineLvl", namespaces=_XNS)
 _MANUAL_NUMBER = re.compile(r"^\s*((?:\d+\.)*\d+)[.)]?\s+(?=\S)")
 
@@ -351,14 +349,15 @@ class PlanDocument:
         self._paragraph_elements()
         if self._headings is not None:
             return self._headings
-        # only paragraphs with a heading style or an outline level can be headings: let XPath find them
+        # only paragraphs with a heading style or an outline level can be headings: visit just those
         found: dict[etree._Element, int] = {}
-        used = set(_USED_STYLES(self.body))
-        levels = {sid: lvl for sid in used if (lvl := self.style_level(sid)) is not None}
-        if levels:
-            for p in _STYLED_PARAS(self.body, ids=" " + " ".join(levels) + " "):
-                style = p.find(_W_PPR).find(_W_PSTYLE).get(_W_VAL)
-                found[p] = levels[style]
+        level_of = self.style_level
+        for el in self.body.iter(_W_PSTYLE):
+            level = level_of(el.get(_W_VAL))
+            if level is not None:
+                ppr = el.getparent()
+                if ppr is not None and ppr.tag == _W_PPR and (p := ppr.getparent()) is not None and p.tag == _W_P:
+                    found[p] = level
         for el in _OUTLINED(self.body):
             v = _int(el.get(_W_VAL))
             if v is not None and v < 9:

@@ -24,21 +24,14 @@ from docplan import snippets
 from docplan.document import PlanDocument
 from docplan.errors import ConflictError, DocumentError, InputError, Location, Problem
 from docplan.model import Goal, Plan
-from docplan.ooxml import qn
+from docplan.ooxml import NSMAP, qn
 from docplan.ooxml.sdt import element_text, iter_tagged, sdt_content, sdt_tag, sdt_text, text_hash
 from docplan.state import CHANGED, CURRENT, STALE, document_state, item_status, write_state
 from docplan.tags import Tag, parse_tag
 
 WHAT = ("goals", "measures", "measure-table", "kp-refs", "all")
-_W_SDT = qn("w:sdt")
-_W_P = qn("w:p")
-_W_TBL = qn("w:tbl")
-_W_TC = qn("w:tc")
-_W_TR = qn("w:tr")
-_W_R = qn("w:r")
-_W_BODY = qn("w:body")
-_TEXT_HITS = etree.XPath(".//w:t[contains(., $ph)]", namespaces={"w": "http://schemas.openxmlformats.org/"
-                                                                      "wordprocessingml/2006/main"})
+_W_SDT, _W_P, _W_TC, _W_TR, _W_R, _W_BODY = (qn(f"w:{n}") for n in ("sdt", "p", "tc", "tr", "r", "body"))
+_TEXT_HITS = etree.XPath(".//w:t[contains(., $ph)]", namespaces={"w": NSMAP["w"]})
 
 
 @dataclass(frozen=True)

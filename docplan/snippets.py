@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from typing import Iterable, Mapping
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from docplan.model import Goal, Measure, Plan, SubGoal
-from docplan.ooxml import NSMAP, make_sdt, qn
-from docplan.render import format_date, format_funding, format_nok, format_with_year, kp_short_text
+from docplan.ooxml import NSMAP, make_sdt, parse_xml, qn
+from docplan.render import format_date, format_funding, format_nok, format_with_year, format_years, kp_short_text
 from docplan.tags import format_tag
 
 ROLES = ("heading1", "heading2", "heading3", "normal", "table", "table_text", "quote", "list")
@@ -123,77 +124,95 @@ def _lang(plan: Plan, lang: str | None) -> str:
     return lang or plan.language or "nb"
 
 
-# -- small element builders -------------------------------------------------------------------------
-_WNS = "{" + NSMAP["w"] + "}"
-_W_NSMAP = {"w": NSMAP["w"]}
+# -- small builders: XML fragments as text, parsed once per public call --------------------------------
+# Building a 20-row table element by element costs more than the rest of an insertion; the pieces are
+# therefore written as escaped XML text and parsed once with the one docplan parser. Content controls
+# still come from `make_sdt`, so their structure is defined in one place.
+_W_DECL = f'xmlns:w="{NSMAP["w"]}"'
+_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ATTR = {'"': "&quot;"}
 
 
-def _w(tag: str, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
-    name = _WNS + tag[2:]
-    el = etree.Element(name, nsmap=_W_NSMAP) if parent is None else etree.SubElement(parent, name)
-    for k, v in attrs.items():
-        el.set(_WNS + k, v)
-    return el
+def _esc(text: str) -> str:
+    return escape(_BAD_XML_CHARS.sub("", text))
 
 
-def _run(text: str, *, bold: bool = False, italic: bool = False, size: int | None = None) -> etree._Element:
-    r = _w("w:r")
-    if bold or italic or size:
-        rpr = _w("w:rPr", r)
-        if bold:
-            _w("w:b", rpr)
-        if italic:
-            _w("w:i", rpr)
-        if size:
-            _w("w:sz", rpr, val=str(size))
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
+def _attr(text: str) -> str:
+    return escape(_BAD_XML_CHARS.sub("", text), _ATTR)
+
+
+def _parse(fragment: str) -> list[etree._Element]:
+    """Parse XML fragments (``w:`` prefixed, no declaration) into detached elements."""
+    holder = parse_xml(f"<w:holder {_W_DECL}>{fragment}</w:holder>")
+    out = list(holder)
+    for el in out:
+        holder.remove(el)
+    return out
+
+
+_SDT_SHELL: list[str] = []
+
+
+def _sdt(tag: str, alias: str, inner: str) -> str:
+    """Return a content control around ``inner`` as XML text (structure from `make_sdt`)."""
+    if not _SDT_SHELL:
+        shell = etree.tostring(make_sdt("docplan:goal:X", "A", []), encoding="unicode")
+        _SDT_SHELL.extend(shell.replace(f" {_W_DECL}", "").split("<w:sdtContent/>"))
+    head, tail = _SDT_SHELL
+    head = head.replace('w:val="A"', f'w:val={_quoted(alias)}', 1).replace('w:val="docplan:goal:X"',
+                                                                          f"w:val={_quoted(tag)}", 1)
+    return f"{head}<w:sdtContent>{inner}</w:sdtContent>{tail}"
+
+
+def _quoted(value: str) -> str:
+    return f'"{_attr(value)}"'
+
+
+def _run(text: str, *, bold: bool = False, italic: bool = False, size: int | None = None) -> str:
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + (f'<w:sz w:val="{size}"/>' if size else "")
+    out = ["<w:r>", f"<w:rPr>{props}</w:rPr>" if props else ""]
+    for i, line in enumerate(text.split("\n")):
         if i:
-            _w("w:br", r)
-        t = _w("w:t", r)
-        t.text = line
-        if line != line.strip():
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return r
+            out.append("<w:br/>")
+        space = ' xml:space="preserve"' if line != line.strip() else ""
+        out.append(f"<w:t{space}>{_esc(line)}</w:t>")
+    out.append("</w:r>")
+    return "".join(out)
 
 
-def _para(style: str | None = None, runs: Iterable[etree._Element] = (), *, outline: int | None = None,
-          indent: int | None = None) -> etree._Element:
-    p = _w("w:p")
+def _para(style: str | None = None, runs: Iterable[str] = (), *, outline: int | None = None,
+          indent: int | None = None) -> str:
+    ppr = ""
     if style or outline is not None or indent:
-        ppr = _w("w:pPr", p)
-        if style:
-            _w("w:pStyle", ppr, val=style)
-        if outline is not None:
-            _w("w:keepNext", ppr)
-        if indent:
-            _w("w:ind", ppr, left=str(indent))
-        if outline is not None:
-            _w("w:outlineLvl", ppr, val=str(outline))
-    for r in runs:
-        p.append(r)
-    return p
+        ppr = ("<w:pPr>" + (f"<w:pStyle w:val={_quoted(style)}/>" if style else "")
+               + ("<w:keepNext/>" if outline is not None else "")
+               + (f'<w:ind w:left="{indent}"/>' if indent else "")
+               + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "") + "</w:pPr>")
+    return f"<w:p>{ppr}{''.join(runs)}</w:p>"
 
 
-def _heading(level: int, text: str, styles: Mapping[str, str | None]) -> etree._Element:
+def _heading(level: int, text: str, styles: Mapping[str, str | None]) -> str:
     style = styles.get(f"heading{level}")
     if style:
         return _para(style, [_run(text)])
     return _para(None, [_run(text, bold=True, size=_HEADING_SIZE[level])], outline=level - 1)
 
 
-def _text_para(text: str, styles: Mapping[str, str | None], role: str = "normal", **run_kw) -> etree._Element:
+def _text_para(text: str, styles: Mapping[str, str | None], role: str = "normal", **run_kw) -> str:
     return _para(styles.get(role), [_run(text, **run_kw)])
 
 
 # -- KP references ---------------------------------------------------------------------------------
+def _kp_ref(plan: Plan, ref: str, lg: str) -> str:
+    return _sdt(format_tag("kp-ref", ref), f"{T[lg]['kp_alias']} {ref}", _run(kp_short_text(plan, ref, lg)))
+
+
 def kp_ref_run(plan: Plan, ref: str, styles: Styles | None = None, lang: str | None = None) -> etree._Element:
     """Return an inline ``w:sdt`` tagged ``docplan:kp-ref:<ref>`` holding the short form.
 
     The short form is `docplan.render.kp_short_text`, e.g. «jf. kommuneplanens samfunnsdel, KP-3.2 Folkehelse».
     """
-    lg = _lang(plan, lang)
-    return make_sdt(format_tag("kp-ref", ref), f"{T[lg]['kp_alias']} {ref}", [_run(kp_short_text(plan, ref, lg))])
+    return _parse(_kp_ref(plan, ref, _lang(plan, lang)))[0]
 
 
 def kp_quote_text(plan: Plan, ref: str, lang: str | None = None) -> str:
@@ -212,27 +231,30 @@ def kp_quote_block(plan: Plan, ref: str, styles: Styles | None = None, lang: str
     st = _styles(styles)
     resolved = plan.resolve_kp_ref(ref)
     quote_style = st.get("quote")
-    body = kp_quote_text(plan, ref, lg)
-    paras = [_para(quote_style, [_run(body, italic=not quote_style)], indent=None if quote_style else 567)]
+    indent = None if quote_style else 567
+    paras = [_para(quote_style, [_run(kp_quote_text(plan, ref, lg), italic=not quote_style)], indent=indent)]
     if resolved is not None:
         mp = resolved.master_plan
         source = mp.plan_name + (f" ({format_date(mp.adopted)})" if mp.adopted else "")
-        paras.append(_para(quote_style, [_run("– " + source, italic=not quote_style)],
-                           indent=None if quote_style else 567))
-    return make_sdt(format_tag("kp-quote", ref), f"{T[lg]['quote_alias']} {ref}", paras)
+        paras.append(_para(quote_style, [_run("– " + source, italic=not quote_style)], indent=indent))
+    return _parse(_sdt(format_tag("kp-quote", ref), f"{T[lg]['quote_alias']} {ref}", "".join(paras)))[0]
 
 
-def _kp_link_para(plan: Plan, refs: list[str], st: Mapping[str, str | None], lg: str) -> etree._Element:
-    p = _para(st.get("normal"), [_run(T[lg]["kp_link"])])
+def _kp_runs(plan: Plan, refs: list[str], lg: str) -> list[str]:
+    out: list[str] = []
     for i, ref in enumerate(refs):
         if i:
-            p.append(_run("; "))
-        p.append(kp_ref_run(plan, ref, st, lg))
-    return p
+            out.append(_run("; "))
+        out.append(_kp_ref(plan, ref, lg))
+    return out
+
+
+def _kp_link_para(plan: Plan, refs: list[str], st: Mapping[str, str | None], lg: str) -> str:
+    return _para(st.get("normal"), [_run(T[lg]["kp_link"]), *_kp_runs(plan, refs, lg)])
 
 
 # -- goals -----------------------------------------------------------------------------------------
-def _goal_sdt(plan: Plan, goal: Goal | SubGoal, level: int, st: Mapping[str, str | None], lg: str) -> etree._Element:
+def _goal_sdt(plan: Plan, goal: Goal | SubGoal, level: int, st: Mapping[str, str | None], lg: str) -> str:
     t = T[lg]
     paras = [_heading(level, f"{goal.id} {goal.title}", st)]
     if goal.text:
@@ -246,7 +268,7 @@ def _goal_sdt(plan: Plan, goal: Goal | SubGoal, level: int, st: Mapping[str, str
         paras.append(_text_para(line + ".", st))
     if goal.kp_refs:
         paras.append(_kp_link_para(plan, goal.kp_refs, st, lg))
-    return make_sdt(format_tag("goal", goal.id), f"{t['goal_alias']} {goal.id}", paras)
+    return _sdt(format_tag("goal", goal.id), f"{t['goal_alias']} {goal.id}", "".join(paras))
 
 
 def goal_block(plan: Plan, goal_id: str, styles: Styles | None = None, lang: str | None = None, *,
@@ -264,7 +286,7 @@ def goal_block(plan: Plan, goal_id: str, styles: Styles | None = None, lang: str
     out = [_goal_sdt(plan, goal, main_level, st, lg)]
     if sub_goals and isinstance(goal, Goal):
         out += [_goal_sdt(plan, sub, min(main_level + 1, 3), st, lg) for sub in goal.sub_goals]
-    return out
+    return _parse("".join(out))
 
 
 # -- measures --------------------------------------------------------------------------------------
@@ -280,8 +302,6 @@ def _names(plan: Plan, numbers: list[str]) -> str:
 
 
 def _years(m: Measure) -> str:
-    from docplan.render import format_years
-
     return format_years(m.years)
 
 
@@ -314,27 +334,16 @@ def measure_block(plan: Plan, measure_id: str, styles: Styles | None = None, lan
             paras.append(_para(st.get("normal"), [_run(f"{label}: ", bold=True), _run(value)]))
     if m.kp_refs:
         paras.append(_kp_link_para(plan, m.kp_refs, st, lg))
-    return [make_sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", paras)]
+    return _parse(_sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", "".join(paras)))
 
 
-def _cell(width: int, paras: list[etree._Element]) -> etree._Element:
-    tc = _w("w:tc")
-    tcpr = _w("w:tcPr", tc)
-    _w("w:tcW", tcpr, w=str(width), type="dxa")
-    for p in paras or [_para()]:
-        tc.append(p)
-    return tc
+def _cell(width: int, paras: list[str]) -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{"".join(paras or [_para()])}</w:tc>'
 
 
-def _row(cells: list[etree._Element], *, header: bool = False) -> etree._Element:
-    tr = _w("w:tr")
-    if header:
-        trpr = _w("w:trPr", tr)
-        _w("w:cantSplit", trpr)
-        _w("w:tblHeader", trpr)
-    for c in cells:
-        tr.append(c)
-    return tr
+def _row(cells: list[str], *, header: bool = False) -> str:
+    props = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else ""
+    return f"<w:tr>{props}{''.join(cells)}</w:tr>"
 
 
 def _widths() -> list[int]:
@@ -342,15 +351,11 @@ def _widths() -> list[int]:
     return [int(_TABLE_TWIPS * c / total) for c in _COLUMNS]
 
 
-def measure_row(plan: Plan, measure: Measure | str, styles: Styles | None = None,
-                lang: str | None = None) -> etree._Element:
-    """Return the row-level ``w:sdt`` tagged ``docplan:measure:<id>`` wrapping one ``w:tr``."""
-    m = _measure(plan, measure) if isinstance(measure, str) else measure
-    lg, st = _lang(plan, lang), _styles(styles)
+def _measure_row(plan: Plan, m: Measure, st: Mapping[str, str | None], lg: str) -> str:
     t = T[lg]
     ts = st.get("table_text") or st.get("normal")
 
-    def p(text: str, **kw) -> etree._Element:
+    def p(text: str, **kw) -> str:
         return _para(ts, [_run(text, **kw)] if text else [])
 
     title = [p(m.title, bold=True)]
@@ -360,15 +365,18 @@ def measure_row(plan: Plan, measure: Measure | str, styles: Styles | None = None
         title.append(p(f"{t['applies_to']}: {_names(plan, m.municipalities)}", italic=True))
     years = [p(_years(m))] + ([p(f"{t['deadline']} {format_date(m.deadline)}")] if m.deadline else [])
     cost = [p(_cost(m))] + ([p(format_funding(m.funding))] if m.funding else [])
-    kp = _para(ts)
-    for i, ref in enumerate(m.kp_refs):
-        if i:
-            kp.append(_run("; "))
-        kp.append(kp_ref_run(plan, ref, st, lg))
+    kp = _para(ts, _kp_runs(plan, m.kp_refs, lg))
     columns = [[p(m.id)], title, [p(", ".join(m.goal_ids))], [p(m.responsible or "")],
                [p(", ".join(m.partners))], years, cost, [p(m.status or "")], [kp]]
     row = _row([_cell(w, c) for w, c in zip(_widths(), columns)])
-    return make_sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", [row])
+    return _sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", row)
+
+
+def measure_row(plan: Plan, measure: Measure | str, styles: Styles | None = None,
+                lang: str | None = None) -> etree._Element:
+    """Return the row-level ``w:sdt`` tagged ``docplan:measure:<id>`` wrapping one ``w:tr``."""
+    m = _measure(plan, measure) if isinstance(measure, str) else measure
+    return _parse(_measure_row(plan, m, _styles(styles), _lang(plan, lang)))[0]
 
 
 def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, styles: Styles | None = None,
@@ -382,33 +390,26 @@ def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, s
     t = T[lg]
     items = [(_measure(plan, m) if isinstance(m, str) else m) for m in (plan.measures if measures is None
                                                                        else measures)]
-    tbl = _w("w:tbl")
-    tblpr = _w("w:tblPr", tbl)
-    if st.get("table"):
-        _w("w:tblStyle", tblpr, val=st["table"])
-    _w("w:tblW", tblpr, w="5000", type="pct")
-    if not st.get("table"):
-        borders = _w("w:tblBorders", tblpr)
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            _w(f"w:{side}", borders, val="single", sz="4", space="0", color="auto")
-    _w("w:tblLayout", tblpr, type="autofit")
-    _w("w:tblLook", tblpr, val="04A0", firstRow="1", lastRow="0", firstColumn="1", lastColumn="0",
-       noHBand="0", noVBand="1")
-    grid = _w("w:tblGrid", tbl)
+    table_style = st.get("table")
+    borders = "" if table_style else ("<w:tblBorders>" + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
+    tbl_pr = ("<w:tblPr>" + (f"<w:tblStyle w:val={_quoted(table_style)}/>" if table_style else "")
+              + '<w:tblW w:w="5000" w:type="pct"/>' + borders + '<w:tblLayout w:type="autofit"/>'
+              + '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+                'w:noHBand="0" w:noVBand="1"/></w:tblPr>')
     widths = _widths()
-    for w in widths:
-        _w("w:gridCol", grid, w=str(w))
+    grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
     ts = st.get("table_text") or st.get("normal")
-    tbl.append(_row([_cell(w, [_para(ts, [_run(h, bold=True)])]) for w, h in zip(widths, t["measure_head"])],
-                    header=True))
-    for m in items:
-        tbl.append(measure_row(plan, m, st, lg))
-    total = sum(m.cost_nok or 0 for m in items)
+    head = _row([_cell(w, [_para(ts, [_run(h, bold=True)])]) for w, h in zip(widths, t["measure_head"])],
+                header=True)
+    rows = "".join(_measure_row(plan, m, st, lg) for m in items)
     sums = [[_para(ts)] for _ in widths]
     sums[1] = [_para(ts, [_run(t["sum"], bold=True)])]
-    sums[6] = [_para(ts, [_run(format_nok(total), bold=True)])]
-    tbl.append(_row([_cell(w, c) for w, c in zip(widths, sums)]))
-    return make_sdt(format_tag("measure-table", scope), t["table_alias"], [tbl])
+    sums[6] = [_para(ts, [_run(format_nok(sum(m.cost_nok or 0 for m in items)), bold=True)])]
+    total = _row([_cell(w, c) for w, c in zip(widths, sums)])
+    table = f"<w:tbl>{tbl_pr}{grid}{head}{rows}{total}</w:tbl>"
+    return _parse(_sdt(format_tag("measure-table", scope), t["table_alias"], table))[0]
 
 
 # -- Word's insertOoxml ----------------------------------------------------------------------------
