@@ -126,15 +126,64 @@ def test_pick_plan_insert_measure_check_and_click_finding(page, live_server):
     assert Path("test-artifacts/taskpane.png").stat().st_size > 1000
 
 
-def test_refresh_all_replaces_stale_items(page):
+def _state(page) -> dict[str, list[str]]:
+    """Return tag → recorded hashes from the mocked document's docplan state part(s)."""
+    from docplan.ooxml import parse_xml
+    from docplan.state import STATE_NS
+
+    out: dict[str, list[str]] = {}
+    for xml in page.evaluate("window.__stateXml()"):
+        for item in parse_xml(xml.encode("utf-8")).iter(f"{{{STATE_NS}}}item"):
+            out.setdefault(item.get("tag"), []).extend(item.get("hash").split())
+    return out
+
+
+def test_refresh_all_replaces_only_unedited_items_and_never_a_hand_edited_one(page):
+    from docplan.ooxml.sdt import text_hash
+    from docplan.state import STATE_NS
+
     connect(page)
     page.get_by_role("button", name="Sett inn HM-1", exact=False).click()
     page.get_by_role("status").filter(has_text="Satt inn HM-1").wait_for()
+    controls = page.evaluate("window.__controls()")
+    (hm1,) = [c for c in controls if c["tag"] == "docplan:goal:HM-1"]
+    # The pane recorded what it inserted, with the same hash as docplan's text_hash.
+    assert text_hash(hm1["text"]) in _state(page)["docplan:goal:HM-1"]
+
+    # The planner rewrites HM-1 by hand; the document also holds an HM-2 exactly as docplan once wrote
+    # it (recorded, now stale) and an HM-3 without any record.
+    page.evaluate("([id]) => window.__edit(id, 'Min egen formulering av hovedmålet')", [hm1["id"]])
+    hm2 = page.evaluate("window.__seed('docplan:goal:HM-2', 'gammel tekst fra forrige plan')")
+    hm3 = page.evaluate("window.__seed('docplan:goal:HM-3', 'tekst uten registrering')")
+    page.evaluate("([xml]) => window.__addPart(xml)",
+                  [f'<state xmlns="{STATE_NS}"><item tag="docplan:goal:HM-2" '
+                   f'hash="{text_hash("gammel tekst fra forrige plan")}"/></state>'])
+
     page.get_by_role("button", name="Oppdater alle").click()
-    page.get_by_role("status").filter(has_text="oppdatert").wait_for()
-    # The mock's controls have empty text, so every inserted control is stale and gets replaced.
-    replaced = {e["tag"] for e in word_log(page) if e["op"] == "insertOoxml"}
-    assert "docplan:goal:HM-1" in replaced
+    status = page.get_by_role("status").filter(has_text="1 oppdatert.")
+    status.wait_for()
+    assert "2 ikke overskrevet" in status.inner_text()
+    replaced = [e["id"] for e in word_log(page) if e["op"] in ("insertOoxml", "delete")]
+    assert replaced == [hm2, hm2], "only the unedited stale HM-2 is replaced"
+    texts = {c["id"]: c["text"] for c in page.evaluate("window.__controls()")}
+    assert texts[hm1["id"]] == "Min egen formulering av hovedmålet" and texts[hm3] == "tekst uten registrering"
+
+    held = page.locator("#held li").all_inner_texts()
+    assert len(held) == 2 and "endret for hånd" in held[0] and "HM-1" in held[0] and "HM-3" in held[1]
+    assert page.evaluate("document.activeElement.id") == "held-heading"
+    assert axe_violations(page) == []
+
+    # A second refresh changes nothing: the new HM-2 was recorded, HM-1 is still held.
+    page.get_by_role("button", name="Oppdater alle").click()
+    page.get_by_role("status").filter(has_text="0 oppdatert.").wait_for()
+    assert [e["id"] for e in word_log(page) if e["op"] == "delete"] == [hm2]
+
+    # Only an explicit «Overskriv likevel» replaces the unrecorded HM-3.
+    page.get_by_role("button", name="Overskriv likevel HM-3").click()
+    page.get_by_role("status").filter(has_text="Overskrev HM-3").wait_for()
+    assert [e["id"] for e in word_log(page) if e["op"] == "delete"] == [hm2, hm3]
+    assert page.locator("#held li").count() == 1
+    assert hm1["id"] in {c["id"] for c in page.evaluate("window.__controls()")}
 
 
 def test_wrong_token_shows_the_servers_norwegian_message(page):
