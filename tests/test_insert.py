@@ -8,6 +8,7 @@ import zipfile
 import docx
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
 
 from docplan.cli import main
 from docplan.document import PlanDocument
@@ -261,3 +262,74 @@ def test_cli_missing_heading(tmp_path, example_path):
                                     "-o", str(tmp_path / "o.docx")])
     assert res.exit_code == 1 and "fant ingen overskrift «Kapittel 99»" in res.output
     assert not (tmp_path / "o.docx").exists()
+
+
+def test_heading_by_outline_number_and_placeholder_in_table_cell(sample_plan):
+    d = docx.Document()
+    d.add_heading("1 Innledning", level=1)
+    d.add_heading("2.1 Lokale føringer", level=2)
+    d.add_paragraph("Tekst.")
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Tiltak:"
+    table.cell(0, 1).text = PLACEHOLDER
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = PlanDocument.open(buf.getvalue())
+    insert_items(doc, sample_plan, "kp-refs", Target(heading="2.1"))
+    insert_items(doc, sample_plan, "measures", Target(placeholder=PLACEHOLDER))
+    out = doc.to_bytes()
+    body = PlanDocument.open(out).body
+    cell = body.findall(f".//{qn('w:tc')}")[1]
+    assert cell.find(qn("w:sdt")) is not None and cell[-1].tag == qn("w:p")  # a cell ends with a paragraph
+    first_after_heading = [h for h in PlanDocument.open(out).headings()][1].element.getnext()
+    assert first_after_heading.tag == qn("w:sdt")
+    assert PLACEHOLDER not in docx_all_text(docx.Document(io.BytesIO(out)))
+
+
+def test_ambiguous_heading_is_refused(sample_plan):
+    d = docx.Document()
+    d.add_heading("Tiltak", level=1)
+    d.add_heading("Tiltak", level=1)
+    buf = io.BytesIO()
+    d.save(buf)
+    with pytest.raises(DocumentError) as err:
+        insert_items(PlanDocument.open(buf.getvalue()), sample_plan, "goals", Target(heading="tiltak"))
+    assert err.value.code == "ambiguous" and "flere ganger" in err.value.message
+
+
+_PLAN = {}
+
+
+def _fresh_plan():
+    if "p" not in _PLAN:
+        from docplan.loaders import load_plan
+        from tests.conftest import EXAMPLE
+
+        _PLAN["p"] = load_plan(EXAMPLE)
+    return _PLAN["p"].model_copy(deep=True)
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"),
+                min_size=1, max_size=40).filter(lambda s: s.strip() == s)
+
+
+@settings(max_examples=25, deadline=None)
+@given(titles=st.lists(_TEXT, min_size=1, max_size=4), responsible=_TEXT)
+def test_any_data_round_trips_and_updates_idempotently(titles, responsible):
+    plan = _fresh_plan()
+    base = municipal_plan() if "doc" not in _PLAN else _PLAN["doc"]
+    _PLAN["doc"] = base
+    for m, title in zip(plan.measures, titles):
+        m.title = title
+    plan.measures[0].responsible = responsible
+    doc = PlanDocument.open(base)
+    insert_items(doc, plan, "measure-table", Target(placeholder=PLACEHOLDER))
+    once = doc.to_bytes()
+    again = PlanDocument.open(once)
+    report = refresh(again, plan)
+    assert not report.changed and not report.conflicts
+    assert again.to_bytes() == once
+    texts = _texts(once)
+    for title in titles:
+        assert title in texts
+    assert responsible in texts
