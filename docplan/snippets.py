@@ -77,10 +77,12 @@ def resolve_styles(styles_part_root: etree._Element | None) -> dict[str, str | N
     """Map each role to the document's own style id (None when it has no such style).
 
     Looks for each role by style id, by English or Norwegian name ("Heading 1", "Overskrift 1"),
-    and for headings by outline level; the default paragraph style is "normal".
+    and for headings by outline level; the default paragraph style is "normal". A document without a
+    styles part gets None for every role (builders then format directly). Builders called with
+    ``styles=None`` use `DEFAULT_STYLES`, Word's built-in ids, which suit ``insertOoxml`` into Word.
     """
-    if styles_part_root is None:
-        return dict(DEFAULT_STYLES)
+    if styles_part_root is None:  # a document without a styles part: direct formatting only
+        return {role: None for role in ROLES}
     out: dict[str, str | None] = {role: None for role in ROLES}
     styles = []
     for st in styles_part_root.iter(qn("w:style")):

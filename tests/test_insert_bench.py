@@ -20,4 +20,4 @@ def test_bench_insert_smoke(capsys):
     assert bench.main(["--repeat", "2", "--runs", "1"]) == 0
     out = capsys.readouterr().out
     assert "python-docx open+save (baseline)" in out
-    assert "docplan insert+save" in out and "ratio" in out and "goal <= 1.2x" in out
+    assert "docplan insert table+save" in out and "ratio" in out and "goal <= 1.2x" in out
