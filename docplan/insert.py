@@ -201,7 +201,8 @@ def _body_child(el: etree._Element, body: etree._Element) -> etree._Element:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """Compare headings case-insensitively, ignoring spacing and a trailing colon ("Lovgrunnlag:")."""
+    return " ".join(text.split()).rstrip(":").strip().casefold()
 
 
 def _find_heading(doc: PlanDocument, wanted: str):
@@ -308,8 +309,11 @@ class _Session:
             self.record(old)
             return old
         if status == CHANGED and not self.force:
+            edited = [str(t) for t, inner in iter_tagged(old) if inner is not old
+                      and item_status(str(t), inner, self.state) == CHANGED]
+            detail = f" (endret: {', '.join(edited)})" if edited else ""
             self.report.conflicts.append(Problem(
-                f"«{tag}» er endret i dokumentet siden docplan satte det inn",
+                f"«{tag}» er endret i dokumentet siden docplan satte det inn{detail}",
                 Location(file=self.doc.name, part=self.doc.main_part, paragraph=self.paragraph(old)),
                 code="manual_edit"))
             self.kept.add(tag)

@@ -333,3 +333,15 @@ def test_any_data_round_trips_and_updates_idempotently(titles, responsible):
     for title in titles:
         assert title in texts
     assert responsible in texts
+
+
+def test_edited_table_row_is_named_in_the_conflict(source, sample_plan):
+    doc = PlanDocument.open(source)
+    insert_items(doc, sample_plan, "measure-table", Target(heading="4 tiltak:"))  # colon and case ignored
+    edited = _edit_item(doc.to_bytes(), "docplan:measure:T-02", "T-02 rettet av Kari")
+    plan = sample_plan.model_copy(deep=True)
+    plan.measures[0].title = "Endret i dataene"
+    report = refresh(PlanDocument.open(edited), plan)
+    assert len(report.conflicts) == 1
+    assert "docplan:measure-table:all" in report.conflicts[0].message
+    assert "docplan:measure:T-02" in report.conflicts[0].message
