@@ -95,8 +95,8 @@ function renderCatalogue() {
 
 async function insert(kind, id) {
   const snippet = await state.api.snippet(state.plan, state.number, kind, id, state.lang);
-  await word.insertSnippet(snippet.ooxml, snippet.hashes);
-  say("inserted", { item: id });
+  const { recorded } = await word.insertSnippet(snippet.ooxml, snippet.hashes);
+  say(recorded ? "inserted" : "insertedUnrecorded", { item: id });
 }
 
 /** Return {kind, id} of a docplan tag ("docplan:kp-ref:3427:KP-3.2" → kp-ref, 3427:KP-3.2). */
@@ -110,11 +110,12 @@ function parseTag(tag) {
 // «Overskriv likevel».
 async function refreshAll() {
   say("refreshing");
-  const { updated, held, missing } = await word.refreshDocument(state.api, state.plan, state.number, state.lang);
+  const { updated, held, missing, unrecorded } = await word.refreshDocument(state.api, state.plan, state.number, state.lang);
   renderHeld(held);
   let text = !updated && !held.length && !missing ? t(state.lang, "nothingStale") : t(state.lang, "refreshed", { n: updated });
   if (held.length) text += ` ${t(state.lang, "heldBack", { n: held.length })}`;
   if (missing) text += ` ${t(state.lang, "missingItems", { n: missing })}`;
+  if (unrecorded) text += ` ${t(state.lang, "unrecorded", { n: unrecorded })}`;
   $("status").textContent = text;
   if (held.length) $("held-heading").focus();
 }
@@ -155,10 +156,10 @@ async function overwriteHeld(item, li) {
   const { kind, id } = parseTag(item.tag);
   let { ooxml, hashes } = item;
   if (!ooxml) ({ ooxml, hashes } = await state.api.snippet(state.plan, state.number, kind, id, state.lang));
-  await word.replaceItem(item.id, ooxml, hashes);
+  const { recorded } = await word.replaceItem(item.id, ooxml, hashes);
   li.remove();
   if (!$("held").children.length) $("held-panel").hidden = true;
-  say("overwritten", { item: id });
+  say(recorded ? "overwritten" : "insertedUnrecorded", { item: id });
   $(($("held").children.length ? "held-heading" : "refresh")).focus();
 }
 

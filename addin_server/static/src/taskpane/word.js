@@ -120,7 +120,8 @@ const isDocplan = (c) => typeof c.tag === "string" && c.tag.startsWith(TAG_PREFI
 /**
  * Insert a flat-OPC snippet (tagged content controls) at the cursor, replacing any selection, and
  * record what was inserted: the server's `hashes` and the hash of each inserted control's text as
- * Word shows it. Returns the inserted docplan controls as [{tag, text}].
+ * Word shows it. Returns {inserted: [{tag, text}], recorded}; `recorded` is false when the record
+ * could not be written (the item then counts as "unknown" and is never replaced unasked).
  */
 export async function insertSnippet(ooxml, hashes = {}) {
   const inserted = await Word.run(async (context) => {
@@ -130,8 +131,16 @@ export async function insertSnippet(ooxml, hashes = {}) {
     await context.sync();
     return controls.items.filter(isDocplan).map((c) => ({ tag: c.tag, text: c.text }));
   });
-  await recordHashes(mergeHashes(hashes, await hashesOf(inserted)));
-  return inserted;
+  return { inserted, recorded: await tryRecord(hashes, inserted) };
+}
+
+async function tryRecord(hashes, inserted) {
+  try {
+    await recordHashes(mergeHashes(hashes, await hashesOf(inserted)));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Return every docplan content control as {id, tag, text, hash?} in document order; `hash` is its record. */
@@ -148,7 +157,8 @@ export async function listTaggedItems() {
 
 /**
  * Replace the ONE control with id `id` by fresh OOXML (which carries its own tagged control) and
- * record the new content's hashes. Other controls with the same tag are left alone.
+ * record the new content's hashes. Other controls with the same tag are left alone. Returns
+ * {inserted, recorded} as insertSnippet does.
  */
 export async function replaceItem(id, ooxml, hashes = {}) {
   const inserted = await Word.run(async (context) => {
@@ -161,14 +171,13 @@ export async function replaceItem(id, ooxml, hashes = {}) {
     await context.sync();
     return controls.items.filter(isDocplan).map((c) => ({ tag: c.tag, text: c.text }));
   });
-  await recordHashes(mergeHashes(hashes, await hashesOf(inserted)));
-  return inserted;
+  return { inserted, recorded: await tryRecord(hashes, inserted) };
 }
 
 /**
  * «Oppdater alle»: send every docplan control with its recorded hash to the server (`api.refresh`)
  * and replace only the controls it reports "stale" (as docplan wrote them, plan changed). Returns
- * {updated, held, missing}: `held` are the "changed" (edited by hand) and "unknown" (no record)
+ * {updated, held, missing, unrecorded}: `held` are the "changed" (edited by hand) and "unknown" (no record)
  * items, left alone for the planner to decide.
  */
 export async function refreshDocument(api, plan, number, lang) {
@@ -177,17 +186,19 @@ export async function refreshDocument(api, plan, number, lang) {
   let updated = 0;
   const held = [];
   let missing = 0;
+  let unrecorded = 0;
   for (const item of stale) {
     if (item.status === "stale" && item.ooxml && item.id !== undefined) {
-      await replaceItem(item.id, item.ooxml, item.hashes);
+      const { recorded } = await replaceItem(item.id, item.ooxml, item.hashes);
       updated += 1;
+      if (!recorded) unrecorded += 1;
     } else if (item.status === "changed" || item.status === "unknown") {
       held.push(item);
     } else if (item.status === "missing") {
       missing += 1;
     }
   }
-  return { updated, held, missing };
+  return { updated, held, missing, unrecorded };
 }
 
 /**

@@ -171,12 +171,24 @@ describe("insertSnippet records what it inserted", () => {
   it("records the server's hashes and the hash of each inserted control's text as Word shows it", async () => {
     globalThis.Word = wordMock(log, [], [{ tag: "docplan:measure-table:all", text: "Tiltak" },
       { tag: "docplan:measure:T-01", text: "original" }, { tag: "kunde:x", text: "annet" }]);
-    const inserted = await word.insertSnippet("<pkg:package/>", { "docplan:measure-table:all": PY[""] });
+    const { inserted, recorded } = await word.insertSnippet("<pkg:package/>", { "docplan:measure-table:all": PY[""] });
+    assert.equal(recorded, true);
     assert.deepEqual(inserted.map((c) => c.tag), ["docplan:measure-table:all", "docplan:measure:T-01"]);
     assert.deepEqual(log[0], ["insert-at-cursor", "Replace", "<pkg:package/>"]);
     const { state } = await word.readState();
     assert.deepEqual(Object.fromEntries(state), {
       "docplan:measure-table:all": [PY[""], PY.Tiltak], "docplan:measure:T-01": [PY.original] });
+  });
+});
+
+describe("insertSnippet when Word refuses the custom XML part", () => {
+  it("still inserts, and reports the item as not recorded", async () => {
+    parts.addAsync = (xml, cb) => cb({ status: "failed", error: new Error("CustomXmlParts not supported") });
+    globalThis.Word = wordMock(log, [], [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
+    const { inserted, recorded } = await word.insertSnippet("<pkg:package/>", {});
+    assert.equal(recorded, false);
+    assert.deepEqual(inserted, [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
+    assert.deepEqual(log, [["insert-at-cursor", "Replace", "<pkg:package/>"]]);
   });
 });
 
