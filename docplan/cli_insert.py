@@ -39,7 +39,8 @@ def _edit(document: Path, data: Path, output: Path | None, in_place: bool, actio
 @click.argument("document", type=DOCX)
 @click.argument("data", type=DOCX)
 @click.option("--what", "what", type=click.Choice(WHAT), default="all", show_default=True,
-              help="Hva som skal settes inn.")
+              help="Hva som skal settes inn. kp-refs gjør også hver [[kp:3427:KP-3.2]] i teksten om til en "
+                   "kommuneplanreferanse.")
 @click.option("--at", "heading", metavar="OVERSKRIFT", help="Sett inn rett etter denne overskriften (tekst eller nummer).")
 @click.option("--at-end", "heading_end", metavar="OVERSKRIFT", help="Sett inn på slutten av kapitlet med denne overskriften.")
 @click.option("--at-document-end", "document_end", is_flag=True, help="Sett inn til slutt i dokumentet.")

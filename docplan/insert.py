@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -380,7 +381,14 @@ def insert_items(doc: PlanDocument, plan: Plan, what: str, target: Target | None
     position: tuple[etree._Element, int] | None = None
     removal: etree._Element | None = None
     last: etree._Element | None = None
+    holders = _kp_placeholders(doc) if what in ("kp-refs", "all") else []
     missing = [el for el in new_items if not existing.get((sdt_tag(el), _level(el)))]
+    standalone = _standalone_kp_refs(doc) if what in ("kp-refs", "all") else []
+    if missing and what == "kp-refs" and not target.given and (holders or standalone
+                                                                 or len(missing) < len(new_items)):
+        # quote blocks are optional: without an insertion point only inline references are placed
+        new_items = [el for el in new_items if el not in missing]
+        missing = []
     if missing and target.given:
         parent, index, removal = _position(doc, target)
         position = (parent, index)
@@ -414,9 +422,91 @@ def insert_items(doc: PlanDocument, plan: Plan, what: str, target: Target | None
         parent.remove(removal)
         if parent.tag == _W_TC and (len(parent) == 0 or parent[-1].tag != _W_P):
             parent.append(etree.Element(_W_P))
-    _note_missing_kp(session, new_items)
+    for tag, sdt in standalone:  # inline references in the planner's own text: keep them current
+        new = snippets.kp_ref_run(plan, tag.id, styles, lang)
+        _keep_run_look(sdt, new)
+        session.update(sdt, new)
+    inline = [_replace_kp_placeholder(t, plan, styles, lang) for t in holders]
+    for sdts in inline:
+        for sdt in sdts:
+            session.changed = True
+            session.report.inserted.append(sdt_tag(sdt))
+            session.record(sdt)
+    _note_missing_kp(session, new_items + [s for sdts in inline for s in sdts])
     session.finish()
     return session.report
+
+
+def _standalone_kp_refs(doc: PlanDocument) -> list[tuple[Tag, etree._Element]]:
+    """Inline KP references that are not part of another docplan item."""
+    return [(t, sdt) for t, sdt in iter_tagged(doc.body) if t.kind == "kp-ref" and _out_of_items(sdt) is sdt]
+
+
+def _keep_run_look(old: etree._Element, new: etree._Element) -> None:
+    """Give a rebuilt inline control the run formatting the planner's text had."""
+    path = f"{qn('w:sdtContent')}/{qn('w:r')}"
+    old_run, new_run = old.find(path), new.find(path)
+    rpr = old_run.find(qn("w:rPr")) if old_run is not None else None
+    if rpr is not None and new_run is not None and new_run.find(qn("w:rPr")) is None:
+        new_run.insert(0, copy.deepcopy(rpr))
+
+
+#: ``[[kp:3427:KP-3.2]]`` typed in the planner's own text becomes an inline KP reference there.
+KP_PLACEHOLDER = re.compile(r"\[\[kp:([^\]\s]+)\]\]")
+
+
+def _kp_placeholders(doc: PlanDocument) -> list[etree._Element]:
+    """Return the ``w:t`` elements holding ``[[kp:REF]]`` (outside docplan items)."""
+    out = []
+    for t in _TEXT_HITS(doc.body, ph="[[kp:"):
+        r = t.getparent()
+        if r is not None and r.tag == _W_R and KP_PLACEHOLDER.search(t.text or "") and _out_of_items(r) is r:
+            out.append(t)
+    return out
+
+
+def _replace_kp_placeholder(t: etree._Element, plan: Plan, styles, lang: str | None) -> list[etree._Element]:
+    """Split the run around ``t`` so each ``[[kp:REF]]`` becomes an inline KP control; keep run formatting."""
+    r = t.getparent()
+    rpr = r.find(qn("w:rPr"))
+    before = [c for c in r if c is not t and c is not rpr and r.index(c) < r.index(t)]
+    after = [c for c in r if r.index(c) > r.index(t)]
+    pieces = KP_PLACEHOLDER.split(t.text or "")
+    nodes: list[etree._Element] = []
+    sdts: list[etree._Element] = []
+
+    def run(children: list[etree._Element]) -> etree._Element:
+        new = etree.Element(_W_R)
+        if rpr is not None:
+            new.append(copy.deepcopy(rpr))
+        for c in children:
+            new.append(c)
+        return new
+
+    if before:
+        nodes.append(run(before))
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            sdt = snippets.kp_ref_run(plan, piece, styles, lang)
+            inner = sdt.find(f"{qn('w:sdtContent')}/{qn('w:r')}")
+            if rpr is not None and inner is not None:
+                inner.insert(0, copy.deepcopy(rpr))
+            nodes.append(sdt)
+            sdts.append(sdt)
+        elif piece:
+            text = etree.Element(qn("w:t"))
+            text.text = piece
+            if piece != piece.strip():
+                text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            nodes.append(run([text]))
+    if after:
+        nodes.append(run(after))
+    parent = r.getparent()
+    index = parent.index(r)
+    parent.remove(r)
+    for k, node in enumerate(nodes):
+        parent.insert(index + k, node)
+    return sdts
 
 
 def _note_missing_kp(session: _Session, elements) -> None:
@@ -453,6 +543,8 @@ def refresh(doc: PlanDocument, plan: Plan, *, force: bool = False, lang: str | N
                     f"«{tag}» finnes ikke lenger i dataene; elementet er latt stå",
                     Location(file=doc.name, part=doc.main_part, paragraph=session.paragraph(sdt)), code="orphan"))
             continue
+        if tag.kind == "kp-ref":
+            _keep_run_look(sdt, new)
         current.append(session.update(sdt, new))
     _note_missing_kp(session, current)
     session.finish()

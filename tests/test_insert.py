@@ -345,3 +345,43 @@ def test_edited_table_row_is_named_in_the_conflict(source, sample_plan):
     assert len(report.conflicts) == 1
     assert "docplan:measure-table:all" in report.conflicts[0].message
     assert "docplan:measure:T-02" in report.conflicts[0].message
+
+
+def test_kp_placeholder_in_own_text_becomes_inline_reference(sample_plan):
+    d = docx.Document()
+    d.add_heading("2 Føringer", level=1)
+    p = d.add_paragraph("Planen følger opp målet ")
+    r = p.add_run("[[kp:3427:KP-3.2]] og [[kp:3427:KP-99]].")
+    r.italic = True
+    p.add_run(" Slutt.")
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = PlanDocument.open(buf.getvalue())
+    report = insert_items(doc, sample_plan, "kp-refs")  # no insertion point needed for inline references
+    assert report.inserted == ["docplan:kp-ref:3427:KP-3.2", "docplan:kp-ref:3427:KP-99"]
+    assert [p.message for p in report.missing_kp] and "KP-99" in report.missing_kp[0].message
+    out = doc.to_bytes()
+    text = docx_all_text(docx.Document(io.BytesIO(out)))
+    short = sample_plan.resolve_kp_ref("3427:KP-3.2").item.title
+    assert f"Planen følger opp målet jf. kommuneplanens samfunnsdel (Tynset), KP-3.2 {short} og " in text
+    assert text.endswith(". Slutt.")
+    sdt = next(el for t, el in PlanDocument.open(out).tagged_items() if t.id == "3427:KP-3.2")
+    assert sdt.find(f".//{qn('w:i')}") is not None  # the planner's run formatting is kept
+    again = PlanDocument.open(out)
+    assert not insert_items(again, sample_plan, "kp-refs").changed
+    assert again.to_bytes() == out
+
+
+def test_refresh_of_inline_reference_keeps_formatting(sample_plan):
+    d = docx.Document()
+    d.add_paragraph("Se ").add_run("[[kp:3427:KP-3.2]]").bold = True
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = PlanDocument.open(buf.getvalue())
+    insert_items(doc, sample_plan, "kp-refs")
+    plan = sample_plan.model_copy(deep=True)
+    plan.resolve_kp_ref("3427:KP-3.2").item.title = "Nytt punktnavn"
+    again = PlanDocument.open(doc.to_bytes())
+    assert refresh(again, plan).updated == ["docplan:kp-ref:3427:KP-3.2"]
+    sdt = next(el for _, el in again.tagged_items())
+    assert "Nytt punktnavn" in sdt_text(sdt) and sdt.find(f".//{qn('w:b')}") is not None
