@@ -319,6 +319,16 @@ class _Session:
                 code="manual_edit"))
             self.kept.add(tag)
             return old
+        if status == STALE and tag not in self.state and not self.force:
+            # differs from the data and docplan has no record of writing it (a document made from the
+            # template or before the record existed): a manual edit cannot be ruled out
+            self.report.conflicts.append(Problem(
+                f"«{tag}» avviker fra dataene, og docplan har ingen registrering av hva som ble satt inn "
+                "(dokumentet er laget fra malen eller før registreringen fantes); det kan være endret for hånd",
+                Location(file=self.doc.name, part=self.doc.main_part, paragraph=self.paragraph(old)),
+                code="unrecorded"))
+            self.kept.add(tag)
+            return old
         _keep_table_look(old, new)
         old.getparent().replace(old, new)
         self.changed = True
@@ -552,7 +562,11 @@ def refresh(doc: PlanDocument, plan: Plan, *, force: bool = False, lang: str | N
 
 
 def list_items(doc: PlanDocument, plan: Plan | None = None, *, lang: str | None = None) -> list[ItemInfo]:
-    """Return every docplan item with its status: current, changed (by the planner) or stale (data changed)."""
+    """Return every docplan item with its status.
+
+    current, changed (by the planner), stale (data changed), unknown (differs from the data and has no
+    record, so a manual edit cannot be ruled out) or orphan (no longer in the data).
+    """
     state = document_state(doc)
     styles = document_styles(doc) if plan is not None else None
     out = []
@@ -562,6 +576,8 @@ def list_items(doc: PlanDocument, plan: Plan | None = None, *, lang: str | None 
             new = rebuild(plan, tag, sdt, styles, lang)
             expected = sdt_text(new) if new is not None else None
         status = item_status(str(tag), sdt, state, expected)
+        if status == STALE and str(tag) not in state:
+            status = "unknown"
         if plan is not None and expected is None and tag.kind in ("goal", "measure", "measure-table"):
             status = "orphan"
         p = sdt if sdt.tag == _W_P else next(sdt.iter(_W_P), None)
@@ -574,6 +590,7 @@ def list_items(doc: PlanDocument, plan: Plan | None = None, *, lang: str | None 
 
 
 STATUS_NB = {CURRENT: "oppdatert", CHANGED: "endret av planleggeren", STALE: "utdatert (dataene er endret)",
+             "unknown": "avviker fra dataene, uten registrering (kan være endret for hånd)",
              "orphan": "finnes ikke i dataene"}
 
 

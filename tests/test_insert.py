@@ -385,3 +385,24 @@ def test_refresh_of_inline_reference_keeps_formatting(sample_plan):
     assert refresh(again, plan).updated == ["docplan:kp-ref:3427:KP-3.2"]
     sdt = next(el for _, el in again.tagged_items())
     assert "Nytt punktnavn" in sdt_text(sdt) and sdt.find(f".//{qn('w:b')}") is not None
+
+
+def test_items_without_record_are_not_overwritten_unasked(sample_plan):
+    from docplan.render import render_plan
+
+    rendered = render_plan(sample_plan)  # the template writes tagged items but no docplan record
+    plan = sample_plan.model_copy(deep=True)
+    plan.goals[0].title = "Nytt hovedmål"
+    statuses = {i.tag: i.status for i in list_items(PlanDocument.open(rendered), plan)}
+    assert statuses["docplan:goal:HM-1"] == "unknown"
+    doc = PlanDocument.open(rendered)
+    report = refresh(doc, plan)
+    assert "docplan:goal:HM-1" in {p.message.split("»")[0].lstrip("«") for p in report.conflicts}
+    assert all(p.code == "unrecorded" for p in report.conflicts)
+    forced = PlanDocument.open(rendered)
+    assert "docplan:goal:HM-1" in refresh(forced, plan, force=True).updated
+    # from now on docplan has a record: the next data change is a plain update
+    plan.goals[0].title = "Enda et nytt navn"
+    again = PlanDocument.open(forced.to_bytes())
+    report = refresh(again, plan)
+    assert "docplan:goal:HM-1" in report.updated and not [p for p in report.conflicts if "HM-1" in p.message]
