@@ -406,3 +406,24 @@ def test_items_without_record_are_not_overwritten_unasked(sample_plan):
     again = PlanDocument.open(forced.to_bytes())
     report = refresh(again, plan)
     assert "docplan:goal:HM-1" in report.updated and not [p for p in report.conflicts if "HM-1" in p.message]
+
+
+def test_cli_insert_all_then_list_without_data(tmp_path, example_path):
+    src = tmp_path / "plan.docx"
+    municipal_plan(src)
+    out = tmp_path / "alt.docx"
+    runner = CliRunner()
+    res = runner.invoke(main, ["insert", str(src), str(example_path), "--what", "all", "--at-end", "3 Mål",
+                               "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["list", str(out), "--json"])
+    assert res.exit_code == 0
+    import json
+
+    items = json.loads(res.output)
+    kinds = {i["kind"] for i in items}
+    assert {"goal", "measure-table", "measure", "kp-ref", "kp-quote"} <= kinds
+    assert {i["status"] for i in items} == {"current"}
+    res = runner.invoke(main, ["insert", str(src), str(example_path), "--at", "x", "--bookmark", "y",
+                               "-o", str(out)])
+    assert res.exit_code == 2 and "bare én av" in res.output
