@@ -30,11 +30,15 @@ _KP_PROSE = re.compile(r"kommuneplan\w*(?:\s+\w+){0,2}?,?\s+(?:kap\.?|kapittel|p
                        re.IGNORECASE)
 _KP_VERSION = re.compile(r"kommuneplan\w*\s+samfunnsdel\w*[^.\d]{0,40}?((?:19|20)\d\d)\s*[–-]\s*((?:19|20)\d\d)",
                          re.IGNORECASE)
+# Every pattern of the paragraph scan below needs one of these words: only paragraphs with them are scanned.
+_SCAN_WORDS = ("tiltak", "mål", "kommuneplan")
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[–-]\s*((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)\s*(?:kr\b|kroner|,-|NOK)", re.IGNORECASE)
 _BUDGET_PROSE = re.compile(r"\b(?:samlet|samla|totalt?)\s+(?:budsjett|kostnad\w*|ramme)\b[^.\d]{0,40}?"
                            r"(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)\s*(?:kr\b|kroner)", re.IGNORECASE)
+
+_BUDGET_WORDS = ("samlet", "samla", "total")  # _BUDGET_PROSE needs one of them
 
 _COLUMNS = (
     ("id", re.compile(r"^(nr\.?|id|tiltak\s*nr\.?|tiltaksnr\.?)$")),
@@ -219,9 +223,7 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
                 ctx.doc_items.setdefault(("measure", ident), row[0].first_paragraph)
                 table_paras.update(c.first_paragraph for c in row)
     definitions = set()
-    for p in doc.paragraphs:
-        if not p.text:
-            continue
+    for p in doc.paragraphs_containing(*_SCAN_WORDS):
         m = _GOAL_DEF.match(p.text)
         if m:
             ctx.doc_items.setdefault(("goal", m.group(2)), p.index)

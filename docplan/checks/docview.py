@@ -10,7 +10,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml import etree
 
@@ -100,6 +102,41 @@ class DocumentView:
             return None
         return self.paragraphs[paragraph].chapter
 
+    @cached_property
+    def _lowered(self) -> tuple[str | None, list[int]]:
+        """All paragraph texts lower-cased and joined by newlines, and where each paragraph starts.
+
+        The text is None when lower-casing would not compare as ``re.IGNORECASE`` does (a character
+        that changes length, or dotless ı / long ſ, which IGNORECASE equates with i / s).
+        """
+        starts, pos = [], 0
+        for p in self.paragraphs:
+            starts.append(pos)
+            pos += len(p.text) + 1
+        text = "\n".join(p.text for p in self.paragraphs)
+        low = text.lower()
+        if len(low) != len(text) or "ı" in text or "ſ" in text:
+            return None, starts
+        return low, starts
+
+    def paragraphs_containing(self, *words: str) -> list[Paragraph]:
+        """Return, in order, the paragraphs whose text contains one of ``words`` (lower-case literals),
+        compared as ``re.IGNORECASE`` compares.
+
+        A cheap filter over the whole text at once: a rule passes the words its regexes cannot match
+        without, then runs those regexes on the paragraphs returned only.
+        """
+        low, starts = self._lowered
+        if low is None:
+            pattern = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+            return [p for p in self.paragraphs if pattern.search(p.text)]
+        found = set()
+        for word in words:
+            at = low.find(word)
+            while at >= 0:
+                found.add(bisect_right(starts, at) - 1)
+                at = low.find(word, at + 1)
+        return [self.paragraphs[i] for i in sorted(found)]
 
 def read_document(source, name: str | None = None) -> DocumentView:
     """Return the view of a .docx after the package checks; broken XML is a `DocumentError`."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docplan.checks import Severity, rule
-from docplan.checks.context import _BUDGET_PROSE, _cell, is_sum_row, parse_amount
+from docplan.checks.context import _BUDGET_PROSE, _BUDGET_WORDS, _cell, is_sum_row, parse_amount
 
 
 def _kr(n: int) -> str:
@@ -28,7 +28,7 @@ def budget_mismatch(ctx):
                     amount = parse_amount(cell.text)
                     if amount is not None:
                         stated.append((amount, ctx.doc.location(row[0].first_paragraph), "summen i tiltakstabellen"))
-        for p in ctx.doc.paragraphs:
+        for p in ctx.doc.paragraphs_containing(*_BUDGET_WORDS):
             m = _BUDGET_PROSE.search(p.text)
             if m:
                 stated.append((int("".join(ch for ch in m.group(1) if ch.isdigit())), ctx.doc.location(p.index),

@@ -99,10 +99,12 @@ _OUTDATED = (
 def outdated_names(ctx):
     if ctx.doc is None:
         return
-    for p in ctx.doc.paragraphs:
-        for pattern, old, new in _OUTDATED:
-            if pattern.search(p.text):
-                yield outdated_names.rule.finding(
-                    f"Teksten bruker «{old}», som er et utdatert navn.",
-                    f"Bruk «{new}» om dagens forhold (historiske henvisninger kan stå).",
-                    location=ctx.doc.location(p.index), subject=old)
+    # only paragraphs with the name in any case are searched; findings in paragraph order
+    hits = sorted((p.index, k) for k, (pattern, old, _) in enumerate(_OUTDATED)
+                  for p in ctx.doc.paragraphs_containing(old.lower()) if pattern.search(p.text))
+    for index, k in hits:
+        _, old, new = _OUTDATED[k]
+        yield outdated_names.rule.finding(
+            f"Teksten bruker «{old}», som er et utdatert navn.",
+            f"Bruk «{new}» om dagens forhold (historiske henvisninger kan stå).",
+            location=ctx.doc.location(index), subject=old)
