@@ -120,7 +120,7 @@ def test_annotate_puts_a_comment_at_each_finding_without_changing_text(plan_docx
 
 @pytest.mark.soffice
 def test_annotated_document_converts_with_libreoffice(plan_docx, example_path, tmp_path, soffice):
-    from conftest import pdf_text, soffice_convert
+    from testkit import pdf_text, soffice_convert
 
     out = tmp_path / "kommentert.docx"
     _run(plan_docx, "--data", example_path, "--annotate", out)

@@ -6,7 +6,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from conftest import docx_all_text
+from testkit import docx_all_text
 from docplan.cli import main
 
 

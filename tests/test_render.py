@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import docx_all_text, docx_headings, pdf_text, soffice_convert
+from testkit import docx_all_text, docx_headings, pdf_text, soffice_convert
 from docplan.ooxml import NSMAP, parse_xml
 from docplan.ooxml.sdt import iter_tagged
 from docplan.render import compile_template, render_plan, standard_template
@@ -21,7 +21,7 @@ W = NSMAP["w"]
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     from docplan.loaders import load_plan
-    from conftest import EXAMPLE
+    from testkit import EXAMPLE
 
     out = tmp_path_factory.mktemp("render")
     paths = {}

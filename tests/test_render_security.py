@@ -24,7 +24,7 @@ def test_injection_in_data_is_text_not_code(sample_plan):
     plan = sample_plan.model_copy(deep=True)
     payload = "{{ ''.__class__.__mro__[1].__subclasses__() }} {% for x in range(9) %}x{% endfor %}"
     plan.measures[0].title = payload
-    from conftest import docx_all_text
+    from testkit import docx_all_text
 
     assert payload in docx_all_text(io.BytesIO(render_plan(plan))).split("\n")
 

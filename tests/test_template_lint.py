@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, docx_all_text
+from testkit import ROOT, docx_all_text
 from docplan.cli import main
 from docplan.errors import DocumentError
 from docplan.render import CompiledTemplate, build_context

@@ -12,7 +12,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, pdf_text
+from testkit import ROOT, pdf_text
 from docplan import model
 from docplan.cli import main
 from docplan.errors import TemplateError
