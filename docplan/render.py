@@ -32,6 +32,7 @@ from markupsafe import Markup
 from docplan.errors import DocumentError, Location, TemplateError
 from docplan.model import Plan
 from docplan.ooxml import NSMAP, parse_xml, serialize
+from docplan.state import hashes_of, state_element
 from docplan.ooxml.zipcopy import RawEntry, new_entry, read_raw_entries, write_entries
 from docplan.package import inspect_package
 
@@ -220,21 +221,21 @@ class CompiledTemplate:
         self.name = self.path.name
         self.env = env or environment()
         info = inspect_package(self.path)
+        data, self._state_part = _with_state_part(info.data, self.name)
         # every part is kept as stored, so unchanged parts are copied without recompressing them
-        self._entries: list[RawEntry] = read_raw_entries(info.data)
+        self._entries: list[RawEntry] = read_raw_entries(data)
         raw: dict[str, bytes] = {}
-        with zipfile.ZipFile(io.BytesIO(info.data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for zi in zf.infolist():
                 if zi.is_dir():
                     continue
                 try:
-                    data = zf.read(zi)
+                    raw[zi.filename] = zf.read(zi)
                 except Exception as exc:  # damaged member (bad CRC, truncated stream)
                     raise DocumentError("malen er skadet: en del kan ikke pakkes ut",
                                         Location(file=self.name, part=zi.filename), code="bad_zip") from exc
-                raw[zi.filename] = data
         try:
-            tpl = DocxTemplate(io.BytesIO(info.data))
+            tpl = DocxTemplate(io.BytesIO(data))
             tpl.init_docx()
         except Exception as exc:
             raise DocumentError("malen kan ikke leses som Word-dokument", Location(file=self.name),
@@ -316,14 +317,18 @@ class CompiledTemplate:
     def render(self, context: dict[str, Any]) -> bytes:
         """Return the bytes of the rendered .docx for one context."""
         rendered: dict[str, bytes] = {}
-        for part in self._parts:
-            rendered[part.name] = self._render_part(part, context)
+        record: dict[str, str] = {}
+        for i, part in enumerate(self._parts):
+            rendered[part.name] = self._render_part(part, context, record if i == 0 and self._state_part else None)
+        if self._state_part:
+            # what docplan wrote, so a later refresh can tell a planner's edit from a data change
+            rendered[self._state_part] = serialize(state_element(record))
         if self._core_templates:
             rendered[self._core_name] = self._render_core(context)
         entries = [(new_entry(e.name, rendered[e.name], like=e) if e.name in rendered else e) for e in self._entries]
         return write_entries(entries)
 
-    def _render_part(self, part: _Part, context: dict[str, Any]) -> bytes:
+    def _render_part(self, part: _Part, context: dict[str, Any], record: dict[str, str] | None = None) -> bytes:
         try:
             xml = part.template.render(context)
         except jinja2.UndefinedError as exc:
@@ -352,6 +357,8 @@ class CompiledTemplate:
             raise TemplateError("malen ga ugyldig XML; sjekk at {%p %}, {%tr %} og {%r %} står i egne avsnitt, "
                                 "rader og tekstbiter", Location(file=self.name, part=part.name),
                                 code="invalid_xml") from exc
+        if record is not None:
+            record.update(hashes_of(tree))
         doc_prs = tree.findall(".//{%s}docPr" % NSMAP["wp"])
         if doc_prs:
             for i, el in enumerate(doc_prs, start=1001):  # unique drawing ids after loops copied them
@@ -371,6 +378,23 @@ class CompiledTemplate:
                                         Location(file=self.name, part="docProps/core.xml")) from exc
                 el.text = Markup(text).unescape()  # the XML serializer escapes; autoescape must not add a layer
         return serialize(core)
+
+
+def _with_state_part(data: bytes, name: str) -> tuple[bytes, str | None]:
+    """Return the template package with a docplan state part (when it has docplan controls) and its name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        main = zf.read("word/document.xml") if "word/document.xml" in zf.namelist() else b""
+    if b"docplan:" not in main:
+        return data, None
+    from docplan.document import PlanDocument
+    from docplan.state import find_state_part, write_state
+
+    doc = PlanDocument.open(data, name=name)
+    if find_state_part(doc) is None:
+        write_state(doc, {})
+        data = doc.to_bytes()
+        doc = PlanDocument.open(data, name=name)
+    return data, find_state_part(doc)
 
 
 def _template_lineno(exc: BaseException) -> int | None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from docplan.ooxml import parse_xml
-from docplan.ooxml.sdt import sdt_text, text_hash
+from docplan.ooxml.sdt import iter_tagged, sdt_text, text_hash
 
 if TYPE_CHECKING:
     from docplan.document import PlanDocument
@@ -119,8 +119,21 @@ def document_state(doc: "PlanDocument") -> dict[str, str]:
 
 def record_hashes(doc: "PlanDocument") -> dict[str, str]:
     """Return tag → hash(es) of every docplan control in the document as it is now."""
+    return hashes_of(doc.body)
+
+
+def state_element(state: dict[str, str]) -> etree._Element:
+    """Return the ``<state>`` root holding ``state`` (tags sorted, so equal records give equal bytes)."""
+    root = etree.Element(f"{{{STATE_NS}}}state", nsmap={None: STATE_NS})
+    for tag in sorted(state):
+        etree.SubElement(root, f"{{{STATE_NS}}}item", tag=tag, hash=state[tag])
+    return root
+
+
+def hashes_of(root: etree._Element) -> dict[str, str]:
+    """Return tag → hash(es) of every docplan control under an XML root."""
     hashes: dict[str, list[str]] = {}
-    for tag, sdt in doc.iter_tagged():
+    for tag, sdt in iter_tagged(root):
         h = text_hash(sdt_text(sdt))
         bucket = hashes.setdefault(str(tag), [])
         if h not in bucket:
@@ -135,9 +148,7 @@ def write_state(doc: "PlanDocument", state: dict[str, str]) -> None:
     changes nothing.
     """
     name = find_state_part(doc)
-    root = etree.Element(f"{{{STATE_NS}}}state", nsmap={None: STATE_NS})
-    for tag in sorted(state):
-        etree.SubElement(root, f"{{{STATE_NS}}}item", tag=tag, hash=state[tag])
+    root = state_element(state)
     if name is not None:
         if _state_from_root(doc.xml(name)) == state:
             return

@@ -20,7 +20,7 @@ from docplan.errors import DataError
 from docplan.loaders import load_plan, load_raw
 from docplan.municipalities import municipality_register
 from docplan.package import open_docx
-from tests.conftest import docx_all_text, pdf_text, soffice_convert
+from testkit import docx_all_text, pdf_text, soffice_convert
 
 OSTERDALEN = ["3422", "3423", "3424", "3425", "3426", "3427", "3428", "3429", "3430"]
 

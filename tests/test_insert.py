@@ -17,7 +17,7 @@ from docplan.insert import Target, insert_items, list_items, refresh
 from docplan.ooxml import qn
 from docplan.ooxml.sdt import sdt_text
 from docplan.state import read_state
-from tests.conftest import docx_all_text, pdf_text, soffice_convert
+from testkit import docx_all_text, pdf_text, soffice_convert
 from tests.docfactory import BOOKMARK, PLACEHOLDER, municipal_plan
 
 
@@ -303,7 +303,7 @@ _PLAN = {}
 def _fresh_plan():
     if "p" not in _PLAN:
         from docplan.loaders import load_plan
-        from tests.conftest import EXAMPLE
+        from testkit import EXAMPLE
 
         _PLAN["p"] = load_plan(EXAMPLE)
     return _PLAN["p"].model_copy(deep=True)
@@ -387,10 +387,25 @@ def test_refresh_of_inline_reference_keeps_formatting(sample_plan):
     assert "Nytt punktnavn" in sdt_text(sdt) and sdt.find(f".//{qn('w:b')}") is not None
 
 
-def test_items_without_record_are_not_overwritten_unasked(sample_plan):
+def test_rendered_documents_carry_a_record_so_data_changes_update(sample_plan):
     from docplan.render import render_plan
 
-    rendered = render_plan(sample_plan)  # the template writes tagged items but no docplan record
+    rendered = render_plan(sample_plan)  # render_plan records what it wrote in the docplan state part
+    plan = sample_plan.model_copy(deep=True)
+    plan.goals[0].title = "Nytt hovedmål"
+    statuses = {i.tag: i.status for i in list_items(PlanDocument.open(rendered), plan)}
+    assert statuses["docplan:goal:HM-1"] == "stale"
+    report = refresh(PlanDocument.open(rendered), plan)
+    assert "docplan:goal:HM-1" in report.updated and not report.conflicts
+
+
+def test_items_without_record_are_not_overwritten_unasked(sample_plan):
+    from docplan.render import render_plan
+    from docplan.state import write_state
+
+    without = PlanDocument.open(render_plan(sample_plan))
+    write_state(without, {})  # a document whose controls docplan has no record of
+    rendered = without.to_bytes()
     plan = sample_plan.model_copy(deep=True)
     plan.goals[0].title = "Nytt hovedmål"
     statuses = {i.tag: i.status for i in list_items(PlanDocument.open(rendered), plan)}

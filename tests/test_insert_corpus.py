@@ -18,7 +18,7 @@ import pytest
 from docplan.document import PlanDocument
 from docplan.errors import DocplanError, DocumentError
 from docplan.insert import Target, insert_items
-from tests.conftest import soffice_convert
+from testkit import soffice_convert
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -61,7 +61,7 @@ def _edit(data: bytes, name: str, plan) -> bytes:
 @pytest.fixture(scope="module")
 def corpus_results(corpus_dir, tmp_path_factory):
     from docplan.loaders import load_plan
-    from tests.conftest import EXAMPLE
+    from testkit import EXAMPLE
 
     plan = load_plan(EXAMPLE)
     out_dir = tmp_path_factory.mktemp("corpus-out")

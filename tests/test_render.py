@@ -116,3 +116,20 @@ def test_special_characters_in_data_survive_verbatim(sample_plan, title, respons
     paragraphs = docx_all_text(io.BytesIO(render_plan(plan))).split("\n")
     assert title in paragraphs
     assert responsible in paragraphs
+
+
+def test_rendered_document_records_every_item_it_wrote(sample_plan):
+    from docplan.document import PlanDocument
+    from docplan.ooxml.sdt import sdt_text
+    from docplan.state import CHANGED, CURRENT, item_status, read_state
+
+    data = render_plan(sample_plan)
+    state = read_state(data)
+    doc = PlanDocument.open(data)
+    items = doc.tagged_items()
+    assert {str(t) for t, _ in items} == set(state)
+    assert all(item_status(str(t), sdt, state) == CURRENT for t, sdt in items)
+    tag, sdt = next((t, s) for t, s in items if str(t) == "docplan:measure:T-05")
+    sdt.find(".//{%s}t" % W).text = "Endret av planleggeren"
+    assert item_status(str(tag), sdt, state) == CHANGED
+    assert "Endret" not in sdt_text(next(s for t, s in PlanDocument.open(data).tagged_items() if t == tag))

@@ -119,7 +119,7 @@ def _plan():
     global _PLAN
     if _PLAN is None:
         from docplan.loaders import load_plan
-        from tests.conftest import EXAMPLE
+        from testkit import EXAMPLE
 
         _PLAN = load_plan(EXAMPLE)
     return _PLAN.model_copy(deep=True)

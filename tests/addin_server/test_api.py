@@ -348,7 +348,7 @@ def test_responses_carry_a_content_security_policy(client):
 def tynset_docx() -> bytes:
     from docplan.loaders import load_plan
     from docplan.render import render_plan
-    from tests.conftest import EXAMPLE
+    from tests.testkit import EXAMPLE
 
     return render_plan(load_plan(EXAMPLE), municipality="3427")
 

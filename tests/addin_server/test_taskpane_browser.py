@@ -44,7 +44,7 @@ def browser():
 def office_js() -> str:
     from docplan.loaders import load_plan
     from docplan.render import render_plan
-    from tests.conftest import EXAMPLE
+    from tests.testkit import EXAMPLE
 
     docx = render_plan(load_plan(EXAMPLE), municipality="3427")
     script = (Path(__file__).parent / "browser" / "office_mock.js").read_text("utf-8")
