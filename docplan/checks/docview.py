@@ -13,6 +13,7 @@ import zipfile
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Callable
 
 from lxml import etree
 
@@ -20,7 +21,7 @@ from docplan.errors import DocumentError, Location
 from docplan.ooxml import NSMAP, parse_xml, qn
 from docplan.ooxml.comments import paragraph_elements
 from docplan.ooxml.props import read_core_properties, template_identity
-from docplan.ooxml.sdt import element_text, has_nested_paragraphs, iter_tagged, read_paragraphs
+from docplan.ooxml.sdt import element_text, has_nested_paragraphs, iter_tagged, paragraph_texts
 from docplan.package import inspect_package
 from docplan.tags import Tag
 
@@ -29,20 +30,25 @@ _W_P, _W_TBL, _W_TR, _W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _W_PPR, _W_PSTYLE, _W_OUTLINE, _W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:outlineLvl"), qn("w:val")
 _NS = {"w": NSMAP["w"]}
-_W_STYLE, _W_STYLE_ID = qn("w:style"), qn("w:styleId")
+_W_STYLE = qn("w:style")
 _COUNT_P = etree.XPath("count(.//w:p)", namespaces=_NS)
 
 
 @dataclass
 class Paragraph:
-    """One ``w:p``: its number, text, style id, heading level (1–9 or None) and chapter."""
+    """One ``w:p``: its number, text, heading level (1–9 or None), chapter and (read when asked) style id."""
 
     index: int
     text: str
-    style: str | None
     level: int | None
     in_table: bool
     chapter: str | None = None
+    element: etree._Element | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def style(self) -> str | None:
+        """The paragraph style id (``w:pPr/w:pStyle``), or None."""
+        return _pstyle(self.element) if self.element is not None else None
 
 
 @dataclass
@@ -63,10 +69,17 @@ class Table:
 
 @dataclass
 class TaggedItem:
+    """A docplan content control: its tag, first paragraph and element; ``text`` is read when asked."""
+
     tag: Tag
-    text: str
     paragraph: int
     sdt: etree._Element
+    read_text: Callable[[etree._Element], str] = field(repr=False, compare=False, default=lambda sdt: "")
+
+    @cached_property
+    def text(self) -> str:
+        """The control's text: its paragraphs' texts joined by newlines (inline: its runs' text)."""
+        return self.read_text(self.sdt)
 
 
 @dataclass
@@ -155,9 +168,8 @@ def read_document(source, name: str | None = None) -> DocumentView:
     elements = paragraph_elements(root)
     index_of = {el: i for i, el in enumerate(elements)}
     nested = has_nested_paragraphs(root)
-    texts, styles_of, outlines = read_paragraphs(root, elements, nested=nested)
-    texts = [t.strip() for t in texts]
-    heading_styles = _heading_styles(styles, {v for v in styles_of.values() if v is not None})
+    texts = [t.strip() for t in paragraph_texts(root, elements, nested=nested)]
+    levels = _heading_levels(root, elements, index_of, _heading_styles(styles))
     in_table = [False] * len(elements)
     for tbl in root.iter(_W_TBL):
         first = next(tbl.iter(_W_P), None)
@@ -167,15 +179,12 @@ def read_document(source, name: str | None = None) -> DocumentView:
     paragraphs: list[Paragraph] = []
     chapter = None
     for i, text in enumerate(texts):
-        style = styles_of.get(i)
-        level = _level(outlines.get(i))
-        if level is None and style is not None:
-            level = heading_styles.get(style)
+        level = levels.get(i)
         if level is not None and (in_table[i] or not text):
             level = None
         if level == 1:
             chapter = text
-        paragraphs.append(Paragraph(i, text, style, level, in_table[i], chapter))
+        paragraphs.append(Paragraph(i, text, level, in_table[i], chapter, elements[i]))
 
     def first_para(el: etree._Element) -> int:
         if el.tag == _W_P:
@@ -190,7 +199,7 @@ def read_document(source, name: str | None = None) -> DocumentView:
         return "\n".join(inner) if inner else element_text(el).strip()
 
     tables = [_table(tbl, first_para, texts, index_of) for tbl in root.iter(_W_TBL)]
-    tagged = [TaggedItem(tag, text_of(sdt), first_para(sdt), sdt) for tag, sdt in iter_tagged(root)]
+    tagged = [TaggedItem(tag, first_para(sdt), sdt, text_of) for tag, sdt in iter_tagged(root)]
     images = []
     for doc_pr in root.iter(qn("wp:docPr")):
         if any(el.tag.endswith("}decorative") and el.get("val") in ("1", "true") for el in doc_pr.iter()):
@@ -216,6 +225,41 @@ def _optional_part(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element
                             code="bad_xml") from exc
 
 
+def _pstyle(p: etree._Element) -> str | None:
+    ppr = p.find(_W_PPR)
+    st = ppr.find(_W_PSTYLE) if ppr is not None else None
+    return st.get(_W_VAL) if st is not None else None
+
+
+def _heading_levels(root: etree._Element, elements: list, index_of: dict,
+                    heading_styles: dict[str, int]) -> dict[int, int]:
+    """Return paragraph index → heading level from the paragraph's outline level, else its style.
+
+    Only paragraphs holding a ``w:outlineLvl``, or a ``w:pStyle`` naming a heading style, are looked
+    at (one walk over those elements instead of lookups in every paragraph); for them the level is
+    read as before: the first ``w:pPr``'s first ``w:outlineLvl``, else its first ``w:pStyle``.
+    """
+    candidates = set()
+    for el in root.iter(_W_PSTYLE, _W_OUTLINE):
+        if el.tag == _W_OUTLINE or el.get(_W_VAL) in heading_styles:
+            ppr = el.getparent()
+            i = index_of.get(ppr.getparent()) if ppr is not None else None
+            if i is not None:
+                candidates.add(i)
+    out: dict[int, int] = {}
+    for i in sorted(candidates):
+        p = elements[i]
+        if p.find(_W_PPR) is None:
+            continue
+        level = _outline_level(p)
+        if level is None:
+            style = _pstyle(p)
+            level = heading_styles.get(style) if style is not None else None
+        if level is not None:
+            out[i] = level
+    return out
+
+
 def _level(val: str | None) -> int | None:
     """Return the heading level (1–9) of a ``w:outlineLvl`` value, None for body text or junk."""
     return int(val) + 1 if val and val.isdigit() and int(val) < 9 else None
@@ -227,17 +271,12 @@ def _outline_level(p: etree._Element) -> int | None:
     return _level(lvl.get(_W_VAL) if lvl is not None else None)
 
 
-def _heading_styles(styles: etree._Element | None, used: set[str] | None = None) -> dict[str, int]:
-    """Return style id → heading level for paragraph styles named «heading N» or with an outline level.
-
-    With ``used``, only those style ids are looked at (the result is the same for them).
-    """
+def _heading_styles(styles: etree._Element | None) -> dict[str, int]:
+    """Return style id → heading level for paragraph styles named «heading N» or with an outline level."""
     out: dict[str, int] = {}
-    if styles is None or used is not None and not used:
+    if styles is None:
         return out
     for st in styles.iter(_W_STYLE):
-        if used is not None and st.get(_W_STYLE_ID) not in used:
-            continue
         if st.get(qn("w:type")) not in (None, "paragraph"):
             continue
         sid = st.get(qn("w:styleId"))
@@ -266,10 +305,14 @@ def _language(styles: etree._Element | None, settings: etree._Element | None) ->
 def _children(el: etree._Element, tag: str, custom_xml: bool = True) -> list[etree._Element]:
     """Return ``./tag | ./w:sdt/w:sdtContent/tag`` (and ``| ./w:customXml/tag``) in document order.
 
-    Direct child iteration: the same elements as the XPath union, without an XPath call per row/cell.
+    Direct child iteration (``iterchildren`` runs in C, ``find`` does not): the same elements as the
+    XPath union, without an XPath call per row/cell.
     """
+    wrappers = (_W_SDT, _W_CUSTOM_XML) if custom_xml else (_W_SDT,)
+    if next(el.iterchildren(*wrappers), None) is None:
+        return list(el.iterchildren(tag))
     out = []
-    for ch in el.iterchildren(tag, _W_SDT, _W_CUSTOM_XML) if custom_xml else el.iterchildren(tag, _W_SDT):
+    for ch in el.iterchildren(tag, *wrappers):
         if ch.tag == tag:
             out.append(ch)
         elif ch.tag == _W_SDT:
@@ -292,8 +335,8 @@ def _table(tbl: etree._Element, first_para, texts: list[str], index_of: dict) ->
         for tc in _children(tr, _W_TC):
             paras = [texts[index_of[p]] for p in _children(tc, _W_P, custom_xml=False)]
             first = next(tc.iter(_W_P), None)
-            cells.append(Cell(" ".join(t for t in paras if t), paras, index_of[first] if first is not None
-                              else first_para(tc)))
+            cells.append(Cell(" ".join(filter(None, paras)), paras,
+                              index_of[first] if first is not None else first_para(tc)))
         rows.append(cells)
     return Table(first_para(tbl), rows, header)
 
