@@ -75,11 +75,19 @@ class TaggedItem:
     paragraph: int
     sdt: etree._Element
     read_text: Callable[[etree._Element], str] = field(repr=False, compare=False, default=lambda sdt: "")
+    read_hash_text: Callable[[etree._Element], str | None] = field(repr=False, compare=False,
+                                                                   default=lambda sdt: None)
 
     @cached_property
     def text(self) -> str:
         """The control's text: its paragraphs' texts joined by newlines (inline: its runs' text)."""
         return self.read_text(self.sdt)
+
+    @property
+    def hash_text(self) -> str | None:
+        """``sdt_text(sdt)`` up to whitespace, so with the same `text_hash`, from the paragraph texts
+        already read; None when it has to be read from the XML (inline control, nested paragraphs)."""
+        return self.read_hash_text(self.sdt)
 
 
 @dataclass
@@ -198,8 +206,16 @@ def read_document(source, name: str | None = None) -> DocumentView:
         inner = [texts[index_of[p]] for p in el.iter(_W_P)]
         return "\n".join(inner) if inner else element_text(el).strip()
 
+    def hash_text_of(sdt: etree._Element) -> str | None:
+        # sdt_text is element_text of the first w:sdtContent: its paragraphs' texts with a newline
+        # between them; stripped paragraph texts joined by a space differ only in whitespace, which
+        # text_hash collapses. Without nested paragraphs each text node is in exactly one of them.
+        content = None if nested else next(sdt.iterchildren(_W_SDT_CONTENT), None)
+        inner = [texts[index_of[p]] for p in content.iter(_W_P)] if content is not None else None
+        return " ".join(inner) if inner else None
+
     tables = [_table(tbl, first_para, texts, index_of) for tbl in root.iter(_W_TBL)]
-    tagged = [TaggedItem(tag, first_para(sdt), sdt, text_of) for tag, sdt in iter_tagged(root)]
+    tagged = [TaggedItem(tag, first_para(sdt), sdt, text_of, hash_text_of) for tag, sdt in iter_tagged(root)]
     images = []
     for doc_pr in root.iter(qn("wp:docPr")):
         if any(el.tag.endswith("}decorative") and el.get("val") in ("1", "true") for el in doc_pr.iter()):

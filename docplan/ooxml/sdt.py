@@ -6,7 +6,6 @@ Shared by the insert engine, the checker and the add-in server; nothing else wal
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Iterator
 
 from lxml import etree
@@ -100,5 +99,5 @@ def sdt_text(sdt: etree._Element) -> str:
 
 def text_hash(text: str) -> str:
     """Return the fingerprint used to notice manual edits: sha256 of whitespace-normalised text, 16 hex."""
-    normal = re.sub(r"\s+", " ", text).strip()
+    normal = " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip(): same whitespace, faster
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
