@@ -7,9 +7,12 @@ numbering `--annotate` anchors comments with.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -170,14 +173,14 @@ def read_document(source, name: str | None = None) -> DocumentView:
         raise DocumentError("dokumentet har ugyldig XML og kan ikke kontrolleres",
                             Location(file=info.name, part=main), code="bad_xml") from exc
     folder = main.rpartition("/")[0]
-    styles = _optional_part(zf, f"{folder}/styles.xml", info.name)
+    styles = _styles_facts(zf, f"{folder}/styles.xml", info.name)
     settings = _optional_part(zf, f"{folder}/settings.xml", info.name)
 
     elements = paragraph_elements(root)
     index_of = {el: i for i, el in enumerate(elements)}
     nested = has_nested_paragraphs(root)
     texts = [t.strip() for t in paragraph_texts(root, elements, nested=nested)]
-    levels = _heading_levels(root, elements, index_of, _heading_styles(styles))
+    levels = _heading_levels(root, elements, index_of, styles.heading_styles)
     in_table = [False] * len(elements)
     for tbl in root.iter(_W_TBL):
         first = next(tbl.iter(_W_P), None)
@@ -227,7 +230,7 @@ def read_document(source, name: str | None = None) -> DocumentView:
         template = template_identity(zf)
     except etree.XMLSyntaxError:
         core, template = {}, None
-    language = _language(styles, settings) or core.get("language") or None
+    language = styles.language or _part_language(settings) or core.get("language") or None
     return DocumentView(info.name, info.data, main, paragraphs, tables, tagged, images, language, template, core)
 
 
@@ -239,6 +242,49 @@ def _optional_part(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element
     except etree.XMLSyntaxError as exc:
         raise DocumentError("en del av dokumentet har ugyldig XML", Location(file=label, part=name),
                             code="bad_xml") from exc
+
+
+@dataclass(frozen=True)
+class _StylesFacts:
+    """What the checker takes from a styles part: heading style id → level, and its language."""
+
+    heading_styles: dict[str, int]
+    language: str | None
+
+
+# Plans made from one template share their styles part (often 300 kB or more), so its facts are kept
+# per content digest: a check parses each distinct styles part once per process. Read-only values.
+_STYLES_CACHE: OrderedDict[bytes, _StylesFacts] = OrderedDict()
+_STYLES_CACHE_SIZE = 64
+_STYLES_LOCK = threading.Lock()
+
+
+def _styles_facts(zf: zipfile.ZipFile, name: str, label: str) -> _StylesFacts:
+    """Return the facts of the styles part ``name`` (empty when the package has none).
+
+    Broken XML raises `DocumentError` as `_optional_part` does; only parsed parts are remembered.
+    """
+    try:
+        data = zf.read(name.lstrip("/"))
+    except KeyError:
+        return _StylesFacts({}, None)
+    key = hashlib.sha256(data).digest()
+    with _STYLES_LOCK:
+        facts = _STYLES_CACHE.get(key)
+        if facts is not None:
+            _STYLES_CACHE.move_to_end(key)
+            return facts
+    try:
+        root = parse_xml(data)
+    except etree.XMLSyntaxError as exc:
+        raise DocumentError("en del av dokumentet har ugyldig XML", Location(file=label, part=name),
+                            code="bad_xml") from exc
+    facts = _StylesFacts(_heading_styles(root), _part_language(root))
+    with _STYLES_LOCK:
+        _STYLES_CACHE[key] = facts
+        while len(_STYLES_CACHE) > _STYLES_CACHE_SIZE:
+            _STYLES_CACHE.popitem(last=False)
+    return facts
 
 
 def _pstyle(p: etree._Element) -> str | None:
@@ -305,16 +351,16 @@ def _heading_styles(styles: etree._Element | None) -> dict[str, int]:
     return out
 
 
-def _language(styles: etree._Element | None, settings: etree._Element | None) -> str | None:
-    for root in (styles, settings):
-        if root is None:
-            continue
-        for lang in root.iter(qn("w:lang")):
-            if lang.get(qn("w:val")):
-                return lang.get(qn("w:val"))
-        for lang in root.iter(qn("w:themeFontLang")):
-            if lang.get(qn("w:val")):
-                return lang.get(qn("w:val"))
+def _part_language(root: etree._Element | None) -> str | None:
+    """Return the first ``w:lang`` value of a styles/settings part, else its ``w:themeFontLang``."""
+    if root is None:
+        return None
+    for lang in root.iter(qn("w:lang")):
+        if lang.get(qn("w:val")):
+            return lang.get(qn("w:val"))
+    for lang in root.iter(qn("w:themeFontLang")):
+        if lang.get(qn("w:val")):
+            return lang.get(qn("w:val"))
     return None
 
 
