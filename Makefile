@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 PIP     = $(VENV)/bin/pip
 DEMO   ?= demo-out
 
-.PHONY: install system-deps demo test test-fast bench templates clean
+.PHONY: install system-deps demo serve test test-fast bench templates clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ system-deps:
 ## Render the embedded Østerdalen example to bokmål and nynorsk .docx + PDF in demo-out/
 demo: system-deps install
 	bash scripts/demo.sh $(PY) $(DEMO)
+
+## Serve the Word add-in and its API on the embedded sample workspace (Ctrl-C to stop)
+serve: install
+	$(PY) -m docplan serve
 
 ## Install everything (system packages, Python, npm) and run the whole test suite
 test: system-deps install
