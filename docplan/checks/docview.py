@@ -385,20 +385,47 @@ def _children(el: etree._Element, tag: str, custom_xml: bool = True) -> list[etr
     return out
 
 
+def _cell_paragraphs(tbl: etree._Element, cells: list[etree._Element], index_of: dict) -> dict | None:
+    """Return cell → indexes of its paragraphs (``./w:p | ./w:sdt/w:sdtContent/w:p``), in one walk.
+
+    None when some paragraph of the table is not one of its cells' own (a nested table, another
+    wrapper): the caller then reads cell by cell. Otherwise every paragraph under a cell is its own,
+    so a cell's first paragraph is also the first ``w:p`` under it.
+    """
+    cell_of: dict = {tc: [] for tc in cells}
+    for p in tbl.iter(_W_P):
+        parent = p.getparent()
+        bucket = cell_of.get(parent)
+        if bucket is None and parent.tag == _W_SDT_CONTENT:
+            sdt = parent.getparent()
+            bucket = cell_of.get(sdt.getparent()) if sdt is not None and sdt.tag == _W_SDT else None
+        if bucket is None:
+            return None
+        bucket.append(index_of[p])
+    return cell_of
+
+
 def _table(tbl: etree._Element, first_para, texts: list[str], index_of: dict) -> Table:
+    rows_el = [(tr, _children(tr, _W_TC)) for tr in _children(tbl, _W_TR)]
+    own = _cell_paragraphs(tbl, [tc for _, tcs in rows_el for tc in tcs], index_of)
     rows = []
     header = False
-    for n, tr in enumerate(_children(tbl, _W_TR)):
+    for n, (tr, tcs) in enumerate(rows_el):
         if n == 0:
             trpr = tr.find(qn("w:trPr"))
             header = trpr is not None and trpr.find(qn("w:tblHeader")) is not None \
                 and trpr.find(qn("w:tblHeader")).get(qn("w:val"), "true") not in ("0", "false", "off")
         cells = []
-        for tc in _children(tr, _W_TC):
-            paras = [texts[index_of[p]] for p in _children(tc, _W_P, custom_xml=False)]
-            first = next(tc.iter(_W_P), None)
-            cells.append(Cell(" ".join(filter(None, paras)), paras,
-                              index_of[first] if first is not None else first_para(tc)))
+        for tc in tcs:
+            if own is not None:
+                found = own[tc]
+                paras = [texts[i] for i in found]
+                first = found[0] if found else first_para(tc)
+            else:
+                paras = [texts[index_of[p]] for p in _children(tc, _W_P, custom_xml=False)]
+                p = next(tc.iter(_W_P), None)
+                first = index_of[p] if p is not None else first_para(tc)
+            cells.append(Cell(" ".join(filter(None, paras)), paras, first))
         rows.append(cells)
     return Table(first_para(tbl), rows, header)
 
