@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import io
 import time
 from pathlib import Path
@@ -39,11 +40,14 @@ def _best_interleaved(fns: list, repeat: int) -> list[float]:
     """Return the best time of each function, running them in turn ``repeat`` times.
 
     Interleaving puts baseline and check under the same machine load, so the ratio stays meaningful
-    on a busy machine (timing one after the other let a burst of load land on one side only).
+    on a busy machine (timing one after the other let a burst of load land on one side only). The
+    garbage of the previous call (python-docx's object graph has cycles) is collected before each
+    timing, so nobody pays for another's clean-up.
     """
     best = [float("inf")] * len(fns)
     for _ in range(repeat):
         for k, fn in enumerate(fns):
+            gc.collect()
             t = time.perf_counter()
             fn()
             best[k] = min(best[k], time.perf_counter() - t)
