@@ -167,17 +167,13 @@ def test_generated_plan_without_data_finds_the_gaps_visible_in_the_document(gene
 
 
 def _with_state(package: bytes, tag: str, hash_value: str) -> bytes:
-    import io
-    import zipfile
+    """Return the package with docplan's record for ``tag`` set to ``hash_value`` (via docplan.state)."""
+    from docplan.document import PlanDocument
+    from docplan.state import document_state, write_state
 
-    src = zipfile.ZipFile(io.BytesIO(package))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(info, src.read(info.filename))
-        dst.writestr("customXml/item99.xml", f'<state xmlns="urn:docplan:state:1"><item tag="{tag}" '
-                                             f'hash="{hash_value}"/></state>')
-    return out.getvalue()
+    doc = PlanDocument.open(package)
+    write_state(doc, {**document_state(doc), tag: hash_value})
+    return doc.to_bytes()
 
 
 def test_edited_tagged_item_is_found_through_the_insertion_state(generated):
