@@ -68,21 +68,19 @@ def snippet(plan: Plan, number: str, kind: str, item_id: str, lang: str) -> tupl
     """
     snippets = _module("docplan.snippets")
     elements = snippet_elements(snippets, plan, number, kind, item_id, lang)
-    tag = format_tag(kind, "all" if kind == "measure-table" else item_id)
+    tag = format_tag(kind, number if kind == "measure-table" else item_id)
     return tag, _as_text(snippets.flat_opc(elements)), snippet_hashes(elements)
 
 
 def snippet_hashes(elements: list) -> dict[str, str]:
-    """Return tag → text hash(es) of every docplan control among ``elements`` (like `state.record_hashes`)."""
-    sdt = importlib.import_module("docplan.ooxml.sdt")
-    hashes: dict[str, list[str]] = {}
+    """Return tag → text hash(es) of every docplan control among ``elements`` (as `state.hashes_of`)."""
+    state = _module("docplan.state")
+    merged: dict[str, list[str]] = {}
     for el in elements:
-        for tag, control in sdt.iter_tagged(el):
-            bucket = hashes.setdefault(str(tag), [])
-            h = sdt.text_hash(sdt.sdt_text(control))
-            if h not in bucket:
-                bucket.append(h)
-    return {tag: " ".join(hs) for tag, hs in hashes.items()}
+        for tag, hashes in state.hashes_of(el).items():
+            bucket = merged.setdefault(tag, [])
+            bucket.extend(h for h in hashes.split() if h not in bucket)
+    return {tag: " ".join(hs) for tag, hs in merged.items()}
 
 
 def snippet_elements(snippets, plan: Plan, number: str, kind: str, item_id: str, lang: str) -> list:
@@ -91,7 +89,9 @@ def snippet_elements(snippets, plan: Plan, number: str, kind: str, item_id: str,
     elif kind == "measure":
         out = snippets.measure_block(plan, item_id, lang=lang)
     elif kind == "measure-table":
-        out = snippets.measure_table(plan, plan.measures_for(number), lang=lang)
+        # the municipality's own table (common + its local measures), tagged with its number as the
+        # library's insert/refresh does, so a CLI refresh rebuilds the same table
+        out = snippets.measure_table(plan, plan.measures_for(number), lang=lang, scope=number)
     elif kind == "kp-ref":
         out = snippets.kp_ref_run(plan, item_id, lang=lang)
     else:

@@ -133,7 +133,10 @@ def document() -> dict:
                 "parameters": [*_PATH_PARAMS, _LANG,
                                {"name": "kind", "in": "path", "required": True,
                                 "schema": {"enum": ["goal", "measure", "measure-table", "kp-ref", "kp-quote"]}},
-                               {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                               {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"},
+                                "description": "Goal, measure or KP reference id; for measure-table any value "
+                                               "(e.g. 'all'): the table is always the municipality's own, "
+                                               "tagged docplan:measure-table:<number>."}],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Snippet"}, "OOXML snippet"),
                               **_errors(400, 401, 403, 404, 503)}}},
             base + "/check": {"post": {
