@@ -27,12 +27,13 @@ def _edit(document: Path, data: Path, output: Path | None, in_place: bool, actio
     plan = _load(data)
     doc = PlanDocument.open(document)
     report = action(doc, plan)
-    if report.changed or not in_place:
+    saved = report.changed or not in_place
+    if saved:
         doc.save(target, backup=backup)
     for line in report.lines():
         click.echo(line)
-    click.echo(f"Lagret: {target}")
-    raise_for_conflicts(report, target)
+    click.echo(f"Lagret: {target}" if saved else f"Ingen endringer; {target} er ikke skrevet på nytt.")
+    raise_for_conflicts(report, target if saved else None)
 
 
 @main.command(epilog=EXIT_CODES_HELP)

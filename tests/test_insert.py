@@ -442,3 +442,22 @@ def test_cli_insert_all_then_list_without_data(tmp_path, example_path):
     res = runner.invoke(main, ["insert", str(src), str(example_path), "--at", "x", "--bookmark", "y",
                                "-o", str(out)])
     assert res.exit_code == 2 and "bare én av" in res.output
+
+
+def test_in_place_refresh_with_only_conflicts_leaves_the_file_alone(tmp_path, example_path, sample_plan):
+    from docplan.render import render_plan
+
+    doc = PlanDocument.open(render_plan(sample_plan))
+    tag, sdt = next((t, s) for t, s in doc.tagged_items() if str(t) == "docplan:goal:HM-1")
+    sdt.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t").text = "Egen formulering"
+    doc.mark_changed(doc.main_part)
+    path = tmp_path / "plan.docx"
+    doc.save(path)
+    before = path.read_bytes()
+    changed = tmp_path / "endret.yaml"
+    changed.write_text(example_path.read_text("utf-8").replace(
+        "Senere debut og mindre rusbruk blant barn og unge", "Senere alkoholdebut"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["refresh", str(path), str(changed), "--in-place"])
+    assert res.exit_code == 3
+    assert "ikke skrevet på nytt" in res.output and "Resten er lagret" not in res.output
+    assert path.read_bytes() == before and not (tmp_path / "plan.docx.bak").exists()
