@@ -531,12 +531,26 @@ def _note_missing_kp(session: _Session, elements) -> None:
                         Location(file=session.doc.name, paragraph=session.paragraph(sdt)), code="kp_missing"))
 
 
+def document_language(doc: PlanDocument) -> str | None:
+    """Return "nb" or "nn" from the document's default language (``w:docDefaults``), or None."""
+    styles = doc.styles
+    lang = styles.find(f"{qn('w:docDefaults')}//{qn('w:lang')}") if styles is not None else None
+    value = (lang.get(qn("w:val")) or "").lower() if lang is not None else ""
+    if value.startswith("nn"):
+        return "nn"
+    if value.startswith(("nb", "no")):
+        return "nb"
+    return None
+
+
 def refresh(doc: PlanDocument, plan: Plan, *, force: bool = False, lang: str | None = None) -> Report:
     """Update every docplan item of the document from the data (and the KP catalogue).
 
     Items the planner edited by hand are reported and left alone unless ``force``; items whose id no
     longer exists in the data are reported as orphans; KP references to missing items are reported.
+    Texts are written in ``lang``, else the document's own language, else the data's.
     """
+    lang = lang or document_language(doc)
     styles = document_styles(doc)
     session = _Session(doc, plan, force)
     outer = []
@@ -569,6 +583,7 @@ def list_items(doc: PlanDocument, plan: Plan | None = None, *, lang: str | None 
     """
     state = document_state(doc)
     styles = document_styles(doc) if plan is not None else None
+    lang = lang or document_language(doc)
     out = []
     for tag, sdt in iter_tagged(doc.body):
         expected = None

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from docplan.errors import DocumentError, Location, TemplateError
 from docplan.model import Plan
 from docplan.ooxml import NSMAP, parse_xml, serialize
+from docplan.ooxml.props import template_identity
 from docplan.state import hashes_of, state_element
 from docplan.ooxml.zipcopy import RawEntry, new_entry, read_raw_entries, write_entries
 from docplan.package import inspect_package
@@ -273,7 +274,9 @@ class CompiledTemplate:
             for el in core:
                 if el.text and ("{{" in el.text or "{%" in el.text):
                     self._core_templates[el.tag] = self._compile_text(el.text, "docProps/core.xml")
-        self._rendered_names = {p.name for p in self._parts} | ({self._core_name} if self._core_templates else set())
+        identity = template_identity(data) if "docProps/custom.xml" in raw else None
+        #: the template's own language (nn template → nynorsk generated phrases), whatever the data says
+        self.language = identity[2] if identity and identity[2] in ("nb", "nn") else None
 
     # -- compilation -------------------------------------------------------------------------
     def _compile(self, name: str, xml: str, *, prefix: str = "", suffix: str = "") -> _Part:
@@ -316,6 +319,8 @@ class CompiledTemplate:
     # -- rendering ---------------------------------------------------------------------------
     def render(self, context: dict[str, Any]) -> bytes:
         """Return the bytes of the rendered .docx for one context."""
+        if self.language:
+            context = {**context, "lang": self.language}
         rendered: dict[str, bytes] = {}
         record: dict[str, str] = {}
         for i, part in enumerate(self._parts):

@@ -133,3 +133,24 @@ def test_rendered_document_records_every_item_it_wrote(sample_plan):
     sdt.find(".//{%s}t" % W).text = "Endret av planleggeren"
     assert item_status(str(tag), sdt, state) == CHANGED
     assert "Endret" not in sdt_text(next(s for t, s in PlanDocument.open(data).tagged_items() if t == tag))
+
+
+def test_nynorsk_template_writes_nynorsk_phrases_even_for_bokmal_data(sample_plan):
+    assert sample_plan.meta.language == "nb"
+    text = docx_all_text(io.BytesIO(render_plan(sample_plan, standard_template("nn"))))
+    assert "jf. kommuneplanen sin samfunnsdel (Tynset), KP-3.2" in text
+    assert "kommuneplanens samfunnsdel (Tynset)" not in text
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_a_rendered_plan_is_current_for_the_insert_engine(sample_plan, lang):
+    """What the template writes equals what docplan.snippets would write: a refresh changes nothing."""
+    from docplan.document import PlanDocument
+    from docplan.insert import list_items, refresh
+
+    data = render_plan(sample_plan, standard_template(lang))
+    statuses = {i.tag: i.status for i in list_items(PlanDocument.open(data), sample_plan)}
+    assert statuses and set(statuses.values()) == {"current"}, {t: s for t, s in statuses.items() if s != "current"}
+    doc = PlanDocument.open(data)
+    report = refresh(doc, sample_plan)
+    assert not report.updated and not report.conflicts

@@ -368,7 +368,9 @@ class Builder:
         self.ctrl("for item in mp.items")
         q = self.p("{{ item.id }} {{ item.title }}", style="Quote")
         q.add_run("{% if item.text %}: {{ item.text }}{% endif %}")
-        self.sdt_block(q, q, "kp-quote", "m.number ~ ':' ~ item.id", t["kp_alias"])
+        # the same two paragraphs as docplan.snippets.kp_quote_block, so a refresh finds nothing to change
+        src = self.p("– {{ mp.plan_name }}{% if mp.adopted %} ({{ mp.adopted | date }}){% endif %}", style="Quote")
+        self.sdt_block(q, src, "kp-quote", "m.number ~ ':' ~ item.id", t["kp_alias"])
         self.ctrl("endfor")
         self.ctrl("endfor")
         self.ctrl("endfor")

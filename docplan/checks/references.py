@@ -116,7 +116,7 @@ def stale_kp_quote(ctx):
             yield stale_kp_quote.rule.finding(
                 f"Teksten for kommuneplanpunktet «{item.tag.id}» stemmer ikke med gjeldende kommuneplan "
                 f"(der står det: «{expected}»).",
-                "Oppdater sitatet/henvisningen fra kommuneplankatalogen (docplan insert --refresh).",
+                "Oppdater sitatet/henvisningen fra kommuneplankatalogen (docplan refresh).",
                 location=ctx.doc.location(item.paragraph), subject=item.tag.id, municipality=_muni(item.tag.id))
 
 

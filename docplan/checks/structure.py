@@ -61,7 +61,8 @@ def outdated_template(ctx):
     if registry.version_key(version) < newest.version_key:
         yield outdated_template.rule.finding(
             f"Dokumentet er laget fra malen «{tid}» versjon {version}; nyeste versjon er {newest.version}.",
-            "Oppgrader dokumentet til nyeste malversjon (docplan template upgrade).",
+            "Se hva som er endret med «docplan template diff» mellom de to versjonene, og ta endringene inn i "
+            "dokumentet (eller lag det på nytt med «docplan render» fra nyeste mal).",
             location=ctx.doc.location(None), subject=tid)
 
 
@@ -89,8 +90,8 @@ def edited_tagged_item(ctx):
         if item_status(tag, item.sdt, state) == "changed":
             yield edited_tagged_item.rule.finding(
                 f"Innholdet i «{tag}» er endret for hånd etter at docplan satte det inn.",
-                "Før endringen inn i plandataene, ellers blir den overskrevet ved neste oppdatering "
-                "(docplan insert --refresh spør før den overskriver).",
+                "Før endringen inn i plandataene; «docplan refresh» lar den stå og overskriver den bare "
+                "med --force.",
                 location=ctx.doc.location(item.paragraph), subject=str(tag))
 
 
