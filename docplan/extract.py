@@ -23,6 +23,8 @@ from docplan.package import Source, write_atomic
 
 GOAL = re.compile(r"^\s*(?P<kind>hovedmål|hovudmål|overordnet mål|overordna mål|delmål|mål)\s*"
                   r"(?P<num>\d+(?:\.\d+)*)?\s*[:.)–-]?\s*(?P<rest>.*)$", re.IGNORECASE)
+#: docplan's own id convention in headings («HM-1 …», «DM-1.1 …»), as the standard template writes them.
+ID_GOAL = re.compile(r"^\s*(?P<kind>HM|DM)-(?P<num>\d+(?:\.\d+)*)\s+(?P<rest>\S.*)$")
 #: Column roles of a measures table, by the Norwegian (bokmål and nynorsk) header words seen in real plans.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("nr", "nr.", "nummer", "id", "#"),
@@ -112,9 +114,9 @@ def extract_plan(source: Source, *, name: str | None = None) -> ExtractResult:
         head = heads.get(p)
         if head is not None:
             result.outline.append({"number": head.number or "", "title": head.title})
-        m = GOAL.match(text)
+        m = GOAL.match(text) or (ID_GOAL.match(text) if head is not None else None)
         if m and (m.group("num") or head is not None) and m.group("rest"):
-            kind = m.group("kind").lower()
+            kind = {"hm": "hovedmål", "dm": "delmål"}.get(m.group("kind").lower(), m.group("kind").lower())
             num = m.group("num")
             if kind.startswith("del"):
                 if current_goal is None:

@@ -87,3 +87,15 @@ def test_cli_extract(tmp_path):
     data = yaml.safe_load(text)
     assert data["plan"]["period"] == {"start_year": 2024, "end_year": 2028}
     assert data["measures"][0]["title"] == "Ungdata-undersøkelse"
+
+
+def test_a_plan_rendered_from_the_standard_template_extracts_its_goals(sample_plan, tmp_path):
+    from docplan.extract import extract_plan
+    from docplan.render import render_plan
+
+    result = extract_plan(render_plan(sample_plan), name="plan.docx")
+    assert [g["id"] for g in result.goals] == [g.id for g in sample_plan.goals]
+    assert [s["id"] for g in result.goals for s in g["sub_goals"]] == \
+        [s.id for g in sample_plan.goals for s in g.sub_goals]
+    assert result.goals[0]["title"] == sample_plan.goals[0].title
+    assert not [u for u in result.unrecognised if "finnes ikke blant målene" in u]
