@@ -136,3 +136,19 @@ def test_bench_smoke_runs_and_reports_a_ratio():
         sys.path.remove(str(ROOT / "bench"))
     r = bench_check.run(measures=20, repeat=1)
     assert r["ratio"] > 0 and r["python_docx_s"] > 0 and r["measures"] == 20
+
+
+def test_one_municipality_edition_is_checked_against_its_own_measures(tmp_path, example_path):
+    """A Tynset edition (common + Tynset's local measures) must not be compared with the whole plan's sum."""
+    from docplan.loaders import load_plan
+    from docplan.render import render_plan
+
+    doc = tmp_path / "tynset.docx"
+    doc.write_bytes(render_plan(load_plan(example_path), municipality="3427"))
+    res = CliRunner().invoke(main, ["check", str(doc), "--data", str(example_path), "--kommune", "3427",
+                                    "--format", "json", "--fail-on", "never"])
+    assert res.exit_code == 0, res.output
+    rules = {f["rule"] for f in json.loads(res.output)["findings"]}
+    assert "economy.budget_mismatch" not in rules
+    subjects = {f["subject"] for f in json.loads(res.output)["findings"]}
+    assert "T-17" not in subjects  # Engerdal's local measure is not Tynset's problem

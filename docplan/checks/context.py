@@ -354,6 +354,8 @@ def _records_from_data(ctx: CheckContext, plan: Plan) -> None:
     for i, m in enumerate(plan.measures):
         if m is None:
             continue
+        if ctx.municipality and m.scope == "lokal" and ctx.municipality not in m.municipalities:
+            continue  # checking one municipality's edition: only common measures and its own local ones
         ctx.measures.append(MeasureRec(
             m.id, m.title, list(m.goal_ids), m.responsible, list(m.years), m.deadline,
             bool(m.years or m.deadline), m.cost_nok, m.funded_nok, bool(m.funding), list(m.kp_refs), m.status,
