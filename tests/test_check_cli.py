@@ -67,9 +67,10 @@ def test_json_report_follows_the_documented_schema(plan_docx, example_path):
     assert doc["schema"] == "docplan-check/1"
     assert set(doc["summary"]) == {"error", "warning", "info"}
     f = next(f for f in doc["findings"] if f["rule"] == "measures.without_goal")
-    assert set(f) == {"rule", "severity", "message", "fix", "subject", "chapter", "municipality", "known_issue",
-                      "location"}
+    assert set(f) == {"rule", "title", "severity", "message", "fix", "subject", "chapter", "municipality",
+                      "known_issue", "location"}
     assert f["known_issue"] == "measure_without_goal" and f["subject"] == "T-20"
+    assert f["title"] == "Tiltak uten delmål"
     assert f["location"]["part"] == "word/document.xml" and isinstance(f["location"]["paragraph"], int)
 
 

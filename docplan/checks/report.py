@@ -17,6 +17,7 @@ def finding_dict(f: Finding) -> dict:
     r = RULES.get(f.rule)
     return {
         "rule": f.rule,
+        "title": r.title if r else f.rule,
         "severity": f.severity.value,
         "message": f.message,
         "fix": f.fix,

@@ -112,7 +112,7 @@ def test_pick_plan_insert_measure_check_and_click_finding(page, live_server):
     log = word_log(page)
     assert [e["op"] for e in log if e["op"] in ("getFileAsync", "close")] == ["getFileAsync", "close"]
     groups = page.locator("#findings h3").all_inner_texts()
-    assert any(g.startswith("measures.") for g in groups)
+    assert any(g.startswith("Tiltak uten ansvarlig (") for g in groups), groups  # the rule's Norwegian name
     assert page.locator("#findings .severity").first.inner_text() in ("Feil", "Advarsel", "Merknad")
     assert any(e["op"] == "comment" for e in log), "WordApi 1.4 is mocked as supported: comments expected"
 

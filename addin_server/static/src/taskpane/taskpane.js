@@ -182,7 +182,8 @@ function renderFindings(findings, summary) {
     ? t(state.lang, "findingCount", { n: summary.total }) : t(state.lang, "noFindings");
   for (const [rule, items] of groupFindings(findings)) {
     const heading = document.createElement("h3");
-    heading.textContent = `${rule} (${items.length})`;
+    heading.textContent = `${items[0].title || rule} (${items.length})`;
+    heading.title = rule;
     const list = document.createElement("ul");
     list.className = "finding-list";
     for (const finding of items) {
