@@ -66,6 +66,7 @@ def render(data: Path, template: Path | None, standard: str | None, output: Path
 
     if template and standard:
         raise click.UsageError("bruk enten --template eller --standard, ikke begge")
+    refuse_overwriting_inputs(output, data, template)
     plan = load_plan(data)
     if municipality and plan.municipality(municipality) is None:
         raise click.BadParameter(f"kommune {municipality} er ikke med i planen", param_hint="--kommune")
@@ -77,6 +78,15 @@ def render(data: Path, template: Path | None, standard: str | None, output: Path
 
         pdf_path = to_pdf(output, output.with_suffix(".pdf"))
         click.echo(f"Skrev {pdf_path}")
+
+
+def refuse_overwriting_inputs(output: Path | None, *inputs: Path | None) -> None:
+    """Raise a usage error when ``output`` is one of the input files (docplan never overwrites its inputs)."""
+    if output is None:
+        return
+    for source in inputs:
+        if source is not None and source.exists() and output.exists() and output.samefile(source):
+            raise click.UsageError(f"utfila {output} er den samme som en av inndatafilene; velg et annet navn")
 
 
 @main.command(epilog=EXIT_CODES_HELP)

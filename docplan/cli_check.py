@@ -35,8 +35,10 @@ def check(ctx, plan, data, kp, fmt, annotate, fail_on, config, municipality, tod
     """Kontroller at PLAN (.docx) og/eller plandataene henger sammen."""
     from docplan.checks import Severity, load_config, run_checks
     from docplan.checks import report
+    from docplan.cli import refuse_overwriting_inputs
     from docplan.package import write_atomic
 
+    refuse_overwriting_inputs(output, plan, data, kp, config)
     if plan is None and data is None:
         raise click.UsageError("oppgi et plandokument (.docx), --data eller begge")
     if annotate is not None and plan is None:

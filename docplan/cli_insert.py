@@ -105,8 +105,10 @@ def kp_group() -> None:
               help="Hvilken del av kommuneplanen dokumentet er (standard: gjettes fra tittelen).")
 def kp_import(document: Path, output: Path, part: str | None) -> None:
     """Les en kommuneplan (samfunnsdel/handlingsdel) og lag katalogen over nummererte punkter."""
+    from docplan.cli import refuse_overwriting_inputs
     from docplan.kommuneplan import import_kommuneplan, write_catalogue
 
+    refuse_overwriting_inputs(output, document)
     result = import_kommuneplan(document, part=part)
     write_catalogue(result, output)
     click.echo(f"Fant {len(result.master_plan.items)} punkter i «{result.master_plan.plan_name}». Lagret: {output}")
@@ -119,8 +121,10 @@ def kp_import(document: Path, output: Path, part: str | None) -> None:
 @click.option("-o", "--output", required=True, type=DOCX, help="YAML-fil med planen som data.")
 def extract_cmd(document: Path, output: Path) -> None:
     """Lag et utkast til plandata fra en eksisterende handlingsplan skrevet for hånd."""
+    from docplan.cli import refuse_overwriting_inputs
     from docplan.extract import extract_plan, write_extract
 
+    refuse_overwriting_inputs(output, document)
     result = extract_plan(document)
     write_extract(result, output)
     click.echo(f"Fant {len(result.goals)} mål og {len(result.measures)} tiltak. Lagret: {output}")

@@ -123,3 +123,36 @@ def test_bad_input_files_exit_1_with_a_message_and_no_output(run, tmp_path, monk
     assert result.output.startswith("Feil: ") and name in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_render_never_overwrites_its_inputs(run, tmp_path, example_path):
+    data = tmp_path / "plan.yaml"
+    data.write_bytes(example_path.read_bytes())
+    result = run("render", data, "-o", data)
+    assert result.exit_code == 2 and "inndatafilene" in result.output
+    assert data.read_bytes() == example_path.read_bytes()
+    tpl = tmp_path / "mal.docx"
+    run("render", data, "-o", tpl)
+    before = tpl.read_bytes()
+    result = run("render", data, "-t", tpl, "-o", tpl)
+    assert result.exit_code == 2 and tpl.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [
+    ["check", "{doc}", "-o", "{doc}", "--fail-on", "never"],
+    ["check", "{doc}", "--data", "{data}", "-o", "{data}", "--fail-on", "never"],
+    ["extract", "{doc}", "-o", "{doc}"],
+    ["kp", "import", "{doc}", "-o", "{doc}"],
+    ["insert", "{doc}", "{data}", "--what", "goals", "--at-document-end", "-o", "{doc}"],
+])
+def test_no_command_overwrites_its_input(run, tmp_path, example_path, command):
+    from docplan.loaders import load_plan
+    from docplan.render import render_plan
+
+    doc, data = tmp_path / "plan.docx", tmp_path / "plan.yaml"
+    doc.write_bytes(render_plan(load_plan(example_path)))
+    data.write_bytes(example_path.read_bytes())
+    before = {p: p.read_bytes() for p in (doc, data)}
+    result = run(*[a.format(doc=doc, data=data) for a in command])
+    assert result.exit_code in (1, 2), result.output
+    assert {p: p.read_bytes() for p in (doc, data)} == before
