@@ -505,23 +505,17 @@ def stamp_identity(data: bytes, template_id: str, version: str, language: str) -
 
     Other custom properties and every other part are kept as they are (copied byte for byte).
     """
-    import io
-    import zipfile
-
     from lxml import etree
 
-    from docplan.ooxml import NSMAP, parse_xml, serialize
-    from docplan.ooxml.zipcopy import new_entry, read_raw_entries, write_entries
+    from docplan.document import PlanDocument
+    from docplan.ooxml import NSMAP
 
     values = {"docplan.template_id": template_id, "docplan.template_version": version,
               "docplan.template_language": language}
     op, vt = NSMAP["op"], NSMAP["vt"]
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = set(zf.namelist())
-        root = parse_xml(zf.read(CUSTOM_PART)) if CUSTOM_PART in names else \
-            etree.Element(f"{{{op}}}Properties", nsmap={None: op, "vt": vt})
-        types = parse_xml(zf.read("[Content_Types].xml"))
-        rels = parse_xml(zf.read("_rels/.rels"))
+    doc = PlanDocument.open(data)
+    existed = doc.has_part(CUSTOM_PART)
+    root = doc.xml(CUSTOM_PART) if existed else etree.Element(f"{{{op}}}Properties", nsmap={None: op, "vt": vt})
     props = {p.get("name"): p for p in root.findall(f"{{{op}}}property")}
     pids = [int(p.get("pid", "1")) for p in props.values() if (p.get("pid") or "").isdigit()]
     next_pid = max([1, *pids]) + 1
@@ -533,24 +527,12 @@ def stamp_identity(data: bytes, template_id: str, version: str, language: str) -
         for child in list(prop):
             prop.remove(child)
         etree.SubElement(prop, f"{{{vt}}}lpwstr").text = value
-    changed = {CUSTOM_PART: serialize(root)}
-    if CUSTOM_PART not in names:
-        ct = NSMAP["ct"]
-        if not any(o.get("PartName") == "/" + CUSTOM_PART for o in types.iter(f"{{{ct}}}Override")):
-            etree.SubElement(types, f"{{{ct}}}Override", PartName="/" + CUSTOM_PART, ContentType=_CUSTOM_CT)
-            changed["[Content_Types].xml"] = serialize(types)
-        pr = NSMAP["pr"]
-        if not any(r.get("Type") == _CUSTOM_RT for r in rels):
-            ids = {r.get("Id") for r in rels}
-            n = 1
-            while f"rId{n}" in ids:
-                n += 1
-            etree.SubElement(rels, f"{{{pr}}}Relationship", Id=f"rId{n}", Type=_CUSTOM_RT, Target=CUSTOM_PART)
-            changed["_rels/.rels"] = serialize(rels)
-    entries = read_raw_entries(data)
-    out = [new_entry(e.name, changed.pop(e.name), e) if e.name in changed else e for e in entries]
-    out += [new_entry(name, blob) for name, blob in changed.items()]
-    return write_entries(out)
+    doc.set_part(CUSTOM_PART, root)
+    if not existed:
+        doc.add_override(CUSTOM_PART, _CUSTOM_CT)
+        if not doc.related_parts("", _CUSTOM_RT):
+            doc.add_relationship("", _CUSTOM_RT, CUSTOM_PART)
+    return doc.to_bytes()
 
 
 @dataclass(frozen=True)
