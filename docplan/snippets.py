@@ -14,6 +14,7 @@ that maps to None is formatted directly instead, so no style definition is ever 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 from xml.sax.saxutils import escape
 
@@ -152,15 +153,18 @@ def _parse(fragment: str) -> list[etree._Element]:
     return out
 
 
-_SDT_SHELL: list[str] = []
+@lru_cache(maxsize=1)
+def _sdt_shell() -> tuple[str, str]:
+    # An immutable value built once: a lazily filled module list raced under concurrent requests
+    # (two threads extending it gave four pieces).
+    shell = etree.tostring(make_sdt("docplan:goal:X", "A", []), encoding="unicode")
+    head, tail = shell.replace(f" {_W_DECL}", "").split("<w:sdtContent/>")
+    return head, tail
 
 
 def _sdt(tag: str, alias: str, inner: str) -> str:
     """Return a content control around ``inner`` as XML text (structure from `make_sdt`)."""
-    if not _SDT_SHELL:
-        shell = etree.tostring(make_sdt("docplan:goal:X", "A", []), encoding="unicode")
-        _SDT_SHELL.extend(shell.replace(f" {_W_DECL}", "").split("<w:sdtContent/>"))
-    head, tail = _SDT_SHELL
+    head, tail = _sdt_shell()
     head = head.replace('w:val="A"', f'w:val={_quoted(alias)}', 1).replace('w:val="docplan:goal:X"',
                                                                           f"w:val={_quoted(tag)}", 1)
     return f"{head}<w:sdtContent>{inner}</w:sdtContent>{tail}"
