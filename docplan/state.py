@@ -54,25 +54,31 @@ def _is_state(root: etree._Element) -> bool:
     return root.tag == f"{{{STATE_NS}}}state"
 
 
-def read_state(package: bytes) -> dict[str, str]:
+def read_state(package: bytes | zipfile.ZipFile) -> dict[str, str]:
     """Return tag → hash from a .docx package's docplan state part ({} when there is none)."""
+    if isinstance(package, zipfile.ZipFile):
+        return _read_state(package)
     try:
         zf = zipfile.ZipFile(io.BytesIO(package))
     except zipfile.BadZipFile:
         return {}
     with zf:
-        for name in zf.namelist():
-            if not _ITEM_PART.match(name):
+        return _read_state(zf)
+
+
+def _read_state(zf: zipfile.ZipFile) -> dict[str, str]:
+    for name in zf.namelist():
+        if not _ITEM_PART.match(name):
+            continue
+        try:
+            data = zf.read(name)
+            if STATE_NS.encode() not in data:
                 continue
-            try:
-                data = zf.read(name)
-                if STATE_NS.encode() not in data:
-                    continue
-                root = parse_xml(data)
-            except Exception:  # a broken custom XML part is not docplan's record
-                continue
-            if _is_state(root):
-                return _state_from_root(root)
+            root = parse_xml(data)
+        except Exception:  # a broken custom XML part is not docplan's record
+            continue
+        if _is_state(root):
+            return _state_from_root(root)
     return {}
 
 

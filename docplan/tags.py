@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PREFIX = "docplan"
 KINDS = ("goal", "measure", "measure-table", "kp-ref", "kp-quote", "adoption", "indicator")
+_PREFIX, _KINDS = PREFIX + ":", frozenset(KINDS)
 
 
-@dataclass(frozen=True)
-class Tag:
-    """A parsed tag: the kind of item and its id (ids may contain ':' as in ``3427:KP-3.2``)."""
+class Tag(NamedTuple):
+    """A parsed tag: the kind of item and its id (ids may contain ':' as in ``3427:KP-3.2``).
+
+    A named tuple: immutable, and cheap to make for the hundreds of controls in a long plan."""
 
     kind: str
     id: str
@@ -30,9 +32,9 @@ def format_tag(kind: str, ident: str) -> str:
 
 def parse_tag(text: str | None) -> Tag | None:
     """Return the parsed tag, or None when ``text`` is not a docplan tag."""
-    if not text or not text.startswith(PREFIX + ":"):
+    if not text or not text.startswith(_PREFIX):
         return None
     parts = text.split(":", 2)
-    if len(parts) != 3 or parts[1] not in KINDS or not parts[2]:
+    if len(parts) != 3 or parts[1] not in _KINDS or not parts[2]:
         return None
     return Tag(parts[1], parts[2])

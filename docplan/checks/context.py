@@ -93,9 +93,18 @@ class TextRef:
 
 @dataclass
 class MeasureTable:
+    """A table found to be a measures table by its column headings; ``ids`` holds the measure id of
+    each row after the heading row (None for a row that is not a measure, such as a sum row)."""
+
     table: Table
     columns: dict[str, int]
     combined_cost_funding: bool
+    ids: list[str | None] = field(default_factory=list)
+
+    def cells(self, row: list, *keys: str) -> list:
+        """Return the row's cell in the column for each key (None where the table has no such column)."""
+        n = len(row)
+        return [row[i] if i is not None and i < n else None for i in map(self.columns.get, keys)]
 
 
 @dataclass
@@ -208,20 +217,21 @@ def _load_catalogue(kp) -> tuple[list[Municipality] | None, str | None]:
 
 
 def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
+    items = ctx.doc_items  # the first place an item appears; a tagged item's paragraph is read only then
     for item in doc.tagged:
-        if item.tag.kind in ("measure", "goal", "adoption"):
-            ctx.doc_items.setdefault((item.tag.kind, item.tag.id), item.paragraph)
-    table_paras = set()
+        kind, ident = item.tag
+        if kind in ("measure", "goal", "adoption") and (kind, ident) not in items:
+            items[(kind, ident)] = item.paragraph
     for table in doc.tables:
         mt = _measure_table(table)
         if mt is None:
             continue
         ctx.measure_tables.append(mt)
-        for row in table.rows[1:]:
-            ident = _row_id(row, mt)
-            if ident:
-                ctx.doc_items.setdefault(("measure", ident), row[0].first_paragraph)
-                table_paras.update(c.first_paragraph for c in row)
+        rows = table.rows[1:]
+        mt.ids = [_row_id(row, mt) for row in rows]
+        for row, ident in zip(rows, mt.ids):
+            if ident and ("measure", ident) not in items:
+                items[("measure", ident)] = row[0].first_paragraph
     definitions = set()
     for p in doc.paragraphs_containing(*_SCAN_WORDS):
         m = _GOAL_DEF.match(p.text)
@@ -293,37 +303,31 @@ def is_sum_row(row, mt: MeasureTable) -> bool:
 
 def _records_from_document(ctx: CheckContext, doc: DocumentView) -> None:
     for mt in ctx.measure_tables:
-        for row in mt.table.rows[1:]:
-            ident = _row_id(row, mt)
+        for row, ident in zip(mt.table.rows[1:], mt.ids):
             if not ident:
                 continue
             rec = MeasureRec(ident, location=doc.location(row[0].first_paragraph))
-            title = _cell(row, mt, "title")
+            title, goal, resp, deadline, cost, funding, kp = mt.cells(
+                row, "title", "goal", "responsible", "deadline", "cost", "funding", "kp")
             rec.title = title.text if title is not None else ""
-            goal = _cell(row, mt, "goal")
             if goal is not None:
                 rec.goal_ids = _ID_TOKEN.findall(goal.text)
             else:
                 rec.goal_ids = ["?"]  # no goal column: the rule cannot tell
-            resp = _cell(row, mt, "responsible")
             rec.responsible = resp.text.strip() if resp is not None else "?"
-            deadline = _cell(row, mt, "deadline")
             if deadline is not None:
                 rec.years = sorted({int(y) for y in _YEAR.findall(deadline.text)})
                 rec.has_deadline = bool(rec.years)
             else:
                 rec.has_deadline = True
-            cost = _cell(row, mt, "cost")
             if cost is not None:
                 first = next((t for t in cost.paragraphs if t), "")
                 rec.cost = parse_amount(first if mt.combined_cost_funding else cost.text)
-            funding = _cell(row, mt, "funding")
             if funding is not None:
                 rest = [t for t in funding.paragraphs if t]
                 if mt.combined_cost_funding:
                     rest = rest[1:]
                 rec.has_funding = bool(rest)
-            kp = _cell(row, mt, "kp")
             rec.kp_refs = [kp.text] if kp is not None and kp.text else ([] if kp is not None else None)
             ctx.measures.append(rec)
     goal_ids = {ident for (kind, ident) in ctx.doc_items if kind == "goal"}

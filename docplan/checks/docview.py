@@ -3,41 +3,53 @@
 This is the only place the checker reads a document, so switching to ``docplan.document.PlanDocument``
 is a change here alone. Paragraph numbers follow `docplan.ooxml.comments.paragraph_elements`, the
 numbering `--annotate` anchors comments with.
+
+The main part is read in one walk over the elements that matter (`_Walk`); a tagged item's paragraph
+and texts are read when a rule asks for them. The parts beside it (styles, settings, properties,
+docplan's record) are read by a worker thread while the main part is parsed (lxml parses without
+holding the GIL); a styles part's facts are remembered per content digest.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
 import re
 import threading
 import zipfile
-from collections import OrderedDict
 from bisect import bisect_right
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
+from itertools import accumulate, chain
+from operator import add
+from collections.abc import Sequence
 
 from lxml import etree
 
 from docplan.errors import DocumentError, Location
 from docplan.ooxml import NSMAP, parse_xml, qn
-from docplan.ooxml.comments import paragraph_elements
 from docplan.ooxml.props import read_core_properties, template_identity
-from docplan.ooxml.sdt import element_text, has_nested_paragraphs, iter_tagged, paragraph_texts
+from docplan.ooxml.sdt import element_text, has_nested_paragraphs
 from docplan.package import inspect_package
-from docplan.tags import Tag
+from docplan.tags import PREFIX, Tag, parse_tag
 
 _HEADING_NAME = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.IGNORECASE)
 _W_P, _W_TBL, _W_TR, _W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_W_T, _W_TAB, _W_BR = qn("w:t"), qn("w:tab"), qn("w:br")
 _W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _W_PPR, _W_PSTYLE, _W_OUTLINE, _W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:outlineLvl"), qn("w:val")
-_NS = {"w": NSMAP["w"]}
+_W_TRPR, _W_TBL_HEADER = qn("w:trPr"), qn("w:tblHeader")
+_W_SDT_PR, _W_TAG = qn("w:sdtPr"), qn("w:tag")
+_DOCPLAN = PREFIX + ":"
 _W_STYLE = qn("w:style")
-_COUNT_P = etree.XPath("count(.//w:p)", namespaces=_NS)
+_WP_DOC_PR = qn("wp:docPr")
+_COUNT_P = etree.XPath("count(.//w:p)", namespaces={"w": NSMAP["w"]})
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """One ``w:p``: its number, text, heading level (1–9 or None), chapter and (read when asked) style id."""
 
@@ -54,7 +66,7 @@ class Paragraph:
         return _pstyle(self.element) if self.element is not None else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     paragraphs: list[str]
@@ -70,27 +82,70 @@ class Table:
     has_header_row: bool
 
 
-@dataclass
+class Paragraphs(Sequence):
+    """A document's paragraphs in order; each `Paragraph` object is made when first asked for (most
+    rules read a few paragraphs found through `DocumentView.paragraphs_containing` or the headings)."""
+
+    def __init__(self, texts: list[str], elements: list[etree._Element], levels: dict[int, int],
+                 in_table: list[bool]):
+        self.texts, self._elements, self._levels, self._in_table = texts, elements, levels, in_table
+        self._chapters = [i for i in sorted(levels) if levels[i] == 1]  # paragraphs opening a chapter
+        self._made: list[Paragraph | None] = [None] * len(texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self.texts)))]
+        made = self._made[i]
+        if made is None:
+            i = range(len(self.texts))[i]  # a negative index counts from the end, as for a list
+            made = self._made[i] = Paragraph(i, self.texts[i], self._levels.get(i), self._in_table[i],
+                                             self.chapter(i), self._elements[i])
+        return made
+
+    def chapter(self, i: int) -> str | None:
+        """The text of the level-1 heading paragraph ``i`` is under (None before the first one)."""
+        k = bisect_right(self._chapters, i)
+        return self.texts[self._chapters[k - 1]] if k else None
+
+    def headings(self) -> list[Paragraph]:
+        return [self[i] for i in sorted(self._levels)]
+
+
 class TaggedItem:
-    """A docplan content control: its tag, first paragraph and element; ``text`` is read when asked."""
+    """A docplan content control: its tag (parsed, and ``name`` as written) and element; its first
+    paragraph and texts are read when asked."""
 
-    tag: Tag
-    paragraph: int
-    sdt: etree._Element
-    read_text: Callable[[etree._Element], str] = field(repr=False, compare=False, default=lambda sdt: "")
-    read_hash_text: Callable[[etree._Element], str | None] = field(repr=False, compare=False,
-                                                                   default=lambda sdt: None)
+    __slots__ = ("tag", "name", "sdt", "_walk", "_paragraph", "_text")
 
-    @cached_property
-    def text(self) -> str:
-        """The control's text: its paragraphs' texts joined by newlines (inline: its runs' text)."""
-        return self.read_text(self.sdt)
+    def __init__(self, tag: Tag, name: str, sdt: etree._Element, walk: _Walk):
+        self.tag, self.name, self.sdt, self._walk = tag, name, sdt, walk
+        self._paragraph: int | None = None
+        self._text: str | None = None
 
     @property
-    def hash_text(self) -> str | None:
-        """``sdt_text(sdt)`` up to whitespace, so with the same `text_hash`, from the paragraph texts
-        already read; None when it has to be read from the XML (inline control, nested paragraphs)."""
-        return self.read_hash_text(self.sdt)
+    def paragraph(self) -> int:
+        """The number of its first paragraph (an inline control: of the paragraph it is in)."""
+        if self._paragraph is None:
+            self._paragraph = self._walk.first_paragraph(self.sdt)
+        return self._paragraph
+
+    @property
+    def text(self) -> str:
+        """The control's text: its paragraphs' texts joined by newlines (inline: its runs' text)."""
+        if self._text is None:
+            self._text = self._walk.text_of(self.sdt)
+        return self._text
+
+    @property
+    def hash_text(self) -> str:
+        """A text with the `text_hash` of ``sdt_text(sdt)`` (equal up to whitespace), from the texts read."""
+        return self._walk.hash_text_of(self.sdt)
+
+    def __repr__(self) -> str:
+        return f"TaggedItem({self.name!r}, paragraph={self.paragraph})"
 
 
 @dataclass
@@ -106,17 +161,19 @@ class DocumentView:
     name: str
     data: bytes
     main_part: str
-    paragraphs: list[Paragraph]
+    paragraphs: Paragraphs
     tables: list[Table]
     tagged: list[TaggedItem]
     images: list[Image]
     language: str | None
     template: tuple[str, str, str] | None
     core: dict[str, str] = field(default_factory=dict)
+    #: docplan's record of what it inserted: tag → recorded text hashes ({} when there is none)
+    state: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def headings(self) -> list[Paragraph]:
-        return [p for p in self.paragraphs if p.level is not None]
+        return self.paragraphs.headings()
 
     def location(self, paragraph: int | None) -> Location:
         return Location(file=self.name, part=self.main_part, paragraph=paragraph)
@@ -124,7 +181,7 @@ class DocumentView:
     def chapter_of(self, paragraph: int | None) -> str | None:
         if paragraph is None or not 0 <= paragraph < len(self.paragraphs):
             return None
-        return self.paragraphs[paragraph].chapter
+        return self.paragraphs.chapter(paragraph)
 
     @cached_property
     def _lowered(self) -> tuple[str | None, list[int]]:
@@ -133,11 +190,10 @@ class DocumentView:
         The text is None when lower-casing would not compare as ``re.IGNORECASE`` does (a character
         that changes length, or dotless ı / long ſ, which IGNORECASE equates with i / s).
         """
-        starts, pos = [], 0
-        for p in self.paragraphs:
-            starts.append(pos)
-            pos += len(p.text) + 1
-        text = "\n".join(p.text for p in self.paragraphs)
+        texts = self.paragraphs.texts
+        # paragraph i starts after the i texts before it and their i newlines
+        starts = list(map(add, chain((0,), accumulate(map(len, texts))), range(len(texts))))
+        text = "\n".join(texts)
         low = text.lower()
         if len(low) != len(text) or "ı" in text or "ſ" in text:
             return None, starts
@@ -153,7 +209,7 @@ class DocumentView:
         low, starts = self._lowered
         if low is None:
             pattern = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
-            return [p for p in self.paragraphs if pattern.search(p.text)]
+            return [self.paragraphs[i] for i, text in enumerate(self.paragraphs.texts) if pattern.search(text)]
         found = set()
         for word in words:
             at = low.find(word)
@@ -162,76 +218,272 @@ class DocumentView:
                 at = low.find(word, at + 1)
         return [self.paragraphs[i] for i in sorted(found)]
 
+
 def read_document(source, name: str | None = None) -> DocumentView:
     """Return the view of a .docx after the package checks; broken XML is a `DocumentError`."""
     info = inspect_package(source, name=name)
     zf = zipfile.ZipFile(io.BytesIO(info.data))
     main = info.main_part or "word/document.xml"
+    xml = zf.read(main)
+    # the other parts are read by a worker while this thread parses the main part (without the GIL)
+    side = _pool().submit(_package_facts, zf, main, info.name)
     try:
-        root = parse_xml(zf.read(main))
-    except etree.XMLSyntaxError as exc:
+        root = parse_xml(xml)
+    except etree.XMLSyntaxError as exc:  # reported before a broken styles or settings part
+        side.cancel()
         raise DocumentError("dokumentet har ugyldig XML og kan ikke kontrolleres",
                             Location(file=info.name, part=main), code="bad_xml") from exc
+    walk = _Walk(root)  # needs no other part: the worker parses the styles part meanwhile
+    facts = _package_facts(zf, main, info.name) if side.cancel() else side.result()  # not started: here
+    return DocumentView(info.name, info.data, main, walk.paragraphs(facts.heading_styles), walk.tables(),
+                        walk.tagged(), walk.images(), facts.language, facts.template, facts.core, facts.state)
+
+
+@dataclass(frozen=True)
+class _PackageFacts:
+    """What the checker takes from the parts beside the main part."""
+
+    heading_styles: dict[str, int]
+    language: str | None
+    core: dict[str, str]
+    template: tuple[str, str, str] | None
+    state: dict[str, str]
+
+
+def _package_facts(zf: zipfile.ZipFile, main: str, label: str) -> _PackageFacts:
+    """Read the styles, settings, properties and docplan state parts; broken styles or settings XML
+    is a `DocumentError` (styles first), broken properties count as none."""
+    from docplan.state import read_state
+
     folder = main.rpartition("/")[0]
-    styles = _styles_facts(zf, f"{folder}/styles.xml", info.name)
-    settings = _optional_part(zf, f"{folder}/settings.xml", info.name)
-
-    elements = paragraph_elements(root)
-    index_of = {el: i for i, el in enumerate(elements)}
-    nested = has_nested_paragraphs(root)
-    texts = [t.strip() for t in paragraph_texts(root, elements, nested=nested)]
-    levels = _heading_levels(root, elements, index_of, styles.heading_styles)
-    in_table = [False] * len(elements)
-    for tbl in root.iter(_W_TBL):
-        first = next(tbl.iter(_W_P), None)
-        if first is not None:
-            start, count = index_of[first], int(_COUNT_P(tbl))
-            in_table[start:start + count] = [True] * count
-    paragraphs: list[Paragraph] = []
-    chapter = None
-    for i, text in enumerate(texts):
-        level = levels.get(i)
-        if level is not None and (in_table[i] or not text):
-            level = None
-        if level == 1:
-            chapter = text
-        paragraphs.append(Paragraph(i, text, level, in_table[i], chapter, elements[i]))
-
-    def first_para(el: etree._Element) -> int:
-        if el.tag == _W_P:
-            return index_of.get(el, 0)
-        p = next(el.iter(_W_P), None)
-        if p is None:
-            p = next(el.iterancestors(_W_P), None)
-        return index_of.get(p, 0) if p is not None else 0
-
-    def text_of(el: etree._Element) -> str:
-        inner = [texts[index_of[p]] for p in el.iter(_W_P)]
-        return "\n".join(inner) if inner else element_text(el).strip()
-
-    def hash_text_of(sdt: etree._Element) -> str | None:
-        # sdt_text is element_text of the first w:sdtContent: its paragraphs' texts with a newline
-        # between them; stripped paragraph texts joined by a space differ only in whitespace, which
-        # text_hash collapses. Without nested paragraphs each text node is in exactly one of them.
-        content = None if nested else next(sdt.iterchildren(_W_SDT_CONTENT), None)
-        inner = [texts[index_of[p]] for p in content.iter(_W_P)] if content is not None else None
-        return " ".join(inner) if inner else None
-
-    tables = [_table(tbl, first_para, texts, index_of) for tbl in root.iter(_W_TBL)]
-    tagged = [TaggedItem(tag, first_para(sdt), sdt, text_of, hash_text_of) for tag, sdt in iter_tagged(root)]
-    images = []
-    for doc_pr in root.iter(qn("wp:docPr")):
-        if any(el.tag.endswith("}decorative") and el.get("val") in ("1", "true") for el in doc_pr.iter()):
-            continue
-        alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
-        images.append(Image(alt, first_para(doc_pr)))
+    styles = _styles_facts(zf, f"{folder}/styles.xml", label)
+    settings = _optional_part(zf, f"{folder}/settings.xml", label)
     try:
         core = read_core_properties(zf)
         template = template_identity(zf)
     except etree.XMLSyntaxError:
         core, template = {}, None
     language = styles.language or _part_language(settings) or core.get("language") or None
-    return DocumentView(info.name, info.data, main, paragraphs, tables, tagged, images, language, template, core)
+    return _PackageFacts(styles.heading_styles, language, core, template, read_state(zf))
+
+
+_WALK = (_W_P, _W_T, _W_PSTYLE, _W_TC, _W_TAB, _W_BR, _W_TR, _W_OUTLINE, _W_TAG, _W_TBL, _WP_DOC_PR)
+_WALK_NESTED = (_W_P, _W_PSTYLE, _W_TC, _W_TR, _W_OUTLINE, _W_TAG, _W_TBL, _WP_DOC_PR)
+
+
+class _Walk:
+    """One pass over the main part's elements that matter, in document order.
+
+    Paragraph ``i`` is the ``i``-th ``w:p`` in document order. The walk is pre-order, so the paragraphs
+    inside an element are numbered on from the count of paragraphs met before the element itself: the
+    paragraphs of a table, and of each of its cells, are a range of numbers and their texts a slice of
+    one list, with no lookup per paragraph.
+
+    Without nested paragraphs (text boxes) each text node belongs to the last paragraph met before it,
+    so texts are read in the walk; with them each paragraph is read on its own, and cells are read
+    from their own paragraphs (``./w:p | ./w:sdt/w:sdtContent/w:p``), as where tables nest.
+    """
+
+    def __init__(self, root: etree._Element):
+        self.nested = has_nested_paragraphs(root)
+        elements: list[etree._Element] = []
+        parts: list[str] = []  # text before the first paragraph (not valid WordprocessingML) is dropped
+        all_parts: list[list[str]] = []
+        styles: list[etree._Element] = []  # w:pStyle
+        outlines: list[etree._Element] = []  # w:outlineLvl
+        cells: list[tuple[etree._Element, int]] = []  # (w:tc, paragraphs before it)
+        rows: list[tuple[etree._Element, int]] = []  # (w:tr, cells before it)
+        tables: list[tuple[etree._Element, int, int, int]] = []  # (w:tbl, paragraphs, cells, rows before it)
+        sdt_tags: list[tuple[str, etree._Element]] = []  # (docplan tag, its w:tag)
+        doc_prs: list[etree._Element] = []
+        p, t, pstyle, tc, tab, br, tr, outline, sdt_tag, tbl = (_W_P, _W_T, _W_PSTYLE, _W_TC, _W_TAB, _W_BR,
+                                                                _W_TR, _W_OUTLINE, _W_TAG, _W_TBL)
+        for node in root.iter(*(_WALK_NESTED if self.nested else _WALK)):
+            tag = node.tag  # tested in the order of how often the tags occur in a plan
+            if tag == t:
+                parts.append(node.text or "")
+            elif tag == p:
+                elements.append(node)
+                parts = []
+                all_parts.append(parts)
+            elif tag == pstyle:
+                styles.append(node)
+            elif tag == tc:
+                cells.append((node, len(elements)))
+            elif tag == tab:
+                parts.append("\t")
+            elif tag == br:
+                parts.append("\n")
+            elif tag == tr:
+                rows.append((node, len(cells)))
+            elif tag == outline:
+                outlines.append(node)
+            elif tag == sdt_tag:
+                value = node.get(_W_VAL)
+                if value and value.startswith(_DOCPLAN):
+                    sdt_tags.append((value, node))
+            elif tag == tbl:
+                tables.append((node, len(elements), len(cells), len(rows)))
+            else:
+                doc_prs.append(node)
+        self.elements = elements
+        self.index_of = {el: i for i, el in enumerate(elements)}
+        if self.nested:
+            self.texts = [element_text(el).strip() for el in elements]
+        else:
+            self.texts = ["".join(parts).strip() for parts in all_parts]
+        self._cells, self._rows, self._tables, self._sdt_tags, self._doc_prs = cells, rows, tables, sdt_tags, doc_prs
+        self._table_ends = [start + int(_COUNT_P(el)) for el, start, _, _ in tables]
+        self._styles, self._outlines = styles, outlines
+
+    def paragraphs(self, heading_styles: dict[str, int]) -> Paragraphs:
+        """Return the paragraphs, with heading levels from ``heading_styles`` (style id → level).
+
+        A heading inside a table or without text is not a heading (it opens no chapter)."""
+        in_table = [False] * len(self.elements)
+        for (_, start, _, _), end in zip(self._tables, self._table_ends):
+            in_table[start:end] = [True] * (end - start)
+        levels = {i: level for i, level in self._heading_levels(heading_styles).items()
+                  if not in_table[i] and self.texts[i]}
+        return Paragraphs(self.texts, self.elements, levels, in_table)
+
+    def _heading_levels(self, heading_styles: dict[str, int]) -> dict[int, int]:
+        """Return paragraph number → heading level for the paragraphs holding a ``w:outlineLvl`` or a
+        ``w:pStyle`` naming a heading style.
+
+        The level is read from the paragraph's first ``w:pPr``: its first ``w:outlineLvl``, else the
+        heading level of its first ``w:pStyle``.
+        """
+        candidates = set()
+        for el in chain((el for el in self._styles if el.get(_W_VAL) in heading_styles), self._outlines):
+            ppr = el.getparent()
+            i = self.index_of.get(ppr.getparent()) if ppr is not None else None
+            if i is not None:
+                candidates.add(i)
+        out: dict[int, int] = {}
+        for i in sorted(candidates):
+            p = self.elements[i]
+            level = _outline_level(p)
+            if level is None:
+                style = _pstyle(p)
+                level = heading_styles.get(style) if style is not None else None
+            if level is not None:
+                out[i] = level
+        return out
+
+    def first_paragraph(self, el: etree._Element) -> int:
+        """Return the number of the first paragraph in ``el``, else of the paragraph around it, else 0."""
+        if el.tag == _W_P:
+            return self.index_of.get(el, 0)
+        p = next(el.iter(_W_P), None)
+        if p is None:
+            p = next(el.iterancestors(_W_P), None)
+        return self.index_of.get(p, 0) if p is not None else 0
+
+    # -- tables --------------------------------------------------------------------------------
+    def tables(self) -> list[Table]:
+        """Return the tables. Where neither tables nor paragraphs nest, a row's cells are the cells met
+        after it and before the next row, and a cell's paragraphs run up to where the next cell starts."""
+        flat = not self.nested and all(next(el.iterancestors(_W_TBL), None) is None for el, *_ in self._tables)
+        out = []
+        for k, ((tbl, start, first_cell, first_row), end) in enumerate(zip(self._tables, self._table_ends)):
+            if flat:
+                following = self._tables[k + 1] if k + 1 < len(self._tables) else (None, 0, len(self._cells),
+                                                                                  len(self._rows))
+                rows = self._flat_rows(first_row, following[3], following[2], end)
+                first_tr = self._rows[first_row][0] if first_row < following[3] else None
+            else:
+                rows_el = _children(tbl, _W_TR)
+                rows = [[self._own_cell(tc) for tc in _children(tr, _W_TC)] for tr in rows_el]
+                first_tr = rows_el[0] if rows_el else None
+            out.append(Table(start if end > start else self.first_paragraph(tbl), rows,
+                             first_tr is not None and _has_header_row(first_tr)))
+        return out
+
+    def _flat_rows(self, first_row: int, last_row: int, last_cell: int, table_end: int) -> list[list[Cell]]:
+        """Return the rows ``first_row..last_row-1`` of a table without nesting; its cells end at
+        ``last_cell`` and its paragraphs at ``table_end``."""
+        cells, texts = self._cells, self.texts
+        rows = []
+        for j in range(first_row, last_row):
+            row = []
+            for i in range(self._rows[j][1], self._rows[j + 1][1] if j + 1 < last_row else last_cell):
+                tc, begin = cells[i]
+                end = cells[i + 1][1] if i + 1 < last_cell else table_end
+                paras = texts[begin:end]
+                row.append(Cell(" ".join(filter(None, paras)), paras,
+                                begin if end > begin else self.first_paragraph(tc)))
+            rows.append(row)
+        return rows
+
+    def _own_cell(self, tc: etree._Element) -> Cell:
+        index_of = self.index_of
+        paras = [self.texts[index_of[p]] for p in _children(tc, _W_P, custom_xml=False)]
+        p = next(tc.iter(_W_P), None)
+        return Cell(" ".join(filter(None, paras)), paras, index_of[p] if p is not None else self.first_paragraph(tc))
+
+    # -- content controls and images -----------------------------------------------------------
+    def tagged(self) -> list[TaggedItem]:
+        """Return the docplan content controls: each ``w:sdt`` whose ``w:sdtPr/w:tag`` is a docplan tag.
+
+        The walk meets the ``w:tag`` rather than the ``w:sdt``: the tag's value tells a docplan control
+        without reading the control's properties.
+        """
+        out: list[TaggedItem] = []
+        for value, tag_el in self._sdt_tags:
+            pr = tag_el.getparent()
+            sdt = pr.getparent() if pr is not None and pr.tag == _W_SDT_PR else None
+            parsed = parse_tag(value)
+            if sdt is None or sdt.tag != _W_SDT or parsed is None or (out and out[-1].sdt is sdt):
+                continue
+            out.append(TaggedItem(parsed, value, sdt, self))
+        return out
+
+    def text_of(self, el: etree._Element) -> str:
+        inner = [self.texts[self.index_of[p]] for p in el.iter(_W_P)]
+        return "\n".join(inner) if inner else element_text(el).strip()
+
+    def paragraphs_end(self, el: etree._Element) -> int:
+        """Return the number of the first paragraph after ``el`` and everything in it."""
+        while el is not None:
+            sibling = el.getnext()
+            while sibling is not None:
+                p = sibling if sibling.tag == _W_P else next(sibling.iter(_W_P), None)
+                if p is not None:
+                    return self.index_of[p]
+                sibling = sibling.getnext()
+            el = el.getparent()
+        return len(self.elements)
+
+    def hash_text_of(self, sdt: etree._Element) -> str:
+        """Return a text with the `text_hash` of ``sdt_text(sdt)``, from the paragraph texts already read.
+
+        ``sdt_text`` is the text of the first ``w:sdtContent``: its paragraphs' texts with a newline
+        between them. Without nested paragraphs each text node is in exactly one paragraph, and those
+        paragraphs are a range of numbers; their stripped texts joined by a space differ only in
+        whitespace, which `text_hash` collapses. A control without paragraphs (inline) is read as it is.
+        """
+        first = None if self.nested else next(sdt.iter(_W_P), None)
+        if first is not None:
+            return " ".join(self.texts[self.index_of[first]:self.paragraphs_end(sdt)])
+        content = next(sdt.iterchildren(_W_SDT_CONTENT), None)
+        return element_text(content) if content is not None else ""
+
+    def images(self) -> list[Image]:
+        out = []
+        for doc_pr in self._doc_prs:
+            if any(el.tag.endswith("}decorative") and el.get("val") in ("1", "true") for el in doc_pr.iter()):
+                continue
+            alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
+            out.append(Image(alt, self.first_paragraph(doc_pr)))
+        return out
+
+
+def _has_header_row(tr: etree._Element) -> bool:
+    """Return True when a (first) row is marked to repeat as a header row (``w:trPr/w:tblHeader``)."""
+    trpr = tr.find(_W_TRPR)
+    head = trpr.find(_W_TBL_HEADER) if trpr is not None else None
+    return head is not None and head.get(_W_VAL, "true") not in ("0", "false", "off")
 
 
 def _optional_part(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
@@ -257,6 +509,16 @@ class _StylesFacts:
 _STYLES_CACHE: OrderedDict[bytes, _StylesFacts] = OrderedDict()
 _STYLES_CACHE_SIZE = 64
 _STYLES_LOCK = threading.Lock()
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _POOL
+    with _STYLES_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docplan-parts")
+            atexit.register(_POOL.shutdown, wait=False)
+        return _POOL
 
 
 def _styles_facts(zf: zipfile.ZipFile, name: str, label: str) -> _StylesFacts:
@@ -291,35 +553,6 @@ def _pstyle(p: etree._Element) -> str | None:
     ppr = p.find(_W_PPR)
     st = ppr.find(_W_PSTYLE) if ppr is not None else None
     return st.get(_W_VAL) if st is not None else None
-
-
-def _heading_levels(root: etree._Element, elements: list, index_of: dict,
-                    heading_styles: dict[str, int]) -> dict[int, int]:
-    """Return paragraph index → heading level from the paragraph's outline level, else its style.
-
-    Only paragraphs holding a ``w:outlineLvl``, or a ``w:pStyle`` naming a heading style, are looked
-    at (one walk over those elements instead of lookups in every paragraph); for them the level is
-    read as before: the first ``w:pPr``'s first ``w:outlineLvl``, else its first ``w:pStyle``.
-    """
-    candidates = set()
-    for el in root.iter(_W_PSTYLE, _W_OUTLINE):
-        if el.tag == _W_OUTLINE or el.get(_W_VAL) in heading_styles:
-            ppr = el.getparent()
-            i = index_of.get(ppr.getparent()) if ppr is not None else None
-            if i is not None:
-                candidates.add(i)
-    out: dict[int, int] = {}
-    for i in sorted(candidates):
-        p = elements[i]
-        if p.find(_W_PPR) is None:
-            continue
-        level = _outline_level(p)
-        if level is None:
-            style = _pstyle(p)
-            level = heading_styles.get(style) if style is not None else None
-        if level is not None:
-            out[i] = level
-    return out
 
 
 def _level(val: str | None) -> int | None:
@@ -383,51 +616,6 @@ def _children(el: etree._Element, tag: str, custom_xml: bool = True) -> list[etr
         else:
             out.extend(ch.iterchildren(tag))
     return out
-
-
-def _cell_paragraphs(tbl: etree._Element, cells: list[etree._Element], index_of: dict) -> dict | None:
-    """Return cell → indexes of its paragraphs (``./w:p | ./w:sdt/w:sdtContent/w:p``), in one walk.
-
-    None when some paragraph of the table is not one of its cells' own (a nested table, another
-    wrapper): the caller then reads cell by cell. Otherwise every paragraph under a cell is its own,
-    so a cell's first paragraph is also the first ``w:p`` under it.
-    """
-    cell_of: dict = {tc: [] for tc in cells}
-    for p in tbl.iter(_W_P):
-        parent = p.getparent()
-        bucket = cell_of.get(parent)
-        if bucket is None and parent.tag == _W_SDT_CONTENT:
-            sdt = parent.getparent()
-            bucket = cell_of.get(sdt.getparent()) if sdt is not None and sdt.tag == _W_SDT else None
-        if bucket is None:
-            return None
-        bucket.append(index_of[p])
-    return cell_of
-
-
-def _table(tbl: etree._Element, first_para, texts: list[str], index_of: dict) -> Table:
-    rows_el = [(tr, _children(tr, _W_TC)) for tr in _children(tbl, _W_TR)]
-    own = _cell_paragraphs(tbl, [tc for _, tcs in rows_el for tc in tcs], index_of)
-    rows = []
-    header = False
-    for n, (tr, tcs) in enumerate(rows_el):
-        if n == 0:
-            trpr = tr.find(qn("w:trPr"))
-            header = trpr is not None and trpr.find(qn("w:tblHeader")) is not None \
-                and trpr.find(qn("w:tblHeader")).get(qn("w:val"), "true") not in ("0", "false", "off")
-        cells = []
-        for tc in tcs:
-            if own is not None:
-                found = own[tc]
-                paras = [texts[i] for i in found]
-                first = found[0] if found else first_para(tc)
-            else:
-                paras = [texts[index_of[p]] for p in _children(tc, _W_P, custom_xml=False)]
-                p = next(tc.iter(_W_P), None)
-                first = index_of[p] if p is not None else first_para(tc)
-            cells.append(Cell(" ".join(filter(None, paras)), paras, first))
-        rows.append(cells)
-    return Table(first_para(tbl), rows, header)
 
 
 __all__ = ["DocumentView", "Paragraph", "Table", "Cell", "TaggedItem", "Image", "read_document", "NSMAP"]

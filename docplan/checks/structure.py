@@ -70,24 +70,14 @@ def outdated_template(ctx):
 def edited_tagged_item(ctx):
     if ctx.doc is None:
         return
-    try:
-        from docplan.state import item_status, read_state
-    except ImportError:  # the insertion state arrives with docplan.state; without it nothing is known
-        return
-    try:
-        state = read_state(ctx.doc.data)
-    except DocplanError:
-        return
+    state = ctx.doc.state
     if not state:
         return
     for item in ctx.doc.tagged:
-        tag = str(item.tag)
-        if tag not in state:
-            continue
-        quick = item.hash_text
-        if quick is not None and text_hash(quick) in state[tag].split():
-            continue  # the fingerprint item_status would compute is recorded: not edited
-        if item_status(tag, item.sdt, state) == "changed":
+        tag = item.name
+        recorded = state.get(tag)
+        # as docplan.state.item_status: edited when the text's fingerprint is none of those recorded
+        if recorded is not None and text_hash(item.hash_text) not in recorded.split():
             yield edited_tagged_item.rule.finding(
                 f"Innholdet i «{tag}» er endret for hånd etter at docplan satte det inn.",
                 "Før endringen inn i plandataene; «docplan refresh» lar den stå og overskriver den bare "

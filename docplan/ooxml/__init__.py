@@ -7,6 +7,8 @@ read by `docplan.tags` only.
 
 from __future__ import annotations
 
+import threading
+
 from lxml import etree
 
 NSMAP = {
@@ -26,8 +28,17 @@ NSMAP = {
     "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_blank_text=False)
+_PARSERS = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """Return this thread's parser: lxml serialises threads that share one, so each has its own
+    (threads then parse at the same time; lxml parses without holding the GIL)."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                                   huge_tree=False, remove_blank_text=False)
+    return parser
 
 
 def qn(tag: str) -> str:
@@ -40,7 +51,7 @@ def parse_xml(data: bytes | str) -> etree._Element:
     """Parse XML with the one docplan parser: no DTD, no entity expansion, no network."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    return etree.fromstring(data, _PARSER)
+    return etree.fromstring(data, _parser())
 
 
 def serialize(element: etree._Element) -> bytes:
