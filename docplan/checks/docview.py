@@ -32,7 +32,7 @@ from lxml import etree
 from docplan.errors import DocumentError, Location
 from docplan.ooxml import NSMAP, parse_xml, qn
 from docplan.ooxml.props import read_core_properties, template_identity
-from docplan.ooxml.sdt import element_text, has_nested_paragraphs
+from docplan.ooxml.sdt import element_text
 from docplan.package import inspect_package
 from docplan.tags import PREFIX, Tag, parse_tag
 
@@ -42,7 +42,7 @@ _W_T, _W_TAB, _W_BR = qn("w:t"), qn("w:tab"), qn("w:br")
 _W_SDT, _W_SDT_CONTENT, _W_CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _W_PPR, _W_PSTYLE, _W_OUTLINE, _W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:outlineLvl"), qn("w:val")
 _W_TRPR, _W_TBL_HEADER = qn("w:trPr"), qn("w:tblHeader")
-_W_SDT_PR, _W_TAG = qn("w:sdtPr"), qn("w:tag")
+_W_SDT_PR, _W_TAG, _W_TXBX = qn("w:sdtPr"), qn("w:tag"), qn("w:txbxContent")
 _DOCPLAN = PREFIX + ":"
 _W_STYLE = qn("w:style")
 _WP_DOC_PR = qn("wp:docPr")
@@ -256,19 +256,22 @@ def _package_facts(zf: zipfile.ZipFile, main: str, label: str) -> _PackageFacts:
     from docplan.state import read_state
 
     folder = main.rpartition("/")[0]
-    styles = _styles_facts(zf, f"{folder}/styles.xml", label)
-    settings = _optional_part(zf, f"{folder}/settings.xml", label)
+    # the small parts first: their Python work then overlaps the caller's parse of the main part
     try:
         core = read_core_properties(zf)
         template = template_identity(zf)
     except etree.XMLSyntaxError:
         core, template = {}, None
+    state = read_state(zf)
+    try:
+        settings = _optional_part(zf, f"{folder}/settings.xml", label)
+    finally:
+        styles = _styles_facts(zf, f"{folder}/styles.xml", label)  # a broken styles part is reported first
     language = styles.language or _part_language(settings) or core.get("language") or None
-    return _PackageFacts(styles.heading_styles, language, core, template, read_state(zf))
+    return _PackageFacts(styles.heading_styles, language, core, template, state)
 
 
-_WALK = (_W_P, _W_T, _W_PSTYLE, _W_TC, _W_TAB, _W_BR, _W_TR, _W_OUTLINE, _W_TAG, _W_TBL, _WP_DOC_PR)
-_WALK_NESTED = (_W_P, _W_PSTYLE, _W_TC, _W_TR, _W_OUTLINE, _W_TAG, _W_TBL, _WP_DOC_PR)
+_WALK = (_W_P, _W_T, _W_PSTYLE, _W_TC, _W_TAG, _W_TR, _W_TAB, _W_BR, _W_OUTLINE, _W_TBL, _W_TXBX, _WP_DOC_PR)
 
 
 class _Walk:
@@ -277,62 +280,72 @@ class _Walk:
     Paragraph ``i`` is the ``i``-th ``w:p`` in document order. The walk is pre-order, so the paragraphs
     inside an element are numbered on from the count of paragraphs met before the element itself: the
     paragraphs of a table, and of each of its cells, are a range of numbers and their texts a slice of
-    one list, with no lookup per paragraph.
+    one list, with no lookup per paragraph. Likewise a paragraph's own properties (style, outline
+    level) come right after it.
 
-    Without nested paragraphs (text boxes) each text node belongs to the last paragraph met before it,
-    so texts are read in the walk; with them each paragraph is read on its own, and cells are read
-    from their own paragraphs (``./w:p | ./w:sdt/w:sdtContent/w:p``), as where tables nest.
+    Without text boxes each text node belongs to the last paragraph met before it, so texts are read
+    in the walk. A text box holds paragraphs inside a paragraph: then each paragraph is read on its
+    own, and table cells from their own paragraphs (``./w:p | ./w:sdt/w:sdtContent/w:p``), as where
+    tables nest.
     """
 
     def __init__(self, root: etree._Element):
-        self.nested = has_nested_paragraphs(root)
         elements: list[etree._Element] = []
         parts: list[str] = []  # text before the first paragraph (not valid WordprocessingML) is dropped
         all_parts: list[list[str]] = []
-        styles: list[etree._Element] = []  # w:pStyle
-        outlines: list[etree._Element] = []  # w:outlineLvl
-        cells: list[tuple[etree._Element, int]] = []  # (w:tc, paragraphs before it)
+        styles: list[tuple[str | None, int]] = []  # (w:pStyle value, the paragraph it is in)
+        outlines: list[int] = []  # paragraphs with a w:outlineLvl
+        cells: list[etree._Element] = []
+        cell_starts: list[int] = []  # paragraphs before each cell
         rows: list[tuple[etree._Element, int]] = []  # (w:tr, cells before it)
         tables: list[tuple[etree._Element, int, int, int]] = []  # (w:tbl, paragraphs, cells, rows before it)
         sdt_tags: list[tuple[str, etree._Element]] = []  # (docplan tag, its w:tag)
         doc_prs: list[etree._Element] = []
-        p, t, pstyle, tc, tab, br, tr, outline, sdt_tag, tbl = (_W_P, _W_T, _W_PSTYLE, _W_TC, _W_TAB, _W_BR,
-                                                                _W_TR, _W_OUTLINE, _W_TAG, _W_TBL)
-        for node in root.iter(*(_WALK_NESTED if self.nested else _WALK)):
+        nested = False
+        n = 0  # paragraphs so far
+        p, t, pstyle, tc, sdt_tag, tr, tab, br, outline, tbl, txbx = (
+            _W_P, _W_T, _W_PSTYLE, _W_TC, _W_TAG, _W_TR, _W_TAB, _W_BR, _W_OUTLINE, _W_TBL, _W_TXBX)
+        for node in root.iter(*_WALK):
             tag = node.tag  # tested in the order of how often the tags occur in a plan
             if tag == t:
                 parts.append(node.text or "")
             elif tag == p:
                 elements.append(node)
+                n += 1
                 parts = []
                 all_parts.append(parts)
             elif tag == pstyle:
-                styles.append(node)
+                styles.append((node.get(_W_VAL), n - 1))
             elif tag == tc:
-                cells.append((node, len(elements)))
-            elif tag == tab:
-                parts.append("\t")
-            elif tag == br:
-                parts.append("\n")
-            elif tag == tr:
-                rows.append((node, len(cells)))
-            elif tag == outline:
-                outlines.append(node)
+                cells.append(node)
+                cell_starts.append(n)
             elif tag == sdt_tag:
                 value = node.get(_W_VAL)
                 if value and value.startswith(_DOCPLAN):
                     sdt_tags.append((value, node))
+            elif tag == tr:
+                rows.append((node, len(cells)))
+            elif tag == tab:
+                parts.append("\t")
+            elif tag == br:
+                parts.append("\n")
+            elif tag == outline:
+                outlines.append(n - 1)
             elif tag == tbl:
-                tables.append((node, len(elements), len(cells), len(rows)))
+                tables.append((node, n, len(cells), len(rows)))
+            elif tag == txbx:
+                nested = True
             else:
                 doc_prs.append(node)
+        self.nested = nested
         self.elements = elements
         self.index_of = {el: i for i, el in enumerate(elements)}
-        if self.nested:
+        if nested:
             self.texts = [element_text(el).strip() for el in elements]
         else:
             self.texts = ["".join(parts).strip() for parts in all_parts]
-        self._cells, self._rows, self._tables, self._sdt_tags, self._doc_prs = cells, rows, tables, sdt_tags, doc_prs
+        self._cells, self._cell_starts, self._rows, self._tables = cells, cell_starts, rows, tables
+        self._sdt_tags, self._doc_prs = sdt_tags, doc_prs
         self._table_ends = [start + int(_COUNT_P(el)) for el, start, _, _ in tables]
         self._styles, self._outlines = styles, outlines
 
@@ -354,14 +367,12 @@ class _Walk:
         The level is read from the paragraph's first ``w:pPr``: its first ``w:outlineLvl``, else the
         heading level of its first ``w:pStyle``.
         """
-        candidates = set()
-        for el in chain((el for el in self._styles if el.get(_W_VAL) in heading_styles), self._outlines):
-            ppr = el.getparent()
-            i = self.index_of.get(ppr.getparent()) if ppr is not None else None
-            if i is not None:
-                candidates.add(i)
+        candidates = {i for style, i in self._styles if style in heading_styles}
+        candidates.update(self._outlines)
         out: dict[int, int] = {}
         for i in sorted(candidates):
+            if i < 0:
+                continue
             p = self.elements[i]
             level = _outline_level(p)
             if level is None:
@@ -403,16 +414,16 @@ class _Walk:
     def _flat_rows(self, first_row: int, last_row: int, last_cell: int, table_end: int) -> list[list[Cell]]:
         """Return the rows ``first_row..last_row-1`` of a table without nesting; its cells end at
         ``last_cell`` and its paragraphs at ``table_end``."""
-        cells, texts = self._cells, self.texts
+        starts, texts = self._cell_starts, self.texts
         rows = []
         for j in range(first_row, last_row):
             row = []
             for i in range(self._rows[j][1], self._rows[j + 1][1] if j + 1 < last_row else last_cell):
-                tc, begin = cells[i]
-                end = cells[i + 1][1] if i + 1 < last_cell else table_end
+                begin = starts[i]
+                end = starts[i + 1] if i + 1 < last_cell else table_end
                 paras = texts[begin:end]
                 row.append(Cell(" ".join(filter(None, paras)), paras,
-                                begin if end > begin else self.first_paragraph(tc)))
+                                begin if end > begin else self.first_paragraph(self._cells[i])))
             rows.append(row)
         return rows
 
