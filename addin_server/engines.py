@@ -17,7 +17,6 @@ from addin_server.errors import UnavailableError
 from docplan.errors import DocumentError, Location
 from docplan.model import Plan
 from docplan.ooxml import parse_xml, serialize
-from docplan.package import inspect_package
 from docplan.snippets import PKG_NS
 from docplan.tags import format_tag, parse_tag
 
@@ -150,10 +149,10 @@ def check(plan: Plan, number: str, data: bytes | None, ooxml: str | None) -> lis
     """
     if data is None:
         data = docx_from_flat_opc(ooxml or "")
-    info = inspect_package(data, name="dokumentet")
     checks = _module("docplan.checks")
     report = _module("docplan.checks.report")
-    findings = checks.run_checks(document=info.data, data=plan, municipality=number)
+    view = _module("docplan.checks.docview").read_document(data, name="dokumentet")  # checks the package first
+    findings = checks.run_checks(document=view, data=plan, municipality=number)
     # A finding about another municipality (its adoption, its local measures) is that municipality's data.
     own = [f for f in findings if f.municipality in (None, number)]
     return [{**report.finding_dict(f), "comment": report.comment_text(f), "tag": _subject_tag(plan, f.subject)}
