@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
 import docx
+from hypothesis import given, settings, strategies as st
 from lxml import etree
 
 from docplan.document import PlanDocument
@@ -78,3 +80,15 @@ def test_write_state_twice_is_byte_identical():
 
 def test_read_state_of_garbage_is_empty():
     assert read_state(b"not a zip") == {}
+
+
+_WHITESPACE_MIX = st.text(alphabet=st.sampled_from(list("ab ø.\t\n\r\xa0\u2003\u2028\x1c\u200b\xad")), max_size=14)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_WHITESPACE_MIX | st.text(max_size=40))
+def test_text_hash_is_sha256_of_the_whitespace_normalised_text(text):
+    """The shortcut for already-normal text never changes the fingerprint recorded in documents."""
+    normal = " ".join(text.split())
+    assert text_hash(text) == hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+    assert text_hash(text) == text_hash(normal) == text_hash(f"  {text}\t")

@@ -30,8 +30,7 @@ _KP_PROSE = re.compile(r"kommuneplan\w*(?:\s+\w+){0,2}?,?\s+(?:kap\.?|kapittel|p
                        re.IGNORECASE)
 _KP_VERSION = re.compile(r"kommuneplan\w*\s+samfunnsdel\w*[^.\d]{0,40}?((?:19|20)\d\d)\s*[–-]\s*((?:19|20)\d\d)",
                          re.IGNORECASE)
-# Every pattern of the paragraph scan below needs one of these words: only paragraphs with them are scanned.
-_SCAN_WORDS = ("tiltak", "mål", "kommuneplan")
+_KP_CHAPTER_WORDS = ("kap", "punkt", "pkt", "mål")  # _KP_PROSE needs one of them
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[–-]\s*((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)\s*(?:kr\b|kroner|,-|NOK)", re.IGNORECASE)
@@ -233,7 +232,7 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
             if ident and ("measure", ident) not in items:
                 items[("measure", ident)] = row[0].first_paragraph
     definitions = set()
-    for p in doc.paragraphs_containing(*_SCAN_WORDS):
+    for p in doc.paragraphs_containing("tiltak", "mål"):  # the goal and measure patterns need one of them
         m = _GOAL_DEF.match(p.text)
         if m:
             ctx.doc_items.setdefault(("goal", m.group(2)), p.index)
@@ -247,10 +246,16 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
                 continue
             kind = "measure" if m.group(1).lower() == "tiltak" else "goal"
             ctx.text_refs.append(TextRef(kind, m.group(2), p.index))
-        for m in _KP_PROSE.finditer(p.text):
-            ctx.kp_text_refs.append((m.group(1), p.index))
-        for m in _KP_VERSION.finditer(p.text):
-            ctx.kp_version_claims.append((int(m.group(1)), int(m.group(2)), p.index))
+    # the kommuneplan patterns need «kommuneplan» and a chapter word, or «samfunnsdel» and a year
+    chapter_words = {p.index for p in doc.paragraphs_containing(*_KP_CHAPTER_WORDS)}
+    with_part = {p.index for p in doc.paragraphs_containing("samfunnsdel")}
+    for p in doc.paragraphs_containing("kommuneplan"):
+        if p.index in chapter_words:
+            for m in _KP_PROSE.finditer(p.text):
+                ctx.kp_text_refs.append((m.group(1), p.index))
+        if p.index in with_part:
+            for m in _KP_VERSION.finditer(p.text):
+                ctx.kp_version_claims.append((int(m.group(1)), int(m.group(2)), p.index))
     if ctx.plan is None:
         for p in doc.paragraphs[:40]:
             m = _PERIOD.search(p.text)

@@ -471,12 +471,13 @@ class _Walk:
 
         ``sdt_text`` is the text of the first ``w:sdtContent``: its paragraphs' texts with a newline
         between them. Without nested paragraphs each text node is in exactly one paragraph, and those
-        paragraphs are a range of numbers; their stripped texts joined by a space differ only in
-        whitespace, which `text_hash` collapses. A control without paragraphs (inline) is read as it is.
+        paragraphs are a range of numbers; their stripped, non-empty texts joined by a space differ only
+        in whitespace, which `text_hash` collapses (and then mostly has none to collapse). A control
+        without paragraphs (inline) is read as it is.
         """
         first = None if self.nested else next(sdt.iter(_W_P), None)
         if first is not None:
-            return " ".join(self.texts[self.index_of[first]:self.paragraphs_end(sdt)])
+            return " ".join(filter(None, self.texts[self.index_of[first]:self.paragraphs_end(sdt)]))
         content = next(sdt.iterchildren(_W_SDT_CONTENT), None)
         return element_text(content) if content is not None else ""
 

@@ -99,5 +99,9 @@ def sdt_text(sdt: etree._Element) -> str:
 
 def text_hash(text: str) -> str:
     """Return the fingerprint used to notice manual edits: sha256 of whitespace-normalised text, 16 hex."""
-    normal = " ".join(text.split())  # = re.sub(r"\s+", " ", text).strip(): same whitespace, faster
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+    # Normalising is " ".join(text.split()) (= re.sub(r"\s+", " ", text).strip()). A text whose only
+    # whitespace is single spaces between other characters is normal already: isprintable() is False
+    # for every other whitespace character (and some others, which then just take the long way).
+    if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable():
+        text = " ".join(text.split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
