@@ -29,11 +29,16 @@ def _workspace() -> Workspace:
 
 def _plan_for(plan_id: str, number: str) -> Plan:
     """Return a plan after checking that the caller may see ``number`` and that it takes part."""
+    return _plan_and_stamp_for(plan_id, number)[0]
+
+
+def _plan_and_stamp_for(plan_id: str, number: str) -> tuple[Plan, tuple]:
+    """`_plan_for`, with the stamp that changes whenever the plan (or an adoption in it) changes."""
     require_municipality(number)
-    plan = _workspace().plan(plan_id)
+    plan, stamp = _workspace().plan_and_stamp(plan_id)
     if plan.municipality(number) is None:
         raise NotFoundError(f"kommune {number} er ikke med i planen «{plan_id}»")
-    return plan
+    return plan, stamp
 
 
 def _language() -> str:
@@ -106,12 +111,12 @@ def catalogue(plan_id: str, number: str):
 @token_required
 def snippet(plan_id: str, number: str, kind: str, item_id: str):
     """Return a flat-OPC package for Word's ``insertOoxml``, tagged ``docplan:<kind>:<id>``."""
-    plan = _plan_for(plan_id, number)
+    plan, stamp = _plan_and_stamp_for(plan_id, number)
     if kind not in SNIPPET_KINDS:
         raise NotFoundError(f"ukjent type innhold «{kind}»; bruk en av: {', '.join(SNIPPET_KINDS)}")
     lang = _language()
     _check_visible(plan, number, kind, item_id)
-    key = (str(_workspace().root), plan_id, _workspace().file_stamp(plan_id))
+    key = (str(_workspace().root), plan_id, stamp)
     tag, ooxml, hashes = engines.cached_snippet(key, plan, number, kind, item_id, lang)
     return jsonify(kind=kind, id=item_id, tag=tag, ooxml=ooxml, hashes=hashes)
 

@@ -6,14 +6,16 @@ Layout (everything the server knows lives here, so several processes can serve o
     plans/<plan-id>.yaml                    plan data as `docplan.loaders.load_plan` reads it
     municipalities/<nnnn>/<plan-id>.adoption.yaml   a council's adoption record, written by the API
 
-Plans are re-read when their file changes (mtime + size), so edits on disk are picked up without a
-restart. Every write goes through `docplan.package.write_atomic`.
+Plans and adoption records are re-read when their file changes (inode, mtime, size), so edits on disk
+are picked up without a restart. Every write goes through `docplan.package.write_atomic`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +56,7 @@ class Grant:
 
 @dataclass
 class _Cached:
-    stamp: tuple[int, int]
+    stamp: tuple[int, int, int]
     plan: Plan
 
 
@@ -65,6 +67,7 @@ class Workspace:
     root: Path
     grants: dict[str, Grant] = field(default_factory=dict)
     _cache: dict[str, _Cached] = field(default_factory=dict, repr=False)
+    _composed: dict[str, tuple[tuple, Plan]] = field(default_factory=dict, repr=False)  # with adoptions
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -95,46 +98,58 @@ class Workspace:
         return sorted(p.stem for p in (self.root / "plans").glob("*.yaml"))
 
     def plan(self, plan_id: str) -> Plan:
-        """Return a plan with the adoption records of its municipalities applied."""
+        """Return a plan with the adoption records of its municipalities applied (shared: read only)."""
+        return self.plan_and_stamp(plan_id)[0]
+
+    def plan_and_stamp(self, plan_id: str) -> tuple[Plan, tuple]:
+        """Return the plan (as `plan`) and a stamp that changes whenever its file or an adoption
+        record of it changes; both are re-read only then (one ``stat`` per file and request)."""
         path = self._plan_path(plan_id)
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
+        try:
+            st = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
+            raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         with self._lock:
             cached = self._cache.get(plan_id)
         if cached is None or cached.stamp != stamp:
             cached = _Cached(stamp, load_plan(path))
             with self._lock:
                 self._cache[plan_id] = cached
-        plan = cached.plan
-        overlays = {m.number: self._adoption_path(plan_id, m.number) for m in plan.municipalities}
-        if any(p.is_file() for p in overlays.values()):
-            plan = plan.model_copy(deep=True)
+        base = cached.plan
+        overlays = {m.number: self._adoption_path(plan_id, m.number) for m in base.municipalities}
+        stamps = tuple((n, _stamp(p)) for n, p in overlays.items())
+        key = (stamp, stamps)
+        with self._lock:
+            composed = self._composed.get(plan_id)
+        if composed is not None and composed[0] == key:
+            return composed[1], key
+        plan = base
+        if any(s is not None for _, s in stamps):
+            plan = base.model_copy(deep=True)
             for muni in plan.municipalities:
-                path = overlays[muni.number]
-                if path.is_file():
-                    muni.adoption = _read_adoption(path)
-        return plan
-
-    def file_stamp(self, plan_id: str) -> tuple[int, int]:
-        """Return (mtime_ns, size) of a plan file: changes whenever the plan data changes."""
-        st = self._plan_path(plan_id).stat()
-        return st.st_mtime_ns, st.st_size
+                if dict(stamps).get(muni.number) is not None:
+                    muni.adoption = _read_adoption(Path(overlays[muni.number]))
+        with self._lock:
+            self._composed[plan_id] = (key, plan)
+        return plan, key
 
     def write_adoption(self, plan_id: str, number: str, adoption: Adoption) -> Path:
         """Store a council's adoption record atomically in its municipality's folder."""
-        path = self._adoption_path(plan_id, number)
+        path = Path(self._adoption_path(plan_id, number))
         path.parent.mkdir(parents=True, exist_ok=True)
         text = yaml.safe_dump(adoption.model_dump(mode="json"), allow_unicode=True, sort_keys=True)
         return write_atomic(path, text.encode("utf-8"))
 
-    def _plan_path(self, plan_id: str) -> Path:
-        path = self.root / "plans" / f"{plan_id}.yaml"
-        if not _PLAN_ID.fullmatch(plan_id) or not path.is_file():
+    def _plan_path(self, plan_id: str) -> str:
+        if not _PLAN_ID.fullmatch(plan_id):
             raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
-        return path
+        return os.path.join(self.root, "plans", f"{plan_id}.yaml")
 
-    def _adoption_path(self, plan_id: str, number: str) -> Path:
-        return self.root / "municipalities" / number / f"{plan_id}.adoption.yaml"
+    def _adoption_path(self, plan_id: str, number: str) -> str:
+        return os.path.join(self.root, "municipalities", number, f"{plan_id}.adoption.yaml")
 
 
 def _grant(entry, index: int, config: Path) -> dict[str, Grant]:
@@ -150,6 +165,18 @@ def _grant(entry, index: int, config: Path) -> dict[str, Grant]:
         raise ConfigError("«municipalities» må være en liste med kommunenummer eller \"*\"", loc,
                           code="bad_token")
     return {entry["sha256"].lower(): Grant(str(entry.get("name", f"token {index + 1}")), munis)}
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    """Return (inode, mtime_ns, size) of a file, None when there is none.
+
+    Files are replaced by atomic renames, so each write gives a new inode: a second write within the
+    file system's timestamp granularity, of the same size, still changes the stamp."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _read_adoption(path: Path) -> Adoption:

@@ -127,6 +127,18 @@ def test_adoption_is_written_atomically_to_the_workspace_and_read_back(client, s
     assert got.get_json()["date"] == "2024-06-20"
 
 
+def test_each_adoption_write_is_read_back_at_once(client, workspace):
+    """Every write is read back at once, also writes of the same size (the cache's stamp includes the
+    inode, which each atomic write renews, besides mtime and size)."""
+    from_plan = client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json()
+    for case in ("24/101", "24/102", "24/103", "24/104"):
+        r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET), json={"case_no": case, "status": "vedtatt"})
+        assert r.status_code == 200
+        assert client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json()["case_no"] == case
+    (workspace / "municipalities" / "3427" / f"{PLAN}.adoption.yaml").unlink()  # back to the plan data's
+    assert client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json() == from_plan
+
+
 @pytest.mark.parametrize("body", [{"date": "20.06.2024"}, {"nonsense": 1}, ["list"]])
 def test_invalid_adoption_is_a_norwegian_400(client, spec, body):
     r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET), json=body)
@@ -135,7 +147,7 @@ def test_invalid_adoption_is_a_norwegian_400(client, spec, body):
 
 
 def test_unknown_plan_and_foreign_municipality_are_404(client, spec):
-    r = client.get(f"/api/v1/plans/nope/municipalities/3427/catalogue", headers=auth(KORUS))
+    r = client.get("/api/v1/plans/nope/municipalities/3427/catalogue", headers=auth(KORUS))
     assert r.status_code == 404 and r.get_json()["code"] == "not_found"
     r = client.get(f"{BASE}/0301/catalogue", headers=auth(KORUS))
     assert r.status_code == 404 and "0301" in r.get_json()["message"]
