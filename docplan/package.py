@@ -145,6 +145,19 @@ def inspect_package(source: Source, *, name: str | None = None, limits: Limits |
     return PackageInfo(label, data, names, main_part, main_type)
 
 
+def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
+    """Return a part's bytes from a checked package; a missing part raises KeyError, a damaged one
+    (bad checksum, broken compressed stream — `inspect_package` reads only each part's head) a
+    `DocumentError`."""
+    try:
+        return zf.read(name)
+    except KeyError:
+        raise
+    except Exception as exc:  # BadZipFile (CRC), zlib.error, EOFError from a damaged stream
+        raise DocumentError("filen er skadet: en del kan ikke pakkes ut", Location(file=label, part=name),
+                            code="bad_zip") from exc
+
+
 def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:
     try:
         with zf.open(info) as fh:

@@ -37,7 +37,7 @@ from lxml import etree
 
 from docplan.errors import DocumentError, Location
 from docplan.ooxml import NSMAP, parse_xml, qn, serialize
-from docplan.package import inspect_package
+from docplan.package import inspect_package, read_part
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -230,12 +230,12 @@ class TemplateParts:
 
 def read_parts(source, *, name: str | None = None) -> TemplateParts:
     """Check a template package and parse its rendered and unrendered text parts."""
-    from docplan.ooxml.props import template_identity
+    from docplan.ooxml.props import CUSTOM_PART, template_identity
 
     info = inspect_package(source, name=name)
     label = Path(info.name).name
     with zipfile.ZipFile(io.BytesIO(info.data)) as zf:
-        types = parse_xml(zf.read("[Content_Types].xml"))
+        types = parse_xml(read_part(zf, "[Content_Types].xml", label))
         overrides = {el.get("PartName", "").lstrip("/"): el.get("ContentType", "")
                      for el in types.iter(f"{{{NSMAP['ct']}}}Override")}
         if info.main_part:
@@ -246,18 +246,25 @@ def read_parts(source, *, name: str | None = None) -> TemplateParts:
             if kind is None or part not in info.entries:
                 continue
             try:
-                parts[part] = (kind, parse_xml(zf.read(part)))
+                parts[part] = (kind, parse_xml(read_part(zf, part, label)))
             except etree.XMLSyntaxError as exc:
                 raise DocumentError("malen er skadet: ugyldig XML", Location(file=label, part=part),
                                     code="invalid_xml") from exc
         styles = None
         if "word/styles.xml" in info.entries:
             try:
-                styles = parse_xml(zf.read("word/styles.xml"))
+                styles = parse_xml(read_part(zf, "word/styles.xml", label))
             except etree.XMLSyntaxError as exc:
                 raise DocumentError("malen er skadet: ugyldig XML", Location(file=label, part="word/styles.xml"),
                                     code="invalid_xml") from exc
-        identity = template_identity(zf)
+        try:
+            identity = template_identity(zf)
+        except etree.XMLSyntaxError as exc:
+            raise DocumentError("malen er skadet: ugyldig XML", Location(file=label, part=CUSTOM_PART),
+                                code="invalid_xml") from exc
+        except Exception as exc:  # a damaged entry (bad checksum, broken stream)
+            raise DocumentError("malen er skadet: en del kan ikke pakkes ut", Location(file=label, part=CUSTOM_PART),
+                                code="bad_zip") from exc
     return TemplateParts(label, info.data, parts, styles, identity)
 
 

@@ -422,3 +422,16 @@ def test_fix_on_the_corpus_keeps_every_paragraph_text(corpus_dir):
         assert normal(before) == normal(after), path.name
         assert "split_tag" not in lint_template(data, name=path.name).codes()
     assert joined > 0  # docxtpl's own test templates have Word-split tags
+
+
+def test_template_with_broken_properties_part_is_refused_clearly():
+    from docplan.template_lint import read_parts
+
+    src = zipfile.ZipFile(ROOT / "templates" / "rusplan-standard-nb-1.0.0.docx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            z.writestr(info.filename, b"<broken" if info.filename == "docProps/custom.xml" else src.read(info))
+    with pytest.raises(DocumentError) as exc:
+        read_parts(out.getvalue(), name="mal.docx")
+    assert exc.value.code == "invalid_xml" and exc.value.location.part == "docProps/custom.xml"

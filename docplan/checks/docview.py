@@ -33,7 +33,7 @@ from docplan.errors import DocumentError, Location
 from docplan.ooxml import NSMAP, parse_xml, qn
 from docplan.ooxml.props import read_core_properties, template_identity
 from docplan.ooxml.sdt import element_text
-from docplan.package import inspect_package
+from docplan.package import inspect_package, read_part
 from docplan.tags import PREFIX, Tag, parse_tag
 
 _HEADING_NAME = re.compile(r"^(?:heading|overskrift)\s*(\d)$", re.IGNORECASE)
@@ -224,7 +224,7 @@ def read_document(source, name: str | None = None) -> DocumentView:
     info = inspect_package(source, name=name)
     zf = zipfile.ZipFile(io.BytesIO(info.data))
     main = info.main_part or "word/document.xml"
-    xml = zf.read(main)
+    xml = read_part(zf, main, info.name)
     # the other parts are read by a worker while this thread parses the main part (without the GIL)
     side = _pool().submit(_package_facts, zf, main, info.name)
     try:
@@ -260,7 +260,7 @@ def _package_facts(zf: zipfile.ZipFile, main: str, label: str) -> _PackageFacts:
     try:
         core = read_core_properties(zf)
         template = template_identity(zf)
-    except etree.XMLSyntaxError:
+    except Exception:  # broken or damaged properties parts: the document has none that can be read
         core, template = {}, None
     state = read_state(zf)
     try:
@@ -500,7 +500,7 @@ def _has_header_row(tr: etree._Element) -> bool:
 
 def _optional_part(zf: zipfile.ZipFile, name: str, label: str) -> etree._Element | None:
     try:
-        return parse_xml(zf.read(name.lstrip("/")))
+        return parse_xml(read_part(zf, name.lstrip("/"), label))
     except KeyError:
         return None
     except etree.XMLSyntaxError as exc:
@@ -539,7 +539,7 @@ def _styles_facts(zf: zipfile.ZipFile, name: str, label: str) -> _StylesFacts:
     Broken XML raises `DocumentError` as `_optional_part` does; only parsed parts are remembered.
     """
     try:
-        data = zf.read(name.lstrip("/"))
+        data = read_part(zf, name.lstrip("/"), label)
     except KeyError:
         return _StylesFacts({}, None)
     key = hashlib.sha256(data).digest()

@@ -48,7 +48,7 @@ def qn(tag: str) -> str:
 
 
 def parse_xml(data: bytes | str) -> etree._Element:
-    """Parse XML with the one docplan parser: no DTD, no entity expansion, no network."""
+    """Parse XML with docplan's parser (one per thread): no DTD, no entity expansion, no network."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     return etree.fromstring(data, _parser())

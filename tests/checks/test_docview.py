@@ -244,3 +244,39 @@ def test_broken_main_part_is_reported_before_a_broken_styles_part():
     with pytest.raises(DocumentError) as exc:
         read_document(both)
     assert exc.value.location.part == "word/document.xml" and exc.value.code == "bad_xml"
+
+
+def _damage(data: bytes, name: str) -> bytes:
+    """Flip bytes near the end of a part's compressed stream: past the head the package check reads."""
+    import struct
+    import zipfile
+
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    n, m = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + n + m + info.compress_size - 64
+    out = bytearray(data)
+    for k in range(start, start + 32):
+        out[k] ^= 0xFF
+    return bytes(out)
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml"])
+def test_a_damaged_part_is_a_clear_error_not_a_traceback(part, tmp_path):
+    from click.testing import CliRunner
+
+    from docplan.cli import main
+
+    d = docx.Document()
+    for i in range(300):
+        d.add_paragraph(f"Avsnitt {i}: tiltak og mål i planen, med nok tekst til at delen blir stor. " * 2)
+    out = io.BytesIO()
+    d.save(out)
+    damaged = _damage(out.getvalue(), part)
+    docview._STYLES_CACHE.clear()
+    with pytest.raises(DocumentError) as exc:
+        read_document(damaged)
+    assert exc.value.code == "bad_zip" and exc.value.location.part == part
+    path = tmp_path / "skadet.docx"
+    path.write_bytes(damaged)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2 and "skadet" in result.output and "Traceback" not in result.output
