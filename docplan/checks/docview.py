@@ -224,17 +224,20 @@ def read_document(source, name: str | None = None) -> DocumentView:
     info = inspect_package(source, name=name)
     zf = zipfile.ZipFile(io.BytesIO(info.data))
     main = info.main_part or "word/document.xml"
-    xml = read_part(zf, main, info.name)
-    # the other parts are read by a worker while this thread parses the main part (without the GIL)
-    side = _pool().submit(_package_facts, zf, main, info.name)
+    # the other parts are read by a worker, through its own ZipFile, while this thread unpacks and parses
+    # the main part (zlib and lxml work without holding the GIL)
+    side = _pool().submit(_package_facts, info.data, main, info.name)
     try:
-        root = parse_xml(xml)
+        root = parse_xml(read_part(zf, main, info.name))
     except etree.XMLSyntaxError as exc:  # reported before a broken styles or settings part
         side.cancel()
         raise DocumentError("dokumentet har ugyldig XML og kan ikke kontrolleres",
                             Location(file=info.name, part=main), code="bad_xml") from exc
+    except DocumentError:
+        side.cancel()
+        raise
     walk = _Walk(root)  # needs no other part: the worker parses the styles part meanwhile
-    facts = _package_facts(zf, main, info.name) if side.cancel() else side.result()  # not started: here
+    facts = _package_facts(info.data, main, info.name) if side.cancel() else side.result()  # not started: here
     return DocumentView(info.name, info.data, main, walk.paragraphs(facts.heading_styles), walk.tables(),
                         walk.tagged(), walk.images(), facts.language, facts.template, facts.core, facts.state)
 
@@ -250,11 +253,12 @@ class _PackageFacts:
     state: dict[str, str]
 
 
-def _package_facts(zf: zipfile.ZipFile, main: str, label: str) -> _PackageFacts:
-    """Read the styles, settings, properties and docplan state parts; broken styles or settings XML
-    is a `DocumentError` (styles first), broken properties count as none."""
+def _package_facts(package: bytes, main: str, label: str) -> _PackageFacts:
+    """Read the styles, settings, properties and docplan state parts of a checked package; broken
+    styles or settings XML is a `DocumentError` (styles first), broken properties count as none."""
     from docplan.state import read_state
 
+    zf = zipfile.ZipFile(io.BytesIO(package))
     folder = main.rpartition("/")[0]
     # the small parts first: their Python work then overlaps the caller's parse of the main part
     try:

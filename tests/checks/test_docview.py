@@ -280,3 +280,23 @@ def test_a_damaged_part_is_a_clear_error_not_a_traceback(part, tmp_path):
     path.write_bytes(damaged)
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 2 and "skadet" in result.output and "Traceback" not in result.output
+
+
+def test_views_read_in_parallel_threads_equal_those_read_one_by_one():
+    """The worker pool, per-thread parsers and the styles memo under concurrent checks (add-in server)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = []
+    for n in (3, 40):
+        d = docx.Document()
+        for i in range(n):
+            d.add_heading(f"{i} Kapittel", level=1 + i % 3)
+            d.add_paragraph(f"Tiltak {i}.1 viser til kommuneplanen kap. {i}.")
+        out = io.BytesIO()
+        d.save(out)
+        docs.append(out.getvalue())
+    expected = [view_of(d) for d in docs]
+    docview._STYLES_CACHE.clear()
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda k: (k % 2, view_of(docs[k % 2])), range(48)))
+    assert all(view == expected[k] for k, view in got)
