@@ -101,7 +101,10 @@ def text_hash(text: str) -> str:
     """Return the fingerprint used to notice manual edits: sha256 of whitespace-normalised text, 16 hex."""
     # Normalising is " ".join(text.split()) (= re.sub(r"\s+", " ", text).strip()). A text whose only
     # whitespace is single spaces between other characters is normal already: isprintable() is False
-    # for every other whitespace character (and some others, which then just take the long way).
+    # for every other whitespace character (and some others, which then just take the long way). A
+    # no-break space (amounts such as «50 000 kr») is whitespace to split(): it becomes a space first.
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")
     if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable():
         text = " ".join(text.split())
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
