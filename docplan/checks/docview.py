@@ -20,12 +20,12 @@ import threading
 import zipfile
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, chain
 from operator import add
-from collections.abc import Sequence
 
 from lxml import etree
 
