@@ -105,13 +105,9 @@ class Workspace:
         """Return the plan (as `plan`) and a stamp that changes whenever its file or an adoption
         record of it changes; both are re-read only then (one ``stat`` per file and request)."""
         path = self._plan_path(plan_id)
-        try:
-            st = os.stat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            st = None
-        if st is None or not stat.S_ISREG(st.st_mode):
+        stamp = _stamp(path)
+        if stamp is None:
             raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         with self._lock:
             cached = self._cache.get(plan_id)
         if cached is None or cached.stamp != stamp:
@@ -120,17 +116,17 @@ class Workspace:
                 self._cache[plan_id] = cached
         base = cached.plan
         overlays = {m.number: self._adoption_path(plan_id, m.number) for m in base.municipalities}
-        stamps = tuple((n, _stamp(p)) for n, p in overlays.items())
-        key = (stamp, stamps)
+        stamps = {n: _stamp(p) for n, p in overlays.items()}
+        key = (stamp, tuple(stamps.items()))
         with self._lock:
             composed = self._composed.get(plan_id)
         if composed is not None and composed[0] == key:
             return composed[1], key
         plan = base
-        if any(s is not None for _, s in stamps):
+        if any(s is not None for s in stamps.values()):
             plan = base.model_copy(deep=True)
             for muni in plan.municipalities:
-                if dict(stamps).get(muni.number) is not None:
+                if stamps.get(muni.number) is not None:
                     muni.adoption = _read_adoption(Path(overlays[muni.number]))
         with self._lock:
             self._composed[plan_id] = (key, plan)
@@ -168,7 +164,7 @@ def _grant(entry, index: int, config: Path) -> dict[str, Grant]:
 
 
 def _stamp(path: str) -> tuple[int, int, int] | None:
-    """Return (inode, mtime_ns, size) of a file, None when there is none.
+    """Return (inode, mtime_ns, size) of a regular file, None when there is none.
 
     Files are replaced by atomic renames, so each write gives a new inode: a second write within the
     file system's timestamp granularity, of the same size, still changes the stamp."""
@@ -176,7 +172,7 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
+    return (st.st_ino, st.st_mtime_ns, st.st_size) if stat.S_ISREG(st.st_mode) else None
 
 
 def _read_adoption(path: Path) -> Adoption:

@@ -247,8 +247,8 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
             kind = "measure" if m.group(1).lower() == "tiltak" else "goal"
             ctx.text_refs.append(TextRef(kind, m.group(2), p.index))
     # the kommuneplan patterns need «kommuneplan» and a chapter word, or «samfunnsdel» and a year
-    chapter_words = {p.index for p in doc.paragraphs_containing(*_KP_CHAPTER_WORDS)}
-    with_part = {p.index for p in doc.paragraphs_containing("samfunnsdel")}
+    chapter_words = set(doc.indexes_containing(*_KP_CHAPTER_WORDS))
+    with_part = set(doc.indexes_containing("samfunnsdel"))
     for p in doc.paragraphs_containing("kommuneplan"):
         if p.index in chapter_words:
             for m in _KP_PROSE.finditer(p.text):

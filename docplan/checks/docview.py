@@ -206,17 +206,21 @@ class DocumentView:
         A cheap filter over the whole text at once: a rule passes the words its regexes cannot match
         without, then runs those regexes on the paragraphs returned only.
         """
+        return [self.paragraphs[i] for i in self.indexes_containing(*words)]
+
+    def indexes_containing(self, *words: str) -> list[int]:
+        """`paragraphs_containing`, as paragraph numbers (no `Paragraph` objects are made)."""
         low, starts = self._lowered
         if low is None:
             pattern = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
-            return [self.paragraphs[i] for i, text in enumerate(self.paragraphs.texts) if pattern.search(text)]
+            return [i for i, text in enumerate(self.paragraphs.texts) if pattern.search(text)]
         found = set()
         for word in words:
             at = low.find(word)
             while at >= 0:
                 found.add(bisect_right(starts, at) - 1)
                 at = low.find(word, at + 1)
-        return [self.paragraphs[i] for i in sorted(found)]
+        return sorted(found)
 
 
 def read_document(source, name: str | None = None) -> DocumentView:
