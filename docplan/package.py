@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Union
@@ -135,7 +136,7 @@ def inspect_package(source: Source, *, name: str | None = None, limits: Limits |
             raise DocumentError(f"filen er ikke {what}: [Content_Types].xml mangler", loc, code="not_a_package")
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
-                head = _read_head(zf, info, label)
+                head = _read_head(zf, info, label, data)
                 if _DOCTYPE.search(head):
                     raise DocumentError("filen inneholder en DOCTYPE-/ENTITY-deklarasjon, som ikke er tillatt "
                                         "av sikkerhetshensyn", Location(file=label, part=info.filename), code="dtd")
@@ -158,10 +159,34 @@ def read_part(zf: zipfile.ZipFile, name: str, label: str) -> bytes:
                             code="bad_zip") from exc
 
 
-def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:
+_HEAD = 8192
+_LOCAL_HEADER = b"PK\x03\x04"
+
+
+def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, data: bytes | None = None) -> bytes:
+    """Return the first 8 KiB of a part. A stored or deflated part whose local header is where the
+    central directory says is read straight from the package's bytes (``data``), without zipfile's
+    stream machinery; anything else goes through `zipfile`."""
+    at = info.header_offset
+    if data is not None and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+            and data[at:at + 4] == _LOCAL_HEADER and len(data) >= at + 30:
+        start = at + 30 + int.from_bytes(data[at + 26:at + 28], "little") \
+            + int.from_bytes(data[at + 28:at + 30], "little")
+        end = start + info.compress_size
+        if end <= len(data):
+            try:
+                head = data[start:min(end, start + _HEAD)] if info.compress_type == zipfile.ZIP_STORED else \
+                    zlib.decompressobj(-15).decompress(memoryview(data)[start:end], _HEAD)
+            except zlib.error:
+                head = None
+            # a part read whole is checked against its checksum, as zipfile does
+            if head is not None and (len(head) == _HEAD or zlib.crc32(head) == info.CRC):
+                return head
+            raise DocumentError("filen er skadet: en del kan ikke pakkes ut",
+                                Location(file=label, part=info.filename), code="bad_zip")
     try:
         with zf.open(info) as fh:
-            head = fh.read(8192)
+            head = fh.read(_HEAD)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise DocumentError("filen er skadet: en del kan ikke pakkes ut",
                             Location(file=label, part=info.filename), code="bad_zip") from exc

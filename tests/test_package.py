@@ -154,3 +154,52 @@ def test_atomic_write_gives_normal_permissions_and_keeps_existing_ones(tmp_path)
     shared.chmod(0o664)
     write_atomic(shared, b"new")
     assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+
+
+def _heads_both_ways(data: bytes) -> list[tuple]:
+    """Each part's head as read straight from the package's bytes and as read through zipfile."""
+    from docplan.package import _read_head
+
+    def outcome(fn):
+        try:
+            return fn()
+        except DocumentError as exc:
+            return exc.code
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    return [(info.filename, outcome(lambda: _read_head(zf, info, "x", data)), outcome(lambda: _read_head(zf, info, "x")))
+            for info in zf.infolist()]
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_part_heads_read_from_the_bytes_equal_zipfiles_and_damage_is_caught(compression):
+    big = b"<w:document>" + b"<w:p/>" * 5000 + b"</w:document>"  # longer than the 8 KiB head
+    data = rebuild(minimal_docx(), replace={"word/document.xml": big}, compression=compression)
+    for name, fast, slow in _heads_both_ways(data):
+        assert fast == slow and isinstance(fast, bytes), name
+    # a small part read whole is checked against its checksum: damage is a clear error either way
+    info = next(i for i in zipfile.ZipFile(io.BytesIO(data)).infolist()
+                if i.filename.endswith(".xml") and 200 < i.file_size < 8192)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    damaged = bytearray(data)
+    damaged[start + info.compress_size // 2] ^= 0x55
+    got = {name: (fast, slow) for name, fast, slow in _heads_both_ways(bytes(damaged))}
+    assert got[info.filename] == ("bad_zip", "bad_zip")
+    with pytest.raises(DocumentError) as exc:
+        inspect_package(bytes(damaged))
+    assert exc.value.code == "bad_zip" and exc.value.location.part == info.filename
+
+
+@pytest.mark.corpus
+def test_part_heads_read_from_the_bytes_equal_zipfiles_over_the_corpus(corpus_dir):
+    compared = 0
+    for path in sorted(corpus_dir.rglob("*")):
+        if not path.is_file() or path.suffix.lower() not in (".docx", ".docm", ".dotx"):
+            continue
+        try:
+            heads = _heads_both_ways(path.read_bytes())
+        except (zipfile.BadZipFile, OSError, ValueError):  # not a zip at all: refused before any head is read
+            continue
+        for name, fast, slow in heads:
+            assert fast == slow, f"{path.name}: {name}"
+        compared += len(heads)
+    assert compared > 4000
