@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import zipfile
@@ -42,9 +43,13 @@ def test_pip_install_ships_templates_and_municipality_list(tmp_path):
     assert "docplan/templates/index.yaml" in wheel_files
     for entry in load_registry():
         assert f"docplan/templates/{entry.path.name}" in wheel_files
-    # the installed copy finds its own templates, without the source tree
+    # the checker's compiled walk is built and installed where Cython is at hand (it is in the test extras)
+    if importlib.util.find_spec("Cython") is not None:
+        assert any(f.startswith("docplan/checks/_cwalk.") and f.endswith((".so", ".pyd")) for f in wheel_files)
+    # the installed copy finds its own templates and its compiled walk, without the source tree
     code = ("import docplan.registry as r, docplan.render as d; p=d.standard_template('nn'); "
-            "print(p); assert 'site' in str(p) and p.is_file()")
+            "print(p); assert 'site' in str(p) and p.is_file(); import docplan.checks.docview as v; "
+            f"assert v.COMPILED or {importlib.util.find_spec('Cython') is None}")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path, env={"PYTHONPATH": str(target)})
 
 

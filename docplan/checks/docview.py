@@ -44,26 +44,45 @@ _W_PPR, _W_PSTYLE, _W_OUTLINE, _W_VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:outli
 _W_TRPR, _W_TBL_HEADER = qn("w:trPr"), qn("w:tblHeader")
 _W_SDT_PR, _W_TAG, _W_TXBX = qn("w:sdtPr"), qn("w:tag"), qn("w:txbxContent")
 _DOCPLAN = PREFIX + ":"
-_W_STYLE = qn("w:style")
+_W_STYLE, _W_NAME, _W_TYPE, _W_STYLE_ID = qn("w:style"), qn("w:name"), qn("w:type"), qn("w:styleId")
 _WP_DOC_PR = qn("wp:docPr")
 _COUNT_P = etree.XPath("count(.//w:p)", namespaces={"w": NSMAP["w"]})
+
+try:  # built with the package where a C compiler was at hand; the Python walk reads the same facts
+    from docplan.checks._cwalk import flat_rows as _compiled_rows
+    from docplan.checks._cwalk import styles as _compiled_styles
+    from docplan.checks._cwalk import walk as _compiled_walk
+except Exception:  # pragma: no cover - not built, or built against an lxml it cannot load with
+    _compiled_walk = _compiled_rows = _compiled_styles = None
+
+#: whether the compiled walk (`docplan.checks._cwalk`) is in use
+COMPILED = _compiled_walk is not None
 
 
 @dataclass(slots=True)
 class Paragraph:
-    """One ``w:p``: its number, text, heading level (1–9 or None), chapter and (read when asked) style id."""
+    """One ``w:p``: its number, text, heading level (1–9 or None), chapter; its element and style id are
+    read when asked for."""
 
     index: int
     text: str
     level: int | None
     in_table: bool
     chapter: str | None = None
-    element: etree._Element | None = field(default=None, repr=False, compare=False)
+    _walk: _Walk | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def element(self) -> etree._Element | None:
+        return self._walk.elements[self.index] if self._walk is not None else None
 
     @property
     def style(self) -> str | None:
         """The paragraph style id (``w:pPr/w:pStyle``), or None."""
-        return _pstyle(self.element) if self.element is not None else None
+        if self._walk is None:
+            return None
+        if self._walk._paragraph_styles is not None:
+            return self._walk._paragraph_styles[self.index]
+        return _pstyle(self.element)
 
 
 @dataclass(slots=True)
@@ -86,9 +105,8 @@ class Paragraphs(Sequence):
     """A document's paragraphs in order; each `Paragraph` object is made when first asked for (most
     rules read a few paragraphs found through `DocumentView.paragraphs_containing` or the headings)."""
 
-    def __init__(self, texts: list[str], elements: list[etree._Element], levels: dict[int, int],
-                 in_table: list[bool]):
-        self.texts, self._elements, self._levels, self._in_table = texts, elements, levels, in_table
+    def __init__(self, texts: list[str], walk: _Walk, levels: dict[int, int], in_table: list[bool]):
+        self.texts, self._walk, self._levels, self._in_table = texts, walk, levels, in_table
         self._chapters = [i for i in sorted(levels) if levels[i] == 1]  # paragraphs opening a chapter
         self._made: list[Paragraph | None] = [None] * len(texts)
 
@@ -102,8 +120,12 @@ class Paragraphs(Sequence):
         if made is None:
             i = range(len(self.texts))[i]  # a negative index counts from the end, as for a list
             made = self._made[i] = Paragraph(i, self.texts[i], self._levels.get(i), self._in_table[i],
-                                             self.chapter(i), self._elements[i])
+                                             self.chapter(i), self._walk)
         return made
+
+    def in_table(self, i: int) -> bool:
+        """Whether paragraph ``i`` is in a table."""
+        return self._in_table[i]
 
     def chapter(self, i: int) -> str | None:
         """The text of the level-1 heading paragraph ``i`` is under (None before the first one)."""
@@ -118,31 +140,50 @@ class TaggedItem:
     """A docplan content control: its tag (parsed, and ``name`` as written) and element; its first
     paragraph and texts are read when asked."""
 
-    __slots__ = ("tag", "name", "sdt", "_walk", "_paragraph", "_text")
+    __slots__ = ("tag", "name", "sdt", "_walk", "_paragraph", "_end", "_inline", "_text")
 
-    def __init__(self, tag: Tag, name: str, sdt: etree._Element, walk: _Walk):
+    def __init__(self, tag: Tag, name: str, sdt: etree._Element, walk: _Walk, paragraph: int | None = None,
+                 end: int | None = None, inline: str | None = None):
         self.tag, self.name, self.sdt, self._walk = tag, name, sdt, walk
-        self._paragraph: int | None = None
+        # its first paragraph and the number after its last one (None when it holds no paragraph or
+        # paragraphs nest), when the walk knows them, else read when asked for; the text of a control
+        # without paragraphs, when the walk read it
+        self._paragraph, self._end, self._inline = paragraph, end, inline
         self._text: str | None = None
 
     @property
     def paragraph(self) -> int:
         """The number of its first paragraph (an inline control: of the paragraph it is in)."""
         if self._paragraph is None:
-            self._paragraph = self._walk.first_paragraph(self.sdt)
+            self._paragraph, self._end = self._walk.span(self.sdt)
         return self._paragraph
 
     @property
     def text(self) -> str:
         """The control's text: its paragraphs' texts joined by newlines (inline: its runs' text)."""
         if self._text is None:
-            self._text = self._walk.text_of(self.sdt)
+            first = self.paragraph
+            self._text = self._walk.text_of(self.sdt) if self._end is None else \
+                "\n".join(self._walk.texts[first:self._end])
         return self._text
 
     @property
     def hash_text(self) -> str:
-        """A text with the `text_hash` of ``sdt_text(sdt)`` (equal up to whitespace), from the texts read."""
-        return self._walk.hash_text_of(self.sdt)
+        """A text with the `text_hash` of ``sdt_text(sdt)`` (equal up to whitespace), from the texts read.
+
+        ``sdt_text`` is the text of the first ``w:sdtContent``: its paragraphs' texts with a newline
+        between them. Without nested paragraphs each text node is in exactly one paragraph, and those
+        paragraphs are a range of numbers; their stripped, non-empty texts joined by a space differ only
+        in whitespace, which `text_hash` collapses (and then mostly has none to collapse). A control
+        without paragraphs (inline), or where paragraphs nest, is read as it is.
+        """
+        first = self.paragraph
+        if self._end is not None:
+            return " ".join(filter(None, self._walk.texts[first:self._end]))
+        if self._inline is not None:
+            return self._inline
+        content = next(self.sdt.iterchildren(_W_SDT_CONTENT), None)
+        return element_text(content) if content is not None else ""
 
     def __repr__(self) -> str:
         return f"TaggedItem({self.name!r}, paragraph={self.paragraph})"
@@ -264,17 +305,18 @@ def _package_facts(package: bytes, main: str, label: str) -> _PackageFacts:
 
     zf = zipfile.ZipFile(io.BytesIO(package))
     folder = main.rpartition("/")[0]
-    # the small parts first: their Python work then overlaps the caller's parse of the main part
+    # The styles part first (a broken one is reported first): unpacking, hashing and parsing it run
+    # without the GIL, mostly while the caller unpacks and parses the main part. The small parts'
+    # Python work comes after, while the caller is still parsing; done first, it held the GIL the
+    # caller needed to start.
+    styles = _styles_facts(zf, f"{folder}/styles.xml", label)
+    settings = _optional_part(zf, f"{folder}/settings.xml", label)
     try:
         core = read_core_properties(zf)
         template = template_identity(zf)
     except Exception:  # broken or damaged properties parts: the document has none that can be read
         core, template = {}, None
     state = read_state(zf)
-    try:
-        settings = _optional_part(zf, f"{folder}/settings.xml", label)
-    finally:
-        styles = _styles_facts(zf, f"{folder}/styles.xml", label)  # a broken styles part is reported first
     language = styles.language or _part_language(settings) or core.get("language") or None
     return _PackageFacts(styles.heading_styles, language, core, template, state)
 
@@ -295,9 +337,26 @@ class _Walk:
     in the walk. A text box holds paragraphs inside a paragraph: then each paragraph is read on its
     own, and table cells from their own paragraphs (``./w:p | ./w:sdt/w:sdtContent/w:p``), as where
     tables nest.
+
+    The compiled walk (`docplan.checks._cwalk`, when it is built) reads the same facts where neither
+    paragraphs nor tables nest, without making an element object per paragraph, text or cell; the
+    elements are then listed only when a rule asks for one.
     """
 
     def __init__(self, root: etree._Element):
+        self._root = root
+        facts = _compiled_walk(root) if _compiled_walk is not None else None
+        if facts is None:
+            self._read(root)
+            return
+        (self.texts, self._paragraph_styles, self._paragraph_outlines, self._cell_starts, self._row_cells, tables,
+         self._tag_records, self._doc_prs) = facts
+        self.nested, self._flat = False, True
+        self._tables = [tuple(t[:4]) for t in tables]
+        self._table_ends = [t[4] for t in tables]
+        self._header_rows = [t[5] for t in tables]
+
+    def _read(self, root: etree._Element) -> None:
         elements: list[etree._Element] = []
         parts: list[str] = []  # text before the first paragraph (not valid WordprocessingML) is dropped
         all_parts: list[list[str]] = []
@@ -305,7 +364,8 @@ class _Walk:
         outlines: list[int] = []  # paragraphs with a w:outlineLvl
         cells: list[etree._Element] = []
         cell_starts: list[int] = []  # paragraphs before each cell
-        rows: list[tuple[etree._Element, int]] = []  # (w:tr, cells before it)
+        rows: list[etree._Element] = []
+        row_cells: list[int] = []  # cells before each row
         tables: list[tuple[etree._Element, int, int, int]] = []  # (w:tbl, paragraphs, cells, rows before it)
         sdt_tags: list[tuple[str, etree._Element]] = []  # (docplan tag, its w:tag)
         doc_prs: list[etree._Element] = []
@@ -332,7 +392,8 @@ class _Walk:
                 if value and value.startswith(_DOCPLAN):
                     sdt_tags.append((value, node))
             elif tag == tr:
-                rows.append((node, len(cells)))
+                rows.append(node)
+                row_cells.append(len(cells))
             elif tag == tab:
                 parts.append("\t")
             elif tag == br:
@@ -346,27 +407,46 @@ class _Walk:
             else:
                 doc_prs.append(node)
         self.nested = nested
-        self.elements = elements
-        self.index_of = {el: i for i, el in enumerate(elements)}
+        self.__dict__["elements"] = elements
         if nested:
             self.texts = [element_text(el).strip() for el in elements]
         else:
             self.texts = ["".join(parts).strip() for parts in all_parts]
-        self._cells, self._cell_starts, self._rows, self._tables = cells, cell_starts, rows, tables
-        self._sdt_tags, self._doc_prs = sdt_tags, doc_prs
+        self.__dict__["_cells"], self.__dict__["_rows"] = cells, rows
+        self._cell_starts, self._row_cells, self._tables = cell_starts, row_cells, tables
+        self._sdt_tags, self._tag_records, self._doc_prs = sdt_tags, None, doc_prs
         self._table_ends = [start + int(_COUNT_P(el)) for el, start, _, _ in tables]
         self._styles, self._outlines = styles, outlines
+        self._flat = not nested and all(next(el.iterancestors(_W_TBL), None) is None for el, *_ in tables)
+        self._paragraph_styles = self._header_rows = None
+
+    # the elements, listed when first asked for (the compiled walk makes none)
+    @cached_property
+    def elements(self) -> list[etree._Element]:
+        return list(self._root.iter(_W_P))
+
+    @cached_property
+    def index_of(self) -> dict[etree._Element, int]:
+        return {el: i for i, el in enumerate(self.elements)}
+
+    @cached_property
+    def _cells(self) -> list[etree._Element]:
+        return list(self._root.iter(_W_TC))
+
+    @cached_property
+    def _rows(self) -> list[etree._Element]:
+        return list(self._root.iter(_W_TR))
 
     def paragraphs(self, heading_styles: dict[str, int]) -> Paragraphs:
         """Return the paragraphs, with heading levels from ``heading_styles`` (style id → level).
 
         A heading inside a table or without text is not a heading (it opens no chapter)."""
-        in_table = [False] * len(self.elements)
+        in_table = [False] * len(self.texts)
         for (_, start, _, _), end in zip(self._tables, self._table_ends):
             in_table[start:end] = [True] * (end - start)
         levels = {i: level for i, level in self._heading_levels(heading_styles).items()
                   if not in_table[i] and self.texts[i]}
-        return Paragraphs(self.texts, self.elements, levels, in_table)
+        return Paragraphs(self.texts, self, levels, in_table)
 
     def _heading_levels(self, heading_styles: dict[str, int]) -> dict[int, int]:
         """Return paragraph number → heading level for the paragraphs holding a ``w:outlineLvl`` or a
@@ -375,6 +455,14 @@ class _Walk:
         The level is read from the paragraph's first ``w:pPr``: its first ``w:outlineLvl``, else the
         heading level of its first ``w:pStyle``.
         """
+        if self._paragraph_styles is not None:  # the compiled walk read each paragraph's first w:pPr
+            out = {i: heading_styles[style] for i, style in enumerate(self._paragraph_styles)
+                   if style is not None and style in heading_styles}
+            for i, value in self._paragraph_outlines:
+                level = _level(value)
+                if level is not None:
+                    out[i] = level
+            return out
         candidates = {i for style, i in self._styles if style in heading_styles}
         candidates.update(self._outlines)
         out: dict[int, int] = {}
@@ -403,37 +491,44 @@ class _Walk:
     def tables(self) -> list[Table]:
         """Return the tables. Where neither tables nor paragraphs nest, a row's cells are the cells met
         after it and before the next row, and a cell's paragraphs run up to where the next cell starts."""
-        flat = not self.nested and all(next(el.iterancestors(_W_TBL), None) is None for el, *_ in self._tables)
+        flat = self._flat
         out = []
         for k, ((tbl, start, first_cell, first_row), end) in enumerate(zip(self._tables, self._table_ends)):
             if flat:
-                following = self._tables[k + 1] if k + 1 < len(self._tables) else (None, 0, len(self._cells),
-                                                                                  len(self._rows))
-                rows = self._flat_rows(first_row, following[3], following[2], end)
-                first_tr = self._rows[first_row][0] if first_row < following[3] else None
+                following = self._tables[k + 1] if k + 1 < len(self._tables) else (
+                    None, 0, len(self._cell_starts), len(self._row_cells))
+                rows = (_compiled_rows or self._flat_rows)(
+                    self.texts, self._cell_starts, self._row_cells, first_row, following[3], following[2], end, Cell,
+                    self._empty_cell)
+                first_tr = self._rows[first_row] if first_row < following[3] and self._header_rows is None else None
             else:
                 rows_el = _children(tbl, _W_TR)
                 rows = [[self._own_cell(tc) for tc in _children(tr, _W_TC)] for tr in rows_el]
                 first_tr = rows_el[0] if rows_el else None
-            out.append(Table(start if end > start else self.first_paragraph(tbl), rows,
-                             first_tr is not None and _has_header_row(first_tr)))
+            header = self._header_rows[k] if self._header_rows is not None else \
+                first_tr is not None and _has_header_row(first_tr)
+            out.append(Table(start if end > start else self.first_paragraph(tbl), rows, header))
         return out
 
-    def _flat_rows(self, first_row: int, last_row: int, last_cell: int, table_end: int) -> list[list[Cell]]:
+    @staticmethod
+    def _flat_rows(texts: list[str], starts: list[int], row_cells: list[int], first_row: int, last_row: int,
+                   last_cell: int, table_end: int, cell: type[Cell], empty) -> list[list[Cell]]:
         """Return the rows ``first_row..last_row-1`` of a table without nesting; its cells end at
-        ``last_cell`` and its paragraphs at ``table_end``."""
-        starts, texts = self._cell_starts, self.texts
+        ``last_cell`` and its paragraphs at ``table_end`` (`docplan.checks._cwalk.flat_rows` compiled)."""
         rows = []
         for j in range(first_row, last_row):
             row = []
-            for i in range(self._rows[j][1], self._rows[j + 1][1] if j + 1 < last_row else last_cell):
+            for i in range(row_cells[j], row_cells[j + 1] if j + 1 < last_row else last_cell):
                 begin = starts[i]
                 end = starts[i + 1] if i + 1 < last_cell else table_end
                 paras = texts[begin:end]
-                row.append(Cell(" ".join(filter(None, paras)), paras,
-                                begin if end > begin else self.first_paragraph(self._cells[i])))
+                row.append(cell(" ".join(filter(None, paras)), paras, begin if end > begin else empty(i)))
             rows.append(row)
         return rows
+
+    def _empty_cell(self, i: int) -> int:
+        """The first paragraph of cell ``i``, which holds none: the one around it (else 0)."""
+        return self.first_paragraph(self._cells[i])
 
     def _own_cell(self, tc: etree._Element) -> Cell:
         index_of = self.index_of
@@ -449,6 +544,12 @@ class _Walk:
         without reading the control's properties.
         """
         out: list[TaggedItem] = []
+        if self._tag_records is not None:  # the compiled walk found each control and its paragraphs
+            for value, sdt, first, end, inline in self._tag_records:
+                parsed = parse_tag(value)
+                if parsed is not None and not (out and out[-1].sdt is sdt):
+                    out.append(TaggedItem(parsed, value, sdt, self, first, end, inline))
+            return out
         for value, tag_el in self._sdt_tags:
             pr = tag_el.getparent()
             sdt = pr.getparent() if pr is not None and pr.tag == _W_SDT_PR else None
@@ -457,6 +558,14 @@ class _Walk:
                 continue
             out.append(TaggedItem(parsed, value, sdt, self))
         return out
+
+    def span(self, sdt: etree._Element) -> tuple[int, int | None]:
+        """Return a content control's first paragraph (`first_paragraph`) and the number after its last
+        one; None for the end when it holds no paragraph, or paragraphs nest (text boxes)."""
+        first = None if self.nested else next(sdt.iter(_W_P), None)
+        if first is None:
+            return self.first_paragraph(sdt), None
+        return self.index_of[first], self.paragraphs_end(sdt)
 
     def text_of(self, el: etree._Element) -> str:
         inner = [self.texts[self.index_of[p]] for p in el.iter(_W_P)]
@@ -473,21 +582,6 @@ class _Walk:
                 sibling = sibling.getnext()
             el = el.getparent()
         return len(self.elements)
-
-    def hash_text_of(self, sdt: etree._Element) -> str:
-        """Return a text with the `text_hash` of ``sdt_text(sdt)``, from the paragraph texts already read.
-
-        ``sdt_text`` is the text of the first ``w:sdtContent``: its paragraphs' texts with a newline
-        between them. Without nested paragraphs each text node is in exactly one paragraph, and those
-        paragraphs are a range of numbers; their stripped, non-empty texts joined by a space differ only
-        in whitespace, which `text_hash` collapses (and then mostly has none to collapse). A control
-        without paragraphs (inline) is read as it is.
-        """
-        first = None if self.nested else next(sdt.iter(_W_P), None)
-        if first is not None:
-            return " ".join(filter(None, self.texts[self.index_of[first]:self.paragraphs_end(sdt)]))
-        content = next(sdt.iterchildren(_W_SDT_CONTENT), None)
-        return element_text(content) if content is not None else ""
 
     def images(self) -> list[Image]:
         out = []
@@ -561,7 +655,12 @@ def _styles_facts(zf: zipfile.ZipFile, name: str, label: str) -> _StylesFacts:
     except etree.XMLSyntaxError as exc:
         raise DocumentError("en del av dokumentet har ugyldig XML", Location(file=label, part=name),
                             code="bad_xml") from exc
-    facts = _StylesFacts(_heading_styles(root), _part_language(root))
+    read = _compiled_styles(root) if _compiled_styles is not None else None
+    if read is None:
+        facts = _StylesFacts(_heading_styles(root), _part_language(root))
+    else:
+        rows, lang, theme_lang = read
+        facts = _StylesFacts(_heading_levels_of(rows), lang or theme_lang)
     with _STYLES_LOCK:
         _STYLES_CACHE[key] = facts
         while len(_STYLES_CACHE) > _STYLES_CACHE_SIZE:
@@ -588,17 +687,26 @@ def _outline_level(p: etree._Element) -> int | None:
 
 def _heading_styles(styles: etree._Element | None) -> dict[str, int]:
     """Return style id → heading level for paragraph styles named «heading N» or with an outline level."""
-    out: dict[str, int] = {}
     if styles is None:
-        return out
+        return {}
+    rows = []
     for st in styles.iter(_W_STYLE):
-        if st.get(qn("w:type")) not in (None, "paragraph"):
+        name_el = st.find(_W_NAME)
+        ppr = st.find(_W_PPR)
+        outline = ppr.find(_W_OUTLINE) if ppr is not None else None
+        rows.append((st.get(_W_TYPE), st.get(_W_STYLE_ID), name_el.get(_W_VAL) if name_el is not None else None,
+                     outline.get(_W_VAL) if outline is not None else None))
+    return _heading_levels_of(rows)
+
+
+def _heading_levels_of(rows) -> dict[str, int]:
+    """Return style id → heading level from (type, style id, name, outline level value) per ``w:style``."""
+    out: dict[str, int] = {}
+    for kind, sid, name, outline in rows:
+        if kind not in (None, "paragraph"):
             continue
-        sid = st.get(qn("w:styleId"))
-        name_el = st.find(qn("w:name"))
-        name = name_el.get(qn("w:val"), "") if name_el is not None else ""
-        m = _HEADING_NAME.match(name.strip()) or _HEADING_NAME.match(sid or "")
-        level = int(m.group(1)) if m else _outline_level(st)
+        m = _HEADING_NAME.match((name or "").strip()) or _HEADING_NAME.match(sid or "")
+        level = int(m.group(1)) if m else _level(outline)
         if sid and level:
             out[sid] = level
     return out

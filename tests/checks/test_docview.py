@@ -9,7 +9,10 @@ style and by outline level) must give the same view.
 
 from __future__ import annotations
 
+import importlib.util
 import io
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
 
 import docx
 import pytest
@@ -24,6 +27,7 @@ from docplan.ooxml.sdt import element_text, sdt_tag, sdt_text, text_hash
 
 W = NSMAP["w"]
 NS = {"w": W}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _w(tag: str) -> str:
@@ -194,12 +198,107 @@ def view_of(data: bytes) -> dict:
     }
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@contextmanager
+def python_walk():
+    """Read with the Python walk even where the compiled one is built."""
+    saved = docview._compiled_walk, docview._compiled_rows, docview._compiled_styles
+    docview._compiled_walk = docview._compiled_rows = docview._compiled_styles = None
+    docview._STYLES_CACHE.clear()
+    try:
+        yield
+    finally:
+        docview._compiled_walk, docview._compiled_rows, docview._compiled_styles = saved
+        docview._STYLES_CACHE.clear()
+
+
+def _walks():
+    return [nullcontext, python_walk] if docview.COMPILED else [python_walk]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=document(), cold=st.booleans())
 def test_view_equals_the_plain_reading(data, cold):
-    if cold:
-        docview._STYLES_CACHE.clear()  # the styles part is then parsed by the worker, alongside
-    assert view_of(data) == oracle(data)
+    expected = oracle(data)
+    for walk in _walks():  # the compiled walk (where built) and the Python walk
+        with walk():
+            if cold:
+                docview._STYLES_CACHE.clear()  # the styles part is then parsed by the worker, alongside
+            assert view_of(data) == expected
+
+
+def test_the_compiled_walk_is_built_where_cython_is_installed():
+    """`make install` builds it (Cython is a test dependency); a silent build failure would leave the
+    checker on the slow walk without any test noticing."""
+    pytest.importorskip("Cython", reason="Cython is not installed: the package was built without the compiled walk")
+    assert docview.COMPILED, "docplan/checks/_cwalk.pyx was not compiled: reinstall with a C compiler at hand"
+
+
+def _compiled_facts(data: bytes):
+    try:
+        root = _root(data)
+    except Exception:  # no word/document.xml, or not XML: not read by any walk
+        return None
+    return docview._compiled_walk(root) if docview.COMPILED else None
+
+
+def test_the_compiled_walk_leaves_nested_paragraphs_and_tables_to_the_python_walk():
+    if not docview.COMPILED:
+        pytest.skip("the compiled walk is not built")
+    d = docx.Document()
+    d.add_paragraph("før")
+    flat = io.BytesIO()
+    d.save(flat)
+    assert _compiled_facts(flat.getvalue()) is not None
+    cell = d.add_table(rows=1, cols=1).cell(0, 0)
+    cell.add_table(rows=1, cols=1)  # a table in a table
+    nested = io.BytesIO()
+    d.save(nested)
+    assert _compiled_facts(nested.getvalue()) is None
+    box = docx.Document()
+    p = box.add_paragraph("ytre")
+    r = etree.SubElement(p._p, _w("r"))
+    etree.SubElement(etree.SubElement(r, _w("pict")), _w("txbxContent")).append(etree.Element(_w("p")))
+    boxed = io.BytesIO()
+    box.save(boxed)
+    assert _compiled_facts(boxed.getvalue()) is None
+    for data in (nested.getvalue(), boxed.getvalue()):  # read all the same, by the Python walk
+        assert view_of(data) == oracle(data)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_compiled_and_python_walks_give_the_same_views_and_findings_over_the_corpus(corpus_dir):
+    from docplan.checks import run_checks
+    from docplan.errors import DocplanError
+
+    if not docview.COMPILED:
+        pytest.skip("the compiled walk is not built")
+
+    def reading(data: bytes):
+        try:
+            view = read_document(data)
+        except DocplanError as exc:
+            return exc.code
+        return ([(p.text, p.level, p.chapter, p.in_table, p.style) for p in view.paragraphs],
+                [(t.first_paragraph, [[(c.text, c.paragraphs, c.first_paragraph) for c in r] for r in t.rows],
+                  t.has_header_row) for t in view.tables],
+                [(i.name, i.paragraph, i.text, text_hash(i.hash_text)) for i in view.tagged],
+                [(i.alt, i.paragraph) for i in view.images], view.language,
+                [f.to_dict() for f in run_checks(document=view)])
+
+    spec = importlib.util.spec_from_file_location("bench_check", ROOT / "bench" / "bench_check.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    files = sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in (".docx", ".docm", ".dotx"))
+    compiled_used = 0
+    for data in [bench.big_plan_docx(12)] + [p.read_bytes() for p in files]:
+        docview._STYLES_CACHE.clear()
+        fast = reading(data)
+        compiled_used += not isinstance(fast, str) and _compiled_facts(data) is not None
+        with python_walk():
+            assert reading(data) == fast
+    assert compiled_used > 100  # most of the corpus is read by the compiled walk
 
 
 def test_chapters_follow_the_level_one_headings():
