@@ -37,7 +37,8 @@ _AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)\s*(?:kr\b|kroner|,-|NOK
 _BUDGET_PROSE = re.compile(r"\b(?:samlet|samla|totalt?)\s+(?:budsjett|kostnad\w*|ramme)\b[^.\d]{0,40}?"
                            r"(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)\s*(?:kr\b|kroner)", re.IGNORECASE)
 
-_BUDGET_WORDS = ("samlet", "samla", "total")  # _BUDGET_PROSE needs one of them
+_BUDGET_WORDS = ("samlet", "samla", "total")
+_NOT_DIGIT = re.compile(r"\D")  # _BUDGET_PROSE needs one of them
 
 _COLUMNS = (
     ("id", re.compile(r"^(nr\.?|id|tiltak\s*nr\.?|tiltaksnr\.?)$")),
@@ -155,7 +156,7 @@ class CheckContext:
 
 def parse_amount(text: str) -> int | None:
     m = _AMOUNT.search(text or "")
-    return int(re.sub(r"\D", "", m.group(1))) if m else None
+    return int(_NOT_DIGIT.sub("", m.group(1))) if m else None
 
 
 def build_context(*, document=None, data=None, kp=None, today: dt.date | None = None,
@@ -231,37 +232,41 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
         for row, ident in zip(rows, mt.ids):
             if ident and ("measure", ident) not in items:
                 items[("measure", ident)] = row[0].first_paragraph
+    # the prose patterns run on paragraph texts by number (no Paragraph objects): each only on the
+    # paragraphs holding the words it cannot match without
+    texts, in_table = doc.paragraphs.texts, doc.paragraphs.in_table
     definitions = set()
-    for p in doc.paragraphs_containing("tiltak", "mål"):  # the goal and measure patterns need one of them
-        m = _GOAL_DEF.match(p.text)
+    for i in doc.indexes_containing("tiltak", "mål"):  # the goal and measure patterns need one of them
+        text = texts[i]
+        m = _GOAL_DEF.match(text)
         if m:
-            ctx.doc_items.setdefault(("goal", m.group(2)), p.index)
-            definitions.add(p.index)
-        m = _MEASURE_DEF.match(p.text)
-        if m and not p.in_table:
-            ctx.doc_items.setdefault(("measure", m.group(1)), p.index)
-            definitions.add(p.index)
-        for m in _PROSE_REF.finditer(p.text):
-            if m.start() == 0 and p.index in definitions:
+            ctx.doc_items.setdefault(("goal", m.group(2)), i)
+            definitions.add(i)
+        m = _MEASURE_DEF.match(text)
+        if m and not in_table(i):
+            ctx.doc_items.setdefault(("measure", m.group(1)), i)
+            definitions.add(i)
+        for m in _PROSE_REF.finditer(text):
+            if m.start() == 0 and i in definitions:
                 continue
             kind = "measure" if m.group(1).lower() == "tiltak" else "goal"
-            ctx.text_refs.append(TextRef(kind, m.group(2), p.index))
+            ctx.text_refs.append(TextRef(kind, m.group(2), i))
     # the kommuneplan patterns need «kommuneplan» and a chapter word, or «samfunnsdel» and a year
     chapter_words = set(doc.indexes_containing(*_KP_CHAPTER_WORDS))
     with_part = set(doc.indexes_containing("samfunnsdel"))
-    for p in doc.paragraphs_containing("kommuneplan"):
-        if p.index in chapter_words:
-            for m in _KP_PROSE.finditer(p.text):
-                ctx.kp_text_refs.append((m.group(1), p.index))
-        if p.index in with_part:
-            for m in _KP_VERSION.finditer(p.text):
-                ctx.kp_version_claims.append((int(m.group(1)), int(m.group(2)), p.index))
+    for i in doc.indexes_containing("kommuneplan"):
+        if i in chapter_words:
+            for m in _KP_PROSE.finditer(texts[i]):
+                ctx.kp_text_refs.append((m.group(1), i))
+        if i in with_part:
+            for m in _KP_VERSION.finditer(texts[i]):
+                ctx.kp_version_claims.append((int(m.group(1)), int(m.group(2)), i))
     if ctx.plan is None:
-        for p in doc.paragraphs[:40]:
-            m = _PERIOD.search(p.text)
+        for i, text in enumerate(texts[:40]):
+            m = _PERIOD.search(text)
             if m and int(m.group(1)) <= int(m.group(2)) <= int(m.group(1)) + 12:
                 ctx.period = (int(m.group(1)), int(m.group(2)))
-                ctx.period_location = doc.location(p.index)
+                ctx.period_location = doc.location(i)
                 break
 
 
@@ -308,33 +313,35 @@ def is_sum_row(row, mt: MeasureTable) -> bool:
 
 def _records_from_document(ctx: CheckContext, doc: DocumentView) -> None:
     for mt in ctx.measure_tables:
+        combined = mt.combined_cost_funding
         for row, ident in zip(mt.table.rows[1:], mt.ids):
             if not ident:
                 continue
-            rec = MeasureRec(ident, location=doc.location(row[0].first_paragraph))
             title, goal, resp, deadline, cost, funding, kp = mt.cells(
                 row, "title", "goal", "responsible", "deadline", "cost", "funding", "kp")
-            rec.title = title.text if title is not None else ""
-            if goal is not None:
-                rec.goal_ids = _ID_TOKEN.findall(goal.text)
-            else:
-                rec.goal_ids = ["?"]  # no goal column: the rule cannot tell
-            rec.responsible = resp.text.strip() if resp is not None else "?"
+            years: list[int] = []
             if deadline is not None:
-                rec.years = sorted({int(y) for y in _YEAR.findall(deadline.text)})
-                rec.has_deadline = bool(rec.years)
-            else:
-                rec.has_deadline = True
+                years = sorted({int(y) for y in _YEAR.findall(deadline.text)})
+            amount = None
             if cost is not None:
-                first = next((t for t in cost.paragraphs if t), "")
-                rec.cost = parse_amount(first if mt.combined_cost_funding else cost.text)
+                amount = parse_amount(next((t for t in cost.paragraphs if t), "") if combined else cost.text)
+            has_funding = None
             if funding is not None:
-                rest = [t for t in funding.paragraphs if t]
-                if mt.combined_cost_funding:
-                    rest = rest[1:]
-                rec.has_funding = bool(rest)
-            rec.kp_refs = [kp.text] if kp is not None and kp.text else ([] if kp is not None else None)
-            ctx.measures.append(rec)
+                filled = [t for t in funding.paragraphs if t]
+                has_funding = bool(filled[1:] if combined else filled)
+            ctx.measures.append(MeasureRec(
+                ident,
+                title.text if title is not None else "",
+                _ID_TOKEN.findall(goal.text) if goal is not None else ["?"],  # no goal column: cannot tell
+                resp.text.strip() if resp is not None else "?",
+                years,
+                None,
+                bool(years) if deadline is not None else True,
+                amount,
+                None,
+                has_funding,
+                ([kp.text] if kp.text else []) if kp is not None else None,
+                location=doc.location(row[0].first_paragraph)))
     goal_ids = {ident for (kind, ident) in ctx.doc_items if kind == "goal"}
     for (kind, ident), para in sorted(ctx.doc_items.items(), key=lambda kv: kv[1]):
         if kind != "goal":
