@@ -16,7 +16,7 @@ $(VENV)/.installed: setup.cfg setup.py pyproject.toml docplan/checks/_cwalk.pyx
 install: $(VENV)/.installed
 
 system-deps:
-	bash scripts/install-system-deps.sh
+	PYTHON=$(PYTHON) bash scripts/install-system-deps.sh
 
 ## Render the embedded Østerdalen example to bokmål and nynorsk .docx + PDF in demo-out/
 demo: system-deps install

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the system programs docplan's tests use: LibreOffice (PDF, document checks),
-# poppler-utils (pdftotext/pdftoppm), Chromium (task pane tests) and Node.js/npm (add-in JS tests).
+# poppler-utils (pdftotext/pdftoppm), Chromium (task pane tests) and Node.js/npm (add-in JS tests),
+# and a C compiler with Python's headers (the checker's compiled walk, built by pip install).
 # Skips what is already there; needs root (or sudo) only when something is missing.
 set -euo pipefail
 need=()
@@ -10,6 +11,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+"${PYTHON:-python3}" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+  2>/dev/null || need+=(python3-dev)
 if [ ${#need[@]} -eq 0 ]; then
   echo "system dependencies: all present"
   exit 0

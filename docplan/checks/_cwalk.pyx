@@ -151,6 +151,19 @@ cdef xmlNode* first_child(xmlNode* node, Kind kind, tree.xmlNs** w_ns) noexcept:
     return NULL
 
 
+cdef str paragraph_text(Buffer* buf):
+    """The paragraph's text, stripped (``str.strip`` only where an end byte may be whitespace)."""
+    cdef unsigned char first, last
+    if buf.size == 0:
+        return ""
+    text = PyUnicode_DecodeUTF8(buf.data, buf.size, NULL)
+    first, last = <unsigned char>buf.data[0], <unsigned char>buf.data[buf.size - 1]
+    # ASCII letters, digits and punctuation are never whitespace; anything else may be (also in UTF-8)
+    if 0x21 <= first < 0x80 and 0x21 <= last < 0x80:
+        return text
+    return text.strip()
+
+
 cdef inline str utf8(const char* text):
     return PyUnicode_DecodeUTF8(text, strlen(text), NULL)
 
@@ -178,6 +191,8 @@ def walk(cetree._Element root):
     cdef Py_ssize_t open_paragraph = -1  # the number of the paragraph the walk is in, else -1
     cdef Py_ssize_t header_of = -1  # the table whose first row is still to come, else -1
     cdef xmlNode* props
+    cdef const char* last_style_c = NULL  # the last style id read, and its str
+    last_style = None
     cdef const char* value
     cdef int found
     buf.data, buf.size, buf.capacity = NULL, 0, 0
@@ -205,7 +220,7 @@ def walk(cetree._Element root):
                 if open_paragraph >= 0:
                     return None  # a paragraph inside a paragraph
                 if have_text:
-                    texts.append(PyUnicode_DecodeUTF8(buf.data, buf.size, NULL).strip())
+                    texts.append(paragraph_text(&buf))
                 have_text = True
                 buf.size = 0
                 open_paragraph = n
@@ -218,8 +233,10 @@ def walk(cetree._Element root):
                         found = w_val(child, &value)
                         if found < 0:
                             return None
-                        if found:
-                            style = utf8(value)
+                        if found:  # paragraphs mostly share a few styles: one str per run of equal ids
+                            if last_style is None or strcmp(value, last_style_c) != 0:
+                                last_style, last_style_c = utf8(value), value
+                            style = last_style
                     child = first_child(props, OUTLINE, &w_ns)
                     if child is not NULL:
                         found = w_val(child, &value)
@@ -318,7 +335,7 @@ def walk(cetree._Element root):
             if node is top:
                 break
         if have_text:
-            texts.append(PyUnicode_DecodeUTF8(buf.data, buf.size, NULL).strip())
+            texts.append(paragraph_text(&buf))
     finally:
         free(buf.data)
         free(open_kinds.data)
@@ -409,3 +426,4 @@ def styles(cetree._Element root):
             break
         node = node.next
     return out, lang, theme_lang
+

@@ -23,9 +23,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
-from itertools import accumulate, chain
-from operator import add
+from functools import cached_property, lru_cache
+from itertools import chain, product
 
 from lxml import etree
 
@@ -225,20 +224,14 @@ class DocumentView:
         return self.paragraphs.chapter(paragraph)
 
     @cached_property
-    def _lowered(self) -> tuple[str | None, list[int]]:
-        """All paragraph texts lower-cased and joined by newlines, and where each paragraph starts.
-
-        The text is None when lower-casing would not compare as ``re.IGNORECASE`` does (a character
-        that changes length, or dotless ı / long ſ, which IGNORECASE equates with i / s).
-        """
-        texts = self.paragraphs.texts
-        # paragraph i starts after the i texts before it and their i newlines
-        starts = list(map(add, chain((0,), accumulate(map(len, texts))), range(len(texts))))
-        text = "\n".join(texts)
-        low = text.lower()
-        if len(low) != len(text) or "ı" in text or "ſ" in text:
-            return None, starts
-        return low, starts
+    def _folded(self) -> bytes | None:
+        """All paragraph texts as UTF-8 with ASCII letters lower-cased, joined by NUL bytes (which XML
+        text cannot hold); None when the text holds a letter ``re.IGNORECASE`` equates with an ASCII
+        letter or with å (dotless ı, İ, long ſ, the Kelvin sign, the Ångström sign)."""
+        text = "\0".join(self.paragraphs.texts)
+        if any(c in text for c in _IGNORECASE_EXTRA):
+            return None
+        return text.encode("utf-8").lower()
 
     def paragraphs_containing(self, *words: str) -> list[Paragraph]:
         """Return, in order, the paragraphs whose text contains one of ``words`` (lower-case literals),
@@ -250,18 +243,53 @@ class DocumentView:
         return [self.paragraphs[i] for i in self.indexes_containing(*words)]
 
     def indexes_containing(self, *words: str) -> list[int]:
-        """`paragraphs_containing`, as paragraph numbers (no `Paragraph` objects are made)."""
-        low, starts = self._lowered
-        if low is None:
+        """`paragraphs_containing`, as paragraph numbers (no `Paragraph` objects are made).
+
+        A word is looked for as bytes in `_folded`, in each spelling of its letters outside ASCII
+        (æ, ø, å and their capitals): a match is where the text holds the word in any case, and the
+        NUL bytes before it count the paragraphs before it.
+        """
+        data = self._folded
+        spellings = [_spellings(word) for word in words]
+        if data is None or None in spellings:
             pattern = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
             return [i for i, text in enumerate(self.paragraphs.texts) if pattern.search(text)]
-        found = set()
-        for word in words:
-            at = low.find(word)
+        hits = []
+        for variant in chain.from_iterable(spellings):
+            at = data.find(variant)
             while at >= 0:
-                found.add(bisect_right(starts, at) - 1)
-                at = low.find(word, at + 1)
-        return sorted(found)
+                hits.append(at)
+                at = data.find(variant, at + 1)
+        hits.sort()
+        found, count, last = [], 0, 0
+        for at in hits:
+            count += data.count(b"\0", last, at)
+            last = at
+            if not found or found[-1] != count:
+                found.append(count)
+        return found
+
+
+# letters that re.IGNORECASE equates with an ASCII letter or with å, without lower() making them so
+_IGNORECASE_EXTRA = "\u0131\u0130\u017f\u212a\u212b"
+_CASED = {"æ": "Æ", "ø": "Ø", "å": "Å"}
+
+
+@lru_cache(maxsize=256)
+def _spellings(word: str) -> tuple[bytes, ...] | None:
+    """The UTF-8 spellings of a lower-case word with its letters æ, ø, å in either case (ASCII letters
+    are lower-cased in `DocumentView._folded`); None for a word with other letters outside ASCII."""
+    if word != word.lower() or not word:
+        return None
+    options = []
+    for c in word:
+        if c.isascii():
+            options.append((c,))
+        elif c in _CASED:
+            options.append((c, _CASED[c]))
+        else:
+            return None
+    return tuple("".join(p).encode("utf-8") for p in product(*options))
 
 
 def read_document(source, name: str | None = None) -> DocumentView:
@@ -269,8 +297,8 @@ def read_document(source, name: str | None = None) -> DocumentView:
     info = inspect_package(source, name=name)
     zf = zipfile.ZipFile(io.BytesIO(info.data))
     main = info.main_part or "word/document.xml"
-    # the other parts are read by a worker, through its own ZipFile, while this thread unpacks and parses
-    # the main part (zlib and lxml work without holding the GIL)
+    # The parts beside the main part are read by a worker, through its own ZipFile, while this thread
+    # unpacks and parses the main part (zlib and lxml work without holding the GIL).
     side = _pool().submit(_package_facts, info.data, main, info.name)
     try:
         root = parse_xml(read_part(zf, main, info.name))
@@ -281,7 +309,7 @@ def read_document(source, name: str | None = None) -> DocumentView:
     except DocumentError:
         side.cancel()
         raise
-    walk = _Walk(root)  # needs no other part: the worker parses the styles part meanwhile
+    walk = _Walk(root)  # needs no other part: the worker reads them meanwhile
     facts = _package_facts(info.data, main, info.name) if side.cancel() else side.result()  # not started: here
     return DocumentView(info.name, info.data, main, walk.paragraphs(facts.heading_styles), walk.tables(),
                         walk.tagged(), walk.images(), facts.language, facts.template, facts.core, facts.state)
@@ -300,15 +328,18 @@ class _PackageFacts:
 
 def _package_facts(package: bytes, main: str, label: str) -> _PackageFacts:
     """Read the styles, settings, properties and docplan state parts of a checked package; broken
-    styles or settings XML is a `DocumentError` (styles first), broken properties count as none."""
+    styles or settings XML is a `DocumentError` (styles first), broken properties count as none.
+
+    The styles part comes first: unpacking, hashing and parsing it run without the GIL, while the
+    caller unpacks and parses the main part. The small parts' Python work comes after, while the
+    caller is still parsing. (Done first, or in a second worker, that Python work held the GIL when
+    the caller and the styles part's reading needed it: with the interpreter's 5 ms switch interval,
+    each such wait cost milliseconds.)
+    """
     from docplan.state import read_state
 
     zf = zipfile.ZipFile(io.BytesIO(package))
     folder = main.rpartition("/")[0]
-    # The styles part first (a broken one is reported first): unpacking, hashing and parsing it run
-    # without the GIL, mostly while the caller unpacks and parses the main part. The small parts'
-    # Python work comes after, while the caller is still parsing; done first, it held the GIL the
-    # caller needed to start.
     styles = _styles_facts(zf, f"{folder}/styles.xml", label)
     settings = _optional_part(zf, f"{folder}/settings.xml", label)
     try:

@@ -399,3 +399,22 @@ def test_views_read_in_parallel_threads_equal_those_read_one_by_one():
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(lambda k: (k % 2, view_of(docs[k % 2])), range(48)))
     assert all(view == expected[k] for k, view in got)
+
+
+_TEXT_CHARS = st.sampled_from(list("aAkKsSiIlLmMtTøØåÅæÆ .\n\t–\u00a0") + ["\u0131", "\u0130", "\u017f", "\u212a",
+                                                                            "\u212b", "ß", "é"])
+_SEARCH_WORDS = ["mål", "tiltak", "kap", "rådmann", "kommuneplan", "øst", "æ", "samla", "pkt", "s.", "ik"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.text(_TEXT_CHARS, max_size=12).map(str.strip), max_size=8),
+       words=st.lists(st.sampled_from(_SEARCH_WORDS), min_size=1, max_size=3))
+def test_paragraphs_containing_a_word_compare_as_ignorecase_does(texts, words):
+    """The byte-level search (and its fall-back) finds exactly the paragraphs where re.IGNORECASE does."""
+    import re
+
+    view = docview.DocumentView("x.docx", b"", "word/document.xml",
+                                docview.Paragraphs(texts, None, {}, [False] * len(texts)), [], [], [], None, None)
+    pattern = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
+    assert view.indexes_containing(*words) == [i for i, text in enumerate(texts) if pattern.search(text)]
+    assert [p.index for p in view.paragraphs_containing(*words)] == view.indexes_containing(*words)
