@@ -60,7 +60,7 @@ def _interleaved(fns: list, repeat: int) -> list[list[float]]:
     return rounds
 
 
-def run(measures: int = 150, repeat: int = 5) -> dict:
+def run(measures: int = 150, repeat: int = 15) -> dict:
     """Return timings (seconds, best of ``repeat``) and the ratios check / python-docx (cold and warm)."""
     import docx
 

@@ -166,8 +166,8 @@ def _heads_both_ways(data: bytes) -> list[tuple]:
         except DocumentError as exc:
             return exc.code
     zf = zipfile.ZipFile(io.BytesIO(data))
-    return [(info.filename, outcome(lambda: _read_head(zf, info, "x", data)), outcome(lambda: _read_head(zf, info, "x")))
-            for info in zf.infolist()]
+    return [(info.filename, outcome(lambda: _read_head(zf, info, "x", data)),
+             outcome(lambda: _read_head(zf, info, "x"))) for info in zf.infolist()]
 
 
 @pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])

@@ -23,7 +23,8 @@ cdef const char* DOCPLAN = b"docplan:"
 
 # what an element of the main part is to the walk
 cdef enum Kind:
-    OTHER, P, T, PPR, PSTYLE, TC, TAG, TR, TRPR, TBL_HEADER, TAB, BR, OUTLINE, TBL, TXBX, SDT, SDT_PR, SDT_CONTENT, DOC_PR
+    OTHER, P, T, PPR, PSTYLE, TC, TAG, TR, TRPR, TBL_HEADER, TAB, BR, OUTLINE, TBL, TXBX, SDT, SDT_PR,
+    SDT_CONTENT, DOC_PR
 
 cdef struct Buffer:  # the current paragraph's text, UTF-8
     char* data

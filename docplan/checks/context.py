@@ -37,8 +37,8 @@ _AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)\s*(?:kr\b|kroner|,-|NOK
 _BUDGET_PROSE = re.compile(r"\b(?:samlet|samla|totalt?)\s+(?:budsjett|kostnad\w*|ramme)\b[^.\d]{0,40}?"
                            r"(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)\s*(?:kr\b|kroner)", re.IGNORECASE)
 
-_BUDGET_WORDS = ("samlet", "samla", "total")
-_NOT_DIGIT = re.compile(r"\D")  # _BUDGET_PROSE needs one of them
+_BUDGET_WORDS = ("samlet", "samla", "total")  # _BUDGET_PROSE needs one of them
+_NOT_DIGIT = re.compile(r"\D")
 
 _COLUMNS = (
     ("id", re.compile(r"^(nr\.?|id|tiltak\s*nr\.?|tiltaksnr\.?)$")),
@@ -331,16 +331,14 @@ def _records_from_document(ctx: CheckContext, doc: DocumentView) -> None:
                 has_funding = bool(filled[1:] if combined else filled)
             ctx.measures.append(MeasureRec(
                 ident,
-                title.text if title is not None else "",
-                _ID_TOKEN.findall(goal.text) if goal is not None else ["?"],  # no goal column: cannot tell
-                resp.text.strip() if resp is not None else "?",
-                years,
-                None,
-                bool(years) if deadline is not None else True,
-                amount,
-                None,
-                has_funding,
-                ([kp.text] if kp.text else []) if kp is not None else None,
+                title=title.text if title is not None else "",
+                goal_ids=_ID_TOKEN.findall(goal.text) if goal is not None else ["?"],  # no goal column: cannot tell
+                responsible=resp.text.strip() if resp is not None else "?",
+                years=years,
+                has_deadline=bool(years) if deadline is not None else True,  # no deadline column: cannot tell
+                cost=amount,
+                has_funding=has_funding,
+                kp_refs=([kp.text] if kp.text else []) if kp is not None else None,
                 location=doc.location(row[0].first_paragraph)))
     goal_ids = {ident for (kind, ident) in ctx.doc_items if kind == "goal"}
     for (kind, ident), para in sorted(ctx.doc_items.items(), key=lambda kv: kv[1]):

@@ -401,8 +401,8 @@ def test_views_read_in_parallel_threads_equal_those_read_one_by_one():
     assert all(view == expected[k] for k, view in got)
 
 
-_TEXT_CHARS = st.sampled_from(list("aAkKsSiIlLmMtTøØåÅæÆ .\n\t–\u00a0") + ["\u0131", "\u0130", "\u017f", "\u212a",
-                                                                            "\u212b", "ß", "é"])
+# letters in both cases, whitespace, and the letters re.IGNORECASE equates with ASCII letters or å
+_TEXT_CHARS = st.sampled_from(list("aAkKsSiIlLmMtTøØåÅæÆ .\n\t–\u00a0ßé\u0131\u0130\u017f\u212a\u212b"))
 _SEARCH_WORDS = ["mål", "tiltak", "kap", "rådmann", "kommuneplan", "øst", "æ", "samla", "pkt", "s.", "ik"]
 
 
