@@ -270,7 +270,8 @@ class DocumentView:
         return found
 
 
-# letters that re.IGNORECASE equates with an ASCII letter or with å, without lower() making them so
+# letters outside ASCII that re.IGNORECASE equates with an ASCII letter or with å: lower-casing the
+# ASCII letters alone would miss them, so a text holding one is searched with the regex
 _IGNORECASE_EXTRA = "\u0131\u0130\u017f\u212a\u212b"
 _CASED = {"æ": "Æ", "ø": "Ø", "å": "Å"}
 
