@@ -121,12 +121,12 @@ cdef Kind kind_of(xmlNode* node, tree.xmlNs** w_ns) noexcept:
     return OTHER
 
 
-cdef int w_val(xmlNode* node, const char** value) noexcept:
-    """Find the ``w:val`` attribute: 1 with its text in ``value``, 0 when there is none, -1 when its
-    value is not one text node (the Python walk reads it then)."""
+cdef int w_attr(xmlNode* node, const char* name, const char** value) noexcept:
+    """Find the ``w:{name}`` attribute: 1 with its text in ``value``, 0 when there is none, -1 when its
+    value is not one text node (the Python reading is used then)."""
     cdef xmlAttr* attr = node.properties
     while attr is not NULL:
-        if strcmp(<const char*>attr.name, "val") == 0 and attr.ns is not NULL and _is(attr.ns.href, W_NS):
+        if strcmp(<const char*>attr.name, name) == 0 and attr.ns is not NULL and _is(attr.ns.href, W_NS):
             if attr.children is NULL:
                 value[0] = ""
                 return 1
@@ -136,6 +136,10 @@ cdef int w_val(xmlNode* node, const char** value) noexcept:
             return 1
         attr = attr.next
     return 0
+
+
+cdef inline int w_val(xmlNode* node, const char** value) noexcept:
+    return w_attr(node, "val", value)
 
 
 cdef inline bint is_element(xmlNode* node) noexcept:
@@ -364,17 +368,11 @@ def flat_rows(list texts, list starts, list row_cells, Py_ssize_t first_row, Py_
 
 cdef object attr_text(xmlNode* node, const char* name, bint* odd):
     """The ``w:{name}`` attribute's text (None when absent); ``odd`` is set when it is not one text node."""
-    cdef xmlAttr* attr = node.properties
-    while attr is not NULL:
-        if strcmp(<const char*>attr.name, name) == 0 and attr.ns is not NULL and _is(attr.ns.href, W_NS):
-            if attr.children is NULL:
-                return ""
-            if attr.children.type != tree.XML_TEXT_NODE or attr.children.next is not NULL:
-                odd[0] = True
-                return None
-            return utf8(<const char*>attr.children.content)
-        attr = attr.next
-    return None
+    cdef const char* value
+    cdef int found = w_attr(node, name, &value)
+    if found < 0:
+        odd[0] = True
+    return utf8(value) if found > 0 else None
 
 
 cdef xmlNode* first_named(xmlNode* node, const char* name) noexcept:

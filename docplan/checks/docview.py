@@ -46,6 +46,9 @@ _DOCPLAN = PREFIX + ":"
 _W_STYLE, _W_NAME, _W_TYPE, _W_STYLE_ID = qn("w:style"), qn("w:name"), qn("w:type"), qn("w:styleId")
 _WP_DOC_PR = qn("wp:docPr")
 _COUNT_P = etree.XPath("count(.//w:p)", namespaces={"w": NSMAP["w"]})
+# the first w:pStyle and w:outlineLvl of each paragraph's first w:pPr, in document order
+_PARAGRAPH_PROPS = etree.XPath(".//w:p/w:pPr[1]/w:pStyle[1] | .//w:p/w:pPr[1]/w:outlineLvl[1]",
+                               namespaces={"w": NSMAP["w"]})
 
 try:  # built with the package where a C compiler was at hand; the Python walk reads the same facts
     from docplan.checks._cwalk import flat_rows as _compiled_rows
@@ -77,11 +80,7 @@ class Paragraph:
     @property
     def style(self) -> str | None:
         """The paragraph style id (``w:pPr/w:pStyle``), or None."""
-        if self._walk is None:
-            return None
-        if self._walk._paragraph_styles is not None:
-            return self._walk._paragraph_styles[self.index]
-        return _pstyle(self.element)
+        return self._walk._paragraph_styles[self.index] if self._walk is not None else None
 
 
 @dataclass(slots=True)
@@ -136,34 +135,25 @@ class Paragraphs(Sequence):
 
 
 class TaggedItem:
-    """A docplan content control: its tag (parsed, and ``name`` as written) and element; its first
-    paragraph and texts are read when asked."""
+    """A docplan content control: its tag (parsed, and ``name`` as written), element and first
+    paragraph (an inline control: the paragraph it is in); its texts are read when asked."""
 
-    __slots__ = ("tag", "name", "sdt", "_walk", "_paragraph", "_end", "_inline", "_text")
+    __slots__ = ("tag", "name", "sdt", "paragraph", "_walk", "_end", "_inline", "_text")
 
-    def __init__(self, tag: Tag, name: str, sdt: etree._Element, walk: _Walk, paragraph: int | None = None,
-                 end: int | None = None, inline: str | None = None):
-        self.tag, self.name, self.sdt, self._walk = tag, name, sdt, walk
-        # its first paragraph and the number after its last one (None when it holds no paragraph or
-        # paragraphs nest), when the walk knows them, else read when asked for; the text of a control
-        # without paragraphs, when the walk read it
-        self._paragraph, self._end, self._inline = paragraph, end, inline
+    def __init__(self, tag: Tag, name: str, sdt: etree._Element, walk: _Walk, paragraph: int, end: int | None,
+                 inline: str | None):
+        self.tag, self.name, self.sdt, self.paragraph, self._walk = tag, name, sdt, paragraph, walk
+        # the number after its last paragraph (None when it holds none, or paragraphs nest); the text
+        # of a control without paragraphs, when the walk read it
+        self._end, self._inline = end, inline
         self._text: str | None = None
-
-    @property
-    def paragraph(self) -> int:
-        """The number of its first paragraph (an inline control: of the paragraph it is in)."""
-        if self._paragraph is None:
-            self._paragraph, self._end = self._walk.span(self.sdt)
-        return self._paragraph
 
     @property
     def text(self) -> str:
         """The control's text: its paragraphs' texts joined by newlines (inline: its runs' text)."""
         if self._text is None:
-            first = self.paragraph
             self._text = self._walk.text_of(self.sdt) if self._end is None else \
-                "\n".join(self._walk.texts[first:self._end])
+                "\n".join(self._walk.texts[self.paragraph:self._end])
         return self._text
 
     @property
@@ -176,9 +166,8 @@ class TaggedItem:
         in whitespace, which `text_hash` collapses (and then mostly has none to collapse). A control
         without paragraphs (inline), or where paragraphs nest, is read as it is.
         """
-        first = self.paragraph
         if self._end is not None:
-            return " ".join(filter(None, self._walk.texts[first:self._end]))
+            return " ".join(filter(None, self._walk.texts[self.paragraph:self._end]))
         if self._inline is not None:
             return self._inline
         content = next(self.sdt.iterchildren(_W_SDT_CONTENT), None)
@@ -353,7 +342,7 @@ def _package_facts(package: bytes, main: str, label: str) -> _PackageFacts:
     return _PackageFacts(styles.heading_styles, language, core, template, state)
 
 
-_WALK = (_W_P, _W_T, _W_PSTYLE, _W_TC, _W_TAG, _W_TR, _W_TAB, _W_BR, _W_OUTLINE, _W_TBL, _W_TXBX, _WP_DOC_PR)
+_WALK = (_W_P, _W_T, _W_TC, _W_TAG, _W_TR, _W_TAB, _W_BR, _W_TBL, _W_TXBX, _WP_DOC_PR)
 
 
 class _Walk:
@@ -362,38 +351,35 @@ class _Walk:
     Paragraph ``i`` is the ``i``-th ``w:p`` in document order. The walk is pre-order, so the paragraphs
     inside an element are numbered on from the count of paragraphs met before the element itself: the
     paragraphs of a table, and of each of its cells, are a range of numbers and their texts a slice of
-    one list, with no lookup per paragraph. Likewise a paragraph's own properties (style, outline
-    level) come right after it.
+    one list, with no lookup per paragraph. A paragraph's style id and outline level are those of its
+    own first ``w:pPr``.
 
     Without text boxes each text node belongs to the last paragraph met before it, so texts are read
     in the walk. A text box holds paragraphs inside a paragraph: then each paragraph is read on its
     own, and table cells from their own paragraphs (``./w:p | ./w:sdt/w:sdtContent/w:p``), as where
     tables nest.
 
-    The compiled walk (`docplan.checks._cwalk`, when it is built) reads the same facts where neither
-    paragraphs nor tables nest, without making an element object per paragraph, text or cell; the
-    elements are then listed only when a rule asks for one.
+    Both walks give the facts `docplan.checks._cwalk.walk` documents. The compiled one (when it is
+    built) reads them where neither paragraphs nor tables nest, without making an element object per
+    paragraph, text or cell; the elements are then listed only when a rule asks for one. `_read`
+    reads them in Python, for any document.
     """
 
     def __init__(self, root: etree._Element):
         self._root = root
+        self.nested, self._flat = False, True  # what the compiled walk reads; `_read` says otherwise
         facts = _compiled_walk(root) if _compiled_walk is not None else None
         if facts is None:
-            self._read(root)
-            return
-        (self.texts, self._paragraph_styles, self._paragraph_outlines, self._cell_starts, self._row_cells, tables,
-         self._tag_records, self._doc_prs) = facts
-        self.nested, self._flat = False, True
-        self._tables = [tuple(t[:4]) for t in tables]
-        self._table_ends = [t[4] for t in tables]
-        self._header_rows = [t[5] for t in tables]
+            facts = self._read(root)
+        # the facts as `docplan.checks._cwalk.walk` documents them, from either walk
+        (self.texts, self._paragraph_styles, self._paragraph_outlines, self._cell_starts, self._row_cells,
+         self._tables, self._tag_records, self._doc_prs) = facts
 
-    def _read(self, root: etree._Element) -> None:
+    def _read(self, root: etree._Element) -> tuple:
+        """Read the facts the compiled walk reads, in Python, for any document (nested ones too)."""
         elements: list[etree._Element] = []
         parts: list[str] = []  # text before the first paragraph (not valid WordprocessingML) is dropped
         all_parts: list[list[str]] = []
-        styles: list[tuple[str | None, int]] = []  # (w:pStyle value, the paragraph it is in)
-        outlines: list[int] = []  # paragraphs with a w:outlineLvl
         cells: list[etree._Element] = []
         cell_starts: list[int] = []  # paragraphs before each cell
         rows: list[etree._Element] = []
@@ -403,8 +389,7 @@ class _Walk:
         doc_prs: list[etree._Element] = []
         nested = False
         n = 0  # paragraphs so far
-        p, t, pstyle, tc, sdt_tag, tr, tab, br, outline, tbl, txbx = (
-            _W_P, _W_T, _W_PSTYLE, _W_TC, _W_TAG, _W_TR, _W_TAB, _W_BR, _W_OUTLINE, _W_TBL, _W_TXBX)
+        p, t, tc, sdt_tag, tr, tab, br, tbl, txbx = _W_P, _W_T, _W_TC, _W_TAG, _W_TR, _W_TAB, _W_BR, _W_TBL, _W_TXBX
         for node in root.iter(*_WALK):
             tag = node.tag  # tested in the order of how often the tags occur in a plan
             if tag == t:
@@ -414,8 +399,6 @@ class _Walk:
                 n += 1
                 parts = []
                 all_parts.append(parts)
-            elif tag == pstyle:
-                styles.append((node.get(_W_VAL), n - 1))
             elif tag == tc:
                 cells.append(node)
                 cell_starts.append(n)
@@ -430,8 +413,6 @@ class _Walk:
                 parts.append("\t")
             elif tag == br:
                 parts.append("\n")
-            elif tag == outline:
-                outlines.append(n - 1)
             elif tag == tbl:
                 tables.append((node, n, len(cells), len(rows)))
             elif tag == txbx:
@@ -440,17 +421,36 @@ class _Walk:
                 doc_prs.append(node)
         self.nested = nested
         self.__dict__["elements"] = elements
-        if nested:
-            self.texts = [element_text(el).strip() for el in elements]
-        else:
-            self.texts = ["".join(parts).strip() for parts in all_parts]
-        self.__dict__["_cells"], self.__dict__["_rows"] = cells, rows
-        self._cell_starts, self._row_cells, self._tables = cell_starts, row_cells, tables
-        self._sdt_tags, self._tag_records, self._doc_prs = sdt_tags, None, doc_prs
-        self._table_ends = [start + int(_COUNT_P(el)) for el, start, _, _ in tables]
-        self._styles, self._outlines = styles, outlines
-        self._flat = not nested and all(next(el.iterancestors(_W_TBL), None) is None for el, *_ in tables)
-        self._paragraph_styles = self._header_rows = None
+        self.__dict__["_cells"] = cells
+        texts = [element_text(el).strip() for el in elements] if nested else \
+            ["".join(parts).strip() for parts in all_parts]
+        flat = self._flat = not nested and all(next(el.iterancestors(_W_TBL), None) is None for el, *_ in tables)
+        # each paragraph's style id and outline level, from its own first w:pPr
+        paragraph_styles: list[str | None] = [None] * len(elements)
+        paragraph_outlines = []
+        index_of = self.index_of
+        for prop in _PARAGRAPH_PROPS(root):
+            i = index_of[prop.getparent().getparent()]
+            if prop.tag == _W_PSTYLE:
+                paragraph_styles[i] = prop.get(_W_VAL)
+            else:
+                paragraph_outlines.append((i, prop.get(_W_VAL)))
+        table_facts = []
+        for k, (tbl, start, first_cell, first_row) in enumerate(tables):
+            if flat:  # the first row met after the table starts, before the next table starts
+                next_row = tables[k + 1][3] if k + 1 < len(tables) else len(rows)
+                first_tr = rows[first_row] if first_row < next_row else None
+            else:
+                first_tr = next(iter(_children(tbl, _W_TR)), None)
+            table_facts.append([tbl, start, first_cell, first_row, start + int(_COUNT_P(tbl)),
+                                first_tr is not None and _has_header_row(first_tr)])
+        records = []
+        for value, tag_el in sdt_tags:
+            pr = tag_el.getparent()
+            sdt = pr.getparent() if pr is not None and pr.tag == _W_SDT_PR else None
+            if sdt is not None and sdt.tag == _W_SDT:
+                records.append([value, sdt, *self.span(sdt), None])
+        return texts, paragraph_styles, paragraph_outlines, cell_starts, row_cells, table_facts, records, doc_prs
 
     # the elements, listed when first asked for (the compiled walk makes none)
     @cached_property
@@ -465,16 +465,12 @@ class _Walk:
     def _cells(self) -> list[etree._Element]:
         return list(self._root.iter(_W_TC))
 
-    @cached_property
-    def _rows(self) -> list[etree._Element]:
-        return list(self._root.iter(_W_TR))
-
     def paragraphs(self, heading_styles: dict[str, int]) -> Paragraphs:
         """Return the paragraphs, with heading levels from ``heading_styles`` (style id → level).
 
         A heading inside a table or without text is not a heading (it opens no chapter)."""
         in_table = [False] * len(self.texts)
-        for (_, start, _, _), end in zip(self._tables, self._table_ends):
+        for _, start, _, _, end, _ in self._tables:
             in_table[start:end] = [True] * (end - start)
         levels = {i: level for i, level in self._heading_levels(heading_styles).items()
                   if not in_table[i] and self.texts[i]}
@@ -487,25 +483,10 @@ class _Walk:
         The level is read from the paragraph's first ``w:pPr``: its first ``w:outlineLvl``, else the
         heading level of its first ``w:pStyle``.
         """
-        if self._paragraph_styles is not None:  # the compiled walk read each paragraph's first w:pPr
-            out = {i: heading_styles[style] for i, style in enumerate(self._paragraph_styles)
-                   if style is not None and style in heading_styles}
-            for i, value in self._paragraph_outlines:
-                level = _level(value)
-                if level is not None:
-                    out[i] = level
-            return out
-        candidates = {i for style, i in self._styles if style in heading_styles}
-        candidates.update(self._outlines)
-        out: dict[int, int] = {}
-        for i in sorted(candidates):
-            if i < 0:
-                continue
-            p = self.elements[i]
-            level = _outline_level(p)
-            if level is None:
-                style = _pstyle(p)
-                level = heading_styles.get(style) if style is not None else None
+        out = {i: heading_styles[style] for i, style in enumerate(self._paragraph_styles)
+               if style is not None and style in heading_styles}
+        for i, value in self._paragraph_outlines:
+            level = _level(value)
             if level is not None:
                 out[i] = level
         return out
@@ -523,22 +504,16 @@ class _Walk:
     def tables(self) -> list[Table]:
         """Return the tables. Where neither tables nor paragraphs nest, a row's cells are the cells met
         after it and before the next row, and a cell's paragraphs run up to where the next cell starts."""
-        flat = self._flat
         out = []
-        for k, ((tbl, start, first_cell, first_row), end) in enumerate(zip(self._tables, self._table_ends)):
-            if flat:
+        for k, (tbl, start, first_cell, first_row, end, header) in enumerate(self._tables):
+            if self._flat:
                 following = self._tables[k + 1] if k + 1 < len(self._tables) else (
                     None, 0, len(self._cell_starts), len(self._row_cells))
                 rows = (_compiled_rows or self._flat_rows)(
                     self.texts, self._cell_starts, self._row_cells, first_row, following[3], following[2], end, Cell,
                     self._empty_cell)
-                first_tr = self._rows[first_row] if first_row < following[3] and self._header_rows is None else None
             else:
-                rows_el = _children(tbl, _W_TR)
-                rows = [[self._own_cell(tc) for tc in _children(tr, _W_TC)] for tr in rows_el]
-                first_tr = rows_el[0] if rows_el else None
-            header = self._header_rows[k] if self._header_rows is not None else \
-                first_tr is not None and _has_header_row(first_tr)
+                rows = [[self._own_cell(tc) for tc in _children(tr, _W_TC)] for tr in _children(tbl, _W_TR)]
             out.append(Table(start if end > start else self.first_paragraph(tbl), rows, header))
         return out
 
@@ -576,19 +551,10 @@ class _Walk:
         without reading the control's properties.
         """
         out: list[TaggedItem] = []
-        if self._tag_records is not None:  # the compiled walk found each control and its paragraphs
-            for value, sdt, first, end, inline in self._tag_records:
-                parsed = parse_tag(value)
-                if parsed is not None and not (out and out[-1].sdt is sdt):
-                    out.append(TaggedItem(parsed, value, sdt, self, first, end, inline))
-            return out
-        for value, tag_el in self._sdt_tags:
-            pr = tag_el.getparent()
-            sdt = pr.getparent() if pr is not None and pr.tag == _W_SDT_PR else None
+        for value, sdt, first, end, inline in self._tag_records:
             parsed = parse_tag(value)
-            if sdt is None or sdt.tag != _W_SDT or parsed is None or (out and out[-1].sdt is sdt):
-                continue
-            out.append(TaggedItem(parsed, value, sdt, self))
+            if parsed is not None and not (out and out[-1].sdt is sdt):
+                out.append(TaggedItem(parsed, value, sdt, self, first, end, inline))
         return out
 
     def span(self, sdt: etree._Element) -> tuple[int, int | None]:
@@ -700,21 +666,9 @@ def _styles_facts(zf: zipfile.ZipFile, name: str, label: str) -> _StylesFacts:
     return facts
 
 
-def _pstyle(p: etree._Element) -> str | None:
-    ppr = p.find(_W_PPR)
-    st = ppr.find(_W_PSTYLE) if ppr is not None else None
-    return st.get(_W_VAL) if st is not None else None
-
-
 def _level(val: str | None) -> int | None:
     """Return the heading level (1–9) of a ``w:outlineLvl`` value, None for body text or junk."""
     return int(val) + 1 if val and val.isdigit() and int(val) < 9 else None
-
-
-def _outline_level(p: etree._Element) -> int | None:
-    ppr = p.find(_W_PPR)
-    lvl = ppr.find(_W_OUTLINE) if ppr is not None else None
-    return _level(lvl.get(_W_VAL) if lvl is not None else None)
 
 
 def _heading_styles(styles: etree._Element | None) -> dict[str, int]:
