@@ -1,8 +1,9 @@
 """Build step for the checker's compiled walk (``docplan/checks/_cwalk.pyx``); metadata is in setup.cfg.
 
-The extension reads lxml's trees through lxml's public C API, so it is compiled against the lxml
-headers of the build environment. Without Cython or a C compiler the package installs without it and
-the checker uses its Python walk (same results, slower); ``docplan.checks.docview.COMPILED`` tells.
+The extension reads parts with the expat parser of Python's own ``pyexpat`` (through the C API it
+exports), so it needs Python's headers and nothing else. Without Cython or a C compiler the package
+installs without it and the checker uses its Python walk (same results, slower);
+``docplan.checks.docview.COMPILED`` tells.
 """
 
 import sys
@@ -29,12 +30,11 @@ class OptionalBuildExt(build_ext):
 
 def extensions():
     try:
-        import lxml
         from Cython.Build import cythonize
     except ImportError:
-        print("docplan: Cython or lxml missing at build time; the Python walk is used", file=sys.stderr)
+        print("docplan: Cython missing at build time; the Python walk is used", file=sys.stderr)
         return []
-    ext = Extension("docplan.checks._cwalk", ["docplan/checks/_cwalk.pyx"], include_dirs=lxml.get_include())
+    ext = Extension("docplan.checks._cwalk", ["docplan/checks/_cwalk.pyx"])
     return cythonize([ext], language_level=3, quiet=True)
 
 

@@ -51,9 +51,13 @@ _PARAGRAPH_PROPS = etree.XPath(".//w:p/w:pPr[1]/w:pStyle[1] | .//w:p/w:pPr[1]/w:
                                namespaces={"w": NSMAP["w"]})
 
 try:  # built with the package where a C compiler was at hand; the Python walk reads the same facts
+    from docplan.checks._cwalk import AVAILABLE as _EXPAT_API
     from docplan.checks._cwalk import flat_rows as _compiled_rows
     from docplan.checks._cwalk import styles as _compiled_styles
     from docplan.checks._cwalk import walk as _compiled_walk
+
+    if not _EXPAT_API:  # pragma: no cover - a Python whose pyexpat exports another C API
+        _compiled_walk = None
 except Exception:  # pragma: no cover - not built, or built against an lxml it cannot load with
     _compiled_walk = _compiled_rows = _compiled_styles = None
 
@@ -138,15 +142,21 @@ class TaggedItem:
     """A docplan content control: its tag (parsed, and ``name`` as written), element and first
     paragraph (an inline control: the paragraph it is in); its texts are read when asked."""
 
-    __slots__ = ("tag", "name", "sdt", "paragraph", "_walk", "_end", "_inline", "_text")
+    __slots__ = ("tag", "name", "_sdt", "paragraph", "_walk", "_end", "_inline", "_text")
 
-    def __init__(self, tag: Tag, name: str, sdt: etree._Element, walk: _Walk, paragraph: int, end: int | None,
-                 inline: str | None):
-        self.tag, self.name, self.sdt, self.paragraph, self._walk = tag, name, sdt, paragraph, walk
+    def __init__(self, tag: Tag, name: str, sdt: etree._Element | int, walk: _Walk, paragraph: int,
+                 end: int | None, inline: str | None):
+        # the w:sdt, or its number among the document's w:sdt elements (the compiled walk makes no tree)
+        self.tag, self.name, self._sdt, self.paragraph, self._walk = tag, name, sdt, paragraph, walk
         # the number after its last paragraph (None when it holds none, or paragraphs nest); the text
         # of a control without paragraphs, when the walk read it
         self._end, self._inline = end, inline
         self._text: str | None = None
+
+    @property
+    def sdt(self) -> etree._Element:
+        """The ``w:sdt`` element (the main part is parsed for it where the compiled walk read it)."""
+        return self._walk.element(self._sdt, _W_SDT)
 
     @property
     def text(self) -> str:
@@ -291,7 +301,7 @@ def read_document(source, name: str | None = None) -> DocumentView:
     # unpacks and parses the main part (zlib and lxml work without holding the GIL).
     side = _pool().submit(_package_facts, info.data, main, info.name)
     try:
-        root = parse_xml(read_part(zf, main, info.name))
+        walk = _Walk(read_part(zf, main, info.name))  # needs no other part: the worker reads them meanwhile
     except etree.XMLSyntaxError as exc:  # reported before a broken styles or settings part
         side.cancel()
         raise DocumentError("dokumentet har ugyldig XML og kan ikke kontrolleres",
@@ -299,7 +309,6 @@ def read_document(source, name: str | None = None) -> DocumentView:
     except DocumentError:
         side.cancel()
         raise
-    walk = _Walk(root)  # needs no other part: the worker reads them meanwhile
     facts = _package_facts(info.data, main, info.name) if side.cancel() else side.result()  # not started: here
     return DocumentView(info.name, info.data, main, walk.paragraphs(facts.heading_styles), walk.tables(),
                         walk.tagged(), walk.images(), facts.language, facts.template, facts.core, facts.state)
@@ -360,16 +369,19 @@ class _Walk:
     tables nest.
 
     Both walks give the facts `docplan.checks._cwalk.walk` documents. The compiled one (when it is
-    built) reads them where neither paragraphs nor tables nest, without making an element object per
-    paragraph, text or cell; the elements are then listed only when a rule asks for one. `_read`
-    reads them in Python, for any document.
+    built) reads them from the part's bytes where neither paragraphs nor tables nest, without building
+    a tree: the part is parsed only if a rule asks for an element. `_read` reads them from lxml's tree
+    in Python, for any document. Elements in the facts are then elements, and in the compiled walk's
+    numbers among the elements with their tag (`element`).
     """
 
-    def __init__(self, root: etree._Element):
-        self._root = root
+    def __init__(self, data: bytes):
+        """Read the main part ``data``; broken XML raises lxml's `etree.XMLSyntaxError`."""
+        self._data = data
         self.nested, self._flat = False, True  # what the compiled walk reads; `_read` says otherwise
-        facts = _compiled_walk(root) if _compiled_walk is not None else None
+        facts = _compiled_walk(data) if _compiled_walk is not None else None
         if facts is None:
+            root = self.__dict__["_root"] = parse_xml(data)
             facts = self._read(root)
         # the facts as `docplan.checks._cwalk.walk` documents them, from either walk
         (self.texts, self._paragraph_styles, self._paragraph_outlines, self._cell_starts, self._row_cells,
@@ -386,7 +398,7 @@ class _Walk:
         row_cells: list[int] = []  # cells before each row
         tables: list[tuple[etree._Element, int, int, int]] = []  # (w:tbl, paragraphs, cells, rows before it)
         sdt_tags: list[tuple[str, etree._Element]] = []  # (docplan tag, its w:tag)
-        doc_prs: list[etree._Element] = []
+        doc_prs: list[etree._Element] = []  # wp:docPr
         nested = False
         n = 0  # paragraphs so far
         p, t, tc, sdt_tag, tr, tab, br, tbl, txbx = _W_P, _W_T, _W_TC, _W_TAG, _W_TR, _W_TAB, _W_BR, _W_TBL, _W_TXBX
@@ -450,7 +462,27 @@ class _Walk:
             sdt = pr.getparent() if pr is not None and pr.tag == _W_SDT_PR else None
             if sdt is not None and sdt.tag == _W_SDT:
                 records.append([value, sdt, *self.span(sdt), None])
-        return texts, paragraph_styles, paragraph_outlines, cell_starts, row_cells, table_facts, records, doc_prs
+        images = [(doc_pr.get("descr"), doc_pr.get("title"), _decorative(doc_pr), self.first_paragraph(doc_pr))
+                  for doc_pr in doc_prs]
+        return texts, paragraph_styles, paragraph_outlines, cell_starts, row_cells, table_facts, records, images
+
+    @cached_property
+    def _root(self) -> etree._Element:
+        """The main part's tree, parsed when first asked for where the compiled walk read the part."""
+        return parse_xml(self._data)
+
+    def element(self, ref: etree._Element | int, tag: str) -> etree._Element:
+        """The element a fact refers to: itself, or (compiled walk) the ``ref``-th element with ``tag``."""
+        if not isinstance(ref, int):
+            return ref
+        numbered = self._numbered.get(tag)
+        if numbered is None:
+            numbered = self._numbered[tag] = list(self._root.iter(tag))
+        return numbered[ref]
+
+    @cached_property
+    def _numbered(self) -> dict[str, list[etree._Element]]:
+        return {}
 
     # the elements, listed when first asked for (the compiled walk makes none)
     @cached_property
@@ -514,7 +546,7 @@ class _Walk:
                     self._empty_cell)
             else:
                 rows = [[self._own_cell(tc) for tc in _children(tr, _W_TC)] for tr in _children(tbl, _W_TR)]
-            out.append(Table(start if end > start else self.first_paragraph(tbl), rows, header))
+            out.append(Table(start if end > start else self.first_paragraph(self.element(tbl, _W_TBL)), rows, header))
         return out
 
     @staticmethod
@@ -553,7 +585,7 @@ class _Walk:
         out: list[TaggedItem] = []
         for value, sdt, first, end, inline in self._tag_records:
             parsed = parse_tag(value)
-            if parsed is not None and not (out and out[-1].sdt is sdt):
+            if parsed is not None and not (out and out[-1]._sdt is sdt):
                 out.append(TaggedItem(parsed, value, sdt, self, first, end, inline))
         return out
 
@@ -582,13 +614,15 @@ class _Walk:
         return len(self.elements)
 
     def images(self) -> list[Image]:
-        out = []
-        for doc_pr in self._doc_prs:
-            if any(el.tag.endswith("}decorative") and el.get("val") in ("1", "true") for el in doc_pr.iter()):
-                continue
-            alt = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
-            out.append(Image(alt, self.first_paragraph(doc_pr)))
-        return out
+        """Return the images (``wp:docPr``) not marked decorative, with their alt text."""
+        return [Image((descr or title or "").strip(), paragraph)
+                for descr, title, decorative, paragraph in self._doc_prs if not decorative]
+
+
+def _decorative(doc_pr: etree._Element) -> bool:
+    """Whether an element in ``doc_pr`` named ``decorative`` (in any namespace) says ``val="1"``/``"true"``."""
+    return any(isinstance(el.tag, str) and el.tag.endswith("}decorative") and el.get("val") in ("1", "true")
+               for el in doc_pr.iter())
 
 
 def _has_header_row(tr: etree._Element) -> bool:
@@ -648,13 +682,13 @@ def _styles_facts(zf: zipfile.ZipFile, name: str, label: str) -> _StylesFacts:
         if facts is not None:
             _STYLES_CACHE.move_to_end(key)
             return facts
-    try:
-        root = parse_xml(data)
-    except etree.XMLSyntaxError as exc:
-        raise DocumentError("en del av dokumentet har ugyldig XML", Location(file=label, part=name),
-                            code="bad_xml") from exc
-    read = _compiled_styles(root) if _compiled_styles is not None else None
-    if read is None:
+    read = _compiled_styles(data) if _compiled_styles is not None else None
+    if read is None:  # not compiled, or a part the compiled reading leaves to lxml
+        try:
+            root = parse_xml(data)
+        except etree.XMLSyntaxError as exc:
+            raise DocumentError("en del av dokumentet har ugyldig XML", Location(file=label, part=name),
+                                code="bad_xml") from exc
         facts = _StylesFacts(_heading_styles(root), _part_language(root))
     else:
         rows, lang, theme_lang = read
