@@ -6,8 +6,8 @@ numbering `--annotate` anchors comments with.
 
 The main part is read in one walk over the elements that matter (`_Walk`); a tagged item's paragraph
 and texts are read when a rule asks for them. The parts beside it (styles, settings, properties,
-docplan's record) are read by a worker thread while the main part is parsed (lxml parses without
-holding the GIL); a styles part's facts are remembered per content digest.
+docplan's record) are read by a worker thread while the main part is read (neither the compiled
+readings nor lxml hold the GIL); a styles part's facts are remembered per content digest.
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ def read_document(source, name: str | None = None) -> DocumentView:
     zf = zipfile.ZipFile(io.BytesIO(info.data))
     main = info.main_part or "word/document.xml"
     # The parts beside the main part are read by a worker, through its own ZipFile, while this thread
-    # unpacks and parses the main part (zlib and lxml work without holding the GIL).
+    # unpacks and reads the main part (zlib, the compiled readings and lxml work without the GIL).
     side = _pool().submit(_package_facts, info.data, main, info.name)
     try:
         walk = _Walk(read_part(zf, main, info.name))  # needs no other part: the worker reads them meanwhile
@@ -585,7 +585,7 @@ class _Walk:
         out: list[TaggedItem] = []
         for value, sdt, first, end, inline in self._tag_records:
             parsed = parse_tag(value)
-            if parsed is not None and not (out and out[-1]._sdt is sdt):
+            if parsed is not None and not (out and out[-1]._sdt == sdt):  # one item per control
                 out.append(TaggedItem(parsed, value, sdt, self, first, end, inline))
         return out
 

@@ -212,3 +212,28 @@ def test_the_compiled_styles_reading_gives_the_python_readings_facts(data):
     assert rows == expected_rows
     assert docview._heading_levels_of(rows) == docview._heading_styles(parse_xml(data))
     assert (lang or theme_lang) == language
+
+
+def test_a_control_with_two_docplan_tags_is_one_item_also_past_the_256th_control():
+    """The compiled walk names a control by its number among the w:sdt elements: numbers past 256 are
+    distinct int objects, so a control's tags must be told apart by value, not identity."""
+    import io
+    import zipfile
+
+    import docx
+
+    d = docx.Document()
+    body = d.element.body
+    sect = body.find(f"{{{W}}}sectPr")
+    for i in range(300):
+        tags = f'<w:tag w:val="docplan:goal:HM-{i}"/>' + (f'<w:tag w:val="docplan:goal:DM-{i}"/>' if i >= 290 else "")
+        sect.addprevious(etree.fromstring(
+            f'<w:sdt xmlns:w="{W}"><w:sdtPr>{tags}</w:sdtPr><w:sdtContent><w:p><w:r><w:t>Mål {i}</w:t></w:r>'
+            f"</w:p></w:sdtContent></w:sdt>"))
+    out = io.BytesIO()
+    d.save(out)
+    main = zipfile.ZipFile(io.BytesIO(out.getvalue())).read("word/document.xml")
+    assert _cwalk.walk(main) is not None  # read by the compiled walk
+    view = docview.read_document(out.getvalue())
+    assert [i.name for i in view.tagged] == [f"docplan:goal:HM-{i}" for i in range(300)]
+    assert view.tagged[295].text == "Mål 295" and view.tagged[295].sdt.tag == f"{{{W}}}sdt"
