@@ -120,6 +120,16 @@ cdef int buffer_add(Buffer* buf, const char* text, Py_ssize_t n) noexcept nogil:
     return 0
 
 
+cdef void* grow(void* data, Py_ssize_t* capacity, size_t item) noexcept nogil:
+    """``data`` reallocated for about twice its ``capacity`` items of ``item`` bytes (``capacity`` then
+    says how many); NULL when out of memory, ``data`` left as it was."""
+    cdef Py_ssize_t more = capacity[0] * 2 + 32
+    cdef void* out = realloc(data, more * item)
+    if out is not NULL:
+        capacity[0] = more
+    return out
+
+
 cdef struct Ints:
     Py_ssize_t* data
     Py_ssize_t size
@@ -127,12 +137,12 @@ cdef struct Ints:
 
 
 cdef int ints_add(Ints* v, Py_ssize_t x) noexcept nogil:
-    cdef Py_ssize_t* grown
+    cdef void* grown
     if v.size == v.capacity:
-        grown = <Py_ssize_t*>realloc(v.data, (v.capacity * 2 + 64) * sizeof(Py_ssize_t))
+        grown = grow(v.data, &v.capacity, sizeof(Py_ssize_t))
         if grown is NULL:
             return -1
-        v.data, v.capacity = grown, v.capacity * 2 + 64
+        v.data = <Py_ssize_t*>grown
     v.data[v.size] = x
     v.size += 1
     return 0
@@ -323,7 +333,7 @@ cdef int declare(State* s, const char* prefix, const char* uri) noexcept nogil:
     """Take the declaration of ``prefix`` (empty: the default namespace); 0, or -1 to give up."""
     cdef Py_ssize_t n = strlen(prefix), m = strlen(uri), i
     cdef Decl* d
-    cdef Decl* grown
+    cdef void* grown
     if n > MAX_NAME or strchr(prefix, b":") is not NULL or same(prefix, n, "xml", 3) or same(prefix, n, "xmlns", 5):
         return -1
     if (n > 0 and m == 0) or strcmp(uri, XML_NS) == 0 or strcmp(uri, XMLNS_NS) == 0:
@@ -355,11 +365,11 @@ cdef int declare(State* s, const char* prefix, const char* uri) noexcept nogil:
                                                                         prefix, n):
                 s.shared = True
     if s.n_decls == s.decls_capacity:
-        grown = <Decl*>realloc(s.decls, (s.decls_capacity * 2 + 32) * sizeof(Decl))
+        grown = grow(s.decls, &s.decls_capacity, sizeof(Decl))
         if grown is NULL:
             s.stop = 2
             return -1
-        s.decls, s.decls_capacity = grown, s.decls_capacity * 2 + 32
+        s.decls = <Decl*>grown
     d = &s.decls[s.n_decls]
     d.prefix, d.prefix_len = s.names.size, n
     d.uri, d.uri_len = s.names.size + n, m
@@ -465,13 +475,13 @@ cdef int enter(State* s, const char* name, const char** atts, const char** local
 
 cdef void push(State* s, Kind kind, Py_ssize_t decls) noexcept nogil:
     """Open an element of ``kind`` on which ``decls`` namespace declarations were made."""
-    cdef Open* grown
+    cdef void* grown
     if s.depth == s.open_capacity:
-        grown = <Open*>realloc(s.open, (s.open_capacity * 2 + 64) * sizeof(Open))
+        grown = grow(s.open, &s.open_capacity, sizeof(Open))
         if grown is NULL:
             s.stop = 2
             return
-        s.open, s.open_capacity = grown, s.open_capacity * 2 + 64
+        s.open = <Open*>grown
     s.open[s.depth].kind = kind
     s.open[s.depth].decls = decls
     s.depth += 1
@@ -586,11 +596,11 @@ cdef void on_start(void* data, const char* name, const char** atts) noexcept nog
         return
     elif kind == SDT:
         if s.n_controls == s.controls_capacity:
-            control = <Control*>realloc(s.controls, (s.controls_capacity * 2 + 16) * sizeof(Control))
+            control = <Control*>grow(s.controls, &s.controls_capacity, sizeof(Control))
             if control is NULL:
                 s.stop = 2
                 return
-            s.controls, s.controls_capacity = control, s.controls_capacity * 2 + 16
+            s.controls = control
         control = &s.controls[s.n_controls]
         s.n_controls += 1
         control.first = s.starts.size
