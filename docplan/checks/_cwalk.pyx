@@ -187,6 +187,7 @@ cdef struct Control:  # a w:sdt the walk is in
     Py_ssize_t ordinal  # w:sdt elements before it
     Py_ssize_t serial
     Py_ssize_t content  # its first w:sdtContent: 0 not met, 1 in it, 2 met
+    Py_ssize_t start_at  # where its own text starts in `text` (-1: not known)
     Py_ssize_t content_at  # where that content's text starts in `text` (-1: not known)
     Py_ssize_t inline_start, inline_end  # the content's text when it holds no paragraph (-1: none)
     Py_ssize_t first_tag  # tags before it
@@ -607,6 +608,7 @@ cdef void on_start(void* data, const char* name, const char** atts) noexcept nog
         control.around = s.paragraph if s.paragraph >= 0 else 0
         control.ordinal, control.serial, control.first_tag = s.sdt_ordinal, s.serial, s.tags.size
         control.content, control.content_at, control.inline_start, control.inline_end = 0, -1, -1, -1
+        control.start_at = s.text.size if s.have_text else -1
         s.sdt_ordinal += 1
         s.serial += 1
     elif kind == SDT_CONTENT:
@@ -665,6 +667,8 @@ cdef void on_end(void* data, const char* name) noexcept nogil:
     elif kind == SDT:
         s.n_controls -= 1
         control = &s.controls[s.n_controls]
+        if control.inline_start >= 0 and (control.start_at != control.inline_start or s.text.size != control.inline_end):
+            control.inline_start = control.inline_end = -1  # it has text outside that content: not read here
         k = control.first_tag
         while k < s.tags.size:
             tag = s.tags.data + k
@@ -759,7 +763,7 @@ def walk(bytes data not None):
     each docplan ``w:tag`` of a content control [tag, the number of its ``w:sdt`` among the ``w:sdt``
     elements, its first paragraph (else the one around it, else 0), the number after its last
     paragraph (None when it holds none), the text of its first ``w:sdtContent`` when that holds no
-    paragraph (None when not read)]; for each ``wp:docPr`` (descr, title, whether an element in it
+    paragraph and is all the control's text (None when not read)]; for each ``wp:docPr`` (descr, title, whether an element in it
     named ``decorative`` says ``val="1"`` or ``"true"``, its paragraph).
     """
     cdef State s

@@ -149,7 +149,7 @@ class TaggedItem:
         # the w:sdt, or its number among the document's w:sdt elements (the compiled walk makes no tree)
         self.tag, self.name, self._sdt, self.paragraph, self._walk = tag, name, sdt, paragraph, walk
         # the number after its last paragraph (None when it holds none, or paragraphs nest); the text
-        # of a control without paragraphs, when the walk read it
+        # of a control without paragraphs, when the walk read it (all of it is in its first content)
         self._end, self._inline = end, inline
         self._text: str | None = None
 
@@ -162,8 +162,12 @@ class TaggedItem:
     def text(self) -> str:
         """The control's text: its paragraphs' texts joined by newlines (inline: its runs' text)."""
         if self._text is None:
-            self._text = self._walk.text_of(self.sdt) if self._end is None else \
-                "\n".join(self._walk.texts[self.paragraph:self._end])
+            if self._end is not None:
+                self._text = "\n".join(self._walk.texts[self.paragraph:self._end])
+            elif self._inline is not None:  # as `_Walk.text_of` reads it, without parsing the part for it
+                self._text = self._inline.strip()
+            else:
+                self._text = self._walk.text_of(self.sdt)
         return self._text
 
     @property
@@ -378,6 +382,7 @@ class _Walk:
     def __init__(self, data: bytes):
         """Read the main part ``data``; broken XML raises lxml's `etree.XMLSyntaxError`."""
         self._data = data
+        self._numbered: dict[str, list[etree._Element]] = {}  # elements by tag, listed for `element`
         self.nested, self._flat = False, True  # what the compiled walk reads; `_read` says otherwise
         facts = _compiled_walk(data) if _compiled_walk is not None else None
         if facts is None:
@@ -479,10 +484,6 @@ class _Walk:
         if numbered is None:
             numbered = self._numbered[tag] = list(self._root.iter(tag))
         return numbered[ref]
-
-    @cached_property
-    def _numbered(self) -> dict[str, list[etree._Element]]:
-        return {}
 
     # the elements, listed when first asked for (the compiled walk makes none)
     @cached_property
@@ -707,8 +708,12 @@ def _level(val: str | None) -> int | None:
 
 def _heading_styles(styles: etree._Element | None) -> dict[str, int]:
     """Return style id → heading level for paragraph styles named «heading N» or with an outline level."""
-    if styles is None:
-        return {}
+    return _heading_levels_of(_style_rows(styles)) if styles is not None else {}
+
+
+def _style_rows(styles: etree._Element) -> list[tuple[str | None, ...]]:
+    """Return (type, style id, the ``w:val`` of its first ``w:name``, of its first ``w:pPr``'s first
+    ``w:outlineLvl``) for each ``w:style``, in document order (`docplan.checks._cwalk.styles` compiled)."""
     rows = []
     for st in styles.iter(_W_STYLE):
         name_el = st.find(_W_NAME)
@@ -716,7 +721,7 @@ def _heading_styles(styles: etree._Element | None) -> dict[str, int]:
         outline = ppr.find(_W_OUTLINE) if ppr is not None else None
         rows.append((st.get(_W_TYPE), st.get(_W_STYLE_ID), name_el.get(_W_VAL) if name_el is not None else None,
                      outline.get(_W_VAL) if outline is not None else None))
-    return _heading_levels_of(rows)
+    return rows
 
 
 def _heading_levels_of(rows) -> dict[str, int]:
