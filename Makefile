@@ -7,7 +7,7 @@ DEMO   ?= demo-out
 
 .PHONY: install system-deps demo serve test test-fast bench templates clean
 
-$(VENV)/.installed: setup.cfg setup.py pyproject.toml docplan/checks/_cwalk.pyx
+$(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[test]'

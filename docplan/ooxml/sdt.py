@@ -1,110 +1,174 @@
-"""Content controls (``w:sdt``): finding docplan-tagged items and reading their text.
+"""Content controls (``w:sdt``): docplan's tagged items, their shape, text and locks.
 
-Shared by the insert engine, the checker and the add-in server; nothing else walks ``w:sdt``.
+A docplan item is a ``w:sdt`` whose ``w:sdtPr/w:tag`` is ``docplan:<kind>:<id>`` (`docplan.tags`).
+Items nest: a measure table holds a row control per measure, a goal holds inline kommuneplan
+references. An item's *own text* leaves out the items inside it, so a change in one row is not a
+change of the table around it.
 """
 
 from __future__ import annotations
 
-import hashlib
+import enum
 from typing import Iterator
 
-from lxml import etree
-
-from docplan.ooxml import NSMAP, qn
+from docplan.ooxml.ns import NSMAP, qn
+from docplan.ooxml.parser import Element, make_element, sub_element
+from docplan.ooxml.text import element_text
 from docplan.tags import Tag, parse_tag
 
-_W_T = qn("w:t")
-_W_TAB = qn("w:tab")
-_W_BR = qn("w:br")
-_W_P = qn("w:p")
-_W_SDT = qn("w:sdt")
-_W_SDT_PR = qn("w:sdtPr")
-_W_TAG = qn("w:tag")
-_W_VAL = qn("w:val")
+W_SDT, W_SDT_PR, W_SDT_CONTENT, W_TAG, W_VAL = (qn(t) for t in ("w:sdt", "w:sdtPr", "w:sdtContent", "w:tag", "w:val"))
+W_ALIAS, W_LOCK, W_ID = qn("w:alias"), qn("w:lock"), qn("w:id")
+W_P, W_TBL, W_TR, W_TC, W_R = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:r"))
+_INLINE = {qn(t) for t in ("w:r", "w:hyperlink", "w:fldSimple", "w:ins", "w:del", "w:smartTag", "w:bookmarkStart",
+                           "w:bookmarkEnd", "w:commentRangeStart", "w:commentRangeEnd", "w:proofErr",
+                           "w:permStart", "w:permEnd")}
+_BLOCK_PARENTS = {qn("w:body"), W_TC, qn("w:txbxContent"), qn("w:hdr"), qn("w:ftr"), qn("w:footnote"),
+                  qn("w:endnote"), qn("w:comment")}
 
 
-def sdt_tag(sdt: etree._Element) -> str | None:
+class Shape(str, enum.Enum):
+    """What a content control wraps, as Word's ``ContentControl.subtype`` tells it.
+
+    ``block``: paragraphs and/or tables (RichTextParagraphs, RichTextTable); ``row``: table rows
+    (RichTextTableRow); ``cell``: table cells (RichTextTableCell); ``inline``: runs inside a paragraph
+    (RichTextInline). A replacement must have the shape of the control it replaces.
+    """
+
+    BLOCK = "block"
+    ROW = "row"
+    CELL = "cell"
+    INLINE = "inline"
+
+
+def sdt_tag(sdt: Element) -> str | None:
     """Return the ``w:tag`` value of a content control, or None."""
-    pr = next(sdt.iterchildren(_W_SDT_PR), None)  # = sdt.find(...), without ElementPath
-    tag = next(pr.iterchildren(_W_TAG), None) if pr is not None else None
-    return tag.get(_W_VAL) if tag is not None else None
+    pr = next(sdt.iterchildren(W_SDT_PR), None)
+    tag = next(pr.iterchildren(W_TAG), None) if pr is not None else None
+    return tag.get(W_VAL) if tag is not None else None
 
 
-def sdt_content(sdt: etree._Element) -> etree._Element | None:
+def docplan_tag(el: Element) -> Tag | None:
+    """Return the parsed docplan tag of ``el`` when it is a docplan content control, else None."""
+    return parse_tag(sdt_tag(el)) if el.tag == W_SDT else None
+
+
+def is_docplan_sdt(el: Element) -> bool:
+    return el.tag == W_SDT and docplan_tag(el) is not None
+
+
+def sdt_content(sdt: Element) -> Element | None:
     """Return the ``w:sdtContent`` child of a content control."""
-    return sdt.find(qn("w:sdtContent"))
+    return next(sdt.iterchildren(W_SDT_CONTENT), None)
 
 
-def iter_tagged(root: etree._Element) -> Iterator[tuple[Tag, etree._Element]]:
-    """Yield (tag, ``w:sdt``) for every docplan content control under ``root``, in document order."""
-    for sdt in root.iter(_W_SDT):
-        tag = parse_tag(sdt_tag(sdt))
+def iter_tagged(root: Element) -> Iterator[tuple[Tag, Element]]:
+    """Yield (tag, ``w:sdt``) for every docplan content control under ``root`` (itself included), in order."""
+    for tag_el in root.iter(W_TAG):
+        value = tag_el.get(W_VAL)
+        if not value or not value.startswith("docplan:"):
+            continue
+        pr = tag_el.getparent()
+        sdt = pr.getparent() if pr is not None and pr.tag == W_SDT_PR else None
+        if sdt is None or sdt.tag != W_SDT:
+            continue
+        tag = parse_tag(value)
         if tag is not None:
             yield tag, sdt
 
 
-def element_text(el: etree._Element) -> str:
-    """Return the visible text of an element: runs' text, tabs as \\t, paragraphs separated by \\n."""
-    parts: list[str] = []
-    for node in el.iter(_W_T, _W_TAB, _W_BR, _W_P):
-        if node.tag == _W_T:
-            parts.append(node.text or "")
-        elif node.tag == _W_TAB:
-            parts.append("\t")
-        elif node.tag == _W_BR:
-            parts.append("\n")
-        elif node.tag == _W_P and parts:
-            parts.append("\n")
-    return "".join(parts)
+def docplan_ancestor(el: Element) -> Element | None:
+    """Return the nearest docplan content control around ``el`` (not ``el`` itself), or None."""
+    for anc in el.iterancestors(W_SDT):
+        if docplan_tag(anc) is not None:
+            return anc
+    return None
 
 
-_NESTED_P = etree.XPath("boolean(//w:p//w:p)", namespaces={"w": NSMAP["w"]})
+def outermost_item(el: Element) -> Element:
+    """Return the outermost docplan control around ``el``, or ``el`` when it is in none."""
+    anchor = el
+    for anc in el.iterancestors(W_SDT):
+        if docplan_tag(anc) is not None:
+            anchor = anc
+    return anchor
 
 
-def has_nested_paragraphs(root: etree._Element) -> bool:
-    """Return True when a ``w:p`` lies inside another (text boxes, shapes) anywhere under ``root``."""
-    return bool(_NESTED_P(root))
+def shape(sdt: Element) -> Shape:
+    """Return what the control wraps, from its place (a control in a paragraph is inline) and content."""
+    parent = sdt.getparent()
+    if parent is not None:
+        if parent.tag == W_P or parent.tag in _INLINE:
+            return Shape.INLINE
+        if parent.tag == W_TBL:
+            return Shape.ROW
+        if parent.tag == W_TR:
+            return Shape.CELL
+        if parent.tag in _BLOCK_PARENTS:
+            return Shape.BLOCK
+    first = _first_content(sdt)
+    if first is None:
+        return Shape.BLOCK
+    if first.tag == W_TR:
+        return Shape.ROW
+    if first.tag == W_TC:
+        return Shape.CELL
+    if first.tag in _INLINE:
+        return Shape.INLINE
+    return Shape.BLOCK
 
 
-def paragraph_texts(root: etree._Element, paragraphs: list[etree._Element] | None = None, *,
-                    nested: bool | None = None) -> list[str]:
-    """Return ``element_text(p)`` for every ``w:p`` under ``root`` (``paragraphs``: that list, in order).
-
-    Without nested paragraphs this is one walk over the text nodes instead of one per paragraph (about
-    twice as fast on a long plan); a run outside any ``w:p`` (not valid WordprocessingML) then counts
-    towards the paragraph before it. With nested paragraphs (text boxes) each one is read by
-    `element_text`. ``nested`` is `has_nested_paragraphs(root)` when the caller already knows it.
-    """
-    if nested if nested is not None else has_nested_paragraphs(root):
-        return [element_text(p) for p in (paragraphs if paragraphs is not None else root.iter(_W_P))]
-    texts: list[list[str]] = []
-    parts: list[str] = []
-    for node in root.iter(_W_P, _W_T, _W_TAB, _W_BR):
-        tag = node.tag
-        if tag == _W_T:
-            parts.append(node.text or "")
-        elif tag == _W_P:
-            parts = []
-            texts.append(parts)
-        else:
-            parts.append("\t" if tag == _W_TAB else "\n")
-    return ["".join(parts) for parts in texts]
+def _first_content(sdt: Element) -> Element | None:
+    content = sdt_content(sdt)
+    while content is not None:
+        first = next((c for c in content if isinstance(c.tag, str)), None)
+        if first is None or first.tag != W_SDT:
+            return first
+        content = sdt_content(first)
+    return None
 
 
-def sdt_text(sdt: etree._Element) -> str:
-    """Return the text inside a content control."""
+def sdt_text(sdt: Element) -> str:
+    """Return the text inside a content control (nested controls included)."""
     content = sdt_content(sdt)
     return element_text(content) if content is not None else ""
 
 
-def text_hash(text: str) -> str:
-    """Return the fingerprint used to notice manual edits: sha256 of whitespace-normalised text, 16 hex."""
-    # Normalising is " ".join(text.split()) (= re.sub(r"\s+", " ", text).strip()). A text whose only
-    # whitespace is single spaces between other characters is normal already: isprintable() is False
-    # for every other whitespace character (and some others, which then just take the long way). A
-    # no-break space (amounts such as «50 000 kr») is whitespace to split(): it becomes a space first.
-    if "\xa0" in text:
-        text = text.replace("\xa0", " ")
-    if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable():
-        text = " ".join(text.split())
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def own_text(sdt: Element) -> str:
+    """Return the text inside a content control without the docplan controls nested in it."""
+    content = sdt_content(sdt)
+    return element_text(content, skip=is_docplan_sdt) if content is not None else ""
+
+
+def make_sdt(tag: str, alias: str, children: list[Element] = (), *, lock: str | None = "sdtLocked") -> Element:
+    """Return a ``w:sdt`` content control wrapping ``children`` (paragraphs, tables, rows or runs).
+
+    ``lock="sdtLocked"`` keeps the control from being deleted while its text stays editable.
+    """
+    sdt = make_element(W_SDT, nsmap={"w": NSMAP["w"]})
+    pr = sub_element(sdt, W_SDT_PR)
+    sub_element(pr, W_ALIAS).set(W_VAL, alias)
+    sub_element(pr, W_TAG).set(W_VAL, tag)
+    if lock:
+        sub_element(pr, W_LOCK).set(W_VAL, lock)
+    content = sub_element(sdt, W_SDT_CONTENT)
+    for child in children:
+        content.append(child)
+    return sdt
+
+
+def wrap_in_sdt(first: Element, last: Element, tag: str, alias: str, **kw) -> Element:
+    """Move the sibling range ``first..last`` into a new ``w:sdt`` at the same place; return it."""
+    parent = first.getparent()
+    moved = [first]
+    node = first
+    while node is not last:
+        node = node.getnext()
+        if node is None:
+            raise ValueError("last is not a following sibling of first")
+        moved.append(node)
+    sdt = make_sdt(tag, alias, [], **kw)
+    first.addprevious(sdt)
+    content = sdt_content(sdt)
+    for el in moved:
+        content.append(el)
+    return sdt
