@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from lxml import etree
 
 from docplan.document import PlanDocument
 from docplan.kommuneplan import PERIOD
-from docplan.ooxml import qn
-from docplan.ooxml.sdt import element_text
-from docplan.package import Source, write_atomic
+from docplan.files import write_atomic
+from docplan.ooxml import tables
+from docplan.ooxml.ns import qn
+from docplan.ooxml.parser import Element
+from docplan.ooxml.text import element_text
+from docplan.package import Source
 
 GOAL = re.compile(r"^\s*(?P<kind>hovedmål|hovudmål|overordnet mål|overordna mål|delmål|mål)\s*"
                   r"(?P<num>\d+(?:\.\d+)*)?\s*[:.)–-]?\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -76,16 +78,12 @@ def column_roles(headers: list[str]) -> tuple[dict[int, str], list[str]]:
     return roles, unknown
 
 
-def _cell_paragraphs(tc: etree._Element) -> list[str]:
+def _cell_paragraphs(tc: Element) -> list[str]:
     return [t for t in (" ".join(element_text(p).split()) for p in tc.iter(qn("w:p"))) if t]
 
 
-def _rows(tbl: etree._Element) -> list[list[etree._Element]]:
-    rows = []
-    for tr in tbl.iter(qn("w:tr")):
-        if next(tr.iterancestors(qn("w:tbl"))) is tbl:
-            rows.append([tc for tc in tr.iter(qn("w:tc")) if next(tc.iterancestors(qn("w:tbl"))) is tbl])
-    return rows
+def _rows(tbl: Element) -> list[list[Element]]:
+    return [tables.cells(tr) for tr in tables.rows(tbl)]
 
 
 def _amount(text: str) -> int | None:

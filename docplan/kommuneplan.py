@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from lxml import etree
 
 from docplan.document import PlanDocument
 from docplan.errors import DocumentError, Location
 from docplan.model import KpItem, MasterPlan
-from docplan.ooxml import qn
-from docplan.ooxml.sdt import element_text
-from docplan.package import Source, write_atomic
+from docplan.files import write_atomic
+from docplan.ooxml.ns import qn
+from docplan.ooxml.parser import Element
+from docplan.ooxml.text import element_text
+from docplan.package import Source
 
 #: A typed number at the start of a line: "3.2 ", "3.2. ", "1) ", "1.0 ".
 NUMBER = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)*)[.)]?\s+(?P<rest>\S.*)$")
@@ -66,11 +67,10 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def _style_name(doc: PlanDocument, style_id: str | None) -> str:
-    info = doc._style_info.get(style_id or "")
-    return (info[0] if info else (style_id or "")).strip().lower()
+    return doc.styles.name(style_id).strip().lower()
 
 
-def _is_toc(doc: PlanDocument, p: etree._Element, style_id: str | None) -> bool:
+def _is_toc(doc: PlanDocument, p: Element, style_id: str | None) -> bool:
     if style_id and (_TOC.match(style_id) or _TOC.match(_style_name(doc, style_id))):
         return True
     for sdt in p.iterancestors(qn("w:sdt")):
@@ -78,70 +78,6 @@ def _is_toc(doc: PlanDocument, p: etree._Element, style_id: str | None) -> bool:
         if gallery is not None and "content" in (gallery.get(qn("w:val")) or "").lower():
             return True
     return False
-
-
-def _list_numbered(doc: PlanDocument, p: etree._Element, style_id: str | None) -> bool:
-    ppr = p.find(qn("w:pPr"))
-    if ppr is not None:
-        num = ppr.find(qn("w:numPr"))
-        if num is not None:
-            num_id = num.find(qn("w:numId"))
-            return num_id is None or num_id.get(qn("w:val")) != "0"
-    return doc._style_numbered(style_id)
-
-
-def _num_pr(doc: PlanDocument, p: etree._Element, style_id: str | None) -> etree._Element | None:
-    """Return the paragraph's ``w:numPr``, its own or its style's (following ``w:basedOn``)."""
-    ppr = p.find(qn("w:pPr"))
-    num = ppr.find(qn("w:numPr")) if ppr is not None else None
-    seen: set[str] = set()
-    styles = doc.styles
-    while num is None and style_id and style_id not in seen and styles is not None:
-        seen.add(style_id)
-        st = next((s for s in styles.iter(qn("w:style")) if s.get(qn("w:styleId")) == style_id), None)
-        if st is None:
-            break
-        num = st.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-        based = st.find(qn("w:basedOn"))
-        style_id = based.get(qn("w:val")) if based is not None else None
-    return num
-
-
-def _bulleted(doc: PlanDocument, p: etree._Element, style_id: str | None) -> bool:
-    """True when the paragraph's list uses bullets (not numbers), read from the numbering part."""
-    num = _num_pr(doc, p, style_id)
-    if num is None:
-        return False
-    num_id = num.find(qn("w:numId"))
-    ilvl = num.find(qn("w:ilvl"))
-    fmt = doc.cache.get("numfmt")
-    if fmt is None:
-        fmt = doc.cache["numfmt"] = _number_formats(doc)
-    key = (num_id.get(qn("w:val")) if num_id is not None else None, ilvl.get(qn("w:val")) if ilvl is not None else "0")
-    return fmt.get(key) == "bullet"
-
-
-def _number_formats(doc: PlanDocument) -> dict[tuple[str | None, str], str]:
-    from docplan.document import REL_NUMBERING
-
-    parts = [p for p in doc.related_parts(doc.main_part, REL_NUMBERING) if doc.has_part(p)]
-    if not parts:
-        return {}
-    root = doc.xml(parts[0])
-    abstract = {}
-    for a in root.iter(qn("w:abstractNum")):
-        levels = {}
-        for lvl in a.iter(qn("w:lvl")):
-            f = lvl.find(qn("w:numFmt"))
-            levels[lvl.get(qn("w:ilvl"), "0")] = f.get(qn("w:val")) if f is not None else "decimal"
-        abstract[a.get(qn("w:abstractNumId"))] = levels
-    out = {}
-    for n in root.iter(qn("w:num")):
-        ref = n.find(qn("w:abstractNumId"))
-        levels = abstract.get(ref.get(qn("w:val")) if ref is not None else None, {})
-        for ilvl, f in levels.items():
-            out[(n.get(qn("w:numId")), ilvl)] = f
-    return out
 
 
 def import_kommuneplan(source: Source, *, part: str | None = None, name: str | None = None) -> KpImport:
@@ -152,6 +88,7 @@ def import_kommuneplan(source: Source, *, part: str | None = None, name: str | N
 
 def catalogue_from_document(doc: PlanDocument, *, part: str | None = None) -> KpImport:
     heads = {h.element: h for h in doc.headings()}
+    labels = doc.numbering_labels()
     unrecognised: list[str] = []
     items: dict[str, KpItem] = {}
     order: list[str] = []
@@ -207,7 +144,7 @@ def catalogue_from_document(doc: PlanDocument, *, part: str | None = None) -> Kp
             add(labelled.group("num"), labelled.group("rest"), idx)
         elif typed and current and typed.group("num").startswith(current + "."):
             add(typed.group("num"), typed.group("rest"), idx)
-        elif _list_numbered(doc, p, para.style_id) and not _bulleted(doc, p, para.style_id):
+        elif (label := labels.get(idx)) is not None and not label.bullet:
             if current is None:
                 unrecognised.append(f"avsnitt {idx}: nummerert punkt uten nummerert overskrift over seg «{text[:80]}»")
             else:
@@ -236,10 +173,7 @@ def catalogue_from_document(doc: PlanDocument, *, part: str | None = None) -> Kp
 
 
 def _core_title(doc: PlanDocument) -> str | None:
-    if not doc.has_part("docProps/core.xml"):
-        return None
-    el = doc.xml("docProps/core.xml").find("{http://purl.org/dc/elements/1.1/}title")
-    return el.text.strip() if el is not None and el.text and el.text.strip() else None
+    return doc.core_properties.get("title", "").strip() or None
 
 
 def catalogue_dict(result: KpImport) -> dict:

@@ -1,51 +1,36 @@
-"""Pure builders of the OOXML docplan puts into a planner's document.
+"""Pure builders of the content docplan puts into a planner's document, from the plan data.
 
-Each builder returns fresh lxml elements (``w:sdt`` content controls tagged ``docplan:<kind>:<id>``)
-and reads nothing but the plan. The insert engine places them with lxml; the add-in server sends
-them to Word's ``insertOoxml`` wrapped by `flat_opc`.
+Each builder returns fresh content controls (``w:sdt`` tagged ``docplan:<kind>:<id>``) and reads
+nothing but the plan. The insert and refresh engines place them; the add-in server sends them to
+Word's ``insertOoxml`` wrapped by `flat_opc`. `build` returns an item in a given `Shape`, so a
+replacement always has the shape of the control it replaces.
 
-Styles: ``styles`` maps a logical role to the target document's own style id; `resolve_styles`
-finds them in ``word/styles.xml`` (by id, English or Norwegian name, or outline level). A role
-that maps to None is formatted directly instead, so no style definition is ever added.
-
-    ROLES = heading1 heading2 heading3 normal table table_text quote list
+Styles: ``styles`` maps a role (`docplan.ooxml.styles.ROLES`) to the target document's own style id
+(`docplan.ooxml.styles.StyleSheet.roles`). A role that maps to None is formatted directly instead, so
+no style definition is ever added to a planner's document.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Iterable, Mapping
-from xml.sax.saxutils import escape
-
-from lxml import etree
 
 from docplan.model import Goal, Measure, Plan, SubGoal
-from docplan.ooxml import NSMAP, make_sdt, parse_xml, qn
-from docplan.render import format_date, format_funding, format_nok, format_with_year, format_years, kp_short_text
-from docplan.tags import format_tag
+from docplan.ooxml import build as b
+from docplan.ooxml.flatopc import to_flat_opc
+from docplan.ooxml.ns import NSMAP, qn
+from docplan.ooxml.parser import Element, make_element, sub_element
+from docplan.ooxml.sdt import Shape
+from docplan.ooxml.styles import ROLES, StyleSheet
+from docplan.formatting import format_date, format_funding, format_nok, format_with_year, format_years, kp_short_text
+from docplan.tags import Tag, format_tag
 
-ROLES = ("heading1", "heading2", "heading3", "normal", "table", "table_text", "quote", "list")
 Styles = Mapping[str, "str | None"]
 
-#: Style ids of a default Word document, used when no styles part is given.
+#: Style ids of a default Word document, used when no styles part is given (e.g. for ``insertOoxml``).
 DEFAULT_STYLES: dict[str, str | None] = {
     "heading1": "Heading1", "heading2": "Heading2", "heading3": "Heading3", "normal": None,
     "table": "TableGrid", "table_text": None, "quote": "Quote", "list": None,
 }
-
-_NAMES: dict[str, tuple[str, ...]] = {
-    "heading1": ("heading 1", "overskrift 1"),
-    "heading2": ("heading 2", "overskrift 2"),
-    "heading3": ("heading 3", "overskrift 3"),
-    "normal": ("normal", "standard", "vanlig"),
-    "table": ("table grid", "tabellrutenett", "tabell - rutenett", "tabell – rutenett", "grid table 1 light",
-              "rutenettabell 1 lys"),
-    "table_text": ("tabelltekst", "table text", "tabellinnhold", "table contents"),
-    "quote": ("quote", "sitat", "intense quote", "sterkt sitat"),
-    "list": ("list paragraph", "listeavsnitt"),
-}
-_TYPE = {"table": "table"}
 
 T = {
     "nb": {
@@ -73,50 +58,9 @@ _TABLE_TWIPS = 9638  # A4 portrait with 2 cm margins; the table itself is 100 % 
 _HEADING_SIZE = {1: 32, 2: 28, 3: 24}  # half-points, only when the document has no heading style
 
 
-# -- styles ---------------------------------------------------------------------------------------
-def resolve_styles(styles_part_root: etree._Element | None) -> dict[str, str | None]:
-    """Map each role to the document's own style id (None when it has no such style).
-
-    Looks for each role by style id, by English or Norwegian name ("Heading 1", "Overskrift 1"),
-    and for headings by outline level; the default paragraph style is "normal". A document without a
-    styles part gets None for every role (builders then format directly). Builders called with
-    ``styles=None`` use `DEFAULT_STYLES`, Word's built-in ids, which suit ``insertOoxml`` into Word.
-    """
-    if styles_part_root is None:  # a document without a styles part: direct formatting only
-        return {role: None for role in ROLES}
-    out: dict[str, str | None] = {role: None for role in ROLES}
-    styles = []
-    for st in styles_part_root.iter(qn("w:style")):
-        sid = st.get(qn("w:styleId"))
-        if not sid:
-            continue
-        name_el = st.find(qn("w:name"))
-        name = (name_el.get(qn("w:val")) if name_el is not None else sid) or sid
-        lvl = st.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        styles.append((sid, name.strip().lower(), st.get(qn("w:type"), "paragraph"),
-                       st.get(qn("w:default")) in ("1", "true", "on"),
-                       lvl.get(qn("w:val")) if lvl is not None else None))
-    for role, names in _NAMES.items():
-        kind = _TYPE.get(role, "paragraph")
-        ids = {re.sub(r"[\s\-–]", "", n) for n in names}
-        for wanted in names:  # the order of _NAMES is the preference order
-            hit = next((s for s in styles if s[2] == kind and (s[1] == wanted)), None)
-            if hit:
-                out[role] = hit[0]
-                break
-        if out[role] is None:
-            hit = next((s for s in styles if s[2] == kind and s[0].lower() in ids), None)
-            if hit:
-                out[role] = hit[0]
-    for n in (1, 2, 3):
-        role = f"heading{n}"
-        if out[role] is None:
-            hit = next((s for s in styles if s[2] == "paragraph" and s[4] == str(n - 1)), None)
-            out[role] = hit[0] if hit else None
-    if out["normal"] is None:
-        hit = next((s for s in styles if s[2] == "paragraph" and s[3]), None)
-        out["normal"] = hit[0] if hit else None
-    return out
+def resolve_styles(styles_part_root: Element | None) -> dict[str, str | None]:
+    """Map each role to the document's own style id (`StyleSheet.roles`)."""
+    return StyleSheet(styles_part_root).roles()
 
 
 def _styles(styles: Styles | None) -> Mapping[str, str | None]:
@@ -127,98 +71,28 @@ def _lang(plan: Plan, lang: str | None) -> str:
     return lang or plan.language or "nb"
 
 
-# -- small builders: XML fragments as text, parsed once per public call --------------------------------
-# Building a 20-row table element by element costs more than the rest of an insertion; the pieces are
-# therefore written as escaped XML text and parsed once with the one docplan parser. Content controls
-# still come from `make_sdt`, so their structure is defined in one place.
-_W_DECL = f'xmlns:w="{NSMAP["w"]}"'
-_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ATTR = {'"': "&quot;"}
-
-
-def _esc(text: str) -> str:
-    return escape(_BAD_XML_CHARS.sub("", text))
-
-
-def _attr(text: str) -> str:
-    return escape(_BAD_XML_CHARS.sub("", text), _ATTR)
-
-
-def _parse(fragment: str) -> list[etree._Element]:
-    """Parse XML fragments (``w:`` prefixed, no declaration) into detached elements."""
-    holder = parse_xml(f"<w:holder {_W_DECL}>{fragment}</w:holder>")
-    out = list(holder)
-    for el in out:
-        holder.remove(el)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _sdt_shell() -> tuple[str, str]:
-    # An immutable value built once: a lazily filled module list raced under concurrent requests
-    # (two threads extending it gave four pieces).
-    shell = etree.tostring(make_sdt("docplan:goal:X", "A", []), encoding="unicode")
-    head, tail = shell.replace(f" {_W_DECL}", "").split("<w:sdtContent/>")
-    return head, tail
-
-
-def _sdt(tag: str, alias: str, inner: str) -> str:
-    """Return a content control around ``inner`` as XML text (structure from `make_sdt`)."""
-    head, tail = _sdt_shell()
-    head = head.replace('w:val="A"', f'w:val={_quoted(alias)}', 1).replace('w:val="docplan:goal:X"',
-                                                                          f"w:val={_quoted(tag)}", 1)
-    return f"{head}<w:sdtContent>{inner}</w:sdtContent>{tail}"
-
-
-def _quoted(value: str) -> str:
-    return f'"{_attr(value)}"'
-
-
-def _run(text: str, *, bold: bool = False, italic: bool = False, size: int | None = None) -> str:
-    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + (f'<w:sz w:val="{size}"/>' if size else "")
-    out = ["<w:r>", f"<w:rPr>{props}</w:rPr>" if props else ""]
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            out.append("<w:br/>")
-        space = ' xml:space="preserve"' if line != line.strip() else ""
-        out.append(f"<w:t{space}>{_esc(line)}</w:t>")
-    out.append("</w:r>")
-    return "".join(out)
-
-
-def _para(style: str | None = None, runs: Iterable[str] = (), *, outline: int | None = None,
-          indent: int | None = None) -> str:
-    ppr = ""
-    if style or outline is not None or indent:
-        ppr = ("<w:pPr>" + (f"<w:pStyle w:val={_quoted(style)}/>" if style else "")
-               + ("<w:keepNext/>" if outline is not None else "")
-               + (f'<w:ind w:left="{indent}"/>' if indent else "")
-               + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "") + "</w:pPr>")
-    return f"<w:p>{ppr}{''.join(runs)}</w:p>"
-
-
 def _heading(level: int, text: str, styles: Mapping[str, str | None]) -> str:
     style = styles.get(f"heading{level}")
     if style:
-        return _para(style, [_run(text)])
-    return _para(None, [_run(text, bold=True, size=_HEADING_SIZE[level])], outline=level - 1)
+        return b.para(style, [b.run(text)])
+    return b.para(None, [b.run(text, bold=True, size=_HEADING_SIZE[level])], outline=level - 1)
 
 
 def _text_para(text: str, styles: Mapping[str, str | None], role: str = "normal", **run_kw) -> str:
-    return _para(styles.get(role), [_run(text, **run_kw)])
+    return b.para(styles.get(role), [b.run(text, **run_kw)])
 
 
 # -- KP references ---------------------------------------------------------------------------------
 def _kp_ref(plan: Plan, ref: str, lg: str) -> str:
-    return _sdt(format_tag("kp-ref", ref), f"{T[lg]['kp_alias']} {ref}", _run(kp_short_text(plan, ref, lg)))
+    return b.sdt(format_tag("kp-ref", ref), f"{T[lg]['kp_alias']} {ref}", b.run(kp_short_text(plan, ref, lg)))
 
 
-def kp_ref_run(plan: Plan, ref: str, styles: Styles | None = None, lang: str | None = None) -> etree._Element:
+def kp_ref_run(plan: Plan, ref: str, styles: Styles | None = None, lang: str | None = None) -> Element:
     """Return an inline ``w:sdt`` tagged ``docplan:kp-ref:<ref>`` holding the short form.
 
     The short form is `docplan.render.kp_short_text`, e.g. «jf. kommuneplanens samfunnsdel, KP-3.2 Folkehelse».
     """
-    return _parse(_kp_ref(plan, ref, _lang(plan, lang)))[0]
+    return b.elements(_kp_ref(plan, ref, _lang(plan, lang)))[0]
 
 
 def kp_quote_text(plan: Plan, ref: str, lang: str | None = None) -> str:
@@ -231,36 +105,48 @@ def kp_quote_text(plan: Plan, ref: str, lang: str | None = None) -> str:
     return f"{item.id} {item.title}" + (f": {item.text}" if item.text else "")
 
 
-def kp_quote_block(plan: Plan, ref: str, styles: Styles | None = None, lang: str | None = None) -> etree._Element:
+def kp_quote_block(plan: Plan, ref: str, styles: Styles | None = None, lang: str | None = None) -> Element:
     """Return a block ``w:sdt`` tagged ``docplan:kp-quote:<ref>``: the KP item's text, then its source."""
     lg = _lang(plan, lang)
     st = _styles(styles)
     resolved = plan.resolve_kp_ref(ref)
     quote_style = st.get("quote")
     indent = None if quote_style else 567
-    paras = [_para(quote_style, [_run(kp_quote_text(plan, ref, lg), italic=not quote_style)], indent=indent)]
+    paras = [b.para(quote_style, [b.run(kp_quote_text(plan, ref, lg), italic=not quote_style)], indent=indent)]
     if resolved is not None:
         mp = resolved.master_plan
         source = mp.plan_name + (f" ({format_date(mp.adopted)})" if mp.adopted else "")
-        paras.append(_para(quote_style, [_run("– " + source, italic=not quote_style)], indent=indent))
-    return _parse(_sdt(format_tag("kp-quote", ref), f"{T[lg]['quote_alias']} {ref}", "".join(paras)))[0]
+        paras.append(b.para(quote_style, [b.run("– " + source, italic=not quote_style)], indent=indent))
+    return b.elements(b.sdt(format_tag("kp-quote", ref), f"{T[lg]['quote_alias']} {ref}", "".join(paras)))[0]
+
+
+def refs_in_scope(plan: Plan, refs: Iterable[str], scope: str | None) -> list[str]:
+    """Return the kommuneplan references of ``refs`` that belong to ``scope`` (a kommunenummer; None or
+    "all": every one). A municipality's edition, and what the add-in gives a municipality, show only its
+    own kommuneplan."""
+    refs = list(refs)
+    if not scope or scope == "all":
+        return refs
+    single = plan.municipalities[0].number if len(plan.municipalities) == 1 else None
+    return [r for r in refs if r.split(":", 1)[0] == scope or (":" not in r and single == scope)]
 
 
 def _kp_runs(plan: Plan, refs: list[str], lg: str) -> list[str]:
     out: list[str] = []
     for i, ref in enumerate(refs):
         if i:
-            out.append(_run("; "))
+            out.append(b.run("; "))
         out.append(_kp_ref(plan, ref, lg))
     return out
 
 
 def _kp_link_para(plan: Plan, refs: list[str], st: Mapping[str, str | None], lg: str) -> str:
-    return _para(st.get("normal"), [_run(T[lg]["kp_link"]), *_kp_runs(plan, refs, lg)])
+    return b.para(st.get("normal"), [b.run(T[lg]["kp_link"]), *_kp_runs(plan, refs, lg)])
 
 
 # -- goals -----------------------------------------------------------------------------------------
-def _goal_sdt(plan: Plan, goal: Goal | SubGoal, level: int, st: Mapping[str, str | None], lg: str) -> str:
+def _goal_sdt(plan: Plan, goal: Goal | SubGoal, level: int, st: Mapping[str, str | None], lg: str,
+              scope: str | None = None) -> str:
     t = T[lg]
     paras = [_heading(level, f"{goal.id} {goal.title}", st)]
     if goal.text:
@@ -272,27 +158,28 @@ def _goal_sdt(plan: Plan, goal: Goal | SubGoal, level: int, st: Mapping[str, str
             line += (f", {t['from']} {format_with_year(ind.baseline, ind.baseline_year)}"
                      f" {t['to']} {format_with_year(ind.target, ind.target_year)}")
         paras.append(_text_para(line + ".", st))
-    if goal.kp_refs:
-        paras.append(_kp_link_para(plan, goal.kp_refs, st, lg))
-    return _sdt(format_tag("goal", goal.id), f"{t['goal_alias']} {goal.id}", "".join(paras))
+    refs = refs_in_scope(plan, goal.kp_refs, scope)
+    if refs:
+        paras.append(_kp_link_para(plan, refs, st, lg))
+    return b.sdt(format_tag("goal", goal.id), f"{t['goal_alias']} {goal.id}", "".join(paras))
 
 
 def goal_block(plan: Plan, goal_id: str, styles: Styles | None = None, lang: str | None = None, *,
-               sub_goals: bool = True, level: int | None = None) -> list[etree._Element]:
+               sub_goals: bool = True, level: int | None = None, scope: str | None = None) -> list[Element]:
     """Return block ``w:sdt`` controls tagged ``docplan:goal:<id>``: the goal, then each sub-goal's own.
 
     A main goal (hovedmål) gets a level-2 heading, a sub-goal (delmål) level 3. Raises KeyError for an
-    unknown id.
+    unknown id. ``scope`` (a kommunenummer) keeps only that municipality's kommuneplan references.
     """
     goal = plan.goal(goal_id)
     if goal is None:
         raise KeyError(goal_id)
     lg, st = _lang(plan, lang), _styles(styles)
     main_level = level or (2 if isinstance(goal, Goal) else 3)
-    out = [_goal_sdt(plan, goal, main_level, st, lg)]
+    out = [_goal_sdt(plan, goal, main_level, st, lg, scope)]
     if sub_goals and isinstance(goal, Goal):
-        out += [_goal_sdt(plan, sub, min(main_level + 1, 3), st, lg) for sub in goal.sub_goals]
-    return _parse("".join(out))
+        out += [_goal_sdt(plan, sub, min(main_level + 1, 3), st, lg, scope) for sub in goal.sub_goals]
+    return b.elements("".join(out))
 
 
 # -- measures --------------------------------------------------------------------------------------
@@ -307,16 +194,12 @@ def _names(plan: Plan, numbers: list[str]) -> str:
     return ", ".join((m.name if (m := plan.municipality(n)) else n) for n in numbers)
 
 
-def _years(m: Measure) -> str:
-    return format_years(m.years)
-
-
 def _cost(m: Measure) -> str:
     return " ".join(x for x in (format_nok(m.cost_nok), m.cost_basis or "") if x)
 
 
 def measure_block(plan: Plan, measure_id: str, styles: Styles | None = None, lang: str | None = None, *,
-                  level: int = 3) -> list[etree._Element]:
+                  level: int = 3, scope: str | None = None) -> list[Element]:
     """Return ``[w:sdt]`` tagged ``docplan:measure:<id>``: a heading, the text and the measure's facts."""
     m = _measure(plan, measure_id)
     lg, st = _lang(plan, lang), _styles(styles)
@@ -329,7 +212,7 @@ def measure_block(plan: Plan, measure_id: str, styles: Styles | None = None, lan
         (t["goals"], ", ".join(m.goal_ids)),
         (t["responsible"], m.responsible or ""),
         (t["partners"], ", ".join(m.partners)),
-        (t["years"], _years(m)),
+        (t["years"], format_years(m.years)),
         (t["deadline"], format_date(m.deadline)),
         (t["cost"], _cost(m)),
         (t["funding"], format_funding(m.funding)),
@@ -337,19 +220,11 @@ def measure_block(plan: Plan, measure_id: str, styles: Styles | None = None, lan
     ]
     for label, value in facts:
         if value:
-            paras.append(_para(st.get("normal"), [_run(f"{label}: ", bold=True), _run(value)]))
-    if m.kp_refs:
-        paras.append(_kp_link_para(plan, m.kp_refs, st, lg))
-    return _parse(_sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", "".join(paras)))
-
-
-def _cell(width: int, paras: list[str]) -> str:
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{"".join(paras or [_para()])}</w:tc>'
-
-
-def _row(cells: list[str], *, header: bool = False) -> str:
-    props = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else ""
-    return f"<w:tr>{props}{''.join(cells)}</w:tr>"
+            paras.append(b.para(st.get("normal"), [b.run(f"{label}: ", bold=True), b.run(value)]))
+    refs = refs_in_scope(plan, m.kp_refs, scope)
+    if refs:
+        paras.append(_kp_link_para(plan, refs, st, lg))
+    return b.elements(b.sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", "".join(paras)))
 
 
 def _widths() -> list[int]:
@@ -357,36 +232,36 @@ def _widths() -> list[int]:
     return [int(_TABLE_TWIPS * c / total) for c in _COLUMNS]
 
 
-def _measure_row(plan: Plan, m: Measure, st: Mapping[str, str | None], lg: str) -> str:
+def _measure_row(plan: Plan, m: Measure, st: Mapping[str, str | None], lg: str, scope: str | None = None) -> str:
     t = T[lg]
     ts = st.get("table_text") or st.get("normal")
 
     def p(text: str, **kw) -> str:
-        return _para(ts, [_run(text, **kw)] if text else [])
+        return b.para(ts, [b.run(text, **kw)] if text else [])
 
     title = [p(m.title, bold=True)]
     if m.text:
         title.append(p(m.text))
     if m.scope == "lokal":
         title.append(p(f"{t['applies_to']}: {_names(plan, m.municipalities)}", italic=True))
-    years = [p(_years(m))] + ([p(f"{t['deadline']} {format_date(m.deadline)}")] if m.deadline else [])
+    years = [p(format_years(m.years))] + ([p(f"{t['deadline']} {format_date(m.deadline)}")] if m.deadline else [])
     cost = [p(_cost(m))] + ([p(format_funding(m.funding))] if m.funding else [])
-    kp = _para(ts, _kp_runs(plan, m.kp_refs, lg))
+    kp = b.para(ts, _kp_runs(plan, refs_in_scope(plan, m.kp_refs, scope), lg))
     columns = [[p(m.id)], title, [p(", ".join(m.goal_ids))], [p(m.responsible or "")],
                [p(", ".join(m.partners))], years, cost, [p(m.status or "")], [kp]]
-    row = _row([_cell(w, c) for w, c in zip(_widths(), columns)])
-    return _sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", row)
+    row = b.row([b.cell(w, c) for w, c in zip(_widths(), columns)])
+    return b.sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", row)
 
 
 def measure_row(plan: Plan, measure: Measure | str, styles: Styles | None = None,
-                lang: str | None = None) -> etree._Element:
+                lang: str | None = None, *, scope: str | None = None) -> Element:
     """Return the row-level ``w:sdt`` tagged ``docplan:measure:<id>`` wrapping one ``w:tr``."""
     m = _measure(plan, measure) if isinstance(measure, str) else measure
-    return _parse(_measure_row(plan, m, _styles(styles), _lang(plan, lang)))[0]
+    return b.elements(_measure_row(plan, m, _styles(styles), _lang(plan, lang), scope))[0]
 
 
 def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, styles: Styles | None = None,
-                  lang: str | None = None, *, scope: str = "all") -> etree._Element:
+                  lang: str | None = None, *, scope: str = "all") -> Element:
     """Return a ``w:sdt`` tagged ``docplan:measure-table:<scope>`` wrapping the measures table.
 
     The header row repeats on each page (``w:tblHeader``); each measure is a row-level control
@@ -400,84 +275,128 @@ def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, s
     borders = "" if table_style else ("<w:tblBorders>" + "".join(
         f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
-    tbl_pr = ("<w:tblPr>" + (f"<w:tblStyle w:val={_quoted(table_style)}/>" if table_style else "")
+    tbl_pr = ("<w:tblPr>" + (f"<w:tblStyle w:val={b.quoted(table_style)}/>" if table_style else "")
               + '<w:tblW w:w="5000" w:type="pct"/>' + borders + '<w:tblLayout w:type="autofit"/>'
               + '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                 'w:noHBand="0" w:noVBand="1"/></w:tblPr>')
     widths = _widths()
     grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
     ts = st.get("table_text") or st.get("normal")
-    head = _row([_cell(w, [_para(ts, [_run(h, bold=True)])]) for w, h in zip(widths, t["measure_head"])],
-                header=True)
-    rows = "".join(_measure_row(plan, m, st, lg) for m in items)
-    sums = [[_para(ts)] for _ in widths]
-    sums[1] = [_para(ts, [_run(t["sum"], bold=True)])]
-    sums[6] = [_para(ts, [_run(format_nok(sum(m.cost_nok or 0 for m in items)), bold=True)])]
-    total = _row([_cell(w, c) for w, c in zip(widths, sums)])
+    head = b.row([b.cell(w, [b.para(ts, [b.run(h, bold=True)])]) for w, h in zip(widths, t["measure_head"])],
+                 header=True)
+    rows = "".join(_measure_row(plan, m, st, lg, scope) for m in items)
+    sums = [[b.para(ts)] for _ in widths]
+    sums[1] = [b.para(ts, [b.run(t["sum"], bold=True)])]
+    sums[6] = [b.para(ts, [b.run(format_nok(sum(m.cost_nok or 0 for m in items)), bold=True)])]
+    total = b.row([b.cell(w, c) for w, c in zip(widths, sums)])
     table = f"<w:tbl>{tbl_pr}{grid}{head}{rows}{total}</w:tbl>"
-    return _parse(_sdt(format_tag("measure-table", scope), t["table_alias"], table))[0]
+    return b.elements(b.sdt(format_tag("measure-table", scope), t["table_alias"], table))[0]
+
+
+def table_measures(plan: Plan, scope: str) -> list[Measure]:
+    """Return the measures a table of ``scope`` shows: all, or one municipality's (common + its local ones)."""
+    return list(plan.measures) if scope == "all" else plan.measures_for(scope)
+
+
+# -- one item in a given shape ----------------------------------------------------------------------
+def _inline(tag: Tag, alias: str, text: str) -> Element:
+    return b.elements(b.sdt(str(tag), alias, b.run(text)))[0]
+
+
+def build(plan: Plan, tag: Tag, shape: Shape, styles: Styles | None = None, lang: str | None = None,
+          *, level: int | None = None, scope: str | None = None) -> Element | None:
+    """Return what docplan writes for ``tag`` in ``shape`` now, or None when the data lacks the item
+    or docplan writes no such item in that shape.
+
+    A goal's block holds only the goal itself (its sub-goals have their own controls). ``scope`` (an
+    edition's or the caller's kommunenummer) keeps only that municipality's kommuneplan references.
+    """
+    lg = _lang(plan, lang)
+    t = T[lg]
+    try:
+        if tag.kind == "goal":
+            goal = plan.goal(tag.id)
+            if goal is None:
+                return None
+            if shape is Shape.BLOCK:
+                return goal_block(plan, tag.id, styles, lg, sub_goals=False,
+                                  level=level or (2 if isinstance(goal, Goal) else 3), scope=scope)[0]
+            if shape is Shape.INLINE:
+                return _inline(tag, f"{t['goal_alias']} {goal.id}", f"{goal.id} {goal.title}")
+            return None
+        if tag.kind == "measure":
+            if shape is Shape.ROW:
+                return measure_row(plan, tag.id, styles, lg, scope=scope)
+            if shape is Shape.BLOCK:
+                return measure_block(plan, tag.id, styles, lg, scope=scope)[0]
+            if shape is Shape.INLINE:
+                m = _measure(plan, tag.id)
+                return _inline(tag, f"{t['measure_alias']} {m.id}", f"{m.id} {m.title}")
+            return None
+        if tag.kind == "measure-table":
+            if shape is not Shape.BLOCK or (tag.id != "all" and plan.municipality(tag.id) is None):
+                return None
+            return measure_table(plan, table_measures(plan, tag.id), styles, lg, scope=tag.id)
+        if tag.kind == "kp-ref":
+            if shape is Shape.INLINE:
+                return kp_ref_run(plan, tag.id, styles, lg)
+            if shape is Shape.BLOCK:
+                return b.elements(b.sdt(str(tag), f"{t['kp_alias']} {tag.id}",
+                                        _text_para(kp_short_text(plan, tag.id, lg), _styles(styles))))[0]
+            return None
+        if tag.kind == "kp-quote":
+            if shape is Shape.BLOCK:
+                return kp_quote_block(plan, tag.id, styles, lg)
+            if shape is Shape.INLINE:
+                return _inline(tag, f"{t['quote_alias']} {tag.id}", kp_quote_text(plan, tag.id, lg))
+            return None
+    except KeyError:
+        return None
+    return None  # adoption, indicator: written by the template renderer, never rebuilt
 
 
 # -- Word's insertOoxml ----------------------------------------------------------------------------
-PKG_NS = "http://schemas.microsoft.com/office/2006/xmlPackage"
-_REL_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-_REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-_CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
-_CT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_CT_STYLES = "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"
+_SNIPPET_STYLES = (
+    # (id, name, type, outline level, based on) — Word maps styles by name to the document's own,
+    # localised ones included («Overskrift 1» is «heading 1» under the hood)
+    ("Normal", "Normal", "paragraph", None, None),
+    ("Heading1", "heading 1", "paragraph", 0, "Normal"),
+    ("Heading2", "heading 2", "paragraph", 1, "Normal"),
+    ("Heading3", "heading 3", "paragraph", 2, "Normal"),
+    ("Quote", "Quote", "paragraph", None, "Normal"),
+    ("TableGrid", "Table Grid", "table", None, None),
+)
 
 
-def _is_inline(el: etree._Element) -> bool:
-    if el.tag in (qn("w:r"), qn("w:hyperlink")):
-        return True
-    if el.tag == qn("w:sdt"):
-        content = el.find(qn("w:sdtContent"))
-        return content is not None and len(content) > 0 and content[0].tag in (qn("w:r"), qn("w:hyperlink"))
-    return False
+def snippet_styles() -> Element:
+    """Return a minimal ``w:styles`` root naming the styles snippets use (Heading 1–3, Quote, Table Grid).
 
-
-def flat_opc(elements: Iterable[etree._Element], styles_xml: str | bytes | None = None) -> str:
-    """Return a flat-OPC ``pkg:package`` string for Word's ``Range.insertOoxml``.
-
-    Block elements go into the body as they are; inline ones (runs, inline controls) are wrapped in
-    one paragraph. ``styles_xml`` (a ``w:styles`` document) is included as the styles part when given.
+    Without a styles part in the package Word ignores the style ids in an ``insertOoxml`` body, and
+    headings would arrive as Normal text. Only names and the outline level are given: Word maps each
+    to the document's own style of that name and keeps the document's formatting.
     """
-    import copy
+    w = NSMAP["w"]
+    root = make_element(qn("w:styles"), nsmap={"w": w})
+    for sid, name, kind, outline, based in _SNIPPET_STYLES:
+        st = sub_element(root, qn("w:style"), {qn("w:type"): kind, qn("w:styleId"): sid})
+        if sid == "Normal":
+            st.set(qn("w:default"), "1")
+        sub_element(st, qn("w:name")).set(qn("w:val"), name)
+        if based:
+            sub_element(st, qn("w:basedOn")).set(qn("w:val"), based)
+        if outline is not None:
+            ppr = sub_element(st, qn("w:pPr"))
+            sub_element(ppr, qn("w:keepNext"))
+            sub_element(ppr, qn("w:outlineLvl")).set(qn("w:val"), str(outline))
+    return root
 
-    pkg = etree.Element(f"{{{PKG_NS}}}package", nsmap={"pkg": PKG_NS})
 
-    def part(name: str, ctype: str, xml: etree._Element, padding: str | None = None) -> None:
-        p = etree.SubElement(pkg, f"{{{PKG_NS}}}part")
-        p.set(f"{{{PKG_NS}}}name", name)
-        p.set(f"{{{PKG_NS}}}contentType", ctype)
-        if padding:
-            p.set(f"{{{PKG_NS}}}padding", padding)
-        etree.SubElement(p, f"{{{PKG_NS}}}xmlData").append(xml)
+def flat_opc(elements: Iterable[Element], *, styles: bool = True) -> str:
+    """Return the flat-OPC package of ``elements`` for ``Range.insertOoxml``, with `snippet_styles`."""
+    return to_flat_opc(elements, snippet_styles() if styles else None)
 
-    def rels(targets: list[tuple[str, str]]) -> etree._Element:
-        root = etree.Element(f"{{{NSMAP['pr']}}}Relationships", nsmap={None: NSMAP["pr"]})
-        for i, (rtype, target) in enumerate(targets, 1):
-            etree.SubElement(root, f"{{{NSMAP['pr']}}}Relationship", Id=f"rId{i}", Type=rtype, Target=target)
-        return root
 
-    part("/_rels/.rels", _CT_RELS, rels([(_REL_DOC, "word/document.xml")]), padding="512")
-    if styles_xml is not None:
-        from docplan.ooxml import parse_xml
-
-        part("/word/_rels/document.xml.rels", _CT_RELS, rels([(_REL_STYLES, "styles.xml")]), padding="256")
-    document = etree.Element(qn("w:document"), nsmap={"w": NSMAP["w"], "r": NSMAP["r"]})
-    body = etree.SubElement(document, qn("w:body"))
-    pending: etree._Element | None = None
-    for el in elements:
-        el = copy.deepcopy(el)
-        if _is_inline(el):
-            if pending is None:
-                pending = etree.SubElement(body, qn("w:p"))
-            pending.append(el)
-        else:
-            pending = None
-            body.append(el)
-    part("/word/document.xml", _CT_MAIN, document)
-    if styles_xml is not None:
-        part("/word/styles.xml", _CT_STYLES, parse_xml(styles_xml))
-    return etree.tostring(pkg, encoding="unicode")
+__all__ = ["DEFAULT_STYLES", "ROLES", "build", "flat_opc", "goal_block", "kp_quote_block", "kp_quote_text",
+           "kp_ref_run", "measure_block", "measure_row", "measure_table", "refs_in_scope", "resolve_styles",
+           "snippet_styles",
+           "table_measures"]

@@ -161,3 +161,29 @@ def _add_footnote(data: bytes) -> bytes:
     etree.SubElement(r, _w("footnoteReference"), {_w("id"): "1"})
     doc.mark_changed(doc.main_part)
     return doc.to_bytes()
+
+
+HEADING_NUMBERING = """<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+  w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1"/></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
+ <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2.%3"/></w:lvl>
+</w:abstractNum>"""
+
+
+def add_multilevel_numbering(document) -> str:
+    """Add a «1 / 1.1 / 1.1.1» list definition to a python-docx document; return its numId ("90")."""
+    from lxml import etree
+
+    numbering = document.part.numbering_part.element
+    abstract = etree.fromstring(HEADING_NUMBERING)
+    first_num = numbering.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
+    if first_num is not None:
+        first_num.addprevious(abstract)  # schema order: every abstractNum before the nums
+    else:
+        numbering.append(abstract)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    num = etree.SubElement(numbering, f"{{{w}}}num")
+    num.set(f"{{{w}}}numId", "90")
+    etree.SubElement(num, f"{{{w}}}abstractNumId").set(f"{{{w}}}val", "90")
+    return "90"

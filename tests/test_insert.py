@@ -99,7 +99,7 @@ def test_manual_edit_is_reported_and_only_overwritten_with_force(source, sample_
     doc, _ = _insert_all(source, sample_plan)
     edited = _edit_item(doc.to_bytes(), "docplan:goal:HM-2", "HM-2 Kari skrev om dette målet")
     statuses = {i.tag: i.status for i in list_items(PlanDocument.open(edited), sample_plan)}
-    assert statuses["docplan:goal:HM-2"] == "changed"
+    assert statuses["docplan:goal:HM-2"] == "edited"
     assert statuses["docplan:goal:HM-1"] == "current"
     plan = sample_plan.model_copy(deep=True)
     plan.goals[1].title = "Nytt navn fra dataene"
@@ -196,7 +196,7 @@ def test_cli_insert_refresh_list(tmp_path, example_path):
     res = runner.invoke(main, ["list", str(out), str(example_path)])
     assert res.exit_code == 0 and "docplan:measure-table:all\toppdatert" in res.output
     res = runner.invoke(main, ["insert", str(src), str(example_path), "-o", str(src)])
-    assert res.exit_code == 1 and "--in-place" in res.output
+    assert res.exit_code == 2 and "samme som inndatafila" in res.output
     res = runner.invoke(main, ["refresh", str(out), str(example_path), "--in-place"])
     assert res.exit_code == 0, res.output
     assert not (tmp_path / "ut.docx.bak").exists()  # nothing changed, nothing written
@@ -335,16 +335,40 @@ def test_any_data_round_trips_and_updates_idempotently(titles, responsible):
     assert responsible in texts
 
 
-def test_edited_table_row_is_named_in_the_conflict(source, sample_plan):
+def test_refresh_goes_row_by_row_and_keeps_an_edited_row(source, sample_plan):
+    """One edited row (T-05) no longer freezes the table: T-01's new cost is written, T-05 is kept and
+    reported, and the sum row follows the data."""
     doc = PlanDocument.open(source)
     insert_items(doc, sample_plan, "measure-table", Target(heading="4 tiltak:"))  # colon and case ignored
-    edited = _edit_item(doc.to_bytes(), "docplan:measure:T-02", "T-02 rettet av Kari")
+    edited = _edit_item(doc.to_bytes(), "docplan:measure:T-05", "T-05 rettet av Kari")
     plan = sample_plan.model_copy(deep=True)
-    plan.measures[0].title = "Endret i dataene"
-    report = refresh(PlanDocument.open(edited), plan)
-    assert len(report.conflicts) == 1
-    assert "docplan:measure-table:all" in report.conflicts[0].message
-    assert "docplan:measure:T-02" in report.conflicts[0].message
+    t01 = next(m for m in plan.measures if m.id == "T-01")
+    t01.cost_nok = (t01.cost_nok or 0) + 123_000
+    result = PlanDocument.open(edited)
+    report = refresh(result, plan)
+    assert [p.code for p in report.conflicts] == ["manual_edit"]
+    assert "docplan:measure:T-05" in report.conflicts[0].message and report.held == ["docplan:measure:T-05"]
+    assert "docplan:measure:T-01" in report.updated
+    text = docx_all_text(docx.Document(io.BytesIO(result.to_bytes())))
+    assert "T-05 rettet av Kari" in text
+    assert f"{t01.cost_nok:,}".replace(",", "\u00a0") in text
+    statuses = {i.tag: i.status for i in list_items(PlanDocument.open(result.to_bytes()), plan)}
+    assert statuses["docplan:measure:T-05"] == "edited" and statuses["docplan:measure:T-01"] == "current"
+    assert statuses["docplan:measure-table:all"] == "current"
+
+
+def test_a_row_the_plan_dropped_is_removed_unless_the_planner_edited_it(source, sample_plan):
+    doc = PlanDocument.open(source)
+    insert_items(doc, sample_plan, "measure-table", Target(heading="4 Tiltak"))
+    plan = sample_plan.model_copy(deep=True)
+    plan.measures = [m for m in plan.measures if m.id != "T-03"]
+    plan.goals[0].kp_refs = plan.goals[0].kp_refs  # untouched
+    clean = PlanDocument.open(doc.to_bytes())
+    assert "docplan:measure-table:all" in refresh(clean, plan).updated
+    assert "docplan:measure:T-03" not in {c.name for c in PlanDocument.open(clean.to_bytes()).all_controls()}
+    kept = PlanDocument.open(_edit_item(doc.to_bytes(), "docplan:measure:T-03", "T-03 som Kari vil ha det"))
+    report = refresh(kept, plan)
+    assert report.conflicts and "T-03 som Kari vil ha det" in docx_all_text(docx.Document(io.BytesIO(kept.to_bytes())))
 
 
 def test_kp_placeholder_in_own_text_becomes_inline_reference(sample_plan):
@@ -401,10 +425,9 @@ def test_rendered_documents_carry_a_record_so_data_changes_update(sample_plan):
 
 def test_items_without_record_are_not_overwritten_unasked(sample_plan):
     from docplan.render import render_plan
-    from docplan.state import write_state
 
     without = PlanDocument.open(render_plan(sample_plan))
-    write_state(without, {})  # a document whose controls docplan has no record of
+    without.write_state({})  # a document whose controls docplan has no record of
     rendered = without.to_bytes()
     plan = sample_plan.model_copy(deep=True)
     plan.goals[0].title = "Nytt hovedmål"

@@ -15,6 +15,7 @@ import docx
 import pytest
 
 from docplan.document import PlanDocument
+from docplan.package import rels_name
 from docplan.errors import DocplanError, DocumentError
 from docplan.insert import Target, insert_items
 from testkit import soffice_convert
@@ -100,7 +101,7 @@ def test_python_docx_files_keep_paragraphs_and_parts(corpus_results):
         assert _subsequence(before, after), path.name
         assert any("Nr." == t for t in after), path.name
         main = PlanDocument.open(path).main_part
-        rewritten = {main, PlanDocument.rels_name(main), "[Content_Types].xml"}
+        rewritten = {main, rels_name(main), "[Content_Types].xml"}
         zin, zout = zipfile.ZipFile(path), zipfile.ZipFile(io.BytesIO(data))
         out_names = set(zout.namelist())
         for info in zin.infolist():

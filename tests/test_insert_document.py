@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from docplan.document import PlanDocument
+from docplan.document import REL_NUMBERING, PlanDocument
+from docplan.ooxml.parser import parse_xml
 from docplan.errors import DocumentError
 from docplan.ooxml import qn
 from tests.docfactory import municipal_plan
@@ -29,15 +30,31 @@ def test_headings_levels_and_numbers(plan_bytes):
     assert doc.paragraphs() is paras  # cached until the body changes
 
 
-def test_auto_numbered_headings(plan_bytes):
+_NUMBERING = """<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:abstractNum w:abstractNumId="7"><w:multiLevelType w:val="multilevel"/>
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading1"/><w:lvlText w:val="%1"/></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading2"/><w:lvlText w:val="%1.%2"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="5"><w:abstractNumId w:val="7"/></w:num>
+</w:numbering>"""
+
+
+def test_auto_numbered_headings_follow_words_numbering(plan_bytes):
+    """Heading numbers come from the numbering part (styles linked to list levels), not from counting."""
     doc = PlanDocument.open(plan_bytes)
-    for p in doc.paragraphs():  # strip manual numbers and number the headings through numPr
+    numbering = doc.xml(doc.related_parts(doc.main_part, REL_NUMBERING)[0])
+    for child in list(numbering):
+        numbering.remove(child)
+    for child in parse_xml(_NUMBERING):
+        numbering.append(child)
+    doc.mark_changed(doc.related_parts(doc.main_part, REL_NUMBERING)[0])
+    for p in doc.paragraphs():  # strip typed numbers; number Heading 1/2 through their list level
         if p.style_id in ("Heading1", "Heading2"):
             t = p.element.find(f".//{qn('w:t')}")
             t.text = t.text.split(" ", 1)[1]
             ppr = p.element.find(qn("w:pPr"))
             num = ppr.makeelement(qn("w:numPr"), {})
-            num.append(num.makeelement(qn("w:numId"), {qn("w:val"): "1"}))
+            num.append(num.makeelement(qn("w:numId"), {qn("w:val"): "5"}))
             ppr.append(num)
     doc.mark_changed(doc.main_part)
     numbers = [(h.number, h.title) for h in PlanDocument.open(doc.to_bytes()).headings()]

@@ -15,6 +15,7 @@ from docplan.cli import main
 from docplan.errors import DocumentError
 from docplan.kommuneplan import import_kommuneplan, parse_date
 from docplan.model import MasterPlan
+from tests.docfactory import add_multilevel_numbering
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -28,6 +29,7 @@ def _numbered(paragraph, num_id: str = "1", level: str = "0") -> None:
 
 def kommuneplan_docx(auto_headings: bool = False) -> bytes:
     d = docx.Document()
+    heading_list = add_multilevel_numbering(d)
     d.add_paragraph("Kommuneplanens samfunnsdel 2024–2036", style="Title")
     d.add_paragraph("Vedtatt av kommunestyret 21. mars 2024, versjon 2.1")
     toc = d.add_paragraph("1 Innledning 3")  # a table-of-contents line must not become an item
@@ -38,7 +40,7 @@ def kommuneplan_docx(auto_headings: bool = False) -> bytes:
         text = title if auto_headings else f"{number} {title}"
         p = d.add_heading(text, level=level)
         if auto_headings:
-            _numbered(p, "1", str(level - 1))
+            _numbered(p, heading_list, str(level - 1))
         if number == "3.2":
             d.add_paragraph("Vi vil oppdage og følge opp barn og unge som strever, så tidlig som mulig.")
             d.add_paragraph("Styrke helsestasjon og skolehelsetjeneste", style="List Number")

@@ -8,6 +8,7 @@ from lxml import etree
 
 from docplan import snippets
 from docplan.ooxml import parse_xml, qn
+from docplan.ooxml.flatopc import PKG_NS
 from docplan.ooxml.sdt import iter_tagged, sdt_tag, sdt_text
 from docplan.render import kp_short_text
 
@@ -97,19 +98,32 @@ def test_flat_opc_wraps_inline_content(sample_plan):
     xml = snippets.flat_opc([snippets.kp_ref_run(sample_plan, "3427:KP-3.2"),
                              *snippets.goal_block(sample_plan, "HM-1", sub_goals=False)])
     root = parse_xml(xml)
-    ns = {"pkg": snippets.PKG_NS, "w": W}
+    ns = {"pkg": PKG_NS, "w": W}
     names = root.xpath("pkg:part/@pkg:name", namespaces=ns)
-    assert names == ["/_rels/.rels", "/word/document.xml"]
+    assert names == ["/_rels/.rels", "/word/_rels/document.xml.rels", "/word/document.xml", "/word/styles.xml"]
     body = root.xpath("//w:body", namespaces=ns)[0]
     assert [el.tag for el in body] == [qn("w:p"), qn("w:sdt")]
     assert body[0][0].tag == qn("w:sdt")
 
 
-def test_flat_opc_with_styles(sample_plan):
-    styles = f'<w:styles xmlns:w="{W}"/>'
-    root = parse_xml(snippets.flat_opc(snippets.measure_block(sample_plan, "T-01"), styles))
-    names = root.xpath("*/@pkg:name", namespaces={"pkg": snippets.PKG_NS})
+def test_flat_opc_carries_the_styles_word_maps_by_name(sample_plan):
+    """Without a styles part Word ignores style ids in insertOoxml: headings would arrive as Normal text."""
+    root = parse_xml(snippets.flat_opc(snippets.measure_block(sample_plan, "T-01")))
+    ns = {"pkg": PKG_NS, "w": W}
+    names = root.xpath("*/@pkg:name", namespaces=ns)
     assert "/word/styles.xml" in names and "/word/_rels/document.xml.rels" in names
+    styles = {s.get(qn("w:styleId")): s.find(qn("w:name")).get(qn("w:val"))
+              for s in root.xpath("//w:styles/w:style", namespaces=ns)}
+    assert styles["Heading1"] == "heading 1" and styles["Heading3"] == "heading 3"
+    assert styles["Quote"] == "Quote" and styles["TableGrid"] == "Table Grid"
+    used = set(root.xpath("//w:body//w:pStyle/@w:val | //w:body//w:tblStyle/@w:val", namespaces=ns))
+    assert used <= set(styles)
+
+
+def test_a_table_snippet_ends_with_a_paragraph(sample_plan):
+    root = parse_xml(snippets.flat_opc([snippets.measure_table(sample_plan)]))
+    body = root.xpath("//w:body", namespaces={"w": W})[0]
+    assert [el.tag for el in body] == [qn("w:sdt"), qn("w:p")]
 
 
 _PLAN = None
@@ -128,7 +142,7 @@ def _plan():
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60))
 def test_any_title_survives_serialisation(title):
-    from docplan.ooxml.sdt import element_text
+    from docplan.ooxml.text import element_text
 
     plan = _plan()
     plan.measures[0].title = title

@@ -1,4 +1,4 @@
-"""The docplan state record: a real customXml part that Word keeps, and item status."""
+"""docplan's record of what it inserted: a real customXml part that Word keeps, and matching items."""
 
 from __future__ import annotations
 
@@ -7,49 +7,62 @@ import io
 import zipfile
 
 import docx
+import pytest
 from hypothesis import given, settings, strategies as st
-from lxml import etree
 
 from docplan.document import PlanDocument
-from docplan.ooxml import make_sdt, qn
-from docplan.ooxml.sdt import text_hash
-from docplan.state import (CHANGED, CURRENT, STALE, STATE_NS, document_state, item_status, read_state,
-                           write_state)
+from docplan.errors import DocumentError
+from docplan.ooxml.build import elements, para, run, sdt
+from docplan.ooxml.customxml import STATE_NS
+from docplan.ooxml.text import text_hash
+from docplan.state import hashes_of, matches_record, read_state
 from tests.docfactory import municipal_plan
 
 
-def _sdt(text: str) -> etree._Element:
-    p = etree.Element(qn("w:p"))
-    r = etree.SubElement(p, qn("w:r"))
-    etree.SubElement(r, qn("w:t")).text = text
-    return make_sdt("docplan:measure:T-01", "Tiltak T-01", [p])
+def _control(xml: str):
+    """A one-control document's `Control` (parsed through the real document model)."""
+    d = docx.Document()
+    body = d.element.body
+    for el in elements(xml):
+        body.insert(0, el)
+    out = io.BytesIO()
+    d.save(out)
+    return PlanDocument.open(out.getvalue()).controls()[0]
 
 
-def test_item_status():
-    sdt = _sdt("T-01 Ungdata")
-    state = {"docplan:measure:T-01": text_hash("T-01 Ungdata")}
-    assert item_status("docplan:measure:T-01", sdt, state) == CURRENT
-    assert item_status("docplan:measure:T-01", sdt, state, expected_text="T-01 Ungdata") == CURRENT
-    assert item_status("docplan:measure:T-01", sdt, state, expected_text="T-01 Ungdata 2025") == STALE
-    edited = _sdt("T-01 Ungdata, endret av Kari")
-    assert item_status("docplan:measure:T-01", edited, state, expected_text="T-01 Ungdata 2025") == CHANGED
-    # whitespace-only differences are not edits
-    assert item_status("docplan:measure:T-01", _sdt("T-01  Ungdata "), state) == CURRENT
-    # several occurrences of one tag: any recorded hash matches
-    both = {"docplan:measure:T-01": f"{text_hash('x')} {text_hash('T-01 Ungdata')}"}
-    assert item_status("docplan:measure:T-01", sdt, both) == CURRENT
-    # no record: manual edits cannot be known; differs from data -> stale
-    assert item_status("docplan:measure:T-01", edited, {}) == CURRENT
-    assert item_status("docplan:measure:T-01", edited, {}, expected_text="T-01 Ungdata") == STALE
+def test_a_record_matches_an_item_by_its_own_text_or_its_whole_text():
+    inner = sdt("docplan:kp-ref:3427:KP-1", "KP", run("jf. kommuneplanen, KP-1"))
+    item = _control(sdt("docplan:goal:HM-1", "Mål", para(None, [run("HM-1 Trygg oppvekst ")])
+                        + para(None, [run("Kobling: "), inner])))
+    own, whole = text_hash(item.own_text), text_hash(item.text)
+    assert own != whole and "jf. kommuneplanen" not in item.own_text
+    assert matches_record(own, item) is True
+    assert matches_record(f"{text_hash('noe annet')} {whole}", item) is True  # the pane's record of Word's text
+    assert matches_record(text_hash("HM-1 Trygg oppvekst, endret"), item) is False
+    assert matches_record(None, item) is None
+
+
+def test_whitespace_only_differences_are_not_edits():
+    item = _control(sdt("docplan:measure:T-01", "Tiltak", para(None, [run("T-01  Ungdata ")])))
+    assert matches_record(text_hash("T-01 Ungdata"), item) is True
+
+
+def test_an_item_holding_items_is_recorded_by_its_own_text_and_its_whole_text():
+    inner = sdt("docplan:kp-ref:3427:KP-1", "KP", run("jf. KP-1"))
+    root = elements(sdt("docplan:goal:HM-1", "Mål", para(None, [run("HM-1 Mål "), inner])))[0]
+    record = hashes_of(root)
+    assert record == {"docplan:goal:HM-1": f"{text_hash('HM-1 Mål')} {text_hash('HM-1 Mål jf. KP-1')}",
+                      "docplan:kp-ref:3427:KP-1": text_hash("jf. KP-1")}
 
 
 def test_state_part_is_a_proper_custom_xml_part(tmp_path):
     data = municipal_plan()
     assert read_state(data) == {}  # python-docx's own customXml item is not ours
     doc = PlanDocument.open(data)
-    write_state(doc, {"docplan:measure:T-01": "abc", "docplan:goal:HM-1": "def"})
+    doc.write_state({"docplan:measure:T-01": "abc", "docplan:goal:HM-1": "def"}, municipality="3427")
     out = doc.to_bytes()
-    assert read_state(out) == {"docplan:measure:T-01": "abc", "docplan:goal:HM-1": "def"}
+    assert PlanDocument.open(out).read_state() == ({"docplan:measure:T-01": "abc", "docplan:goal:HM-1": "def"},
+                                                   "3427")
     zf = zipfile.ZipFile(io.BytesIO(out))
     names = zf.namelist()
     item = next(n for n in names if n.startswith("customXml/item") and STATE_NS.encode() in zf.read(n))
@@ -68,27 +81,29 @@ def test_state_part_is_a_proper_custom_xml_part(tmp_path):
 
 def test_write_state_twice_is_byte_identical():
     doc = PlanDocument.open(municipal_plan())
-    write_state(doc, {"docplan:goal:HM-1": "a"})
+    doc.write_state({"docplan:goal:HM-1": "a"})
     once = doc.to_bytes()
     again = PlanDocument.open(once)
-    write_state(again, {"docplan:goal:HM-1": "a"})
+    again.write_state({"docplan:goal:HM-1": "a"})
     assert again.changed_parts == set()
     assert again.to_bytes() == once
-    write_state(again, {"docplan:goal:HM-1": "b"})
-    assert document_state(PlanDocument.open(again.to_bytes())) == {"docplan:goal:HM-1": "b"}
+    again.write_state({"docplan:goal:HM-1": "b"})
+    assert read_state(again.to_bytes()) == {"docplan:goal:HM-1": "b"}
 
 
-def test_read_state_of_garbage_is_empty():
-    assert read_state(b"not a zip") == {}
+def test_reading_the_record_of_something_that_is_not_a_document_is_a_clear_error():
+    with pytest.raises(DocumentError) as err:
+        read_state(b"not a zip")
+    assert err.value.code == "not_a_package"
 
 
-_WHITESPACE_MIX = st.text(alphabet=st.sampled_from(list("ab ø.\t\n\r\xa0\u2003\u2028\x1c\u200b\xad")), max_size=14)
+_WHITESPACE_MIX = st.text(alphabet=st.sampled_from(list("ab ø.\t\n\r\xa0\u2003\u2028\x1c\u200b\xad\x07")), max_size=14)
 
 
 @settings(max_examples=500, deadline=None)
 @given(text=_WHITESPACE_MIX | st.text(max_size=40))
 def test_text_hash_is_sha256_of_the_whitespace_normalised_text(text):
-    """The shortcut for already-normal text never changes the fingerprint recorded in documents."""
-    normal = " ".join(text.split())
+    """Whitespace runs and Word's cell marks (U+0007) count as one space; the fast path changes nothing."""
+    normal = " ".join(text.replace("\x07", " ").split())
     assert text_hash(text) == hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
     assert text_hash(text) == text_hash(normal) == text_hash(f"  {text}\t")
