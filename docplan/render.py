@@ -1,10 +1,16 @@
 """Rendering plan data into docxtpl templates, with the one sandboxed Jinja environment.
 
-A `CompiledTemplate` reads and checks a template once, lets docxtpl clean its XML once, and compiles
+A `CompiledTemplate` reads and checks a template once (through `docplan.document.PlanDocument`, so
+the same package checks as every other document), lets docxtpl clean its XML once, and compiles
 each part (body, headers, footers, footnotes) to a Jinja template once. Rendering is then a pure
 function of the context: render the compiled parts, check the result is well-formed XML, and write
-a new zip in which every unchanged part is copied as already-compressed bytes (`docplan.ooxml.zipcopy`). Outputs are
-deterministic (fixed zip timestamps, stable order), so the same data gives the same bytes.
+a new package in which every unchanged part keeps its bytes. Outputs are deterministic (fixed zip
+timestamps, stable order), so the same data gives the same bytes.
+
+Data is data: a value's text comes out verbatim in the document — ``&``, ``<``, ``{{`` and ``{_{``
+included (docxtpl's ``{_{`` escape is resolved in the template's own text when it is compiled, never
+in rendered values). A newline in a value becomes a line break and a tab a tab; any other character
+XML cannot hold is refused.
 
 docxtpl's own ``render()`` recompiles every part on every call; `bench/bench_render.py` measures
 the difference.
@@ -12,13 +18,9 @@ the difference.
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import io
 import os
 import re
 import threading
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,77 +28,26 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from lxml import etree
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from docplan.errors import DocumentError, Location, TemplateError
+from docplan.document import PlanDocument
+from docplan.errors import DataError, DocumentError, Location, TemplateError
+from docplan.formatting import (format_date, format_funding, format_nok, format_with_year, format_years,
+                                kp_short_text)
 from docplan.model import Plan
-from docplan.ooxml import NSMAP, parse_xml, serialize
-from docplan.ooxml.props import template_identity
-from docplan.state import hashes_of, state_element
-from docplan.ooxml.zipcopy import RawEntry, new_entry, read_raw_entries, write_entries
-from docplan.package import inspect_package
+from docplan.ooxml import customxml
+from docplan.ooxml.ns import NSMAP
+from docplan.ooxml.parser import serialize, split_document
+from docplan.package import parse_part, write_package
+from docplan.state import hashes_of
+
+__all__ = ["CompiledTemplate", "build_context", "compile_template", "environment", "format_date",
+           "format_funding", "format_nok", "format_with_year", "format_years", "kp_short_text", "make_environment",
+           "render_plan", "standard_template"]
 
 _HEADER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 _FOOTER_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
-_FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-
-# -- formatting filters ------------------------------------------------------------------------
-
-
-def format_nok(value: Any) -> str:
-    """Return an amount as Norwegian kroner: ``1234567`` → ``1 234 567 kr`` (non-breaking spaces)."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = int(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
-
-
-def format_date(value: Any) -> str:
-    """Return a date as ``dd.mm.åååå``; None becomes an empty string."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
-def format_years(years: Any) -> str:
-    """Return a list of years compactly: ``[2024, 2025, 2026]`` → ``2024–2026``, gaps as commas."""
-    ys = sorted({int(y) for y in years or []})
-    if not ys:
-        return ""
-    runs: list[list[int]] = [[ys[0]]]
-    for y in ys[1:]:
-        if y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
-
-
-def format_funding(funding: Any) -> str:
-    """Return funding lines as «source: amount (status)» joined by semicolons."""
-    parts = []
-    for line in funding or []:
-        text = line.source
-        if line.amount_nok is not None:
-            text += f": {format_nok(line.amount_nok)}"
-        if line.status:
-            text += f" ({line.status})"
-        parts.append(text)
-    return "; ".join(parts)
-
-
-def format_with_year(value: Any, year: Any = None) -> str:
-    """Return ``14 % (2024)``, or just the value when the year is unknown."""
-    if value is None or value == "":
-        return ""
-    return f"{value} ({year})" if year else str(value)
-
+_FOOTNOTES_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 
 @jinja2.pass_context
 def _municipality_names(ctx, numbers: Any) -> str:
@@ -105,28 +56,37 @@ def _municipality_names(ctx, numbers: Any) -> str:
 
 
 @jinja2.pass_context
+def _kp_in_scope(ctx, refs: Any) -> list[str]:
+    from docplan.snippets import refs_in_scope
+
+    return refs_in_scope(ctx["data"], refs or [], ctx.get("scope"))
+
+
+@jinja2.pass_context
 def _kp_short(ctx, ref: Any) -> str:
     return kp_short_text(ctx["data"], str(ref), ctx.get("lang", "nb"))
 
 
-def kp_short_text(plan: Plan, ref: str, lang: str = "nb") -> str:
-    """Return the inline short form of a KP reference, e.g. «jf. kommuneplanens samfunnsdel (Tynset), KP-3.2»."""
-    resolved = plan.resolve_kp_ref(ref)
-    if resolved is None:
-        return f"{ref} (finst ikkje i kommuneplanen)" if lang == "nn" else f"{ref} (finnes ikke i kommuneplanen)"
-    part = resolved.master_plan.part
-    if lang == "nn":
-        owner = f"kommuneplanen sin {part}"
-    else:
-        owner = {"samfunnsdel": "kommuneplanens samfunnsdel", "handlingsdel": "kommuneplanens handlingsdel"}.get(
-            part, part)
-    where = f" ({resolved.municipality.name})" if len(plan.municipalities) > 1 else ""
-    return f"jf. {owner}{where}, {resolved.item.id} {resolved.item.title}"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BREAKS = re.compile("[\n\t]")
 
 
 def _finalize(value: Any) -> Any:
-    # None renders as nothing rather than the word "None" in a planner's document
-    return "" if value is None else value
+    """Turn a value into document text: None renders as nothing (not «None»), a newline as a line break,
+    a tab as a tab; a character XML cannot hold is an error naming the value."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        if _NOT_XML.search(value):
+            bad = _NOT_XML.search(value).group(0)
+            raise DataError(f"teksten «{value[:60]}» inneholder et kontrolltegn (U+{ord(bad):04X}) som ikke kan stå i "
+                            "et Word-dokument; fjern det fra plandataene", code="control_character")
+        if _BREAKS.search(value):
+            text = str(escape(value))
+            text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+            text = text.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+            return Markup(text)
+    return value
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
@@ -136,6 +96,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     env.filters.update(
         nok=format_nok, date=format_date, years=format_years, funding=format_funding,
         with_year=format_with_year, municipality_names=_municipality_names, kp_short=_kp_short,
+        kp_in_scope=_kp_in_scope,
     )
     return env
 
@@ -158,7 +119,8 @@ def build_context(plan: Plan, *, municipality: str | None = None) -> dict[str, A
     """Return the template context for a plan; with ``municipality`` only its measures are included.
 
     Templates see ``plan`` (the plan's own facts), ``meta``, ``municipalities``, ``goals``,
-    ``measures``, ``totals`` and ``lang``; ``data`` is the whole `Plan` for the filters.
+    ``measures``, ``totals``, ``lang`` and ``scope`` (``all``, or the edition's kommunenummer: the
+    measure table's tag); ``data`` is the whole `Plan` for the filters.
     """
     measures = plan.measures_for(municipality) if municipality else list(plan.measures)
     by_status: dict[str, int] = {}
@@ -182,6 +144,7 @@ def build_context(plan: Plan, *, municipality: str | None = None) -> dict[str, A
         "measures": measures,
         "totals": totals,
         "lang": plan.meta.language,
+        "scope": municipality or "all",
         "data": plan,
     }
 
@@ -200,6 +163,8 @@ class _Part:
 
 
 _PARA_MARK = re.compile(r' docplan-p="(\d+)"')
+#: docxtpl's escapes for literal template syntax, resolved in the template's own text (never in values)
+_LITERALS = (("{_{", "{{ '{{' }}"), ("}_}", "{{ '}}' }}"), ("{_%", "{{ '{%' }}"), ("%_}", "{{ '%}' }}"))
 
 
 def _number_paragraphs(xml: str) -> str:
@@ -212,69 +177,46 @@ def _strip_tags(xml: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", xml)).strip()
 
 
+def _patch(xml: str) -> str:
+    """Return docxtpl's cleaned template XML (its structural tags resolved), literal escapes resolved."""
+    from docxtpl import DocxTemplate
+
+    xml = DocxTemplate.patch_xml(None, xml)  # the method uses no instance state
+    for escaped, literal in _LITERALS:
+        xml = xml.replace(escaped, literal)
+    return xml
+
+
 class CompiledTemplate:
     """A template read, checked and compiled once; `render` is safe to call many times."""
 
     def __init__(self, path: str | os.PathLike, *, env: ImmutableSandboxedEnvironment | None = None):
-        from docxtpl import DocxTemplate
-
         self.path = Path(path)
         self.name = self.path.name
         self.env = env or environment()
-        info = inspect_package(self.path)
-        data, self._state_part = _with_state_part(info.data, self.name)
-        # every part is kept as stored, so unchanged parts are copied without recompressing them
-        self._entries: list[RawEntry] = read_raw_entries(data)
-        raw: dict[str, bytes] = {}
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for zi in zf.infolist():
-                if zi.is_dir():
-                    continue
-                try:
-                    raw[zi.filename] = zf.read(zi)
-                except Exception as exc:  # damaged member (bad CRC, truncated stream)
-                    raise DocumentError("malen er skadet: en del kan ikke pakkes ut",
-                                        Location(file=self.name, part=zi.filename), code="bad_zip") from exc
-        try:
-            tpl = DocxTemplate(io.BytesIO(data))
-            tpl.init_docx()
-        except Exception as exc:
-            raise DocumentError("malen kan ikke leses som Word-dokument", Location(file=self.name),
-                                code="unreadable") from exc
-
+        doc = PlanDocument.open(self.path, name=self.name)
+        self._state_part = _ensure_state_part(doc)
+        self._entries = [(n, doc.part_bytes(n), doc.package.info(n)) for n in doc.part_names()]
         self._parts: list[_Part] = []
-        main = info.main_part or "word/document.xml"
-        body_xml = tpl.patch_xml(_number_paragraphs(tpl.get_xml()))
-        # The document part is rendered as <w:document …> + rendered body + </w:document>.
-        shell = copy.deepcopy(tpl.docx.element)
-        body = shell.find(f"{{{NSMAP['w']}}}body")
-        for child in list(body):
-            body.remove(child)
-        body.append(etree.Comment("docplan-body"))
-        shell_xml = etree.tostring(shell, encoding="unicode")
-        marker = shell_xml.index("<!--docplan-body-->")
-        body_start = shell_xml.rfind("<w:body", 0, marker)
-        body_end = shell_xml.index("</w:body>", marker) + len("</w:body>")
-        self._parts.append(self._compile(main, body_xml, prefix=shell_xml[:body_start], suffix=shell_xml[body_end:]))
-        for rel in tpl.docx.part.rels.values():
-            if rel.is_external or rel.reltype not in (_HEADER_RT, _FOOTER_RT):
-                continue
-            part = rel.target_part
-            name = str(part.partname).lstrip("/")
-            self._parts.append(self._compile(name, tpl.patch_xml(_number_paragraphs(tpl.get_part_xml(part)))))
-        for part in tpl.docx.part.package.parts:
-            if part.content_type == _FOOTNOTES_CT:
-                name = str(part.partname).lstrip("/")
-                self._parts.append(self._compile(name, tpl.patch_xml(_number_paragraphs(part.blob.decode("utf-8")))))
-        self._core_name = "docProps/core.xml" if "docProps/core.xml" in raw else None
-        self._core_xml = raw.get("docProps/core.xml")
+        main = doc.main_part
+        prefix, body_xml, suffix = split_document(doc.document)
+        self._parts.append(self._compile(main, _patch(_number_paragraphs(body_xml)), prefix=prefix, suffix=suffix))
+        seen = {main}
+        for rel in (_HEADER_RT, _FOOTER_RT, _FOOTNOTES_RT):
+            for name in doc.related_parts(main, rel):
+                if name in seen or not doc.has_part(name):
+                    continue
+                seen.add(name)
+                xml = doc.part_bytes(name).decode("utf-8")
+                xml = xml[xml.index("?>") + 2:].lstrip() if xml.startswith("<?xml") else xml
+                self._parts.append(self._compile(name, _patch(_number_paragraphs(xml))))
+        self._core_name = "docProps/core.xml" if doc.has_part("docProps/core.xml") else None
         self._core_templates: dict[str, jinja2.Template] = {}
-        if self._core_xml:
-            core = parse_xml(self._core_xml)
-            for el in core:
-                if el.text and ("{{" in el.text or "{%" in el.text):
+        if self._core_name:
+            for el in doc.xml(self._core_name):
+                if isinstance(el.tag, str) and el.text and ("{{" in el.text or "{%" in el.text):
                     self._core_templates[el.tag] = self._compile_text(el.text, "docProps/core.xml")
-        identity = template_identity(data) if "docProps/custom.xml" in raw else None
+        identity = doc.template_identity
         #: the template's own language (nn template → nynorsk generated phrases), whatever the data says
         self.language = identity[2] if identity and identity[2] in ("nb", "nn") else None
 
@@ -327,11 +269,12 @@ class CompiledTemplate:
             rendered[part.name] = self._render_part(part, context, record if i == 0 and self._state_part else None)
         if self._state_part:
             # what docplan wrote, so a later refresh can tell a planner's edit from a data change
-            rendered[self._state_part] = serialize(state_element(record))
+            scope = context.get("scope")
+            rendered[self._state_part] = serialize(customxml.state_element(
+                record, scope if scope and scope != "all" else None))
         if self._core_templates:
             rendered[self._core_name] = self._render_core(context)
-        entries = [(new_entry(e.name, rendered[e.name], like=e) if e.name in rendered else e) for e in self._entries]
-        return write_entries(entries)
+        return write_package((n, rendered.get(n, data), info) for n, data, info in self._entries)
 
     def _render_part(self, part: _Part, context: dict[str, Any], record: dict[str, str] | None = None) -> bytes:
         try:
@@ -343,6 +286,8 @@ class CompiledTemplate:
             raise self._error(exc, part.name, part.source,
                               "malen prøver å bruke noe som ikke er tillatt av sikkerhetshensyn "
                               f"({exc})", _template_lineno(exc), paragraphs=part.paragraphs) from exc
+        except DataError:
+            raise
         except jinja2.TemplateError as exc:
             raise self._error(exc, part.name, part.source, f"malen kunne ikke fylles ut: {exc}",
                               _template_lineno(exc), paragraphs=part.paragraphs) from exc
@@ -350,15 +295,10 @@ class CompiledTemplate:
             raise self._error(exc, part.name, part.source, f"malen kunne ikke fylles ut: {exc}",
                               _template_lineno(exc), paragraphs=part.paragraphs) from exc
         xml = xml.replace("\n<w:p", "<w:p")
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if any(c in xml for c in "\t\a\n\f"):
-            from docxtpl import DocxTemplate
-
-            xml = DocxTemplate.resolve_listing(None, xml)  # the method uses no instance state
         full = part.prefix + xml + part.suffix
         try:
-            tree = parse_xml(full)
-        except Exception as exc:
+            tree = parse_part(self.name, part.name, full.encode("utf-8"))
+        except DocumentError as exc:
             raise TemplateError("malen ga ugyldig XML; sjekk at {%p %}, {%tr %} og {%r %} står i egne avsnitt, "
                                 "rader og tekstbiter", Location(file=self.name, part=part.name),
                                 code="invalid_xml") from exc
@@ -372,7 +312,9 @@ class CompiledTemplate:
         return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + full.encode("utf-8")
 
     def _render_core(self, context: dict[str, Any]) -> bytes:
-        core = parse_xml(self._core_xml)
+        from docplan.ooxml.parser import parse_xml
+
+        core = parse_xml(dict((n, d) for n, d, _ in self._entries)[self._core_name])
         for el in core:
             template = self._core_templates.get(el.tag)
             if template is not None:
@@ -385,21 +327,13 @@ class CompiledTemplate:
         return serialize(core)
 
 
-def _with_state_part(data: bytes, name: str) -> tuple[bytes, str | None]:
-    """Return the template package with a docplan state part (when it has docplan controls) and its name."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        main = zf.read("word/document.xml") if "word/document.xml" in zf.namelist() else b""
-    if b"docplan:" not in main:
-        return data, None
-    from docplan.document import PlanDocument
-    from docplan.state import find_state_part, write_state
-
-    doc = PlanDocument.open(data, name=name)
-    if find_state_part(doc) is None:
-        write_state(doc, {})
-        data = doc.to_bytes()
-        doc = PlanDocument.open(data, name=name)
-    return data, find_state_part(doc)
+def _ensure_state_part(doc: PlanDocument) -> str | None:
+    """Give a template with docplan controls a (empty) record part; return its name (None without controls)."""
+    if b"docplan:" not in doc.part_bytes(doc.main_part):
+        return None
+    if doc.state_part() is None:
+        doc.write_state({})
+    return doc.state_part()
 
 
 def _template_lineno(exc: BaseException) -> int | None:

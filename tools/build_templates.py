@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from docplan.ooxml import make_sdt, wrap_in_sdt  # noqa: E402
-from docplan.tags import format_tag  # noqa: E402
 
 TEMPLATE_ID = "rusplan-standard"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+#: Versions published before this one: their files stay in templates/ and in the index, never rebuilt.
+PUBLISHED = ("1.0.0",)
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 
 T = {
@@ -267,7 +268,7 @@ class Builder:
         """Append «prefix» + one inline content control per reference in ``refs_expr``."""
         if prefix:
             para.add_run(prefix)
-        para.add_run("{%r for ref in " + refs_expr + " %}")
+        para.add_run("{%r for ref in " + refs_expr + " | kp_in_scope %}")
         run = para.add_run("{{ ref | kp_short }}")
         r_el = run._r
         sdt = make_sdt("docplan:kp-ref:{{ ref }}", self.t["kp_alias"] + " {{ ref }}", [])
@@ -359,7 +360,7 @@ class Builder:
         self.p(t["ch3_2_text"])
         self.h(2, t["ch3_3"])
         self.p(t["ch3_3_text"])
-        self.ctrl("for m in municipalities if m.master_plans")
+        self.ctrl("for m in municipalities if m.master_plans and (scope == 'all' or m.number == scope)")
         self.h(3, "{{ m.name }}")
         self.ctrl("for mp in m.master_plans")
         para = self.p("{{ mp.plan_name }}", bold=True)
@@ -398,7 +399,7 @@ class Builder:
         self.p(t["indicator"] + ": {{ goal.indicator.name }}"
                "{% if goal.indicator.baseline or goal.indicator.target %}, " + t["from_to"] + "{% endif %}.")
         self.ctrl("endif")
-        self.ctrl("if goal.kp_refs")
+        self.ctrl("if goal.kp_refs | kp_in_scope")
         last = self.p()
         self.kp_ref_runs(last, "goal.kp_refs", t["kp_link"])
         last = self.ctrl("endif")
@@ -408,7 +409,7 @@ class Builder:
         self.ctrl("if sub.text")
         self.p("{{ sub.text }}")
         self.ctrl("endif")
-        self.ctrl("if sub.kp_refs")
+        self.ctrl("if sub.kp_refs | kp_in_scope")
         para = self.p()
         self.kp_ref_runs(para, "sub.kp_refs", t["kp_link"])
         last = self.ctrl("endif")
@@ -464,7 +465,8 @@ class Builder:
             cell.paragraphs[0].style = "Tabelltekst"
         total.cells[1].paragraphs[0].add_run(t["sum"]).bold = True
         total.cells[6].paragraphs[0].add_run("{{ totals.cost_nok | nok }}").bold = True
-        wrap_in_sdt(tbl._tbl, tbl._tbl, format_tag("measure-table", "all"), t["table_alias"])
+        # the table's scope: "all", or the edition's kommunenummer (render --kommune), as the add-in tags it
+        wrap_in_sdt(tbl._tbl, tbl._tbl, "docplan:measure-table:{{ scope }}", t["table_alias"])
 
         self.doc.add_section(WD_SECTION.NEW_PAGE)
         sec = self.doc.sections[-1]
@@ -493,6 +495,39 @@ class Builder:
 
         self._header_footer()
         self._properties()
+        self._prune_styles()
+
+    def _prune_styles(self) -> None:
+        """Keep only the styles the template uses (and what they are based on or linked to), and drop
+        python-docx's Word 2010 «stylesWithEffects» copy: a plan made from the template stays small
+        (the default template carries ~800 kB of unused style definitions). Word recreates any
+        built-in style a planner picks later."""
+        for rid, rel in list(self.doc.part.rels.items()):
+            if rel.reltype.endswith("/stylesWithEffects"):
+                self.doc.part.drop_rel(rid)
+        root = self.doc.styles.element
+        body = self.doc.element
+        used = {el.get(qn("w:val")) for el in body.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"))}
+        for part in (s.header for s in self.doc.sections):
+            used |= {el.get(qn("w:val")) for el in part._element.iter(qn("w:pStyle"), qn("w:rStyle"))}
+        used |= {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Title", "Subtitle", "Quote",
+                 "IntenseQuote", "TOCHeading", "TOC1", "TOC2", "TOC3", "Caption", "Header", "Footer",
+                 "FootnoteText", "FootnoteReference", "Hyperlink", "ListParagraph", "ListBullet", "ListNumber",
+                 "TableGrid", "Tabelltekst", *(f"Heading{n}" for n in range(1, 10))}
+        by_id = {st.get(qn("w:styleId")): st for st in root.findall(qn("w:style"))}
+        pending = list(used)
+        while pending:
+            st = by_id.get(pending.pop())
+            if st is None:
+                continue
+            for ref in ("w:basedOn", "w:link", "w:next"):
+                el = st.find(qn(ref))
+                if el is not None and el.get(qn("w:val")) not in used:
+                    used.add(el.get(qn("w:val")))
+                    pending.append(el.get(qn("w:val")))
+        for sid, st in by_id.items():
+            if sid not in used:
+                root.remove(st)
 
     def _header_footer(self) -> None:
         sec = self.doc.sections[0]
@@ -561,6 +596,11 @@ def main(argv: list[str] | None = None) -> int:
     index = ["# Registry of docplan templates. Publish a new version by adding a file and an entry;",
              "# never overwrite a published file (documents record template id + version).",
              "templates:"]
+    for version in PUBLISHED:
+        for lang in ("nb", "nn"):
+            index += [f"  - id: {TEMPLATE_ID}", f"    version: {version}", f"    language: {lang}",
+                      f"    file: {TEMPLATE_ID}-{lang}-{version}.docx", "    required_chapters:"]
+            index += [f"      - \"{c}\"" for c in REQUIRED[lang]]
     for lang in ("nb", "nn"):
         b = Builder(lang)
         b.build()
