@@ -26,7 +26,7 @@ def test_checker_never_crashes_on_the_corpus(corpus_dir):
             continue
         to_text(findings), to_json(findings), to_sarif(findings)
         if findings:
-            again = read_document(annotate(view.data, findings[:5], main_part=view.main_part), name=path.name)
+            again = read_document(annotate(view.document, findings[:5]), name=path.name)
             assert len(again.paragraphs) >= len(view.paragraphs)
         checked += 1
     assert checked > refused

@@ -109,17 +109,25 @@ def to_text(findings: list[Finding]) -> str:
 
 
 def comment_text(f: Finding) -> str:
-    return f"[{f.severity.label}] {f.message}\nSlik retter du: {f.fix}\n({f.rule})" if f.fix else \
+    """Return a finding as the text of a Word comment, with docplan's marker first (so a later check
+    replaces it instead of adding a second one)."""
+    from docplan.ooxml.comments import MARKER
+
+    body = f"[{f.severity.label}] {f.message}\nSlik retter du: {f.fix}\n({f.rule})" if f.fix else \
         f"[{f.severity.label}] {f.message}\n({f.rule})"
+    return f"{MARKER} {body}"
 
 
-def annotate(package: bytes, findings: list[Finding], *, main_part: str = "word/document.xml") -> bytes:
-    """Return a copy of the document with a Word comment (author «docplan») at each finding's paragraph.
+def annotate(document, findings: list[Finding]) -> bytes:
+    """Return a copy of the document with a Word comment at each finding's paragraph, replacing the
+    comments an earlier check added (the planner's own comments stay).
 
-    Findings without a paragraph (data-only or whole-document) go on the first paragraph.
+    ``document`` is a `docplan.document.PlanDocument` (or the package bytes). Findings without a
+    paragraph (data-only or whole-document) go on the first paragraph.
     """
-    from docplan.ooxml.comments import Comment, add_comments
+    from docplan.document import PlanDocument
 
-    comments = [Comment(f.location.paragraph if f.location.paragraph is not None else 0, comment_text(f))
-                for f in findings]
-    return add_comments(package, comments, main_part=main_part)
+    doc = document if isinstance(document, PlanDocument) else PlanDocument.open(document)
+    doc.replace_docplan_comments([(f.location.paragraph if f.location.paragraph is not None else 0, comment_text(f))
+                                  for f in findings])
+    return doc.to_bytes()

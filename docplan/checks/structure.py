@@ -6,7 +6,7 @@ import re
 
 from docplan.checks import Severity, rule
 from docplan.errors import DocplanError
-from docplan.ooxml.sdt import text_hash
+from docplan.state import matches_record
 
 
 def _norm(text: str) -> str:
@@ -75,9 +75,8 @@ def edited_tagged_item(ctx):
         return
     for item in ctx.doc.tagged:
         tag = item.name
-        recorded = state.get(tag)
-        # as docplan.state.item_status: edited when the text's fingerprint is none of those recorded
-        if recorded is not None and text_hash(item.hash_text) not in recorded.split():
+        # as docplan.refresh: edited when the record matches neither its own text nor its whole text
+        if matches_record(state.get(tag), item.control) is False:
             yield edited_tagged_item.rule.finding(
                 f"Innholdet i «{tag}» er endret for hånd etter at docplan satte det inn.",
                 "Før endringen inn i plandataene; «docplan refresh» lar den stå og overskriver den bare "

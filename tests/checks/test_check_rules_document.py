@@ -150,11 +150,11 @@ def test_dangling_kp_when_the_item_left_the_catalogue(tmp_path, generated):
 
 
 def test_outdated_template_version_is_reported(generated):
-    old = replace_in_part(generated, "docProps/custom.xml", "<vt:lpwstr>1.0.0</vt:lpwstr>",
+    old = replace_in_part(generated, "docProps/custom.xml", "<vt:lpwstr>1.1.0</vt:lpwstr>",
                           "<vt:lpwstr>0.9.0</vt:lpwstr>")
     found = run_checks(document=old, only=["structure.outdated_template"])
     assert ids(found, "structure.outdated_template") == ["rusplan-standard"]
-    assert "1.0.0" in found[0].message
+    assert "1.1.0" in found[0].message
 
 
 def test_generated_plan_without_data_finds_the_gaps_visible_in_the_document(generated):
@@ -169,22 +169,20 @@ def test_generated_plan_without_data_finds_the_gaps_visible_in_the_document(gene
 def _with_state(package: bytes, tag: str, hash_value: str) -> bytes:
     """Return the package with docplan's record for ``tag`` set to ``hash_value`` (via docplan.state)."""
     from docplan.document import PlanDocument
-    from docplan.state import document_state, write_state
 
     doc = PlanDocument.open(package)
-    write_state(doc, {**document_state(doc), tag: hash_value})
+    state, edition = doc.read_state()
+    doc.write_state({**state, tag: hash_value}, edition)
     return doc.to_bytes()
 
 
 def test_edited_tagged_item_is_found_through_the_insertion_state(generated):
-    from docplan.ooxml.sdt import text_hash
+    from docplan.ooxml.text import text_hash
 
     rule = "structure.edited_tagged_item"
     view = read_document(generated)
     item = next(i for i in view.tagged if str(i.tag) == "docplan:measure:T-01")
-    from docplan.ooxml.sdt import sdt_text
-
-    untouched = _with_state(generated, "docplan:measure:T-01", text_hash(sdt_text(item.sdt)))
+    untouched = _with_state(generated, "docplan:measure:T-01", text_hash(item.control.own_text))
     edited = _with_state(generated, "docplan:measure:T-01", "0123456789abcdef")
     assert run_checks(document=untouched, only=[rule]) == []
     [f] = run_checks(document=edited, only=[rule])
