@@ -111,7 +111,7 @@ class TemplateFactory:
         self.doc.save(buf)
         data = buf.getvalue()
         if self.identity:
-            from docplan.template_tools import stamp_identity
+            from docplan.templating import stamp_identity
 
             data = stamp_identity(data, *self.identity)
         return data

@@ -1,4 +1,4 @@
-"""docplan.template_lint: each problem kind found where it is, shipped templates clean, --fix, refusals."""
+"""docplan.templating lint and fix: each problem kind found where it is, shipped templates clean, --fix, refusals."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from testkit import ROOT, docx_all_text
 from docplan.cli import main
 from docplan.errors import DocumentError
 from docplan.render import CompiledTemplate, build_context
-from docplan.template_lint import fix_split_tags, lint_template
+from docplan.templating import fix_split_tags, lint_template
 from templatefactory import TemplateFactory, good_template, zip_replace
 
 SHIPPED = sorted((ROOT / "templates").glob("rusplan-standard-*-1.0.0.docx"))
@@ -425,7 +425,7 @@ def test_fix_on_the_corpus_keeps_every_paragraph_text(corpus_dir):
 
 
 def test_template_with_broken_properties_part_is_refused_clearly():
-    from docplan.template_lint import read_parts
+    from docplan.templating import read_parts
 
     src = zipfile.ZipFile(ROOT / "templates" / "rusplan-standard-nb-1.0.0.docx")
     out = io.BytesIO()

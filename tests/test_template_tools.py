@@ -1,4 +1,4 @@
-"""docplan.template_tools: schema from the model, fields, preview (LibreOffice), diff, publish and versioning."""
+"""docplan.templating tools: schema from the model, fields, preview (LibreOffice), diff, publish and versioning."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from testkit import ROOT, pdf_text
 from docplan import model
 from docplan.cli import main
 from docplan.errors import TemplateError
-from docplan.ooxml.props import read_custom_properties, template_identity
+from docplan.document import PlanDocument
+from docplan.ooxml import props
 from docplan.registry import latest, load_registry
 from docplan.render import CompiledTemplate, build_context
-from docplan.template_tools import (
+from docplan.templating import (
     DOCS_BEGIN,
     DOCS_END,
     context_schema,
@@ -34,17 +35,26 @@ from docplan.template_tools import (
 )
 from templatefactory import TemplateFactory, good_template
 
-NB = ROOT / "templates" / "rusplan-standard-nb-1.0.0.docx"
-NN = ROOT / "templates" / "rusplan-standard-nn-1.0.0.docx"
+NB = ROOT / "templates" / "rusplan-standard-nb-1.1.0.docx"
+NN = ROOT / "templates" / "rusplan-standard-nn-1.1.0.docx"
+
+
+def custom_properties(data: bytes) -> dict[str, str]:
+    return PlanDocument.open(data).custom_properties
+
+
+def template_identity(data: bytes) -> tuple[str, str, str] | None:
+    return props.template_identity(custom_properties(data))
 
 
 @pytest.fixture()
 def registry(tmp_path) -> Path:
-    """A copy of the shipped registry (index.yaml + both 1.0.0 templates)."""
+    """A copy of the shipped registry (index.yaml and every published template)."""
     folder = tmp_path / "registry"
     folder.mkdir()
-    for name in ("index.yaml", NB.name, NN.name):
-        shutil.copyfile(ROOT / "templates" / name, folder / name)
+    for path in (ROOT / "templates").iterdir():
+        if path.suffix in (".yaml", ".docx"):
+            shutil.copyfile(path, folder / path.name)
     return folder
 
 
@@ -59,7 +69,7 @@ def _context_as_json(plan, municipality=None) -> dict:
         "municipalities": [dump(m) for m in ctx["municipalities"]],
         "municipality": dump(ctx["municipality"]) if ctx["municipality"] else None,
         "goals": [dump(g) for g in ctx["goals"]], "measures": [dump(m) for m in ctx["measures"]],
-        "totals": ctx["totals"], "lang": ctx["lang"], "data": ctx["data"].model_dump(mode="json", by_alias=False),
+        "totals": ctx["totals"], "lang": ctx["lang"], "scope": ctx["scope"], "data": ctx["data"].model_dump(mode="json", by_alias=False),
     }
 
 
@@ -107,7 +117,7 @@ def test_maintainer_docs_field_reference_is_generated_from_the_schema():
     text = (ROOT / "docs" / "maintainers.md").read_text("utf-8")
     block = text[text.index(DOCS_BEGIN) + len(DOCS_BEGIN):text.index(DOCS_END)].strip("\n")
     assert block == field_reference_markdown(), \
-        "docs/maintainers.md is out of date: run `python -c 'from docplan.template_tools import update_docs; " \
+        "docs/maintainers.md is out of date: run `python -c 'from docplan.templating import update_docs; " \
         "from pathlib import Path; update_docs(Path(\"docs/maintainers.md\"))'`"
 
 
@@ -212,7 +222,7 @@ def test_stamp_identity_adds_custom_properties_and_keeps_other_parts():
     assert template_identity(stamped) == ("minmal", "2.0.0", "nn")
     docx.Document(io.BytesIO(stamped))  # still a valid package
     again = stamp_identity(stamped, "minmal", "2.1.0", "nn")
-    assert read_custom_properties(again)["docplan.template_version"] == "2.1.0"
+    assert custom_properties(again)["docplan.template_version"] == "2.1.0"
     with zipfile.ZipFile(io.BytesIO(plain)) as a, zipfile.ZipFile(io.BytesIO(stamped)) as b:
         for name in a.namelist():
             if name not in ("[Content_Types].xml", "_rels/.rels"):
@@ -222,23 +232,23 @@ def test_stamp_identity_adds_custom_properties_and_keeps_other_parts():
 def test_versioning_round_trip(registry, sample_plan, tmp_path):
     original = (registry / NB.name).read_bytes()
     index_before = (registry / "index.yaml").read_text("utf-8")
-    pub = publish(NB, registry, version="1.1.0")
-    assert pub.path == registry / "rusplan-standard-nb-1.1.0.docx"
-    assert template_identity(pub.path.read_bytes()) == ("rusplan-standard", "1.1.0", "nb")
+    pub = publish(NB, registry, version="1.2.0")
+    assert pub.path == registry / "rusplan-standard-nb-1.2.0.docx"
+    assert template_identity(pub.path.read_bytes()) == ("rusplan-standard", "1.2.0", "nb")
     assert (registry / NB.name).read_bytes() == original
     assert (registry / "index.yaml").read_text("utf-8").startswith(index_before)
     newest = latest("rusplan-standard", "nb", folder=registry)
-    previous = [e for e in load_registry(registry) if e.version == "1.0.0" and e.language == "nb"][0]
-    assert newest.version == "1.1.0" and newest.required_chapters == previous.required_chapters != ()
-    assert len(load_registry(registry)) == 3
+    previous = [e for e in load_registry(registry) if e.version == "1.1.0" and e.language == "nb"][0]
+    assert newest.version == "1.2.0" and newest.required_chapters == previous.required_chapters != ()
+    assert len(load_registry(registry)) == 5
 
     ctx = build_context(sample_plan)
     old_doc = CompiledTemplate(registry / NB.name).render(ctx)
     new_doc = CompiledTemplate(pub.path).render(ctx)
     old_status = document_template_status(old_doc, registry)
-    assert (old_status.version, old_status.latest_version, old_status.outdated) == ("1.0.0", "1.1.0", True)
+    assert (old_status.version, old_status.latest_version, old_status.outdated) == ("1.1.0", "1.2.0", True)
     assert document_template_status(new_doc, registry).outdated is False
-    # the shipped registry knows nothing newer than 1.0.0
+    # the shipped registry knows nothing newer than 1.1.0
     assert document_template_status(old_doc).outdated is False
     plain = good_template()
     plain.identity = None
@@ -246,17 +256,17 @@ def test_versioning_round_trip(registry, sample_plan, tmp_path):
 
 
 def test_publish_never_overwrites(registry):
-    publish(NB, registry, version="1.1.0")
+    publish(NB, registry, version="1.2.0")
     index = (registry / "index.yaml").read_text("utf-8")
-    for version, code in (("1.1.0", "version_exists"), ("1.0.0", "version_exists"), ("1.0.9", "version_older"),
+    for version, code in (("1.2.0", "version_exists"), ("1.1.0", "version_exists"), ("1.1.9", "version_older"),
                           ("1.1", "bad_version")):
         with pytest.raises(TemplateError) as exc:
             publish(NB, registry, version=version)
         assert exc.value.code == code, version
-    squatter = registry / "rusplan-standard-nb-1.2.0.docx"
+    squatter = registry / "rusplan-standard-nb-1.3.0.docx"
     squatter.write_bytes(b"not ours")
     with pytest.raises(TemplateError) as exc:
-        publish(NB, registry, version="1.2.0")
+        publish(NB, registry, version="1.3.0")
     assert exc.value.code == "version_exists"
     assert squatter.read_bytes() == b"not ours"
     assert (registry / "index.yaml").read_text("utf-8") == index
@@ -283,9 +293,9 @@ def test_publish_refuses_templates_with_errors_or_without_identity(registry, tmp
 
 def test_cli_publish(registry):
     runner = CliRunner()
-    res = runner.invoke(main, ["template", "publish", str(NN), "--registry", str(registry), "--version", "1.0.1"])
-    assert res.exit_code == 0 and "Publiserte rusplan-standard 1.0.1 (nn)" in res.output
-    res = runner.invoke(main, ["template", "publish", str(NN), "--registry", str(registry), "--version", "1.0.1"])
+    res = runner.invoke(main, ["template", "publish", str(NN), "--registry", str(registry), "--version", "1.1.1"])
+    assert res.exit_code == 0 and "Publiserte rusplan-standard 1.1.1 (nn)" in res.output
+    res = runner.invoke(main, ["template", "publish", str(NN), "--registry", str(registry), "--version", "1.1.1"])
     assert res.exit_code == 1 and "aldri overskrevet" in res.output
 
 
@@ -302,6 +312,6 @@ def test_docplan_check_warns_about_documents_from_an_older_version(registry, sam
 
     monkeypatch.setattr(docplan.registry, "default_registry_dir", lambda: registry)
     assert outdated_findings() == []
-    publish(NB, registry, version="1.1.0")
+    publish(NB, registry, version="1.2.0")
     (finding,) = outdated_findings()
-    assert "1.0.0" in finding["message"] and "1.1.0" in finding["message"]
+    assert "1.1.0" in finding["message"] and "1.2.0" in finding["message"]

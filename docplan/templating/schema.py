@@ -1,0 +1,317 @@
+"""The template context schema and the field reference made from it.
+
+* `context_schema` — the JSON Schema (draft 2020-12) of what a template may use: the pydantic plan
+  model (``model_json_schema``, Python field names) plus read-only properties of the model classes
+  and the context additions of `docplan.render.build_context` (``totals``, ``lang``, ``municipality`` …).
+  Template lint checks attribute paths against it (`docplan.templating.jinja_check`).
+* `schema_paths` / `field_reference_markdown` / `update_docs` — the field reference of
+  docs/maintainers.md, generated from the schema and `FILTERS_NB`.
+* `suggest` — the field a misspelt or Norwegian name most likely meant (`NORWEGIAN_FIELDS`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from functools import lru_cache
+from pathlib import Path
+
+SCHEMA_ID = "https://docplan.invalid/schemas/template-context.json"
+
+_PY_TYPES = {int: {"type": "integer"}, float: {"type": "number"}, str: {"type": "string"},
+             bool: {"type": "boolean"}}
+
+
+def _property_schema(cls: type, name: str, prop: property) -> dict:
+    out: dict = {"readOnly": True}
+    doc = (prop.__doc__ or "").strip().splitlines()
+    if doc:
+        out["description"] = doc[0]
+    try:
+        ret = typing.get_type_hints(prop.fget).get("return")
+    except Exception:  # annotations naming types we cannot resolve: leave the type open
+        ret = None
+    if ret in _PY_TYPES:
+        out.update(_PY_TYPES[ret])
+    elif ret is range:
+        out.update({"type": "array", "items": {"type": "integer"}})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _context_schema() -> dict:
+    from docplan import model
+
+    plan_schema = model.Plan.model_json_schema(by_alias=False, ref_template="#/$defs/{model}")
+    defs = plan_schema.pop("$defs", {})
+    defs["Plan"] = plan_schema
+    for name, sub in defs.items():
+        cls = getattr(model, name, None)
+        if not isinstance(cls, type):
+            continue
+        for attr, member in vars(cls).items():
+            if isinstance(member, property) and not attr.startswith("_"):
+                sub.setdefault("properties", {})[attr] = _property_schema(cls, attr, member)
+        if "__str__" in vars(cls):
+            sub["x-docplan-str"] = True  # {{ plan.period }} prints as text, e.g. "2024–2027"
+    ref = lambda n: {"$ref": f"#/$defs/{n}"}  # noqa: E731
+    totals = {
+        "type": "object", "title": "Totals", "description": "Sums over the measures in the document.",
+        "properties": {
+            "cost_nok": {"type": "integer", "description": "Sum of the measures' cost (kroner)."},
+            "funded_nok": {"type": "integer", "description": "Sum of all funding lines (kroner)."},
+            "funding_by_status": {"type": "array", "description": "Funding summed per status.", "items": {
+                "type": "object", "properties": {"status": {"type": "string"}, "amount_nok": {"type": "integer"}},
+                "required": ["status", "amount_nok"]}},
+            "measure_count": {"type": "integer", "description": "Number of measures in the document."},
+            "goal_count": {"type": "integer", "description": "Number of main goals."},
+        },
+        "required": ["cost_nok", "funded_nok", "funding_by_status", "measure_count", "goal_count"],
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "docplan template context",
+        "description": "What a docplan .docx template may use (docplan.render.build_context).",
+        "type": "object",
+        "properties": {
+            "plan": {**ref("PlanInfo"), "description": "The plan's own facts (the YAML section plan:)."},
+            "meta": {**ref("Meta"), "description": "Facts about the data file (language, fictional)."},
+            "municipalities": {"type": "array", "items": ref("Municipality"),
+                               "description": "The municipalities taking part."},
+            "municipality": {"anyOf": [ref("Municipality"), {"type": "null"}],
+                             "description": "The one municipality of a per-municipality edition, else none."},
+            "goals": {"type": "array", "items": ref("Goal"), "description": "Main goals with sub-goals."},
+            "measures": {"type": "array", "items": ref("Measure"),
+                         "description": "The measures in the document (one municipality's with --kommune)."},
+            "totals": totals,
+            "lang": {"type": "string", "enum": ["nb", "nn"], "description": "Written standard: nb or nn."},
+            "scope": {"type": "string", "description": "The edition: all, or the one municipality's number."},
+            "data": {**ref("Plan"), "description": "The whole plan (used by filters such as kp_short)."},
+        },
+        "required": ["plan", "meta", "municipalities", "municipality", "goals", "measures", "totals", "lang",
+                     "scope", "data"],
+        "$defs": defs,
+    }
+
+
+def context_schema() -> dict:
+    """Return the JSON Schema of the template context (a fresh copy; generated from the model)."""
+    import copy
+
+    return copy.deepcopy(_context_schema())
+
+
+def _deref(schema: dict, s: dict) -> dict:
+    while "$ref" in s:
+        s = schema["$defs"][s["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in s:
+        options = [o for o in s["anyOf"] if o.get("type") != "null"]
+        if len(options) == 1:
+            return _deref(schema, options[0])
+    return s
+
+
+def _type_label(schema: dict, s: dict) -> str:
+    nullable = "anyOf" in s and any(o.get("type") == "null" for o in s["anyOf"])
+    s2 = _deref(schema, s)
+    if "$ref" in s or ("anyOf" in s and "title" in s2 and s2.get("type") == "object"):
+        label = s2.get("title", "objekt")
+    elif s2.get("type") == "array":
+        label = f"liste av {_type_label(schema, s2.get('items', {}))}"
+    elif "enum" in s2:
+        label = " / ".join(f"«{v}»" for v in s2["enum"])
+    elif "const" in s2:
+        label = f"«{s2['const']}»"
+    else:
+        label = {"string": "tekst", "integer": "heltall", "number": "tall", "boolean": "ja/nei",
+                 "object": "objekt"}.get(s2.get("type", ""), "verdi")
+        if s2.get("format") == "date":
+            label = "dato"
+    return label + (" (kan mangle)" if nullable else "")
+
+
+#: Norwegian names of the model's objects, for the field reference in docs/maintainers.md.
+OBJECT_NAMES_NB = {
+    "PlanInfo": "planens egne opplysninger (tittel, periode, visjon, lovgrunnlag)",
+    "Period": "planperioden; skrives ut som «2024–2027»",
+    "FollowUp": "oppfølging: rullering, rapportering og evaluering",
+    "OutlineEntry": "et kapittel i planens disposisjon",
+    "Meta": "opplysninger om datafila (språk, fiktive data)",
+    "Municipality": "en kommune i planen",
+    "Adoption": "kommunestyrets vedtak av planen",
+    "MasterPlan": "en del av kommuneplanen (samfunnsdel, handlingsdel)",
+    "KpItem": "et punkt i kommuneplanen, f.eks. KP-3.2",
+    "Goal": "et hovedmål med delmål",
+    "SubGoal": "et delmål",
+    "Indicator": "en indikator: kilde, utgangsverdi og målverdi",
+    "Measure": "et tiltak (en rad i tiltaksplanen)",
+    "Funding": "en finansieringslinje: kilde, beløp og status",
+    "Totals": "summer over tiltakene i dokumentet",
+}
+
+
+#: Field names explained in Norwegian (bokmål), for the field reference.
+FIELD_NAMES_NB = {
+    "id": "id, f.eks. «HM-1» eller «T-01»", "title": "tittel", "subtitle": "undertittel", "text": "tekst",
+    "plan_type": "plantype", "county": "fylke", "period": "planperiode", "start_year": "første år",
+    "end_year": "siste år", "years": "årene tiltaket gjelder", "council_term": "kommunestyreperiode",
+    "licence_period_end": "slutten av bevillingsperioden (alkoholloven § 1-6)", "host_municipality":
+    "vertskommune (kommunenummer)", "coordination": "organisering av arbeidet", "vision": "visjon",
+    "adopted": "vedtaksdato", "case_no": "saksnummer", "budget_total_nok": "budsjettramme i kroner",
+    "legal_basis": "lovgrunnlag", "follow_up": "oppfølging", "annual_rollover": "årlig rullering",
+    "reporting": "rapportering", "evaluation": "evaluering", "next_full_revision": "år for neste revisjon",
+    "document_outline": "disposisjon", "number": "nummer (kommunenummer har fire sifre)",
+    "fictional": "fiktive data?", "disclaimer": "forbehold om fiktive data", "schema_version": "dataformatets versjon",
+    "language": "målform (nb/nn)", "name": "navn", "role": "rolle i samarbeidet", "adoption": "vedtak",
+    "body": "vedtaksorgan, f.eks. kommunestyret", "date": "dato", "status": "status",
+    "local_contact_role": "lokal kontaktperson (rolle)", "master_plans": "kommuneplaner",
+    "plan_name": "kommuneplanens navn", "part": "del av kommuneplanen", "version": "versjon",
+    "replaced_by": "erstattet av", "items": "punkter", "is_current": "gjeldende? (utregnet)",
+    "goals": "hovedmål", "sub_goals": "delmål", "indicator": "indikator", "source": "kilde",
+    "baseline": "utgangsverdi", "baseline_year": "år for utgangsverdien", "target": "målverdi",
+    "target_year": "år for målverdien", "kp_refs": "henvisninger til kommuneplanen, f.eks. «3427:KP-3.2»",
+    "measures": "tiltak", "scope": "felles eller lokalt tiltak", "municipalities": "kommuner (kommunenummer)",
+    "goal_ids": "delmålene tiltaket hører til", "target_group": "målgruppe", "responsible": "ansvarlig",
+    "partners": "samarbeidspartnere", "deadline": "frist", "cost_nok": "kostnad i kroner",
+    "cost_basis": "kostnaden gjelder per år, totalt eller engangs", "funding": "finansiering",
+    "amount_nok": "beløp i kroner", "budget_ref": "henvisning til budsjettet", "funded_nok":
+    "sum finansiering i kroner (utregnet)", "funding_by_status": "finansiering summert per status",
+    "measure_count": "antall tiltak", "goal_count": "antall hovedmål", "lang": "målform: nb eller nn",
+    "municipality": "kommunen utgaven gjelder (bare med --kommune)", "plan": "planen", "meta": "om datafila",
+    "totals": "summer",
+}
+
+
+#: Top-level context names whose Norwegian explanation differs from a model field of the same name.
+CONTEXT_NAMES_NB = {"scope": "utgaven: «all», eller kommunenummeret til kommunen utgaven gjelder (--kommune)"}
+
+
+def schema_paths(schema: dict | None = None) -> list[tuple[str, str, str]]:
+    """Return (path, type, description) for every field a template can reach, e.g. ``measures[].responsible``.
+
+    Each object type is spelt out once; later occurrences say where its fields are listed.
+    """
+    schema = schema or context_schema()
+    words = FIELD_NAMES_NB
+    out: list[tuple[str, str, str]] = []
+    expanded: dict[str, str] = {}
+
+    def describe(key: str, sub: dict) -> str:
+        target = _deref(schema, sub.get("items", sub) if _deref(schema, sub).get("type") == "array" else sub)
+        target = _deref(schema, target.get("items", target)) if target.get("type") == "array" else target
+        title = target.get("title", "")
+        if title in OBJECT_NAMES_NB and target.get("properties"):
+            return OBJECT_NAMES_NB[title]
+        return words.get(key, "")
+
+    def walk(prefix: str, s: dict) -> None:
+        target = _deref(schema, s)
+        if target.get("type") == "array":
+            walk(prefix + "[]", target.get("items", {}))
+            return
+        props = target.get("properties")
+        if not props:
+            return
+        title = target.get("title", "")
+        if title in expanded:
+            return
+        expanded[title] = prefix
+        for key, sub in props.items():
+            path = f"{prefix}.{key}"
+            inner = _deref(schema, sub)
+            inner = _deref(schema, inner.get("items", {})) if inner.get("type") == "array" else inner
+            desc = describe(key, sub)
+            if inner.get("properties") and inner.get("title") in expanded:
+                desc += f" – feltene står under `{expanded[inner['title']]}`"
+            out.append((path, _type_label(schema, sub), desc))
+            walk(path, sub)
+
+    for key, sub in schema["properties"].items():
+        if key == "data":
+            continue
+        desc = CONTEXT_NAMES_NB.get(key) or describe(key, sub)
+        inner = _deref(schema, sub)
+        inner = _deref(schema, inner.get("items", {})) if inner.get("type") == "array" else inner
+        if inner.get("properties") and inner.get("title") in expanded:
+            desc += f" – feltene står under `{expanded[inner['title']]}`"
+        out.append((key, _type_label(schema, sub), desc))
+        walk(key, sub)
+    return out
+
+
+def field_reference_markdown() -> str:
+    """Return the field reference of docs/maintainers.md, generated from `context_schema` and the filters."""
+    from docplan.render import make_environment
+
+    lines = ["| Felt | Type | Forklaring |", "|---|---|---|"]
+    for path, label, desc in schema_paths():
+        lines.append(f"| `{path}` | {label} | {desc.replace('|', '/')} |")
+    lines += ["", "Filtre (brukes som `{{ m.cost_nok | nok }}`):", "", "| Filter | Hva det gjør |", "|---|---|"]
+    env = make_environment()
+    for name, text in FILTERS_NB.items():
+        assert name in env.filters, name
+        lines.append(f"| `{name}` | {text.replace('|', chr(92) + '|')} |")
+    lines.append("")
+    lines.append("I løkker finnes også `loop.index` (1, 2, …), `loop.first`, `loop.last` og `loop.length`.")
+    return "\n".join(lines)
+
+
+#: The docplan filters of `docplan.render.make_environment`, explained in Norwegian.
+FILTERS_NB = {
+    "nok": "beløp i kroner: `1234567` → «1 234 567 kr»",
+    "date": "dato som «dd.mm.åååå»",
+    "years": "årstall samlet: `[2024, 2025, 2026]` → «2024–2026»",
+    "funding": "finansieringslinjer som «kilde: beløp (status)», skilt med semikolon",
+    "with_year": "verdi med år i parentes: `goal.indicator.baseline | with_year(goal.indicator.baseline_year)`",
+    "municipality_names": "kommunenavn for en liste kommunenummer",
+    "kp_short": "kort henvisning til kommuneplanen for en KP-referanse, f.eks. «jf. kommuneplanens samfunnsdel …»",
+    "kp_in_scope": "bare KP-referansene til kommunen utgaven gjelder (`scope`); alle i planen for hele planen",
+}
+
+
+DOCS_BEGIN = "<!-- BEGIN field-reference (generated: docplan template schema --markdown) -->"
+DOCS_END = "<!-- END field-reference -->"
+
+
+def update_docs(path: Path) -> bool:
+    """Replace the generated field reference in a Markdown file; return True when it changed."""
+    text = path.read_text("utf-8")
+    start, end = text.index(DOCS_BEGIN) + len(DOCS_BEGIN), text.index(DOCS_END)
+    new = text[:start] + "\n" + field_reference_markdown() + "\n" + text[end:]
+    if new != text:
+        from docplan.files import write_atomic
+
+        write_atomic(path, new.encode("utf-8"))
+        return True
+    return False
+
+
+#: Norwegian words maintainers write for English field names (bokmål and nynorsk), for suggestions.
+NORWEGIAN_FIELDS = {
+    "tiltak": "measures", "tiltaka": "measures", "mal": "goals", "mål": "goals", "maal": "goals",
+    "hovedmal": "goals", "delmal": "sub_goals", "delmål": "sub_goals", "kommuner": "municipalities",
+    "kommunar": "municipalities", "kommune": "municipality", "ansvarlig": "responsible",
+    "ansvarleg": "responsible", "frist": "deadline", "kostnad": "cost_nok", "kostnader": "cost_nok",
+    "finansiering": "funding", "samarbeidspartnere": "partners", "samarbeidspartnarar": "partners",
+    "partnere": "partners", "aar": "years", "år": "years", "malgruppe": "target_group",
+    "målgruppe": "target_group", "tittel": "title", "titel": "title", "tekst": "text", "indikator": "indicator",
+    "kilde": "source", "kjelde": "source", "visjon": "vision", "vedtak": "adoption", "kommuneplan": "master_plans",
+    "planperiode": "period", "periode": "period", "navn": "name", "namn": "name", "nummer": "number",
+    "kommunenummer": "number", "belop": "amount_nok", "beløp": "amount_nok", "sum": "totals", "summer": "totals",
+    "status": "status", "sprak": "lang", "språk": "lang", "malform": "lang", "målform": "lang",
+    "lovgrunnlag": "legal_basis", "undertittel": "subtitle", "vertskommune": "host_municipality",
+    "saksnummer": "case_no", "dato": "date", "utgangsverdi": "baseline", "malverdi": "target",
+    "målverdi": "target", "omfang": "scope",
+}
+
+
+def suggest(name: str, options: list[str]) -> str | None:
+    """Return the option a misspelt (or Norwegian) name most likely meant: ``ansvalig`` → ``responsible``."""
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    for word in difflib.get_close_matches(name.lower(), list(NORWEGIAN_FIELDS), n=3, cutoff=0.75):
+        if NORWEGIAN_FIELDS[word] in options:
+            return NORWEGIAN_FIELDS[word]
+    return None
