@@ -1,5 +1,5 @@
 """``python -m docplan`` runs the command line."""
 
-from docplan.cli import main
+from docplan.cli import run
 
-main(prog_name="docplan")
+run()

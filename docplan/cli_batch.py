@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from docplan.cli import EXIT_CODES_HELP, main
+from docplan.cli.data import EXIT_CODES_HELP
+from docplan.cli import main
 
 _STATUS_WORDS = {"laget": "laget", "uendret": "uendret (hoppet over)", "feilet": "FEILET"}
 

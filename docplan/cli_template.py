@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from docplan.cli import EXIT_CODES_HELP, main
+from docplan.cli.data import EXIT_CODES_HELP
+from docplan.cli import main
 
 TEMPLATE = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUT = click.Path(dir_okay=False, path_type=Path)
@@ -34,7 +35,7 @@ def lint(template_path: Path, fix: bool, output: Path | None, fmt: str, required
          strict: bool) -> None:
     """Kontroller en mal: syntaks, felt mot datamodellen, tabell-løkker, stiler, språk og kapitler."""
     from docplan.package import write_atomic
-    from docplan.template_lint import fix_split_tags, lint_template
+    from docplan.templating import fix_split_tags, lint_template
 
     if output and not fix:
         raise click.UsageError("-o/--output brukes bare sammen med --fix")
@@ -66,7 +67,7 @@ def lint(template_path: Path, fix: bool, output: Path | None, fmt: str, required
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def fields(template_path: Path, fmt: str) -> None:
     """List feltene malen bruker, med sted (del, avsnitt, tabellcelle)."""
-    from docplan.template_tools import template_fields
+    from docplan.templating import template_fields
 
     uses = template_fields(template_path)
     if fmt == "json":
@@ -85,7 +86,7 @@ def fields(template_path: Path, fmt: str) -> None:
 def schema(markdown: bool, output: Path | None) -> None:
     """Skriv JSON Schema for dataene en mal kan bruke (laget fra datamodellen)."""
     from docplan.package import write_atomic
-    from docplan.template_tools import context_schema, field_reference_markdown
+    from docplan.templating import context_schema, field_reference_markdown
 
     text = field_reference_markdown() if markdown else json.dumps(context_schema(), ensure_ascii=False, indent=2)
     if output:
@@ -105,7 +106,7 @@ def schema(markdown: bool, output: Path | None) -> None:
 def preview(template_path: Path, data: Path | None, municipality: str | None, output: Path,
             pages: int | None) -> None:
     """Fyll ut malen med eksempeldata og lag PDF (eller PNG-sider) med LibreOffice."""
-    from docplan.template_tools import preview as make_preview
+    from docplan.templating import preview as make_preview
 
     if output.suffix.lower() not in (".pdf", ".png"):
         raise click.BadParameter("må slutte på .pdf eller .png", param_hint="-o/--output")
@@ -119,7 +120,7 @@ def preview(template_path: Path, data: Path | None, municipality: str | None, ou
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def diff(old: Path, new: Path, fmt: str) -> None:
     """Vis hva som er endret i struktur mellom to maler: kapitler, felt og innholdskontroller."""
-    from docplan.template_tools import diff_templates
+    from docplan.templating import diff_templates
 
     d = diff_templates(old, new)
     if fmt == "json":
@@ -140,7 +141,7 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 def publish(template_path: Path, registry: Path, version: str | None, template_id: str | None,
             language: str | None, required: tuple[str, ...]) -> None:
     """Publiser malen som ny versjon i registeret (ny fil + ny linje i index.yaml; aldri overskriving)."""
-    from docplan.template_tools import publish as do_publish
+    from docplan.templating import publish as do_publish
 
     pub = do_publish(template_path, registry, version=version, template_id=template_id, language=language,
                      required_chapters=list(required) or None)

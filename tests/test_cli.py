@@ -129,7 +129,7 @@ def test_render_never_overwrites_its_inputs(run, tmp_path, example_path):
     data = tmp_path / "plan.yaml"
     data.write_bytes(example_path.read_bytes())
     result = run("render", data, "-o", data)
-    assert result.exit_code == 2 and "inndatafilene" in result.output
+    assert result.exit_code == 2 and "inndatafila" in result.output
     assert data.read_bytes() == example_path.read_bytes()
     tpl = tmp_path / "mal.docx"
     run("render", data, "-o", tpl)

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-from docplan.cli import main
 from docplan.errors import ConfigError
 
 
-@main.command()
+@click.command()
 @click.option("--workspace", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Arbeidsområdet (mappe med workspace.yaml og plans/). Uten: et innebygd eksempel.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adressen tjeneren lytter på.")
@@ -42,7 +41,7 @@ def serve(workspace: Path | None, host: str, port: int, use_https: bool, public_
         waitress_serve(app, host=host, port=port, threads=threads)
 
 
-@main.command("serve-token")
+@click.command("serve-token")
 @click.option("--kommune", "numbers", multiple=True, metavar="NNNN",
               help="Kommunenummer nøkkelen gir tilgang til (kan gjentas).")
 @click.option("--all", "maintainer", is_flag=True, help="Nøkkel for KoRus/forvalter: alle kommuner.")

@@ -1,4 +1,4 @@
-"""CLI commands that edit the planner's own document: insert, refresh, list, kp import, extract."""
+"""Commands that work on the planner's own document: insert, refresh, list, kp import, extract."""
 
 from __future__ import annotations
 
@@ -7,36 +7,57 @@ from pathlib import Path
 
 import click
 
-from docplan.cli import EXIT_CODES_HELP, main
-from docplan.document import PlanDocument
-from docplan.insert import (STATUS_NB, WHAT, Target, insert_items, list_items, output_path, raise_for_conflicts,
-                            refresh)
+from docplan.cli.common import edit_in_place, guard_outputs
+from docplan.cli.data import EXIT_CODES_HELP
 
 DOCX = click.Path(exists=False, dir_okay=False, path_type=Path)
+WHAT = ("goals", "measures", "measure-table", "kp-refs", "all")
 
 
-def _load(data: Path):
+def _edit(document: Path, data: Path, output: Path | None, in_place: bool, force_output: bool, action) -> None:
+    """Open, apply ``action(doc, plan) -> Report``, save, report; exit 3 when items were left alone.
+
+    With ``--in-place`` the document is read and written under a lock (a ``.bak`` copy keeps what it
+    was) and only when something changed; otherwise the result goes to a new file.
+    """
+    from docplan.document import PlanDocument
+    from docplan.errors import ConflictError
     from docplan.loaders import load_plan
 
-    return load_plan(data)
-
-
-def _edit(document: Path, data: Path, output: Path | None, in_place: bool, action) -> None:
-    """Open, apply ``action(doc, plan) -> Report``, save (atomically; in place only when changed), report."""
-    target, backup = output_path(document, output, in_place)  # refuse before any work
-    plan = _load(data)
-    doc = PlanDocument.open(document)
-    report = action(doc, plan)
-    saved = report.changed or not in_place
-    if saved:
-        doc.save(target, backup=backup)
+    if in_place and output is not None:
+        raise click.UsageError("bruk enten -o/--output eller --in-place, ikke begge")
+    if not in_place and output is None:
+        raise click.UsageError("oppgi utfil med -o/--output, eller --in-place for å endre dokumentet selv")
+    guard_outputs({"-o/--output": output}, [document, data], force=force_output)
+    plan = load_plan(data)
+    if in_place:
+        with edit_in_place(document) as editing:
+            doc = PlanDocument.open(document)
+            report = action(doc, plan)
+            if report.changed:
+                editing.write(doc.to_bytes())
+        target, saved = document, report.changed
+    else:
+        doc = PlanDocument.open(document)
+        report = action(doc, plan)
+        doc.save(output)
+        target, saved = output, True
     for line in report.lines():
         click.echo(line)
     click.echo(f"Lagret: {target}" if saved else f"Ingen endringer; {target} er ikke skrevet på nytt.")
-    raise_for_conflicts(report, target if saved else None)
+    if report.conflicts:
+        where = f" Resten er lagret i {target}." if saved else ""
+        raise ConflictError(f"{len(report.conflicts)} element(er) er endret for hånd og ble ikke oppdatert; "
+                            f"bruk --force for å overskrive.{where}", problems=report.conflicts)
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+_OUTPUT = click.option("-o", "--output", type=DOCX, help="Ny Word-fil (dokumentet selv endres ikke).")
+_IN_PLACE = click.option("--in-place", is_flag=True, help="Endre dokumentet selv (en kopi lagres som .bak).")
+_OVERWRITE = click.option("--overwrite", "force_output", is_flag=True,
+                          help="Skriv over utfila (-o) om den finnes fra før.")
+
+
+@click.command(epilog=EXIT_CODES_HELP)
 @click.argument("document", type=DOCX)
 @click.argument("data", type=DOCX)
 @click.option("--what", "what", type=click.Choice(WHAT), default="all", show_default=True,
@@ -50,39 +71,50 @@ def _edit(document: Path, data: Path, output: Path | None, in_place: bool, actio
 @click.option("--kommune", "municipality", metavar="NNNN", help="Bare tiltakene som gjelder denne kommunen.")
 @click.option("--lang", type=click.Choice(["nb", "nn"]), help="Språk for tekstene docplan lager (standard: dataene).")
 @click.option("--force", is_flag=True, help="Overskriv også elementer planleggeren har endret for hånd.")
-@click.option("-o", "--output", type=DOCX, help="Ny Word-fil (dokumentet selv endres ikke).")
-@click.option("--in-place", is_flag=True, help="Endre dokumentet selv (en kopi lagres som .bak).")
+@_OUTPUT
+@_IN_PLACE
+@_OVERWRITE
 def insert(document: Path, data: Path, what: str, heading, heading_end, document_end: bool, bookmark, placeholder,
-           municipality, lang, force: bool, output: Path | None, in_place: bool) -> None:
+           municipality, lang, force: bool, output: Path | None, in_place: bool, force_output: bool) -> None:
     """Sett inn eller oppdater mål, tiltak, tiltakstabell og kommuneplanreferanser i DOCUMENT."""
+    from docplan.insert import Target, insert_items
+
     given = [x for x in (heading, heading_end, document_end, bookmark, placeholder) if x]
     if len(given) > 1:
         raise click.UsageError("bruk bare én av --at, --at-end, --at-document-end, --bookmark og --placeholder")
     target = Target(heading, heading_end, bookmark, placeholder, document_end)
-    _edit(document, data, output, in_place,
+    _edit(document, data, output, in_place, force_output,
           lambda doc, plan: insert_items(doc, plan, what, target, force=force, lang=lang, municipality=municipality))
 
 
-@main.command("refresh", epilog=EXIT_CODES_HELP)
+@click.command("refresh", epilog=EXIT_CODES_HELP)
 @click.argument("document", type=DOCX)
 @click.argument("data", type=DOCX)
 @click.option("--lang", type=click.Choice(["nb", "nn"]), help="Språk for tekstene docplan lager.")
 @click.option("--force", is_flag=True, help="Overskriv også elementer planleggeren har endret for hånd.")
-@click.option("-o", "--output", type=DOCX, help="Ny Word-fil (dokumentet selv endres ikke).")
-@click.option("--in-place", is_flag=True, help="Endre dokumentet selv (en kopi lagres som .bak).")
-def refresh_cmd(document: Path, data: Path, lang, force: bool, output: Path | None, in_place: bool) -> None:
+@_OUTPUT
+@_IN_PLACE
+@_OVERWRITE
+def refresh_cmd(document: Path, data: Path, lang, force: bool, output: Path | None, in_place: bool,
+                force_output: bool) -> None:
     """Oppdater alle docplan-elementer i DOCUMENT fra dataene og kommuneplankatalogen."""
-    _edit(document, data, output, in_place, lambda doc, plan: refresh(doc, plan, force=force, lang=lang))
+    from docplan.refresh import refresh
+
+    _edit(document, data, output, in_place, force_output, lambda doc, plan: refresh(doc, plan, force=force, lang=lang))
 
 
-@main.command("list", epilog=EXIT_CODES_HELP)
+@click.command("list", epilog=EXIT_CODES_HELP)
 @click.argument("document", type=DOCX)
 @click.argument("data", type=DOCX, required=False)
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
 def list_cmd(document: Path, data: Path | None, as_json: bool) -> None:
     """Vis docplan-elementene i DOCUMENT med status (med DATA: også om dataene er endret)."""
+    from docplan.document import PlanDocument
+    from docplan.loaders import load_plan
+    from docplan.refresh import STATUS_NB, list_items
+
     doc = PlanDocument.open(document)
-    items = list_items(doc, _load(data) if data else None)
+    items = list_items(doc, load_plan(data) if data else None)
     if as_json:
         click.echo(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2))
         return
@@ -93,7 +125,7 @@ def list_cmd(document: Path, data: Path | None, as_json: bool) -> None:
         click.echo(f"{i.tag}\t{STATUS_NB.get(i.status, i.status)}\t{where}\t{i.text}")
 
 
-@main.group("kp")
+@click.group("kp")
 def kp_group() -> None:
     """Kommuneplanen: les inn katalogen over mål og strategier."""
 
@@ -103,12 +135,12 @@ def kp_group() -> None:
 @click.option("-o", "--output", required=True, type=DOCX, help="YAML-fil for katalogen.")
 @click.option("--part", type=click.Choice(["samfunnsdel", "handlingsdel", "økonomiplan"]),
               help="Hvilken del av kommuneplanen dokumentet er (standard: gjettes fra tittelen).")
-def kp_import(document: Path, output: Path, part: str | None) -> None:
+@click.option("--force", is_flag=True, help="Skriv over utfila om den finnes fra før.")
+def kp_import(document: Path, output: Path, part: str | None, force: bool) -> None:
     """Les en kommuneplan (samfunnsdel/handlingsdel) og lag katalogen over nummererte punkter."""
-    from docplan.cli import refuse_overwriting_inputs
     from docplan.kommuneplan import import_kommuneplan, write_catalogue
 
-    refuse_overwriting_inputs(output, document)
+    guard_outputs({"-o/--output": output}, [document], force=force)
     result = import_kommuneplan(document, part=part)
     write_catalogue(result, output)
     click.echo(f"Fant {len(result.master_plan.items)} punkter i «{result.master_plan.plan_name}». Lagret: {output}")
@@ -116,15 +148,15 @@ def kp_import(document: Path, output: Path, part: str | None) -> None:
         click.echo(f"Ikke gjenkjent: {line}")
 
 
-@main.command("extract", epilog=EXIT_CODES_HELP)
+@click.command("extract", epilog=EXIT_CODES_HELP)
 @click.argument("document", type=DOCX)
 @click.option("-o", "--output", required=True, type=DOCX, help="YAML-fil med planen som data.")
-def extract_cmd(document: Path, output: Path) -> None:
+@click.option("--force", is_flag=True, help="Skriv over utfila om den finnes fra før.")
+def extract_cmd(document: Path, output: Path, force: bool) -> None:
     """Lag et utkast til plandata fra en eksisterende handlingsplan skrevet for hånd."""
-    from docplan.cli import refuse_overwriting_inputs
     from docplan.extract import extract_plan, write_extract
 
-    refuse_overwriting_inputs(output, document)
+    guard_outputs({"-o/--output": output}, [document], force=force)
     result = extract_plan(document)
     write_extract(result, output)
     click.echo(f"Fant {len(result.goals)} mål og {len(result.measures)} tiltak. Lagret: {output}")

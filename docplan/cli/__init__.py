@@ -1,0 +1,156 @@
+"""The ``docplan`` command line: each command parses, calls one library function and prints.
+
+One module per command group (`data`: render/validate/init; `document`: insert/refresh/list/kp/extract;
+`check`; `template`; `batch`; `serve`), registered here explicitly. Command modules import only
+click at load time, so ``docplan check`` starts without Flask, the renderer or the server.
+
+Exit codes: 0 success; 1 input error (bad data, document or template; findings at or above
+--fail-on for ``check``); 2 usage, configuration or system error (bad option, LibreOffice missing,
+disk full, no write access); 3 conflict (an update would overwrite a planner's manual edit, or the
+document is open or changed meanwhile); 4 internal error (a bug: please report it). Errors are
+printed as one Norwegian line per problem; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from docplan import __version__
+from docplan.errors import DocplanError
+
+EXIT_CODES_HELP = ("Avslutningskoder: 0 ok, 1 feil i inndata, 2 bruks-, oppsett- eller systemfeil, 3 konflikt, "
+                   "4 intern feil.")
+INTERNAL_ERROR = 4
+
+# click's own words, in Norwegian (its messages go through gettext; docplan has one language per run)
+_CLICK_WORDS = {
+    "Show this message and exit.": "Vis denne hjelpen og avslutt.",
+    "Show the version and exit.": "Vis versjonen og avslutt.",
+    "Usage:": "Bruk:",
+    "Options": "Valg",
+    "Commands": "Kommandoer",
+    "Arguments": "Argumenter",
+    "Error": "Feil",
+    "Try '{command} {option}' for help.": "Prøv «{command} {option}» for hjelp.",
+    "No such command {name!r}.": "Ukjent kommando «{name}».",
+    "No such option: {name}": "Ukjent valg: {name}",
+    "Missing argument {param_hint}.": "Mangler argumentet {param_hint}.",
+    "Missing option {param_hint}.": "Mangler valget {param_hint}.",
+    "Invalid value for {param_hint}: {message}": "Ugyldig verdi for {param_hint}: {message}",
+    "Option {name!r} requires an argument.": "Valget «{name}» trenger en verdi.",
+    "Got unexpected extra argument ({args})": "Fikk et argument for mye ({args})",
+    "Got unexpected extra arguments ({args})": "Fikk argumenter for mye ({args})",
+    "{value!r} is not one of {choices}.": "«{value}» er ikke en av {choices}.",
+    "{value!r} is not a valid integer.": "«{value}» er ikke et heltall.",
+    "File {name!r} does not exist.": "Fila «{name}» finnes ikke.",
+    "Path {name!r} does not exist.": "Stien «{name}» finnes ikke.",
+    "(dynamic)": "(dynamisk)",
+    "default:": "standard:",
+    "required": "påkrevd",
+}
+
+
+def _norwegian_click() -> None:
+    """Make click speak Norwegian: it looks its words up with gettext at run time."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    def translate(message: str) -> str:
+        return _CLICK_WORDS.get(message, message)
+
+    def ntranslate(singular: str, plural: str, n: int) -> str:
+        return translate(singular if n == 1 else plural)
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = translate  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ntranslate  # type: ignore[attr-defined]
+
+
+_norwegian_click()
+
+
+class DocplanGroup(click.Group):
+    """A click group that turns every error into Norwegian lines and the right exit code.
+
+    `DocplanError` → its message and the class's exit code; an operating-system error reading or writing
+    a file → exit 2 naming the file; anything else is a bug → a short message and exit 4 (the traceback
+    with ``--debug``).
+    """
+
+    def invoke(self, ctx: click.Context):
+        from docplan.files import os_error
+
+        def debug() -> bool:  # set by the group's own callback, inside super().invoke
+            return bool(ctx.obj and ctx.obj.get("debug"))
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except DocplanError as exc:
+            if debug():
+                traceback.print_exc()
+            click.echo(f"Feil: {exc.format()}", err=True)
+            ctx.exit(self._exit_code(ctx, exc))
+        except OSError as exc:
+            if debug():
+                traceback.print_exc()
+            err = os_error(exc, exc.filename or "?", "lese eller skrive")
+            click.echo(f"Feil: {err.format()}", err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Avbrutt.", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug in docplan: never a bare traceback for the planner
+            if debug():
+                traceback.print_exc()
+            click.echo(f"Feil: en uventet feil oppstod i docplan ({type(exc).__name__}). Kjør på nytt med "
+                       "«docplan --debug …» og meld feilen til den som drifter docplan.", err=True)
+            ctx.exit(INTERNAL_ERROR)
+
+
+    @staticmethod
+    def _exit_code(ctx: click.Context, exc: DocplanError) -> int:
+        """The error's own exit code, unless the command gives input errors another (``check``: 2)."""
+        from docplan.errors import InputError
+
+        command = ctx.command.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
+        override = getattr(command, "input_error_exit", None)
+        return override if override is not None and isinstance(exc, InputError) else exc.exit_code
+
+
+@click.group(cls=DocplanGroup, epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, prog_name="docplan")
+@click.option("--debug", is_flag=True, help="Vis full feilsporing (for utviklere).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """docplan: rusmiddelpolitisk handlingsplan som data, Word-maler og kontroller."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def run() -> None:
+    """Entry point used by ``python -m docplan``."""
+    sys.exit(main(prog_name="docplan"))
+
+
+def _register() -> None:
+    from docplan.cli import check, data, document, serve
+    from docplan import cli_batch, cli_template  # noqa: F401  (register themselves on `main`)
+
+    for command in (data.render, data.validate, data.init, document.insert, document.refresh_cmd,
+                    document.list_cmd, document.kp_group, document.extract_cmd, check.check, serve.serve,
+                    serve.serve_token):
+        main.add_command(command)
+
+
+_register()

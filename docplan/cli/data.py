@@ -1,0 +1,82 @@
+"""``docplan render``, ``validate`` and ``init``: plan data in, documents and starter files out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docplan.cli.common import guard_outputs
+
+EXIT_CODES_HELP = ("Avslutningskoder: 0 ok, 1 feil i inndata, 2 bruks-, oppsett- eller systemfeil, 3 konflikt, "
+                   "4 intern feil.")
+DATA = click.Path(exists=False, dir_okay=False, path_type=Path)
+OUT = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command(epilog=EXIT_CODES_HELP)
+@click.argument("data", type=DATA)
+@click.option("-t", "--template", type=click.Path(dir_okay=False, path_type=Path), help="Egen docxtpl-mal (.docx).")
+@click.option("--standard", type=click.Choice(["nb", "nn"]),
+              help="Bruk standardmalen på bokmål (nb) eller nynorsk (nn). Standard: språket i dataene.")
+@click.option("-o", "--output", required=True, type=OUT, help="Word-fila som skal lages (.docx).")
+@click.option("--pdf", is_flag=True, help="Lag også PDF ved siden av (krever LibreOffice).")
+@click.option("--kommune", "municipality", metavar="NNNN",
+              help="Ta bare med tiltakene som gjelder denne kommunen (felles + lokale).")
+@click.option("--force", is_flag=True, help="Skriv over utfila (og PDF-en) om de finnes fra før.")
+def render(data: Path, template: Path | None, standard: str | None, output: Path, pdf: bool,
+           municipality: str | None, force: bool) -> None:
+    """Lag plandokumentet (.docx) fra DATA (YAML, JSON eller XLSX)."""
+    from docplan.files import write_atomic
+    from docplan.loaders import load_plan
+    from docplan.render import render_plan, standard_template
+
+    if template and standard:
+        raise click.UsageError("bruk enten --template eller --standard, ikke begge")
+    guard_outputs({"-o/--output": output, "--pdf": output.with_suffix(".pdf") if pdf else None},
+                  [data, template], force=force)
+    plan = load_plan(data)
+    if municipality and plan.municipality(municipality) is None:
+        raise click.BadParameter(f"kommune {municipality} er ikke med i planen", param_hint="--kommune")
+    chosen = template or standard_template(standard or plan.meta.language)
+    write_atomic(output, render_plan(plan, chosen, municipality=municipality))
+    click.echo(f"Skrev {output}")
+    if pdf:
+        from docplan.convert import to_pdf
+
+        pdf_path = to_pdf(output, output.with_suffix(".pdf"))
+        click.echo(f"Skrev {pdf_path}")
+
+
+@click.command(epilog=EXIT_CODES_HELP)
+@click.argument("data", type=DATA)
+def validate(data: Path) -> None:
+    """Kontroller at DATA kan leses og henger sammen (id-er, kommunenummer, mål)."""
+    from docplan.loaders import load_plan
+
+    plan = load_plan(data)
+    subs = sum(len(g.sub_goals) for g in plan.goals)
+    click.echo(f"OK: {data} – {len(plan.municipalities)} kommune(r), {len(plan.goals)} hovedmål, "
+               f"{subs} delmål, {len(plan.measures)} tiltak.")
+
+
+@click.command(epilog=EXIT_CODES_HELP)
+@click.option("--kommune", "number", required=True, metavar="NNNN", help="Kommunenummer (2024), f.eks. 3427.")
+@click.option("-o", "--output", default=Path("plan.yaml"), show_default=True, type=OUT,
+              help="YAML-fila som skal lages.")
+@click.option("--xlsx", type=OUT, help="Lag også en Excel-arbeidsbok med de samme arkene.")
+@click.option("--language", "--språk", "language", type=click.Choice(["nb", "nn"]), default="nb",
+              show_default=True, help="Målform for planen.")
+@click.option("--force", is_flag=True, help="Overskriv filer som finnes fra før.")
+def init(number: str, output: Path, xlsx: Path | None, language: str, force: bool) -> None:
+    """Lag en kommentert startfil (YAML, og ev. XLSX) for en kommune."""
+    from docplan.files import write_atomic
+    from docplan.starter import starter_xlsx, starter_yaml
+
+    guard_outputs({"-o/--output": output, "--xlsx": xlsx}, [], force=force)
+    text = starter_yaml(number, language=language, file=output.name)
+    write_atomic(output, text.encode("utf-8"))
+    click.echo(f"Skrev {output}")
+    if xlsx:
+        write_atomic(xlsx, starter_xlsx(number, language=language))
+        click.echo(f"Skrev {xlsx}")
