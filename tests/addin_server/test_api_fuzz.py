@@ -43,11 +43,16 @@ def test_any_json_to_refresh_adoption_and_check(client, body):
 @given(items=st.lists(st.fixed_dictionaries({"tag": st.sampled_from(
     ["docplan:goal:HM-1", "docplan:measure:T-01", "docplan:measure:NOPE", "docplan:kp-ref:3428:KP-1",
      "docplan:measure-table:all", "docplan:indicator:x", "docplan:goal:"]) | st.text(max_size=30),
-    "text": st.text(max_size=50)}), max_size=6))
-def test_refresh_with_any_tags_and_texts(client, items):
+    "text": st.text(max_size=50), "shape": st.sampled_from(["block", "row", "cell", "inline"]),
+    "ooxml": st.none() | st.text(max_size=40) | st.just("<pkg:package/>")}), max_size=6))
+def test_refresh_with_any_tags_texts_shapes_and_ooxml(client, items):
+    items = [{"id": n, **{k: v for k, v in i.items() if v is not None}} for n, i in enumerate(items)]
     r = client.post(f"{BASE}/refresh", headers=auth(TYNSET), json={"items": items})
-    assert r.status_code == 200, r.get_json()
-    assert r.get_json()["checked"] == len(items)
+    assert_json_error_or_ok(r)
+    if r.status_code == 200:
+        assert r.get_json()["checked"] == len(items)
+        for answer in r.get_json()["items"]:  # a replacement always has the control's own shape
+            assert answer["shape"] == items[answer["id"]]["shape"]
 
 
 @pytest.mark.parametrize("token", ["", " ", "demo-3427 extra", "x" * 5000, "ødelagt-æøå"])

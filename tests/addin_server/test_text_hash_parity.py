@@ -1,4 +1,4 @@
-"""The task pane's textHash (word.js) equals docplan.ooxml.sdt.text_hash for any text.
+"""The task pane's textHash (word.js) equals docplan.ooxml.text.text_hash for any text.
 
 Both sides must agree, or every item the pane recorded would look edited by hand (or worse, an
 edited one would look untouched). Runs the real word.js under node, one process per example batch.
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docplan.ooxml.sdt import text_hash
+from docplan.ooxml.text import text_hash
 
 WORD_JS = Path(__file__).resolve().parents[2] / "addin_server" / "static" / "src" / "taskpane" / "word.js"
 # Every character Python's \s matches, plus U+FEFF (whitespace in JS, not in Python) and U+200B.
-SPACES = "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u200b"
+SPACES = "\t\n\v\f\r \x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u200b\x07"
 SCRIPT = """
 const { textHash } = await import(process.argv[1]);
 let input = "";
@@ -52,5 +52,6 @@ def test_js_text_hash_equals_python_text_hash(batch):
 
 
 def test_known_values_and_every_python_whitespace_character():
-    batch = ["", "Tiltak", "  Tiltak\n\tT-01 \u00a0 Ungdata\u2003", "a\ufeffb", *(f"x{c}y{c}" for c in SPACES)]
+    batch = ["", "Tiltak", "  Tiltak\n\tT-01 \u00a0 Ungdata\u2003", "a\ufeffb", "T-01\x07Tittel\r\x07\x07",
+             *(f"x{c}y{c}" for c in SPACES)]
     assert js_hashes(batch) == [text_hash(t) for t in batch]
