@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from docplan.municipalities import lookup_municipality
 
@@ -33,6 +33,75 @@ _KP_REF = re.compile(r"^(?:(?P<municipality>\d{4}):)?(?P<item>[^:\s][^:]*)$")
 #: A data path, as pydantic gives it: ("measures", 3, "goal_ids", 0).
 DataPath = tuple
 
+#: Longest text one field may hold. Longer texts are refused when the data is read, not when a
+#: template meets them.
+MAX_TEXT_CHARS = 100_000
+
+# Characters XML 1.0 (and so Word) cannot hold: C0 controls other than tab and line breaks, lone
+# surrogates (JSON's "\ud800"), U+FFFE and U+FFFF.
+_FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC"}
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def check_text(value):
+    """Return a text unchanged, or raise ValueError (Norwegian) if no document can hold it.
+
+    Runs before whitespace is stripped, so a control character at either end is reported rather
+    than silently removed.
+    """
+    if not isinstance(value, str):
+        return value
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValueError(f"teksten er for lang ({_thousands(len(value))} tegn); største tillatte lengde er "
+                         f"{_thousands(MAX_TEXT_CHARS)} tegn")
+    bad = _FORBIDDEN_CHARS.search(value)
+    if bad:
+        code = ord(bad[0])
+        if code < 0x20:
+            name = _CONTROL_NAMES.get(code)
+            what = f"kontrolltegnet U+{code:04X}" + (f" ({name})" if name else "")
+        elif 0xD800 <= code <= 0xDFFF:
+            what = f"en ugyldig tegnkode (U+{code:04X}, halvt surrogatpar)"
+        else:
+            what = f"tegnet U+{code:04X}, som ikke er et gyldig tegn,"
+        raise ValueError(f"teksten inneholder {what} på plass {bad.start() + 1}; et Word-dokument kan ikke "
+                         "inneholde det, så fjern det")
+    return value
+
+
+#: A text field: any string a Word document can hold, at most `MAX_TEXT_CHARS` long.
+Text = Annotated[str, BeforeValidator(check_text)]
+
+
+def check_municipality_number(value):
+    """Return a kommunenummer as four-digit text, or raise ValueError (Norwegian).
+
+    A number is accepted only when it already has four digits: 301 may be 0301 that lost its
+    leading zero, so the planner is asked to write it as text rather than have it guessed.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1000 <= value <= 9999:
+            return str(value)
+        if 0 < value < 1000:
+            raise ValueError(f"kommunenummer må ha fire sifre; {value} er et tall uten nullene foran – skriv "
+                             f"kommunenummeret som tekst, for eksempel \"{value:04d}\"")
+    if not isinstance(value, str):
+        raise ValueError("kommunenummer må ha fire sifre, skrevet som tekst, for eksempel \"3427\"")
+    check_text(value)
+    if not re.fullmatch(r"[0-9]{4}", value.strip()):
+        raise ValueError("kommunenummer må ha fire sifre, for eksempel \"3427\"")
+    return value.strip()
+
+
+#: A kommunenummer: four digits as text ("0301").
+MunicipalityNumber = Annotated[str, BeforeValidator(check_municipality_number)]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
@@ -42,7 +111,7 @@ class Meta(_Model):
     """Facts about the data file itself."""
 
     fictional: bool = False
-    disclaimer: Optional[str] = None
+    disclaimer: Optional[Text] = None
     schema_version: int = 1
     language: Literal["nb", "nn"] = "nb"
 
@@ -72,37 +141,37 @@ class Period(_Model):
 class FollowUp(_Model):
     """How the plan is followed up: *rullering*, *rapportering*, *evaluering*."""
 
-    annual_rollover: Optional[str] = None
-    reporting: Optional[str] = None
-    evaluation: Optional[str] = None
+    annual_rollover: Optional[Text] = None
+    reporting: Optional[Text] = None
+    evaluation: Optional[Text] = None
     next_full_revision: Optional[int] = None
 
 
 class OutlineEntry(_Model):
     """One chapter of the plan document as the planners numbered it."""
 
-    number: str
-    title: str
+    number: Text
+    title: Text
 
 
 class PlanInfo(_Model):
     """The plan's own facts: title, period, vision, legal basis (the ``plan:`` section)."""
 
-    id: str
-    title: str
-    subtitle: Optional[str] = None
-    plan_type: Optional[str] = None
-    county: Optional[str] = None
+    id: Text
+    title: Text
+    subtitle: Optional[Text] = None
+    plan_type: Optional[Text] = None
+    county: Optional[Text] = None
     period: Period
-    council_term: Optional[str] = None
+    council_term: Optional[Text] = None
     licence_period_end: Optional[dt.date] = None
-    host_municipality: Optional[str] = None
-    coordination: Optional[str] = None
-    vision: Optional[str] = None
+    host_municipality: Optional[MunicipalityNumber] = None
+    coordination: Optional[Text] = None
+    vision: Optional[Text] = None
     adopted: Optional[dt.date] = None
-    case_no: Optional[str] = None
+    case_no: Optional[Text] = None
     budget_total_nok: Optional[int] = Field(default=None, ge=0)
-    legal_basis: list[str] = Field(default_factory=list)
+    legal_basis: list[Text] = Field(default_factory=list)
     follow_up: FollowUp = Field(default_factory=FollowUp)
     document_outline: list[OutlineEntry] = Field(default_factory=list)
 
@@ -110,29 +179,29 @@ class PlanInfo(_Model):
 class Adoption(_Model):
     """A council's decision adopting the plan (*vedtak*)."""
 
-    body: Optional[str] = "kommunestyret"
+    body: Optional[Text] = "kommunestyret"
     date: Optional[dt.date] = None
-    case_no: Optional[str] = None
-    status: Optional[str] = None
+    case_no: Optional[Text] = None
+    status: Optional[Text] = None
 
 
 class KpItem(_Model):
     """One item of a kommuneplan (goal, strategy or measure), e.g. ``KP-3.2`` or ``3.2.1``."""
 
-    id: str
-    title: str
-    text: Optional[str] = None
+    id: Text
+    title: Text
+    text: Optional[Text] = None
 
 
 class MasterPlan(_Model):
     """A part of the municipality's master plan: *kommuneplanens samfunnsdel* or *handlingsdel*."""
 
-    plan_name: str
+    plan_name: Text
     part: Literal["samfunnsdel", "handlingsdel", "økonomiplan"] = "samfunnsdel"
     adopted: Optional[dt.date] = None
-    version: Optional[str] = None
+    version: Optional[Text] = None
     status: Literal["gjeldende", "erstattet", "under revisjon", "gjeldande"] = "gjeldende"
-    replaced_by: Optional[str] = None
+    replaced_by: Optional[Text] = None
     items: list[KpItem] = Field(default_factory=list)
 
     @property
@@ -143,11 +212,11 @@ class MasterPlan(_Model):
 class Municipality(_Model):
     """A municipality (*kommune*) taking part in the plan, with its own kommuneplan catalogue."""
 
-    number: str
-    name: str
-    role: Optional[str] = None
+    number: Text
+    name: Text
+    role: Optional[Text] = None
     adoption: Adoption = Field(default_factory=lambda: Adoption(body=None))
-    local_contact_role: Optional[str] = None
+    local_contact_role: Optional[Text] = None
     #: Written standard for this municipality's own edition (batch: nynorsk municipalities get the nn
     #: template); None means the plan's language (``meta.language``).
     language: Optional[Literal["nb", "nn"]] = None
@@ -161,21 +230,17 @@ class Municipality(_Model):
     @field_validator("number", mode="before")
     @classmethod
     def _four_digits(cls, v):
-        if isinstance(v, int):
-            v = f"{v:04d}"
-        if not isinstance(v, str) or not re.fullmatch(r"\d{4}", v.strip()):
-            raise ValueError("kommunenummer må ha fire sifre, for eksempel \"3427\"")
-        return v.strip()
+        return check_municipality_number(v)
 
 
 class Indicator(_Model):
     """How progress towards a goal is measured (*indikator*)."""
 
-    name: str
-    source: Optional[str] = None
-    baseline: Optional[str] = None
+    name: Text
+    source: Optional[Text] = None
+    baseline: Optional[Text] = None
     baseline_year: Optional[int] = None
-    target: Optional[str] = None
+    target: Optional[Text] = None
     target_year: Optional[int] = None
 
     @field_validator("baseline", "target", mode="before")
@@ -187,53 +252,53 @@ class Indicator(_Model):
 class SubGoal(_Model):
     """A sub-goal (*delmål*) under a main goal; measures point at these."""
 
-    id: str
-    title: str
-    text: Optional[str] = None
+    id: Text
+    title: Text
+    text: Optional[Text] = None
     indicator: Optional[Indicator] = None
-    kp_refs: list[str] = Field(default_factory=list)
+    kp_refs: list[Text] = Field(default_factory=list)
 
 
 class Goal(_Model):
     """A main goal (*hovedmål*) with its sub-goals (*delmål*)."""
 
-    id: str
-    title: str
-    text: Optional[str] = None
+    id: Text
+    title: Text
+    text: Optional[Text] = None
     indicator: Optional[Indicator] = None
-    kp_refs: list[str] = Field(default_factory=list)
+    kp_refs: list[Text] = Field(default_factory=list)
     sub_goals: list[SubGoal] = Field(default_factory=list)
 
 
 class Funding(_Model):
     """One funding line of a measure (*finansiering*): source, amount and status."""
 
-    source: str
+    source: Text
     amount_nok: Optional[int] = Field(default=None, ge=0)
     status: Optional[Literal[FUNDING_STATUSES]] = None  # type: ignore[valid-type]
-    budget_ref: Optional[str] = None
+    budget_ref: Optional[Text] = None
 
 
 class Measure(_Model):
     """A measure (*tiltak*): the row of the measures table."""
 
-    id: str
-    title: str
-    text: Optional[str] = None
+    id: Text
+    title: Text
+    text: Optional[Text] = None
     scope: Literal["felles", "lokal"] = "felles"
-    municipalities: list[str] = Field(default_factory=list)
-    goal_ids: list[str] = Field(default_factory=list)
-    target_group: Optional[str] = None
-    responsible: Optional[str] = None
-    partners: list[str] = Field(default_factory=list)
+    municipalities: list[MunicipalityNumber] = Field(default_factory=list)
+    goal_ids: list[Text] = Field(default_factory=list)
+    target_group: Optional[Text] = None
+    responsible: Optional[Text] = None
+    partners: list[Text] = Field(default_factory=list)
     years: list[int] = Field(default_factory=list)
     deadline: Optional[dt.date] = None
     cost_nok: Optional[int] = Field(default=None, ge=0)
     cost_basis: Optional[Literal[COST_BASES]] = None  # type: ignore[valid-type]
     funding: list[Funding] = Field(default_factory=list)
     status: Optional[Literal[MEASURE_STATUSES]] = None  # type: ignore[valid-type]
-    indicator: Optional[str] = None
-    kp_refs: list[str] = Field(default_factory=list)
+    indicator: Optional[Text] = None
+    kp_refs: list[Text] = Field(default_factory=list)
 
     @field_validator("years")
     @classmethod
@@ -251,9 +316,9 @@ class Measure(_Model):
 class KnownIssue(_Model):
     """A deliberate gap recorded in example data (``example_known_issues``)."""
 
-    code: str
-    refs: list[str] = Field(default_factory=list)
-    description: Optional[str] = None
+    code: Text
+    refs: list[Text] = Field(default_factory=list)
+    description: Optional[Text] = None
 
 
 class KpRef(BaseModel):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
+from docplan.errors import DataError
 from docplan.loaders.yamlfile import parse_yaml
 from docplan.loaders import validate_plan
-from docplan.model import KpRef, Plan, reference_problems
+from docplan.model import MAX_TEXT_CHARS, KpRef, Plan, check_text, reference_problems
 from docplan.render import format_nok, format_years
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).map(str.strip).filter(bool)
@@ -86,3 +89,67 @@ def test_nok_formatting_keeps_the_amount(amount):
     text = format_nok(amount)
     assert text.endswith("\u00a0kr")
     assert int(text[:-3].replace("\u00a0", "")) == amount
+
+
+def string_leaves(node, path=()):
+    """Yield the data path of every text value in raw plan data."""
+    if isinstance(node, str):
+        yield path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from string_leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from string_leaves(value, (*path, i))
+
+
+def test_a_control_character_in_any_text_of_the_example_is_refused_at_its_line(example_path):
+    import copy
+
+    data, positions = parse_yaml(example_path.read_text("utf-8"), "p.yaml")
+    leaves = list(string_leaves(data))
+    assert len(leaves) > 300
+    for path in leaves:
+        raw = copy.deepcopy(data)
+        node = raw
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = node[path[-1]] + "\x07"
+        try:
+            validate_plan(raw, positions, "p.yaml")
+        except DataError as exc:
+            assert positions[path] in [p.location for p in exc.problems], (path, exc.format())
+        else:
+            raise AssertionError(f"{path}: a text with U+0007 was accepted")
+
+
+def test_check_text_names_the_character_and_its_place():
+    with pytest.raises(ValueError, match=r"U\+0007 \(BEL\) på plass 4"):
+        check_text("abc\adef")
+    with pytest.raises(ValueError, match=r"U\+D800"):
+        check_text("x\ud800")
+    with pytest.raises(ValueError, match="for lang"):
+        check_text("x" * (MAX_TEXT_CHARS + 1))
+    text = "tab\tog\r\nlinjeskift, {{ x }} & <b> \u202e\U0001F600"
+    assert check_text(text) is text
+
+
+@pytest.mark.parametrize("value, expected", [(3427, "3427"), ("3427", "3427"), (" 0301 ", "0301")])
+def test_a_four_digit_kommunenummer_is_kept_as_text(value, expected):
+    raw = base()
+    raw["municipalities"][0]["number"] = value
+    assert Plan.model_validate(raw).municipalities[0].number == expected
+
+
+@pytest.mark.parametrize("value, needle", [(301, '"0301"'), (True, "fire sifre"), (3427.0, "fire sifre"),
+                                           ("301", "fire sifre"), ("3427\x07", "U+0007"), (-3427, "fire sifre")])
+def test_a_kommunenummer_that_is_not_four_digits_is_refused_not_padded(value, needle):
+    raw = base()
+    raw["municipalities"][0]["number"] = value
+    raw["plan"]["host_municipality"] = value
+    raw["measures"][0]["municipalities"] = [value]
+    with pytest.raises(ValidationError) as err:
+        Plan.model_validate(raw)
+    locs = {e["loc"] for e in err.value.errors()}
+    assert {("municipalities", 0, "number"), ("plan", "host_municipality"), ("measures", 0, "municipalities", 0)} <= locs
+    assert all(needle in str(e["ctx"]["error"]) for e in err.value.errors())

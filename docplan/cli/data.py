@@ -52,9 +52,11 @@ def render(data: Path, template: Path | None, standard: str | None, output: Path
 @click.argument("data", type=DATA)
 def validate(data: Path) -> None:
     """Kontroller at DATA kan leses og henger sammen (id-er, kommunenummer, mål)."""
-    from docplan.loaders import load_plan
+    from docplan.loaders import load_plan_with_warnings
 
-    plan = load_plan(data)
+    plan, warnings = load_plan_with_warnings(data)
+    for warning in warnings:
+        click.echo(f"Advarsel: {warning.format()}", err=True)
     subs = sum(len(g.sub_goals) for g in plan.goals)
     click.echo(f"OK: {data} – {len(plan.municipalities)} kommune(r), {len(plan.goals)} hovedmål, "
                f"{subs} delmål, {len(plan.measures)} tiltak.")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import os
+import re
+import stat
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,24 +35,57 @@ _SECTION_NAMES = {
 }
 
 
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "dette er en mappe, ikke en fil"),
+    (stat.S_ISFIFO, "dette er et navngitt rør (FIFO), ikke en vanlig fil"),
+    (stat.S_ISCHR, "dette er en enhetsfil, ikke en vanlig fil"),
+    (stat.S_ISBLK, "dette er en enhetsfil, ikke en vanlig fil"),
+    (stat.S_ISSOCK, "dette er en socket, ikke en vanlig fil"),
+)
+
+
+def _refuse_unless_regular(mode: int, file: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    reason = next((text for test, text in _NOT_REGULAR if test(mode)), "dette er ikke en vanlig fil")
+    raise DataError(f"{reason}; oppgi en plandatafil (.yaml, .json eller .xlsx)", Location(file=file),
+                    code="not_a_file")
+
+
 def read_limited(path: Path, *, binary: bool = False) -> bytes:
-    """Return the bytes of a data file after checking that it exists, is small enough and is not empty."""
+    """Return the bytes of a data file after checking that it exists, is a regular file, is small
+    enough and is not empty.
+
+    A FIFO or a device would block the read (or never end), so anything that is not a regular file is
+    refused before it is opened, and checked again on the open descriptor in case it was swapped.
+    """
+    file = str(path)
     try:
-        size = path.stat().st_size
+        _refuse_unless_regular(os.stat(path).st_mode, file)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise DataError("filen finnes ikke", Location(file=str(path)), code="not_found") from None
+        raise DataError("filen finnes ikke", Location(file=file), code="not_found") from None
+    except PermissionError:
+        raise DataError("filen kan ikke leses (mangler tilgang)", Location(file=file), code="unreadable") from None
     except OSError as exc:
-        raise DataError(f"filen kan ikke leses ({exc.strerror})", Location(file=str(path))) from exc
-    if path.is_dir():
-        raise DataError("dette er en mappe, ikke en fil", Location(file=str(path)))
-    if size > MAX_DATA_BYTES:
-        raise DataError(
-            f"filen er for stor ({size // (1024 * 1024)} MB); største tillatte størrelse er "
-            f"{MAX_DATA_BYTES // (1024 * 1024)} MB", Location(file=str(path)), code="too_large")
-    data = path.read_bytes()
+        raise DataError(f"filen kan ikke leses ({exc.strerror})", Location(file=file), code="unreadable") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        _refuse_unless_regular(info.st_mode, file)
+        if info.st_size > MAX_DATA_BYTES:
+            raise _too_large(info.st_size, file)
+        data = fh.read(MAX_DATA_BYTES + 1)
+    if len(data) > MAX_DATA_BYTES:  # the file grew after fstat
+        raise _too_large(len(data), file)
     if not data.strip():
-        raise DataError("filen er tom", Location(file=str(path)), code="empty")
+        raise DataError("filen er tom", Location(file=file), code="empty")
     return data
+
+
+def _too_large(size: int, file: str) -> DataError:
+    return DataError(
+        f"filen er for stor ({size // (1024 * 1024)} MB); største tillatte størrelse er "
+        f"{MAX_DATA_BYTES // (1024 * 1024)} MB", Location(file=file), code="too_large")
 
 
 def decode_text(data: bytes, file: str) -> str:
@@ -86,6 +121,7 @@ def describe_path(path: tuple, raw: Any) -> str:
             if ident is None and isinstance(node, list) and key < len(node) and isinstance(node[key], dict):
                 ident = node[key].get("number") or node[key].get("plan_name")
             label = _SECTION_NAMES.get(section, None)
+            ident = _shown(ident) if ident else ident
             if label:
                 words.append(f"{label} {ident}" if ident else f"{label} nr. {key + 1}")
             else:
@@ -98,8 +134,17 @@ def describe_path(path: tuple, raw: Any) -> str:
         except (KeyError, IndexError, TypeError):
             node = None
     if field_name is not None and field_name not in _SECTION_NAMES:
-        words.append(f"felt «{field_name}»")
+        words.append(f"felt «{_shown(field_name)}»")
     return ", ".join(words) or "dokumentet"
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """Return a value as it can be shown in a message: control and direction characters escaped, cut short."""
+    text = _UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04X}", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _PYDANTIC_NB: dict[str, Callable[[dict], str]] = {
@@ -204,30 +249,48 @@ def _validate_pruned(raw: dict, bad_paths: list[tuple]) -> Plan | None:
                                 goals=entries("goals", Goal), measures=entries("measures", Measure))
 
 
-def load_raw(path: str | os.PathLike) -> tuple[Any, PositionMap]:
-    """Return the raw data and position map of a YAML, JSON or XLSX file."""
+def load_raw_with_warnings(path: str | os.PathLike) -> tuple[Any, PositionMap, list[Problem]]:
+    """Return the raw data, position map and warnings of a YAML, JSON or XLSX file.
+
+    Warnings are things the planner should know that do not stop the file from loading, such as a
+    workbook column docplan does not know (and so does not read).
+    """
     from docplan.loaders import jsonfile, xlsx, yamlfile
 
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return yamlfile.load(p)
+        return (*yamlfile.load(p), [])
     if suffix == ".json":
-        return jsonfile.load(p)
+        return (*jsonfile.load(p), [])
     if suffix in (".xlsx", ".xlsm"):
         return xlsx.load(p)
     raise DataError(f"ukjent filtype «{p.suffix or '(ingen)'}»; bruk .yaml, .json eller .xlsx",
                     Location(file=str(p)), code="unknown_format")
 
 
+def load_raw(path: str | os.PathLike) -> tuple[Any, PositionMap]:
+    """Return the raw data and position map of a YAML, JSON or XLSX file (without its warnings)."""
+    raw, positions, _ = load_raw_with_warnings(path)
+    return raw, positions
+
+
+def load_plan_with_warnings(path: str | os.PathLike, *,
+                            check_references: bool = True) -> tuple[Plan, list[Problem]]:
+    """Load and validate a plan; return it with the warnings found while reading the file."""
+    raw, positions, warnings = load_raw_with_warnings(path)
+    return validate_plan(raw, positions, str(path), check_references=check_references), warnings
+
+
 def load_plan(path: str | os.PathLike, *, check_references: bool = True) -> Plan:
     """Load and validate a plan from a .yaml/.yml, .json or .xlsx file.
 
     With ``check_references=False`` only the structure is validated, so that the consistency
-    checker can report broken references as findings instead of refusing the file.
+    checker can report broken references as findings instead of refusing the file. Warnings are
+    not returned; use `load_plan_with_warnings` where the planner can be shown them.
     """
-    raw, positions = load_raw(path)
-    return validate_plan(raw, positions, str(path), check_references=check_references)
+    return load_plan_with_warnings(path, check_references=check_references)[0]
 
 
-__all__ = ["load_plan", "load_raw", "validate_plan", "MAX_DATA_BYTES"]
+__all__ = ["load_plan", "load_plan_with_warnings", "load_raw", "load_raw_with_warnings", "validate_plan",
+           "MAX_DATA_BYTES"]

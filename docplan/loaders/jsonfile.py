@@ -1,36 +1,144 @@
-"""JSON plan files: strict JSON parsing; positions come from YAML's composer (JSON ⊂ YAML)."""
+"""JSON plan files: strict JSON parsing with a line/column for every key and value.
+
+Python's own JSON decoder does the parsing. Its pure-Python scanner lets the object and array
+steps be wrapped, which is where each key's and value's offset is recorded; that also finds
+duplicate keys, which `json` would otherwise resolve silently by keeping the last one.
+"""
 
 from __future__ import annotations
 
+import bisect
 import json
+import json.decoder
+import json.scanner
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from docplan.errors import DataError, Location
+from docplan.errors import DataError, Location, Problem
 from docplan.loaders import PositionMap, decode_text, read_limited
-from docplan.loaders.yamlfile import parse_yaml
+
+_WHITESPACE = " \t\n\r"
 
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} er ikke tillatt i JSON")
 
 
-def parse_json(text: str, file: str) -> tuple[Any, PositionMap]:
-    """Parse JSON, returning data plus a line/column for every value when they can be found."""
+def _parse_int(text: str) -> int:
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        return int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise ValueError(f"tallet som begynner med {text[:12]}… har for mange sifre") from None
+
+
+class _KeyMemo(dict):
+    """The decoder's key memo, noting the last key read so that its value can be placed."""
+
+    last_key: str | None = None
+
+    def setdefault(self, key, default=None):
+        self.last_key = key
+        return super().setdefault(key, default)
+
+
+class _PositionDecoder(json.JSONDecoder):
+    """A strict JSON decoder that records where each key and value starts."""
+
+    def __init__(self, text: str, file: str) -> None:
+        super().__init__(parse_constant=_reject_constant, parse_int=_parse_int)
+        self.file = file
+        self.positions: PositionMap = {}
+        self.duplicates: list[Problem] = []
+        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._path: tuple = ()
+        self.memo = _KeyMemo()
+        self.parse_object = self._parse_object
+        self.parse_array = self._parse_array
+        self.scan_once = json.scanner.py_make_scanner(self)
+
+    def location(self, index: int) -> Location:
+        line = bisect.bisect_right(self._line_starts, index)
+        return Location(file=self.file, line=line, column=index - self._line_starts[line - 1] + 1)
+
+    def decode_with_positions(self, text: str) -> Any:
+        start = len(text) - len(text.lstrip(_WHITESPACE))
+        self.positions[()] = self.location(start)
+        return self.decode(text)
+
+    def _parse_object(self, s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo):
+        text, start = s_and_end
+        path = self._path
+        cursor = start
+        seen: dict[str, int] = {}
+
+        def scan_value(string: str, index: int):
+            nonlocal cursor
+            key = memo.last_key
+            key_at = _skip(string, cursor)
+            if string[key_at:key_at + 1] == ",":
+                key_at = _skip(string, key_at + 1)
+            child = (*path, key)
+            if key in seen:
+                self.duplicates.append(Problem(
+                    f"nøkkelen «{key}» står to ganger i samme gruppe (første gang på linje "
+                    f"{self.location(seen[key]).line}); bare den siste ville blitt brukt",
+                    self.location(key_at), code="duplicate_key"))
+            else:
+                seen[key] = key_at
+            self.positions.setdefault(child, self.location(key_at))
+            self._path = child
+            try:
+                value, cursor = scan_once(string, index)
+            finally:
+                self._path = path
+            return value, cursor
+
+        return json.decoder.JSONObject((text, start), strict, scan_value, object_hook, object_pairs_hook, memo)
+
+    def _parse_array(self, s_and_end, scan_once):
+        text, start = s_and_end
+        path = self._path
+        count = 0
+
+        def scan_item(string: str, index: int):
+            nonlocal count
+            child = (*path, count)
+            count += 1
+            self.positions.setdefault(child, self.location(index))
+            self._path = child
+            try:
+                return scan_once(string, index)
+            finally:
+                self._path = path
+
+        return json.decoder.JSONArray((text, start), scan_item)
+
+
+def _skip(text: str, index: int) -> int:
+    while index < len(text) and text[index] in _WHITESPACE:
+        index += 1
+    return index
+
+
+def parse_json(text: str, file: str) -> tuple[Any, PositionMap]:
+    """Parse JSON, returning data plus the line and column of every key and value.
+
+    Duplicate keys are refused, all of them at once, each at its own line.
+    """
+    decoder = _PositionDecoder(text, file)
+    try:
+        data = decoder.decode_with_positions(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"filen er ikke gyldig JSON: {_json_reason(exc.msg)}",
                         Location(file=file, line=exc.lineno, column=exc.colno), code="syntax") from exc
-    except (ValueError, RecursionError) as exc:
+    except ValueError as exc:
         raise DataError(f"filen er ikke gyldig JSON: {exc}", Location(file=file), code="syntax") from exc
-    try:
-        _, positions = parse_yaml(text, file)
-    except (DataError, yaml.YAMLError):
-        positions = {}  # valid JSON that YAML 1.1 cannot compose (rare escapes): paths still name the field
-    return data, positions
+    except RecursionError as exc:
+        raise DataError("filen er for dypt nøstet", Location(file=file), code="too_complex") from exc
+    if decoder.duplicates:
+        raise DataError("filen har nøkler som står to ganger i samme gruppe", Location(file=file),
+                        problems=decoder.duplicates, code="duplicate_key")
+    return data, decoder.positions
 
 
 _JSON_REASONS = {
@@ -41,6 +149,8 @@ _JSON_REASONS = {
     "Unterminated string starting at": "tekst som ikke er avsluttet med anførselstegn",
     "Extra data": "ekstra innhold etter slutten av dataene",
     "Invalid control character at": "ulovlig kontrolltegn i tekst",
+    "Invalid \\escape": "ugyldig \\-kode i tekst",
+    "Invalid \\uXXXX escape": "ugyldig \\u-kode i tekst",
 }
 
 

@@ -9,19 +9,27 @@ Sheets (names and headers are matched case-insensitively, bokmål or nynorsk):
 - «Tiltak»: Nr | Tiltak | Beskrivelse | Delmål | Målgruppe | Ansvarlig | Samarbeidspartnere | År | Frist |
   Kostnad | Kostnadsgrunnlag | Finansiering | Status | Indikator | Kommuneplan | Kommuner
 
-Every value's cell is recorded, so a validation error names sheet and cell.
+Every value's cell is recorded, so a validation error names sheet and cell. Nothing is dropped
+silently: a column or sheet docplan does not know is a warning, a duplicate column, a formula
+without a computed value or an unreadable cell is an error at its cell, and a merged range's value
+applies to every row it spans.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
-from docplan.errors import DataError, DocumentError, Location
-from docplan.loaders import PositionMap
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+from docplan.errors import DataError, DocumentError, Location, Problem
+from docplan.loaders import PositionMap, read_limited
+from docplan.model import check_text
 from docplan.package import inspect_package
 
 SHEETS = {
@@ -84,6 +92,29 @@ REQUIRED_COLUMNS = {"municipalities": ("number", "name"), "measures": ("id", "ti
                     "sub_goals": ("id", "parent", "title")}
 
 
+#: A sheet with more filled-in cells than this is refused: plan data is a few hundred rows.
+MAX_CELLS = 500_000
+#: Merged ranges may together span at most this many cells of a sheet's used area.
+MAX_MERGED_CELLS = 1_000_000
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+class _CellError(ValueError):
+    """A cell's value cannot be used; the message is Norwegian and the caller adds the cell."""
+
+
+class _Unusable:
+    """Stands in a sheet's grid for a cell whose value must not be read: its problem is reported
+    when (and only when) the loader reads that cell."""
+
+    __slots__ = ("message", "code")
+
+    def __init__(self, message: str, code: str) -> None:
+        self.message = message
+        self.code = code
+
+
 def _norm(text: Any) -> str:
     s = str(text or "").strip().casefold()
     s = re.sub(r"\(.*?\)", "", s)
@@ -93,19 +124,71 @@ def _norm(text: Any) -> str:
 def _split_ids(value: Any) -> list[str]:
     if value is None or value == "":
         return []
-    return [p for p in re.split(r"[,;\s]+", str(value).strip()) if p]
+    return [p for p in re.split(r"[,;\s]+", _text(value).strip()) if p]
 
 
 def _split_list(value: Any) -> list[str]:
     if value is None or value == "":
         return []
-    text = str(value)
+    text = _text(value)
     sep = r"[;\n]" if re.search(r"[;\n]", text) else r","
     return [p.strip() for p in re.split(sep, text) if p.strip()]
 
 
+def _text(value: Any) -> str:
+    """Return a cell as text the way the planner typed it: 12 rather than 12.0."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        raise _CellError("må være tekst, ikke en dato, et klokkeslett eller en avkrysning")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _identifier(value: Any) -> str:
+    """Return an id cell («Nr») as text; a blank one is an error, never the id "None"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise _CellError("nummeret (id) mangler; hver rad må ha et nummer, for eksempel «T-01»")
+    return _text(value)
+
+
+def _municipality_number(value: Any) -> Any:
+    """Return a kommunenummer cell as text.
+
+    Excel drops the leading zero of 0301 typed as a number, so a whole number below 10 000 is padded
+    to four digits; a number with decimals is refused instead of being cut to a whole one.
+    """
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        raise _CellError("kommunenummer må være fire sifre, ikke en dato eller avkrysning")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _CellError(f"kommunenummer må være et heltall med fire sifre, ikke {value:g}")
+        value = int(value)
+    if isinstance(value, int):
+        if not 0 < value < 10_000:
+            raise _CellError(f"kommunenummer må ha fire sifre, ikke {value}")
+        return f"{value:04d}"
+    if value is None or not re.fullmatch(r"[0-9]{4}", str(value).strip()):
+        raise _CellError("kommunenummer må ha fire sifre, for eksempel «3427»" if value not in (None, "")
+                         else "kommunenummer mangler")
+    return str(value).strip()
+
+
+def _municipality_numbers(value: Any) -> list[Any]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [_municipality_number(value)]
+    return _split_ids(value)
+
+
+def _keyword(value: Any) -> Any:
+    """Return a choice cell (status, kostnadsgrunnlag) in lower case; other types are left to validation."""
+    return value.strip(" \u00a0").lower() if isinstance(value, str) else value
+
+
 def _date(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
+    # A date with a time of day is left as it is, so validation says it must be a date only.
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     if isinstance(value, str):
         m = re.fullmatch(r"\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*", value)
@@ -122,9 +205,9 @@ def _int(value: Any) -> Any:
         return int(value)
     if isinstance(value, str):
         cleaned = re.sub(r"(?i)\s|kr\.?|nok|,-", "", value.replace("\u00a0", ""))
-        if re.fullmatch(r"\d+", cleaned):
+        if re.fullmatch(r"[0-9]+", cleaned):
             return int(cleaned)
-        if cleaned.replace(".", "").isdigit() and re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):
+        if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", cleaned):
             return int(cleaned.replace(".", ""))
     return value
 
@@ -132,10 +215,10 @@ def _int(value: Any) -> Any:
 def _years(value: Any) -> Any:
     if value is None or value == "":
         return []
-    if isinstance(value, (int, float)):
-        return [int(value)]
-    text = str(value)
-    m = re.fullmatch(r"\s*(\d{4})\s*[-–]\s*(\d{4})\s*", text)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [_int(value)]  # 2024.5 stays a float, which validation refuses
+    text = _text(value)
+    m = re.fullmatch(r"\s*([0-9]{4})\s*[-–]\s*([0-9]{4})\s*", text)
     if m and int(m[1]) <= int(m[2]) <= int(m[1]) + 50:
         return list(range(int(m[1]), int(m[2]) + 1))
     return [_int(p) for p in re.split(r"[,;\s]+", text.strip()) if p]
@@ -147,9 +230,11 @@ _FUNDING = re.compile(r"^(?P<source>.+?)(?:\s*:\s*(?P<amount>[\d\s\u00a0.]+?)\s*
 
 def _funding(value: Any) -> Any:
     """Parse «Kilde: 120 000 (søkt); Kilde 2: 60 000 (planlagt i økonomiplan)»."""
+    if value is None or value == "":
+        return []
+    text = _text(value)
     out = []
-    for part in _split_list(value) if ";" in str(value or "") or "\n" in str(value or "") else \
-            ([str(value).strip()] if value not in (None, "") else []):
+    for part in _split_list(text) if ";" in text or "\n" in text else [text.strip()]:
         m = _FUNDING.match(part)
         if not m:
             out.append({"source": part})
@@ -163,108 +248,325 @@ def _funding(value: Any) -> Any:
     return out
 
 
+def _is_percent(cell, value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and "%" in re.sub(r'"[^"]*"|\\.', "", cell.number_format or ""))
+
+
+def _percent_text(value: float) -> str:
+    """Return a percent-formatted number as the planner sees it: 0.255 shown as 25,5 % is "25,5 %".
+
+    The stored number is a hundredth of what is displayed; reading it as a number would change it.
+    """
+    return f"{round(value * 100, 10):.10g}".replace(".", ",") + "\u00a0%"
+
+
 class _Sheet:
-    def __init__(self, ws, file: str):
-        self.ws = ws
+    """One worksheet as a sparse grid of the values the planner sees.
+
+    A merged range's value stands in every cell the range spans (and is located at its top-left
+    cell). A formula Excel never computed, or a cell showing an error such as #REF!, is kept as an
+    `_Unusable` and reported when the loader reads it.
+    """
+
+    def __init__(self, ws, formulas_ws, merged: list[str], file: str, problems: list[Problem]) -> None:
         self.title = ws.title
         self.file = file
+        self.problems = problems
+        self.rows: dict[int, dict[int, Any]] = {}
+        self._origin: dict[tuple[int, int], tuple[int, int]] = {}
+        self._ranges: dict[tuple[int, int], str] = {}
+        self._reported: set[tuple[int, int]] = set()
+        text_results = self._read_values(ws)
+        self._read_formulas(formulas_ws, text_results)
+        self._spread_merged(merged)
+
+    def _read_values(self, ws) -> set[tuple[int, int]]:
+        count = 0
+        text_results: set[tuple[int, int]] = set()
+        ws.reset_dimensions()  # the stored size may claim far more than the cells there are
+        for row in ws.iter_rows():
+            for cell in row:
+                r, c = getattr(cell, "row", None), getattr(cell, "column", None)
+                if r is None:
+                    continue  # a gap openpyxl fills in
+                value = cell.value
+                if cell.data_type == "e":
+                    value = _Unusable(f"cellen viser feilverdien {value} fra en formel; rett formelen eller "
+                                      "skriv inn verdien", "formula_error")
+                elif value is None or value == "":
+                    if cell.data_type in ("s", "str"):
+                        text_results.add((r, c))  # a formula whose result is empty text
+                    continue
+                elif _is_percent(cell, value):
+                    value = _percent_text(value)
+                count += 1
+                if count > MAX_CELLS:
+                    raise DataError(f"arket har mer enn {MAX_CELLS} utfylte celler; plandata skal være mye mindre",
+                                    Location(file=self.file, sheet=self.title), code="too_large")
+                self.rows.setdefault(r, {})[c] = value
+        return text_results
+
+    def _read_formulas(self, ws, text_results: set[tuple[int, int]]) -> None:
+        count = 0
+        ws.reset_dimensions()
+        for row in ws.iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) != "f":
+                    continue
+                r, c = cell.row, cell.column
+                if c in self.rows.get(r, {}) or (r, c) in text_results:
+                    continue
+                count += 1
+                if count > MAX_CELLS:
+                    raise DataError(f"arket har mer enn {MAX_CELLS} formler; plandata skal være mye mindre",
+                                    Location(file=self.file, sheet=self.title), code="too_large")
+                self.rows.setdefault(r, {})[c] = _Unusable(
+                    "cellen har en formel uten beregnet verdi (arbeidsboken er ikke lagret i et regneark etter at "
+                    "formelen ble skrevet); åpne og lagre den i Excel eller LibreOffice, eller skriv inn tallet",
+                    "formula_without_value")
+
+    def _spread_merged(self, merged: list[str]) -> None:
+        if not merged or not self.rows:
+            return
+        last_row = max(self.rows)
+        last_col = max(max(cols) for cols in self.rows.values())
+        spread = 0
+        for ref in merged:
+            try:
+                rng = CellRange(ref)
+            except (ValueError, TypeError):
+                continue  # openpyxl reads the same sheet; a range it cannot name merges nothing
+            top = (rng.min_row, rng.min_col)
+            value = self.rows.get(rng.min_row, {}).get(rng.min_col)
+            self._ranges[top] = rng.coord
+            if value is None:
+                continue
+            max_row, max_col = min(rng.max_row, last_row), min(rng.max_col, last_col)
+            spread += max(0, max_row - rng.min_row + 1) * max(0, max_col - rng.min_col + 1)
+            if spread > MAX_MERGED_CELLS:
+                raise DataError(f"de sammenslåtte cellene ({rng.coord} og andre) dekker for mange celler",
+                                Location(file=self.file, sheet=self.title), code="too_large")
+            for r in range(rng.min_row, max_row + 1):
+                for c in range(rng.min_col, max_col + 1):
+                    if (r, c) != top:
+                        self.rows.setdefault(r, {})[c] = value
+                        self._origin[(r, c)] = top
 
     def loc(self, row: int, col: int) -> Location:
-        from openpyxl.utils import get_column_letter
+        """Return where a cell's value is: the top-left cell of the merged range it lies in."""
+        r, c = self._origin.get((row, col), (row, col))
+        return Location(file=self.file, sheet=self.title, cell=f"{get_column_letter(c)}{r}")
 
-        return Location(file=self.file, sheet=self.title, cell=f"{get_column_letter(col)}{row}")
+    def merged_across(self, row: int, col: int) -> str | None:
+        """Return the range a cell shares with the cell to its left or right, if any."""
+        top = self._origin.get((row, col), (row, col))
+        coord = self._ranges.get(top)
+        if coord is None:
+            return None
+        rng = CellRange(coord)
+        return coord if rng.min_col != rng.max_col else None
 
-    def rows(self) -> Iterator[tuple[int, tuple]]:
-        for r, values in enumerate(self.ws.iter_rows(values_only=True), start=1):
-            yield r, values
+    def filled(self, row: int, cols=None) -> bool:
+        cells = self.rows.get(row, {})
+        return any(c in cells for c in cols) if cols is not None else bool(cells)
+
+    def value(self, row: int, col: int) -> Any:
+        """Return a cell's value; an unusable cell or a text no document can hold is reported and read as empty."""
+        value = self.rows.get(row, {}).get(col)
+        origin = self._origin.get((row, col), (row, col))
+        if isinstance(value, _Unusable):
+            self._report(origin, value.message, value.code)
+            return None
+        if isinstance(value, str):
+            try:
+                check_text(value)
+            except ValueError as exc:
+                self._report(origin, str(exc), "invalid_text")
+                return None
+        return value
+
+    def _report(self, origin: tuple[int, int], message: str, code: str) -> None:
+        if origin not in self._reported:
+            self._reported.add(origin)
+            self.problems.append(Problem(message, self.loc(*origin), code=code))
 
 
-def _table(sheet: _Sheet, entity: str) -> Iterator[tuple[int, dict[str, tuple[Any, Location]]]]:
-    """Yield (row number, {field: (value, location)}) for each non-empty row under the header row."""
-    columns = COLUMNS[entity]
-    header: dict[int, str] | None = None
-    header_row = 0
-    for r, values in sheet.rows():
-        if header is None:
-            if not any(v not in (None, "") for v in values):
+class _Reader:
+    """Reads the recognised sheets, collecting cell problems (errors) and warnings as it goes."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def convert(self, fn, value: Any, loc: Location, default: Any = None) -> Any:
+        """Return ``fn(value)``; a value it cannot convert is reported at its cell and read as ``default``."""
+        try:
+            return fn(value)
+        except (_CellError, ValueError, TypeError, OverflowError) as exc:
+            shown = str(value) if len(str(value)) <= 60 else str(value)[:59] + "…"
+            message = str(exc) if isinstance(exc, _CellError) else f"verdien «{shown}» kan ikke leses"
+            self.problems.append(Problem(message, loc, code="invalid_cell"))
+            return default
+
+    def table(self, sheet: _Sheet, entity: str) -> Iterator[tuple[int, dict[str, tuple[Any, Location]]]]:
+        """Yield (row number, {field: (value, location)}) for each row under the header row that has a
+        value in a known column."""
+        columns = COLUMNS[entity]
+        rows = sorted(sheet.rows)
+        header_row = next((r for r in rows if sheet.filled(r)), None)
+        if header_row is None:
+            return
+        header: dict[int, str] = {}
+        first: dict[str, tuple[int, str]] = {}
+        ignored: set[int] = set()
+        merged_reported: set[str] = set()
+        for c in sorted(sheet.rows[header_row]):
+            across = sheet.merged_across(header_row, c)
+            raw = sheet.value(header_row, c)
+            key = _norm(raw)
+            if not key:
                 continue
-            header = {}
-            unknown = []
-            for c, v in enumerate(values, start=1):
-                key = _norm(v)
-                if not key:
-                    continue
-                if key in columns and columns[key] not in header.values():
-                    header[c] = columns[key]
-                else:
-                    unknown.append((c, v))
-            missing = [f for f in REQUIRED_COLUMNS.get(entity, ()) if f not in header.values()]
-            if missing:
-                names = {v: k for k, v in reversed(list(columns.items()))}
-                raise DataError(
-                    "overskriftsraden mangler kolonnene " + ", ".join(f"«{names[m].capitalize()}»" for m in missing)
-                    + "; kjente kolonner er " + ", ".join(sorted({k.capitalize() for k in columns})),
-                    sheet.loc(r, 1), code="missing_column")
-            header_row = r
-            continue
-        if not any(v not in (None, "") for v in values):
-            continue
-        row = {}
-        for c, key in header.items():
-            v = values[c - 1] if c - 1 < len(values) else None
-            if isinstance(v, str):
-                v = v.strip()
-            row[key] = (v, sheet.loc(r, c))
-        yield r, row
-    if header is None:
-        return
-    del header_row
+            if across:
+                if across not in merged_reported:
+                    merged_reported.add(across)
+                    self.problems.append(Problem(
+                        f"overskriften «{raw}» står i sammenslåtte celler ({across}); hver kolonne må ha sin egen "
+                        "overskrift, så del opp cellene", sheet.loc(header_row, c), code="merged_header"))
+                ignored.add(c)
+                continue
+            field = columns.get(key)
+            if field is None:
+                ignored.add(c)
+                self.warnings.append(Problem(
+                    f"kolonnen «{raw}» er ukjent og blir ikke lest; kjente kolonner er "
+                    + ", ".join(sorted({k.capitalize() for k in columns})), sheet.loc(header_row, c),
+                    code="unknown_column"))
+            elif field in first:
+                ignored.add(c)
+                other_col, other = first[field]
+                same = "står to ganger" if _norm(other) == key else f"betyr det samme som «{other}»"
+                self.problems.append(Problem(
+                    f"kolonnen «{raw}» {same} (celle {get_column_letter(other_col)}{header_row}); "
+                    "fjern den ene kolonnen eller slå dem sammen", sheet.loc(header_row, c), code="duplicate_column"))
+            else:
+                header[c] = field
+                first[field] = (c, str(raw))
+        missing = [f for f in REQUIRED_COLUMNS.get(entity, ()) if f not in header.values()]
+        if missing:
+            names = {v: k for k, v in reversed(list(columns.items()))}
+            raise DataError(
+                "overskriftsraden mangler kolonnene " + ", ".join(f"«{names[m].capitalize()}»" for m in missing)
+                + "; kjente kolonner er " + ", ".join(sorted({k.capitalize() for k in columns})),
+                sheet.loc(header_row, 1), code="missing_column")
+        unheaded: set[int] = set()
+        for r in rows:
+            if r <= header_row:
+                continue
+            for c in sorted(sheet.rows[r]):
+                if c not in header and c not in ignored and c not in unheaded:
+                    unheaded.add(c)
+                    self.warnings.append(Problem(
+                        "cellen har en verdi, men kolonnen har ingen overskrift, så den blir ikke lest",
+                        sheet.loc(r, c), code="unheaded_column"))
+            if not sheet.filled(r, header):
+                continue
+            yield r, {field: (sheet.value(r, c), sheet.loc(r, c)) for c, field in header.items()}
 
 
-def _find_sheets(wb, file: str) -> dict[str, _Sheet]:
+def _merged_ranges(zf: zipfile.ZipFile, ws, file: str) -> list[str]:
+    """Return the merged ranges of a sheet (openpyxl's streaming reader does not read them)."""
+    from lxml import etree
+
+    part = getattr(ws, "_worksheet_path", None)
+    if part is None:
+        return []
+    refs: list[str] = []
+    try:
+        with zf.open(part) as src:
+            for _, el in etree.iterparse(src, events=("end",), resolve_entities=False, no_network=True):
+                if el.tag == f"{_MAIN_NS}mergeCell" and el.get("ref"):
+                    refs.append(el.get("ref"))
+                # Drop what has been read, so a large sheet is not held in memory a third time.
+                el.clear(keep_tail=True)
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
+    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _unreadable(file) from exc
+    return refs
+
+
+def _find_sheets(wb, formulas_wb, zf: zipfile.ZipFile, reader: _Reader) -> dict[str, _Sheet]:
     found: dict[str, _Sheet] = {}
-    for ws in wb.worksheets:
+    for ws, formulas_ws in zip(wb.worksheets, formulas_wb.worksheets):
         name = _norm(ws.title)
-        for entity, names in SHEETS.items():
-            if name in names and entity not in found:
-                found[entity] = _Sheet(ws, file)
+        entity = next((e for e, names in SHEETS.items() if name in names), None)
+        if entity is None:
+            reader.warnings.append(Problem(
+                "arket er ukjent og blir ikke lest; docplan leser arkene Plan, Kommuner, Kommuneplan, Hovedmål, "
+                "Delmål og Tiltak", Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
+            continue
+        if entity in found:
+            raise DataError(f"arbeidsboken har både arket «{found[entity].title}» og «{ws.title}» for det samme; "
+                            "slå dem sammen til ett ark", Location(file=reader.file, sheet=ws.title),
+                            code="duplicate_sheet")
+        found[entity] = _Sheet(ws, formulas_ws, _merged_ranges(zf, ws, reader.file), reader.file, reader.problems)
     return found
 
 
-def load(path: Path) -> tuple[Any, PositionMap]:
-    """Load a plan workbook; raise `DataError` for a missing sheet or header with its location."""
+def _unreadable(file: str) -> DataError:
+    return DataError("arbeidsboken kan ikke leses (skadet eller ikke en .xlsx-fil)", Location(file=file),
+                     code="unreadable")
+
+
+def load(path: Path) -> tuple[Any, PositionMap, list[Problem]]:
+    """Load a plan workbook; return data, positions and warnings (unknown columns and sheets).
+
+    A missing sheet or header raises `DataError` at once; problems with single cells are collected
+    and raised together once every sheet has been read.
+    """
     import openpyxl
 
     file = str(path)
+    raw = read_limited(path)
     try:
-        info = inspect_package(path, kind="xlsx")
+        info = inspect_package(raw, name=file, kind="xlsx")
     except DocumentError as exc:  # a workbook is data: same checks, the data error class
         raise DataError(exc.message, exc.location, code=exc.code) from exc
+    reader = _Reader(file)
+    workbooks = []
     try:
-        import io
-
-        wb = openpyxl.load_workbook(io.BytesIO(info.data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise DataError("arbeidsboken kan ikke leses (skadet eller ikke en .xlsx-fil)", Location(file=file),
-                        code="unreadable") from exc
-    except Exception as exc:  # lxml/openpyxl internals on a damaged workbook
-        raise DataError("arbeidsboken kan ikke leses (skadet eller ikke en .xlsx-fil)", Location(file=file),
-                        code="unreadable") from exc
-    try:
-        return _load_workbook(wb, file)
+        with zipfile.ZipFile(io.BytesIO(info.data)) as zf:
+            # Two streaming reads: the values Excel computed, and which cells hold formulas (a formula
+            # never computed reads as an empty cell in the first). openpyxl parses a sheet while it is
+            # iterated, so reading the cells is inside this guard too.
+            for data_only in (True, False):
+                workbooks.append(openpyxl.load_workbook(io.BytesIO(info.data), read_only=True, data_only=data_only))
+            sheets = _find_sheets(workbooks[0], workbooks[1], zf, reader)
+            titles = [ws.title for ws in workbooks[0].worksheets]
+    except DataError:
+        raise
+    except Exception as exc:  # zipfile/lxml/openpyxl internals on a damaged workbook
+        raise _unreadable(file) from exc
     finally:
-        wb.close()
+        for wb in workbooks:
+            wb.close()
+    return _load_workbook(sheets, titles, reader)
 
 
-def _load_workbook(wb, file: str) -> tuple[Any, PositionMap]:
-    sheets = _find_sheets(wb, file)
+def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
+                   reader: _Reader) -> tuple[Any, PositionMap, list[Problem]]:
+    file = reader.file
     for needed, label in (("plan", "Plan"), ("municipalities", "Kommuner"), ("measures", "Tiltak")):
         if needed not in sheets:
             raise DataError(f"arbeidsboken mangler arket «{label}» (har: "
-                            + ", ".join(f"«{ws.title}»" for ws in wb.worksheets) + ")",
+                            + ", ".join(f"«{title}»" for title in titles) + ")",
                             Location(file=file), code="missing_sheet")
     pos: PositionMap = {}
     data: dict[str, Any] = {"meta": {}, "plan": {}, "municipalities": [], "goals": [], "measures": []}
+    convert = reader.convert
 
     # -- Plan: key/value rows
     plan: dict[str, Any] = {}
@@ -272,19 +574,36 @@ def _load_workbook(wb, file: str) -> tuple[Any, PositionMap]:
     follow: dict[str, Any] = {}
     sheet = sheets["plan"]
     pos[("plan",)] = sheet.loc(1, 1)
-    for r, values in sheet.rows():
-        if not values or values[0] in (None, ""):
+    seen_fields: dict[str, Location] = {}
+    extra_cols: set[int] = set()
+    first_row = min(sheet.rows, default=1)
+    for r in sorted(sheet.rows):
+        for c in sorted(sheet.rows[r]):
+            if c > 2 and c not in extra_cols:
+                extra_cols.add(c)
+                reader.warnings.append(Problem(
+                    "cellen blir ikke lest: arket «Plan» har bare to kolonner (Felt og Verdi)", sheet.loc(r, c),
+                    code="unheaded_column"))
+        label = sheet.value(r, 1)
+        if label in (None, ""):
+            if sheet.filled(r, (2,)):
+                reader.warnings.append(Problem("verdien blir ikke lest fordi feltnavnet i kolonne A mangler",
+                                               sheet.loc(r, 2), code="unheaded_column"))
             continue
-        key = PLAN_FIELDS.get(_norm(values[0]))
-        value = values[1] if len(values) > 1 else None
-        if isinstance(value, str):
-            value = value.strip()
+        key = PLAN_FIELDS.get(_norm(label))
         if key is None:
-            if r == 1 and _norm(values[0]) in ("felt", "nøkkel"):
+            if r == first_row and _norm(label) in ("felt", "nøkkel"):
                 continue
-            raise DataError(f"ukjent felt «{values[0]}»; kjente felt er "
+            raise DataError(f"ukjent felt «{label}»; kjente felt er "
                             + ", ".join(sorted({k.capitalize() for k in PLAN_FIELDS})), sheet.loc(r, 1),
                             code="unknown_field")
+        if key in seen_fields:
+            reader.problems.append(Problem(
+                f"feltet «{label}» står to ganger (også i celle {seen_fields[key].cell}); bare ett kan gjelde",
+                sheet.loc(r, 1), code="duplicate_field"))
+            continue
+        seen_fields[key] = sheet.loc(r, 1)
+        value = sheet.value(r, 2)
         if value in (None, ""):
             continue
         loc = sheet.loc(r, 2)
@@ -295,19 +614,21 @@ def _load_workbook(wb, file: str) -> tuple[Any, PositionMap]:
             follow[key] = _int(value) if key == "next_full_revision" else value
             pos[("plan", "follow_up", key)] = loc
         elif key == "language":
-            data["meta"]["language"] = str(value).strip().lower()
+            data["meta"]["language"] = _keyword(value)
             pos[("meta", "language")] = loc
         elif key == "legal_basis":
-            plan[key] = _split_list(value)
+            plan[key] = convert(_split_list, value, loc, [])
             pos[("plan", key)] = loc
         else:
             if key in ("licence_period_end", "adopted"):
                 value = _date(value)
             elif key == "budget_total_nok":
                 value = _int(value)
-            elif key == "host_municipality" and isinstance(value, (int, float)):
-                value = f"{int(value):04d}"
-            plan[key] = value if not isinstance(value, float) else _int(value)
+            elif key == "host_municipality":
+                value = convert(_municipality_number, value, loc)
+            elif key == "id":
+                value = convert(_identifier, value, loc)
+            plan[key] = _int(value) if isinstance(value, float) else value
             pos[("plan", key)] = loc
     if period:
         plan["period"] = period
@@ -318,11 +639,12 @@ def _load_workbook(wb, file: str) -> tuple[Any, PositionMap]:
     # -- Kommuner
     munis: dict[str, dict] = {}
     pos[("municipalities",)] = sheets["municipalities"].loc(1, 1)
-    for r, row in _table(sheets["municipalities"], "municipalities"):
+    numbers_ok = True
+    for r, row in reader.table(sheets["municipalities"], "municipalities"):
         i = len(data["municipalities"])
-        num = row.get("number", (None, None))[0]
-        number = f"{int(num):04d}" if isinstance(num, (int, float)) else num
-        m: dict[str, Any] = {"number": number, "name": row.get("name", (None,))[0]}
+        number = convert(_municipality_number, row["number"][0], row["number"][1])
+        numbers_ok = numbers_ok and number is not None
+        m: dict[str, Any] = {"number": number, "name": row["name"][0]}
         pos[("municipalities", i)] = row["number"][1]
         pos[("municipalities", i, "number")] = row["number"][1]
         pos[("municipalities", i, "name")] = row["name"][1]
@@ -333,62 +655,80 @@ def _load_workbook(wb, file: str) -> tuple[Any, PositionMap]:
         adoption = {}
         for key in ("body", "date", "case_no", "status"):
             if key in row and row[key][0] not in (None, ""):
-                adoption[key] = _date(row[key][0]) if key == "date" else str(row[key][0])
-                pos[("municipalities", i, "adoption", key)] = row[key][1]
+                v, loc = row[key]
+                adoption[key] = _date(v) if key == "date" else convert(_text, v, loc)
+                pos[("municipalities", i, "adoption", key)] = loc
         if adoption:
             m["adoption"] = adoption
         m["master_plans"] = []
         data["municipalities"].append(m)
         if isinstance(number, str):
-            munis[number] = m
+            munis[number.strip()] = m
 
     # -- Kommuneplan catalogue
     if "kp" in sheets:
-        for r, row in _table(sheets["kp"], "kp"):
-            num = row["municipality"][0]
-            number = f"{int(num):04d}" if isinstance(num, (int, float)) else str(num or "").strip()
+        for r, row in reader.table(sheets["kp"], "kp"):
+            v, loc = row["municipality"]
+            number = convert(_municipality_number, v, loc)
+            if number is None:
+                continue  # reported by convert
             muni = munis.get(number)
             if muni is None:
-                raise DataError(f"kommunenummer «{number}» står ikke i arket «Kommuner»", row["municipality"][1],
-                                code="reference")
+                if numbers_ok:  # else the «Kommuner» sheet's own problem is the one to fix first
+                    reader.problems.append(Problem(f"kommunenummer «{number}» står ikke i arket «Kommuner»", loc,
+                                                   code="reference"))
+                continue
             i = data["municipalities"].index(muni)
             plans = muni["master_plans"]
-            mp = next((p for p in plans if p["plan_name"] == row["plan_name"][0]), None)
+            plan_name = row["plan_name"][0]
+            mp = next((p for p in plans if p["plan_name"] == plan_name), None)
             if mp is None:
-                mp = {"plan_name": row["plan_name"][0], "items": []}
+                mp = {"plan_name": plan_name, "items": []}
                 plans.append(mp)
                 j = len(plans) - 1
                 pos[("municipalities", i, "master_plans", j)] = row["plan_name"][1]
+                pos[("municipalities", i, "master_plans", j, "plan_name")] = row["plan_name"][1]
                 for key in ("part", "adopted", "status", "replaced_by", "version"):
                     if key in row and row[key][0] not in (None, ""):
-                        v = row[key][0]
-                        mp[key] = _date(v) if key == "adopted" else str(v).strip().lower() if key in ("part", "status") else v
-                        pos[("municipalities", i, "master_plans", j, key)] = row[key][1]
+                        v, loc = row[key]
+                        mp[key] = (_date(v) if key == "adopted" else _keyword(v) if key in ("part", "status")
+                                   else convert(_text, v, loc))
+                        pos[("municipalities", i, "master_plans", j, key)] = loc
             j = plans.index(mp)
             k = len(mp["items"])
-            item = {"id": str(row["id"][0]), "title": row["title"][0]}
-            if "text" in row and row["text"][0] not in (None, ""):
-                item["text"] = row["text"][0]
-            mp["items"].append(item)
+            item: dict[str, Any] = {}
             base = ("municipalities", i, "master_plans", j, "items", k)
-            pos[base] = row["id"][1]
-            for key, (_, loc) in row.items():
-                if key in ("id", "title", "text"):
+            ident = convert(_identifier, *row["id"])
+            if ident is not None:
+                item["id"] = ident
+            for key in ("id", "title", "text"):
+                if key in row:
+                    v, loc = row[key]
                     pos[(*base, key)] = loc
+                    if key != "id" and v not in (None, ""):
+                        item[key] = v
+            mp["items"].append(item)
+            pos[base] = row["id"][1]
 
     # -- Hovedmål / Delmål
     goals: dict[str, dict] = {}
     if "goals" in sheets:
-        for r, row in _table(sheets["goals"], "goals"):
+        for r, row in reader.table(sheets["goals"], "goals"):
             i = len(data["goals"])
-            g: dict[str, Any] = {"id": str(row["id"][0]), "title": row["title"][0], "sub_goals": []}
+            g: dict[str, Any] = {"sub_goals": []}
             pos[("goals", i)] = row["id"][1]
             for key, (v, loc) in row.items():
                 pos[("goals", i, key)] = loc
+            ident = convert(_identifier, *row["id"])
+            if ident is not None:
+                g["id"] = ident
+                goals.setdefault(ident.strip(), g)
+            if row["title"][0] not in (None, ""):
+                g["title"] = row["title"][0]
             if row.get("text", (None,))[0] not in (None, ""):
                 g["text"] = row["text"][0]
             if "kp_refs" in row:
-                g["kp_refs"] = _split_ids(row["kp_refs"][0])
+                g["kp_refs"] = convert(_split_ids, *row["kp_refs"], [])
             ind = {k[4:]: v for k, (v, _) in row.items() if k.startswith("ind_") and v not in (None, "")}
             if ind:
                 g["indicator"] = ind
@@ -396,21 +736,28 @@ def _load_workbook(wb, file: str) -> tuple[Any, PositionMap]:
                     if k.startswith("ind_"):
                         pos[("goals", i, "indicator", k[4:])] = loc
             data["goals"].append(g)
-            goals[g["id"]] = g
     if "sub_goals" in sheets:
-        for r, row in _table(sheets["sub_goals"], "sub_goals"):
-            parent_id = str(row["parent"][0] or "").strip()
-            parent = goals.get(parent_id)
+        for r, row in reader.table(sheets["sub_goals"], "sub_goals"):
+            parent_id = convert(_identifier, *row["parent"])
+            parent = goals.get((parent_id or "").strip())
             if parent is None:
-                raise DataError(f"hovedmålet «{parent_id}» finnes ikke i arket «Hovedmål»", row["parent"][1],
-                                code="reference")
+                reader.problems.append(Problem(
+                    f"hovedmålet «{parent_id}» finnes ikke i arket «Hovedmål»" if parent_id
+                    else "hovedmålet mangler (skriv nummeret på hovedmålet delmålet hører til)",
+                    row["parent"][1], code="reference"))
+                continue
             i = data["goals"].index(parent)
             j = len(parent["sub_goals"])
-            s: dict[str, Any] = {"id": str(row["id"][0]), "title": row["title"][0]}
+            s: dict[str, Any] = {}
+            ident = convert(_identifier, *row["id"])
+            if ident is not None:
+                s["id"] = ident
+            if row["title"][0] not in (None, ""):
+                s["title"] = row["title"][0]
             if row.get("text", (None,))[0] not in (None, ""):
                 s["text"] = row["text"][0]
             if "kp_refs" in row:
-                s["kp_refs"] = _split_ids(row["kp_refs"][0])
+                s["kp_refs"] = convert(_split_ids, *row["kp_refs"], [])
             parent["sub_goals"].append(s)
             pos[("goals", i, "sub_goals", j)] = row["id"][1]
             for key, (_, loc) in row.items():
@@ -418,29 +765,25 @@ def _load_workbook(wb, file: str) -> tuple[Any, PositionMap]:
 
     # -- Tiltak
     pos[("measures",)] = sheets["measures"].loc(1, 1)
-    converters = {"goal_ids": _split_ids, "kp_refs": _split_ids, "municipalities": _split_ids,
-                  "partners": _split_list, "years": _years, "deadline": _date, "cost_nok": _int,
-                  "funding": _funding}
-    for r, row in _table(sheets["measures"], "measures"):
+    converters = {"id": _identifier, "goal_ids": _split_ids, "kp_refs": _split_ids,
+                  "municipalities": _municipality_numbers, "partners": _split_list, "years": _years,
+                  "deadline": _date, "cost_nok": _int, "funding": _funding, "status": _keyword,
+                  "cost_basis": _keyword}
+    for r, row in reader.table(sheets["measures"], "measures"):
         i = len(data["measures"])
         m = {}
         pos[("measures", i)] = row["id"][1]
         for key, (v, loc) in row.items():
             pos[("measures", i, key)] = loc
-            if key == "id":
-                m[key] = str(v) if v is not None else v
-                continue
             if key in converters:
-                v = converters[key](v)
-            elif v in (None, ""):
+                v = convert(converters[key], v, loc)
+            if v in (None, "") or v == []:
                 continue
-            elif key == "status" or key == "cost_basis":
-                v = str(v).strip().lower()
             m[key] = v
         if m.get("municipalities"):
             m["scope"] = "lokal"
-            m["municipalities"] = [f"{int(x):04d}" if str(x).isdigit() else x for x in m["municipalities"]]
-        if not m.get("funding"):
-            m.pop("funding", None)
         data["measures"].append(m)
-    return data, pos
+    if reader.problems:
+        raise DataError(f"arbeidsboken har {len(reader.problems)} feil", Location(file=file),
+                        problems=reader.problems, code="invalid_cells")
+    return data, pos, reader.warnings

@@ -71,6 +71,42 @@ def _positions(root: yaml.Node, file: str) -> PositionMap:
     return positions
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _is_municipality_number(path: tuple) -> bool:
+    """Return whether a data path holds a kommunenummer."""
+    return (path == ("plan", "host_municipality")
+            or (len(path) == 3 and path[0] == "municipalities" and path[2] == "number")
+            or (len(path) == 4 and path[0] == "measures" and path[2] == "municipalities"))
+
+
+def _municipality_numbers_as_text(root: yaml.Node) -> None:
+    """Retag plain numbers where a kommunenummer stands, so they keep the text the planner wrote.
+
+    YAML 1.1 reads ``0301`` as the octal number 193 and ``3_427`` as 3427; read as text, ``0301``
+    stays "0301" and anything that is not four digits is reported as such by validation.
+    """
+    stack: list[tuple[tuple, yaml.Node]] = [((), root)]
+    seen: set[int] = set()
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in seen:  # an alias of a collection already walked
+                continue
+            seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if not node.style and node.tag in _NUMBER_TAGS and _is_municipality_number(path):
+                node.tag = _STR_TAG
+        elif isinstance(node, yaml.MappingNode) and len(path) < 4:
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    stack.append(((*path, key_node.value), value_node))
+        elif isinstance(node, yaml.SequenceNode) and len(path) < 4:
+            stack.extend(((*path, i), child) for i, child in enumerate(node.value))
+
+
 def parse_yaml(text: str, file: str) -> tuple[Any, PositionMap]:
     """Parse YAML text safely, returning data and the position of every value."""
     try:
@@ -80,6 +116,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, PositionMap]:
             if node is None:
                 raise DataError("filen er tom", Location(file=file), code="empty")
             positions = _positions(node, file)
+            _municipality_numbers_as_text(node)
             data = loader.construct_document(node)
         finally:
             loader.dispose()

@@ -152,3 +152,66 @@ def test_example_dataset_loads(example_path):
     assert len(plan.municipalities) == 9
     assert len(plan.measures) == 20
     assert plan.resolve_kp_ref("3424:KP-5.2").master_plan.status == "erstattet"
+
+
+@pytest.mark.parametrize("written", ["0301", '"0301"', "'0301'"])
+def test_a_kommunenummer_with_a_leading_zero_is_read_as_written(tmp_path, written):
+    text = BASE.replace('number: "3427"', f"number: {written}").replace("    name: Tynset", "    name: Oslo") \
+        .replace('  title: "Plan"\n', f'  title: "Plan"\n  host_municipality: {written}\n') \
+        .replace("    cost_nok: 1000\n", f"    cost_nok: 1000\n    scope: lokal\n    municipalities: [{written}]\n")
+    plan = load_plan(write(tmp_path, text))
+    assert plan.municipalities[0].number == "0301"
+    assert plan.info.host_municipality == "0301"
+    assert plan.measures[0].municipalities == ["0301"]
+
+
+@pytest.mark.parametrize("written", ["301", "3_427", "0x0D63", "3427.0", "34270"])
+def test_a_kommunenummer_that_is_not_four_digits_is_an_error_not_a_conversion(tmp_path, written):
+    with pytest.raises(DataError) as err:
+        load_plan(write(tmp_path, BASE.replace('number: "3427"', f"number: {written}")))
+    (line,) = problems(err.value)
+    assert "fire sifre" in line and "linje 6" in line
+
+
+def test_a_kommunenummer_in_a_measure_and_as_host_is_read_as_text(tmp_path):
+    text = BASE.replace('  title: "Plan"\n', '  title: "Plan"\n  host_municipality: 301\n') \
+        .replace("    cost_nok: 1000\n", "    cost_nok: 1000\n    scope: lokal\n    municipalities: [3427, 0301]\n")
+    with pytest.raises(DataError) as err:
+        load_plan(write(tmp_path, text))
+    lines = problems(err.value)
+    assert any("linje 4" in line and "host_municipality" in line and "fire sifre" in line for line in lines), lines
+    assert any("linje 21" in line and "«0301»" in line for line in lines), lines
+    assert not any("0193" in line or "193" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("escaped, code", [("\\a", "U+0007"), ("\\f", "U+000C"), ("\\0", "U+0000"),
+                                           ("\\e", "U+001B"), ("\\uFFFE", "U+FFFE"), ("\\uFFFF", "U+FFFF")])
+def test_a_control_character_in_a_text_is_an_error_at_its_line(tmp_path, escaped, code):
+    text = BASE.replace("    title: Tiltak\n", f'    title: "Til{escaped}tak"\n')
+    with pytest.raises(DataError) as err:
+        load_plan(write(tmp_path, text))
+    (line,) = problems(err.value)
+    assert "linje 16, kolonne 5" in line and code in line and "tiltak T-01" in line
+
+
+def test_a_control_character_at_the_end_of_a_text_is_not_stripped_away(tmp_path):
+    with pytest.raises(DataError) as err:
+        load_plan(write(tmp_path, BASE.replace("    title: Mål\n", '    title: "Mål\\v"\n')))
+    assert "U+000B" in problems(err.value)[0]
+
+
+def test_tab_and_line_breaks_in_a_text_are_kept(tmp_path):
+    plan = load_plan(write(tmp_path, BASE.replace("    title: Tiltak\n", '    title: "Til\\ttak\\r\\nlinje 2"\n')))
+    assert plan.measures[0].title == "Til\ttak\r\nlinje 2"
+
+
+def test_a_text_over_the_limit_is_an_error_at_its_line_and_one_at_the_limit_is_kept(tmp_path):
+    from docplan.model import MAX_TEXT_CHARS
+
+    at_limit = "x" * MAX_TEXT_CHARS
+    plan = load_plan(write(tmp_path, BASE + f"    text: {at_limit}\n"))
+    assert plan.measures[0].text == at_limit
+    with pytest.raises(DataError) as err:
+        load_plan(write(tmp_path, BASE + f"    partners: [NAV, {at_limit}y]\n"))
+    (line,) = problems(err.value)
+    assert "linje 19, kolonne 21" in line and "for lang" in line
