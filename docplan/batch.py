@@ -15,9 +15,19 @@ callback raising `KeyboardInterrupt`) never leaves a half-written file. At most 
 are in flight, so memory stays bounded whatever the number of municipalities.
 
 A failure is isolated to its municipality: a broken municipality record or local measure in a
-dataset, a broken file in a folder, a template error for one municipality's data, or a selected
-kommunenummer that is not in the data. The rest is produced; `BatchSummary.ok` says whether all
-went well.
+dataset, a broken file in a folder, a template error for one municipality's data, a selected
+kommunenummer that is not in the data, a file that cannot be written, and any unexpected exception
+(«uventet feil», with the exception type; the traceback is kept in `JobResult.traceback`). A worker
+process that dies (killed, out of memory) breaks the pool: the jobs it had in flight are run again,
+each alone in a fresh pool, so only a job that kills its worker again fails. The rest is produced;
+`BatchSummary.ok` says whether all went well.
+
+Killing the parent (even ``kill -9``) leaves nothing running: each worker watches a pipe whose only
+writer is the parent and exits when it reads end-of-file, and the forkserver and resource tracker
+exit once no process holds their pipes. The manifest is written as documents finish (at most every
+`MANIFEST_INTERVAL` seconds), so a killed run is resumed. The output folder is locked for the run;
+temporary files a killed run left there (``*.docplan-tmp``, ``.docplan-pdf-*``) are removed at the
+start of the next.
 
 Re-runs skip municipalities whose inputs are unchanged: ``.docplan-batch-manifest.json`` in the
 output folder records, per municipality, a SHA-256 of everything the document depends on (docplan
@@ -33,26 +43,35 @@ starts with the four-digit number, no name can be a reserved Windows device name
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import copy
 import hashlib
 import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import tempfile
+import threading
 import time
+import traceback
 import unicodedata
+from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
 from docplan import __version__
-from docplan.errors import ConfigError, DataError, DocplanError, Location
+from docplan.errors import ConfigError, ConflictError, DataError, DocplanError, Location
 from docplan.model import Plan
 
 MANIFEST_NAME = ".docplan-batch-manifest.json"
 SUMMARY_NAME = "docplan-batch-sammendrag.json"
+LOCK_NAME = ".docplan-batch.lock"
+#: Seconds between manifest writes during a run: a killed run re-makes at most this much work.
+MANIFEST_INTERVAL = 0.5
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 #: How many documents LibreOffice converts in one run (one process per chunk, never one per file).
 PDF_CHUNK = 40
@@ -83,10 +102,12 @@ class JobResult:
     source: Optional[str] = None
     seconds: float = 0.0
     data: Optional[bytes] = field(default=None, repr=False)  # rendered bytes, only until written
+    traceback: Optional[str] = field(default=None, repr=False)  # of an unexpected error, for --debug
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("data")
+        d.pop("traceback")
         return {k: v for k, v in d.items() if v is not None}
 
 
@@ -172,20 +193,37 @@ class _WorkerState:
 _STATE: Optional[_WorkerState] = None
 
 
-def _init_worker(state: _WorkerState, ignore_sigint: bool) -> None:
-    """Pool initializer: keep the shared state and compile every template once in this process."""
+def _init_worker(state: _WorkerState, ignore_sigint: bool, watch: Any = None) -> None:
+    """Pool initializer: keep the shared state, watch the parent, compile every template once."""
     global _STATE
     if ignore_sigint:
         # The parent alone handles Ctrl-C; a worker interrupted mid-job would only produce noise.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if watch is not None:
+        threading.Thread(target=_exit_with_parent, args=(watch,), name="docplan-parent-watch",
+                         daemon=True).start()
     _STATE = state
     from docplan.render import compile_template
 
     for path in state.templates.values():
         try:
             compile_template(path)
-        except DocplanError:
+        except Exception:
             pass  # reported by each job that needs this template
+
+
+def _exit_with_parent(watch: Any) -> None:
+    """Block until the parent's end of the pipe is closed, then end this worker at once.
+
+    The parent never sends anything; its end closes only when the parent is gone (even after
+    ``kill -9``). Without this a worker waits for work forever, and keeps the forkserver and the
+    resource tracker alive with it.
+    """
+    try:
+        watch.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def _plan_for(job: Job, state: _WorkerState) -> Plan:
@@ -266,17 +304,56 @@ def run_job(job: Job, state: Optional[_WorkerState] = None) -> list[JobResult]:
     try:
         plan = _plan_for(job, state)
     except DocplanError as exc:
-        path = Path(job.file)
-        number = _number_from_filename(path) or path.stem
-        if state.selection is not None and number not in state.selection:
-            return []
-        return [JobResult(number=number, name=number, status=FAILED, message=exc.format(), source=job.file)]
+        return _job_failures(job, state, exc.format())
+    except Exception as exc:
+        return _job_failures(job, state, unexpected_message(exc), _format_traceback(exc))
     return [render_job(Job(m.number, file=job.file, language=job.language), state) for m in plan.municipalities
             if state.selection is None or m.number in state.selection]
 
 
+def _run_job_in_worker(job: Job) -> list[JobResult]:
+    """Run a job in a pool worker; whatever goes wrong becomes failed results, never an exception."""
+    try:
+        return run_job(job)
+    except BaseException as exc:  # a SystemExit from a job would otherwise reach the parent and end the batch
+        return _job_failures(job, _STATE, unexpected_message(exc), _format_traceback(exc))
+
+
+def unexpected_message(exc: BaseException) -> str:
+    """Return the Norwegian reason for an exception docplan did not expect, naming its type."""
+    detail = str(exc).strip().splitlines()
+    what = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
+    return f"uventet feil ({what}) da dokumentet skulle lages"
+
+
+def _format_traceback(exc: BaseException) -> str:
+    # includes a worker's _RemoteTraceback, which concurrent.futures chains as the cause
+    return "".join(traceback.format_exception(exc))
+
+
+def _job_failures(job: Job, state: Optional[_WorkerState], message: str,
+                 trace: Optional[str] = None) -> list[JobResult]:
+    """Return the failed results of a job that produced nothing: its municipality, or its file's.
+
+    A file job (folder input) whose file could not be read is named by the kommunenummer its file
+    name starts with, else by the file name; left out when a selection does not include it.
+    """
+    from docplan.municipalities import lookup_municipality
+
+    if job.number is not None:
+        number = job.number
+    else:
+        path = Path(job.file)
+        number = _number_from_filename(path) or path.stem
+        if state is not None and state.selection is not None and number not in state.selection:
+            return []
+    info = lookup_municipality(number) if re.fullmatch(r"\d{4}", number) else None
+    return [JobResult(number=number, name=info.name if info else number, status=FAILED, message=message,
+                      source=job.file, traceback=trace)]
+
+
 def render_job(job: Job, state: Optional[_WorkerState] = None) -> JobResult:
-    """Render one municipality's document; return its result (never raises a `DocplanError`)."""
+    """Render one municipality's document; return its result (never raises an `Exception`)."""
     from docplan.render import build_context, compile_template
 
     state = state or _STATE
@@ -315,6 +392,9 @@ def render_job(job: Job, state: Optional[_WorkerState] = None) -> JobResult:
         result.status = MADE
     except DocplanError as exc:
         result.message = exc.format()
+    except Exception as exc:  # a bug, or a template that recurses: this municipality fails, the batch goes on
+        result.message = unexpected_message(exc)
+        result.traceback = _format_traceback(exc)
     finally:
         result.seconds = time.perf_counter() - start
     return result
@@ -442,6 +522,50 @@ def _select(jobs: list[Job], failures: list[JobResult], selection: Optional[Iter
 # -- the batch -------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _locked(out_dir: Path):
+    """Hold an exclusive lock on the output folder, so no two runs write (or clean) it at once.
+
+    The operating system drops the lock when the process ends, however it ends.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(out_dir / LOCK_NAME, "a+b")
+    except OSError as exc:
+        raise ConfigError(f"mappen kan ikke lages eller skrives til: {exc.strerror or exc}",
+                          Location(file=str(out_dir)), code="folder_not_writable") from None
+    try:
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ConflictError("en annen kjøring av docplan batch skriver allerede til denne mappen; vent til "
+                                "den er ferdig, eller velg en annen mappe", Location(file=str(out_dir)),
+                                code="folder_busy") from None
+        yield
+    finally:
+        fh.close()
+
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Remove what a killed run left half-done: ``write_atomic``'s temporary files, PDF folders."""
+    for entry in out_dir.iterdir():
+        name = entry.name
+        try:
+            if name.startswith(".") and name.endswith(".docplan-tmp") and entry.is_file():
+                entry.unlink()
+            elif name.startswith(".docplan-pdf-") and entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+        except OSError:
+            pass  # still there next time; it never counts as a document
+
+
 def _read_manifest(out_dir: Path) -> dict[str, dict]:
     try:
         data = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))
@@ -506,9 +630,18 @@ def generate_batch(
     propagates. Raises `DataError` only when nothing can be made (unreadable dataset, broken
     common part); every per-municipality problem is a failed `JobResult`.
     """
-    started = time.perf_counter()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    with _locked(out):
+        _remove_stale_temporaries(out)
+        return _generate_batch(source, out, municipalities=municipalities, language=language, template=template,
+                               pdf=pdf, force=force, jobs=jobs, progress=progress, write_summary=write_summary)
+
+
+def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path, *,
+                    municipalities: Optional[Iterable[str]], language: Optional[str],
+                    template: Optional[Union[str, os.PathLike]], pdf: bool, force: bool, jobs: Optional[int],
+                    progress: Optional[ProgressCallback], write_summary: bool) -> BatchSummary:
+    started = time.perf_counter()
     plan: Optional[Plan] = None
     pre_failed: list[JobResult] = []
     if isinstance(source, Plan):
@@ -552,9 +685,10 @@ def generate_batch(
     total = (len(wanted) if wanted is not None else len(job_list)) + len(pre_failed)
     done = 0
     interrupted = False
+    flushed = time.monotonic()
 
     def finish(result: JobResult) -> None:
-        nonlocal done, total
+        nonlocal done, total, flushed
         if result.status != FAILED:
             if result.number in made_from:  # folder input: two files for one municipality
                 result.status, result.data = FAILED, None
@@ -563,15 +697,17 @@ def generate_batch(
             else:
                 made_from[result.number] = result.source or ""
         if result.status == MADE and result.data is not None:
-            from docplan.package import write_atomic
-
-            write_atomic(out / result.file, result.data)
-            result.data = None
+            _write_document(out, result)
         if result.status in (MADE, SKIPPED):
             manifest[result.number] = {"file": result.file, "input_hash": result.input_hash,
                                        "sha256": result.sha256, "pdf": result.pdf}
         else:
             manifest.pop(result.number, None)  # render it again next time, whatever the hashes say
+        if time.monotonic() - flushed >= MANIFEST_INTERVAL:
+            # what is done so far, so a killed run (kill -9, power cut) is resumed, not redone
+            with contextlib.suppress(OSError):  # the write at the end reports a folder that refuses it
+                _write_manifest(out, manifest)
+            flushed = time.monotonic()
         results.append(result)
         done += 1
         total = max(total, done)
@@ -599,8 +735,8 @@ def generate_batch(
                                      message=f"kommune {number} {info.name} er ikke med i plandataene"))
         if pdf:
             _make_pdfs(out, [r for r in results if r.status in (MADE, SKIPPED)], manifest, workers)
-    except KeyboardInterrupt:
-        interrupted = True
+    except BaseException:
+        interrupted = True  # Ctrl-C, or a progress callback that raised: the summary must not say ok
         raise
     finally:
         results.sort(key=lambda r: r.number)
@@ -614,32 +750,93 @@ def generate_batch(
     return summary
 
 
-def _run_pool(job_list: list[Job], state: _WorkerState, workers: int,
-              finish: Callable[[JobResult], None]) -> None:
-    """Run jobs in a process pool, at most ``2 × workers`` in flight, results handled in this process."""
-    pending: set[cf.Future] = set()
-    it = iter(job_list)
-    window = 2 * workers
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker,
-                                  initargs=(state, True))
+def _write_document(out: Path, result: JobResult) -> None:
+    """Write a rendered document atomically; a write that fails fails that municipality only."""
+    from docplan.package import write_atomic
+
+    data, result.data = result.data, None
     try:
-        for job in it:
-            pending.add(pool.submit(run_job, job))
-            if len(pending) >= window:
-                break
+        write_atomic(out / result.file, data)
+    except DocplanError as exc:
+        result.status, result.message = FAILED, exc.format()
+    except OSError as exc:
+        result.status = FAILED
+        result.message = f"dokumentet kunne ikke lagres i {out}: {exc.strerror or exc}"
+    except Exception as exc:
+        result.status, result.message, result.traceback = FAILED, unexpected_message(exc), _format_traceback(exc)
+    if result.status == FAILED:
+        result.sha256 = None
+
+
+#: The reason given for a job whose worker process died twice while running it.
+WORKER_DIED = ("uventet feil (BrokenProcessPool): arbeidsprosessen stoppet to ganger mens dokumentet ble laget "
+               "(for lite minne, eller stoppet av en annen prosess?); prøv igjen, eventuelt med færre --jobs")
+
+
+def _run_pool(job_list: list[Job], state: _WorkerState, workers: int,
+             finish: Callable[[JobResult], None]) -> None:
+    """Run jobs in process pools and hand every result to ``finish`` in this process.
+
+    A worker that dies breaks its pool and every job in flight with it. Those jobs are then run
+    again one at a time in a one-worker pool, so that a job that kills its worker (and only that
+    job) fails, with `WORKER_DIED`; the other jobs go on in a fresh pool.
+    """
+    ctx = _mp_context()
+    # The workers' watch on this process: they get the read end, the write end never leaves here.
+    watch, keep = ctx.Pipe(duplex=False)
+    try:
+        todo = deque(job_list)
+        while todo:
+            alone = deque(_drain(todo, state, workers, 2 * workers, finish, ctx, watch))
+            while alone:
+                for job in _drain(alone, state, 1, 1, finish, ctx, watch):
+                    for result in _job_failures(job, state, WORKER_DIED):
+                        finish(result)
+    finally:
+        watch.close()
+        keep.close()
+
+
+def _drain(todo: deque, state: _WorkerState, workers: int, window: int, finish: Callable[[JobResult], None],
+           ctx: Any, watch: Any) -> list[Job]:
+    """Run jobs from ``todo`` in one pool, at most ``window`` in flight, until done or the pool breaks.
+
+    Returns the jobs that were in flight when a worker died (empty when none did); jobs not yet
+    started stay in ``todo``.
+    """
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                  initargs=(state, True, watch))
+    pending: dict[cf.Future, Job] = {}
+    lost: list[Job] = []
+    try:
+        def submit() -> bool:
+            job = todo.popleft()
+            try:
+                pending[pool.submit(_run_job_in_worker, job)] = job
+            except BrokenProcessPool:
+                todo.appendleft(job)  # never started: it goes on in the next pool
+                return False
+            return True
+
+        while todo and len(pending) < window and submit():
+            pass
         while pending:
-            completed, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            completed, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in completed:
-                try:
-                    result = fut.result()
-                except cf.process.BrokenProcessPool as exc:
-                    raise ConfigError("en arbeidsprosess stoppet uventet (for lite minne?); prøv med færre "
-                                      "--jobs", code="worker_died") from exc
-                for one in result:
+                job = pending.pop(fut)
+                exc = fut.exception()
+                if isinstance(exc, BrokenProcessPool):
+                    lost.append(job)
+                    continue
+                if exc is not None:  # e.g. a result that could not be sent back from the worker
+                    results = _job_failures(job, state, unexpected_message(exc), _format_traceback(exc))
+                else:
+                    results = fut.result()
+                for one in results:
                     finish(one)
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.add(pool.submit(run_job, nxt))
+                if not lost and todo:
+                    submit()
+        return lost
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

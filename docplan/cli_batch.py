@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -68,6 +69,7 @@ def _check_jobs(ctx, param, value):
 
 
 @main.command(epilog=EXIT_CODES_HELP + " Avbrutt med Ctrl-C: 130.")
+@click.pass_context
 @click.argument("data", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Mappen dokumentene skal skrives til (lages om den ikke finnes).")
@@ -82,7 +84,7 @@ def _check_jobs(ctx, param, value):
               help="Bruk denne målformen for alle. Standard: kommunens egen målform, ellers planens.")
 @click.option("-t", "--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Egen docxtpl-mal (.docx) i stedet for standardmalene.")
-def batch(data: Path, out_dir: Path, selection: str | None, all_: bool, pdf: bool, force: bool,
+def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, all_: bool, pdf: bool, force: bool,
           jobs: int | None, language: str | None, template: Path | None) -> None:
     """Lag ett plandokument per kommune fra DATA.
 
@@ -91,9 +93,11 @@ def batch(data: Path, out_dir: Path, selection: str | None, all_: bool, pdf: boo
     En oversikt skrives til docplan-batch-sammendrag.json i mappen.
     """
     from docplan.batch import SUMMARY_NAME, generate_batch, parse_selection
+    from docplan.errors import DocplanError
 
     if bool(selection) == all_:
         raise click.UsageError("velg kommuner med enten --kommune 3421,3424 eller --all")
+    debug = bool(ctx.obj and ctx.obj.get("debug"))
     numbers = parse_selection(selection) if selection else None
     callback, close = _progress_printer()
     try:
@@ -104,9 +108,29 @@ def batch(data: Path, out_dir: Path, selection: str | None, all_: bool, pdf: boo
         click.echo("Avbrutt. Ferdige dokumenter er lagret; ingen halvskrevne filer er igjen. "
                    "Kjør samme kommando igjen for å fortsette.", err=True)
         sys.exit(130)
+    except DocplanError:
+        close()
+        raise  # the group prints it in Norwegian
+    except Exception as exc:
+        close()
+        if debug:
+            traceback.print_exc()
+        detail = str(exc).strip().splitlines()
+        what = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
+        click.echo(f"Feil: uventet feil ({what}); kjøringen stoppet. Ferdige dokumenter er lagret; kjør samme "
+                   "kommando igjen for å fortsette" + ("" if debug else " (med --debug for å se feilsporingen)") + ".",
+                   err=True)
+        sys.exit(1)
     close()
     click.echo(_table(summary))
     click.echo(f"\n{len(summary.made)} laget, {len(summary.skipped)} uendret, {len(summary.failed)} feilet "
                f"på {summary.seconds:.1f} s. Oversikt: {out_dir / SUMMARY_NAME}")
+    traced = [r for r in summary.failed if r.traceback]
+    if traced and debug:
+        for r in traced:
+            click.echo(f"\nFeilsporing for {r.number} {r.name}:\n{r.traceback.rstrip()}", err=True)
+    elif traced:
+        click.echo("Uventede feil er feil i docplan eller i malen; kjør med «docplan --debug batch …» for å se "
+                   "feilsporingen.", err=True)
     if summary.failed:
         sys.exit(1)
