@@ -77,15 +77,29 @@ def test_cli_names_the_unexpected_error_exits_1_and_shows_the_traceback_only_wit
     assert "RecursionError" in debug.stderr
 
 
-def test_cli_reports_an_error_that_stops_the_run_in_norwegian_without_a_traceback(example_path, tmp_path):
-    (tmp_path / MANIFEST_NAME).mkdir()  # the manifest cannot be written at the end of the run
+def test_cli_reports_a_system_error_that_stops_the_run_in_norwegian(example_path, tmp_path):
+    (tmp_path / MANIFEST_NAME).mkdir()  # the manifest cannot be written
+    res = CliRunner().invoke(main, ["batch", str(example_path), "-o", str(tmp_path), "--kommune", "3427", "--jobs", "1"])
+    assert res.exit_code == 2, res.output
+    assert f"{MANIFEST_NAME}: kunne ikke skrive filen: det finnes en mappe med det navnet" in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_cli_reports_an_unexpected_error_without_a_traceback_unless_debug(example_path, tmp_path, monkeypatch):
+    import docplan.batch
+
+    def broken(*args, **kwargs):
+        raise IsADirectoryError(21, "Is a directory")  # a bug's exception, not one docplan anticipated
+
+    monkeypatch.setattr(docplan.batch, "_write_manifest", broken)
     runner = CliRunner()
     res = runner.invoke(main, ["batch", str(example_path), "-o", str(tmp_path), "--kommune", "3427", "--jobs", "1"])
     assert res.exit_code == 1, res.output
     assert "Feil: uventet feil (IsADirectoryError" in res.stderr and "kjøringen stoppet" in res.stderr
     assert "Traceback" not in res.output and "--debug" in res.stderr
     assert (tmp_path / "3427-Tynset.docx").is_file()
-    debug = runner.invoke(main, ["--debug", "batch", str(example_path), "-o", str(tmp_path), "--kommune", "3427"])
+    debug = runner.invoke(main, ["--debug", "batch", str(example_path), "-o", str(tmp_path), "--kommune", "3427",
+                                 "--force"])
     assert debug.exit_code == 1 and "Traceback (most recent call last)" in debug.stderr
 
 
@@ -180,7 +194,8 @@ def test_a_document_that_cannot_be_written_fails_only_its_municipality(example_p
     summary = generate_batch(example_path, tmp_path, jobs=2)
     assert [r.number for r in summary.failed] == ["3427"]
     assert len(summary.made) == 8
-    assert f"kunne ikke lagres i {tmp_path}" in summary.failed[0].message
+    assert summary.failed[0].message == (f"{tmp_path / '3427-Tynset.docx'}: kunne ikke skrive filen: det finnes en "
+                                         "mappe med det navnet")
     assert "3427" not in json.loads((tmp_path / MANIFEST_NAME).read_text("utf-8"))["entries"]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".docplan-tmp")]
 

@@ -144,12 +144,11 @@ def run() -> None:
 
 
 def _register() -> None:
-    from docplan.cli import check, data, document, serve
-    from docplan import cli_batch, cli_template  # noqa: F401  (register themselves on `main`)
+    from docplan.cli import batch, check, data, document, serve, template
 
     for command in (data.render, data.validate, data.init, document.insert, document.refresh_cmd,
-                    document.list_cmd, document.kp_group, document.extract_cmd, check.check, serve.serve,
-                    serve.serve_token):
+                    document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
+                    batch.batch, serve.serve, serve.serve_token):
         main.add_command(command)
 
 

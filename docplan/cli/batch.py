@@ -9,28 +9,26 @@ from pathlib import Path
 import click
 
 from docplan.cli.data import EXIT_CODES_HELP
-from docplan.cli import main
 
 _STATUS_WORDS = {"laget": "laget", "uendret": "uendret (hoppet over)", "feilet": "FEILET"}
 
 
 def _progress_printer():
-    """Return (callback, close): a tqdm bar on a terminal, plain lines in CI logs and pipes."""
+    """Return (callback, close): click's progress bar on a terminal, plain lines in CI logs and pipes."""
     if sys.stderr.isatty():
-        from tqdm import tqdm
-
         bar = None
 
         def on_result(result, done, total):
             nonlocal bar
             if bar is None:
-                bar = tqdm(total=total, unit="dok", desc="Lager planer", file=sys.stderr, leave=False)
-            bar.set_postfix_str(f"{result.number} {result.status}", refresh=False)
-            bar.update(1)
+                bar = click.progressbar(length=total, label="Lager planer", file=sys.stderr,
+                                        item_show_func=lambda r: f"{r.number} {r.status}" if r else None)
+                bar.__enter__()
+            bar.update(1, result)
 
         def close():
             if bar is not None:
-                bar.close()
+                bar.__exit__(None, None, None)
 
         return on_result, close
 
@@ -68,7 +66,7 @@ def _check_jobs(ctx, param, value):
     return value
 
 
-@main.command(epilog=EXIT_CODES_HELP + " Avbrutt med Ctrl-C: 130.")
+@click.command(epilog=EXIT_CODES_HELP + " Avbrutt med Ctrl-C: 130.")
 @click.pass_context
 @click.argument("data", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from docplan.cli.data import EXIT_CODES_HELP
-from docplan.cli import main
 
 TEMPLATE = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUT = click.Path(dir_okay=False, path_type=Path)
@@ -18,7 +17,7 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-@main.group(epilog=EXIT_CODES_HELP)
+@click.group(epilog=EXIT_CODES_HELP)
 def template() -> None:
     """Verktøy for dem som vedlikeholder Word-malene (se docs/maintainers.md)."""
 
