@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -30,6 +29,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from docplan.errors import DataError, DocumentError, Location, Problem
 from docplan.loaders import PositionMap, read_limited
 from docplan.model import check_text
+from docplan.ooxml.spreadsheet import XMLSyntaxError, merged_ranges
 from docplan.package import inspect_package
 
 SHEETS = {
@@ -97,7 +97,6 @@ MAX_CELLS = 500_000
 #: Merged ranges may together span at most this many cells of a sheet's used area.
 MAX_MERGED_CELLS = 1_000_000
 
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 class _CellError(ValueError):
@@ -475,30 +474,18 @@ class _Reader:
             yield r, {field: (sheet.value(r, c), sheet.loc(r, c)) for c, field in header.items()}
 
 
-def _merged_ranges(zf: zipfile.ZipFile, ws, file: str) -> list[str]:
+def _merged_ranges(package, ws, file: str) -> list[str]:
     """Return the merged ranges of a sheet (openpyxl's streaming reader does not read them)."""
-    from lxml import etree
-
     part = getattr(ws, "_worksheet_path", None)
     if part is None:
         return []
-    refs: list[str] = []
     try:
-        with zf.open(part) as src:
-            for _, el in etree.iterparse(src, events=("end",), resolve_entities=False, no_network=True):
-                if el.tag == f"{_MAIN_NS}mergeCell" and el.get("ref"):
-                    refs.append(el.get("ref"))
-                # Drop what has been read, so a large sheet is not held in memory a third time.
-                el.clear(keep_tail=True)
-                parent = el.getparent()
-                while parent is not None and el.getprevious() is not None:
-                    del parent[0]
-    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        return merged_ranges(package.read(part.lstrip("/")))
+    except (KeyError, XMLSyntaxError) as exc:
         raise _unreadable(file) from exc
-    return refs
 
 
-def _find_sheets(wb, formulas_wb, zf: zipfile.ZipFile, reader: _Reader) -> dict[str, _Sheet]:
+def _find_sheets(wb, formulas_wb, package, reader: _Reader) -> dict[str, _Sheet]:
     found: dict[str, _Sheet] = {}
     for ws, formulas_ws in zip(wb.worksheets, formulas_wb.worksheets):
         name = _norm(ws.title)
@@ -512,7 +499,7 @@ def _find_sheets(wb, formulas_wb, zf: zipfile.ZipFile, reader: _Reader) -> dict[
             raise DataError(f"arbeidsboken har både arket «{found[entity].title}» og «{ws.title}» for det samme; "
                             "slå dem sammen til ett ark", Location(file=reader.file, sheet=ws.title),
                             code="duplicate_sheet")
-        found[entity] = _Sheet(ws, formulas_ws, _merged_ranges(zf, ws, reader.file), reader.file, reader.problems)
+        found[entity] = _Sheet(ws, formulas_ws, _merged_ranges(package, ws, reader.file), reader.file, reader.problems)
     return found
 
 
@@ -538,17 +525,16 @@ def load(path: Path) -> tuple[Any, PositionMap, list[Problem]]:
     reader = _Reader(file)
     workbooks = []
     try:
-        with zipfile.ZipFile(io.BytesIO(info.data)) as zf:
-            # Two streaming reads: the values Excel computed, and which cells hold formulas (a formula
-            # never computed reads as an empty cell in the first). openpyxl parses a sheet while it is
-            # iterated, so reading the cells is inside this guard too.
-            for data_only in (True, False):
-                workbooks.append(openpyxl.load_workbook(io.BytesIO(info.data), read_only=True, data_only=data_only))
-            sheets = _find_sheets(workbooks[0], workbooks[1], zf, reader)
-            titles = [ws.title for ws in workbooks[0].worksheets]
+        # Two streaming reads: the values Excel computed, and which cells hold formulas (a formula
+        # never computed reads as an empty cell in the first). openpyxl parses a sheet while it is
+        # iterated, so reading the cells is inside this guard too.
+        for data_only in (True, False):
+            workbooks.append(openpyxl.load_workbook(io.BytesIO(info.data), read_only=True, data_only=data_only))
+        sheets = _find_sheets(workbooks[0], workbooks[1], info, reader)
+        titles = [ws.title for ws in workbooks[0].worksheets]
     except DataError:
         raise
-    except Exception as exc:  # zipfile/lxml/openpyxl internals on a damaged workbook
+    except Exception as exc:  # openpyxl's internals on a damaged workbook
         raise _unreadable(file) from exc
     finally:
         for wb in workbooks:
