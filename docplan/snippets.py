@@ -179,7 +179,7 @@ def goal_block(plan: Plan, goal_id: str, styles: Styles | None = None, lang: str
     out = [_goal_sdt(plan, goal, main_level, st, lg, scope)]
     if sub_goals and isinstance(goal, Goal):
         out += [_goal_sdt(plan, sub, min(main_level + 1, 3), st, lg, scope) for sub in goal.sub_goals]
-    return b.elements("".join(out))
+    return b.elements(*out)
 
 
 # -- measures --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import re
 from typing import Iterable
 from xml.sax.saxutils import escape
 
-from docplan.ooxml.parser import Element, parse_fragment, to_string
+from docplan.ooxml.parser import Element, parse_element, to_string
 from docplan.ooxml.sdt import make_sdt
 
 _BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -81,6 +81,6 @@ def sdt(tag: str, alias: str, inner: str) -> str:
     return f"{head}<w:sdtContent>{inner}</w:sdtContent>{tail}"
 
 
-def elements(xml: str) -> list[Element]:
-    """Return the elements of fragment text built here."""
-    return parse_fragment(xml)
+def elements(*xml: str) -> list[Element]:
+    """Return the elements built here, each given as the text of one element (parsed as its own root)."""
+    return [parse_element(x) for x in xml]
