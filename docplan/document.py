@@ -383,7 +383,7 @@ class PlanDocument:
     def texts(self) -> list[str]:
         """The text of every paragraph, by paragraph number."""
         if self._texts is None:
-            self._texts = paragraph_texts(self.body, self._paragraph_elements())
+            self._texts = paragraph_texts(self.body, self._paragraph_elements(), nested=self.has_nested_paragraphs)
         return self._texts
 
     def paragraph_index(self, element: Element) -> int | None:
@@ -392,12 +392,17 @@ class PlanDocument:
             self._index = {p: i for i, p in enumerate(self._paragraph_elements())}
         return self._index.get(element)
 
+    @property
+    def has_nested_paragraphs(self) -> bool:
+        """Whether a paragraph of the body lies inside another (text boxes, shapes)."""
+        if "nested" not in self.cache:
+            self.cache["nested"] = has_nested_paragraphs(self.body)
+        return self.cache["nested"]  # type: ignore[return-value]
+
     def text_of_paragraphs_in(self, el: Element) -> str | None:
         """Return the texts of the paragraphs inside ``el`` joined by newlines, from the texts read once;
         None when paragraphs nest (text boxes) or ``el`` holds none (then read it on its own)."""
-        if "nested" not in self.cache:
-            self.cache["nested"] = has_nested_paragraphs(self.body)
-        if self.cache["nested"]:
+        if self.has_nested_paragraphs:
             return None
         first = next(el.iter(_W_P), None)
         start = self.paragraph_index(first) if first is not None else None

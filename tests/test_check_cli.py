@@ -119,6 +119,35 @@ def test_annotate_puts_a_comment_at_each_finding_without_changing_text(plan_docx
     assert texts[t20["location"]["paragraph"]] == "T-20"
 
 
+def test_annotating_twice_replaces_docplans_comments_and_keeps_the_planners(tmp_path, example_path):
+    """A second check of an annotated document used to add a second full set of comments."""
+    from tests.docfactory import municipal_plan
+
+    source = tmp_path / "plan.docx"
+    municipal_plan(source)  # holds a planner's own comment («Sjekk ordlyden med rådmannen»)
+    once, twice = tmp_path / "en.docx", tmp_path / "to.docx"
+    r1 = _run(source, "--data", example_path, "--annotate", once, "--format", "json")
+    r2 = _run(once, "--data", example_path, "--annotate", twice, "--format", "json")
+    n1, n2 = len(json.loads(r1.stdout)["findings"]), len(json.loads(r2.stdout)["findings"])
+    assert n1 > 0 and n2 == n1
+
+    def comments(path):
+        return [(c.author, c.text) for c in docx.Document(str(path)).comments]
+
+    planner = [c for c in comments(source) if c[0] != "docplan"]
+    assert planner == [("Kari Nordmann", "Sjekk ordlyden med rådmannen")]
+    for path, n in ((once, n1), (twice, n2)):
+        got = comments(path)
+        assert [c for c in got if c[0] != "docplan"] == planner
+        ours = [c for c in got if c[0] == "docplan"]
+        assert len(ours) == n and all(text.startswith("docplan:") for _a, text in ours)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    body = docx.Document(str(twice)).element.body
+    ids = {c.comment_id for c in docx.Document(str(twice)).comments}
+    anchored = {int(el.get(f"{w}id")) for el in body.iter(f"{w}commentRangeStart", f"{w}commentReference")}
+    assert anchored == ids  # no range or reference left pointing at a removed comment
+
+
 @pytest.mark.soffice
 def test_annotated_document_converts_with_libreoffice(plan_docx, example_path, tmp_path, soffice):
     from testkit import pdf_text, soffice_convert

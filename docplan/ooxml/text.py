@@ -86,13 +86,14 @@ def has_nested_paragraphs(root: Element) -> bool:
     return bool(_NESTED_P(root))
 
 
-def paragraph_texts(root: Element, paragraphs: list[Element]) -> list[str]:
+def paragraph_texts(root: Element, paragraphs: list[Element], *, nested: bool | None = None) -> list[str]:
     """Return `element_text` of each of ``paragraphs`` (every ``w:p`` under ``root``, in order).
 
     Where no paragraph lies inside another (no text boxes) this is one walk over the text nodes instead
-    of one per paragraph: each text node belongs to the last paragraph met before it.
+    of one per paragraph: each text node belongs to the last paragraph met before it. ``nested`` is
+    `has_nested_paragraphs` when the caller knows it.
     """
-    if has_nested_paragraphs(root):
+    if has_nested_paragraphs(root) if nested is None else nested:
         return [element_text(p) for p in paragraphs]
     texts: list[list[str]] = []
     parts: list[str] = []

@@ -1,6 +1,7 @@
 """End to end in real Chromium against the server on loopback, with Office.js mocked at the network edge.
 
-Pick a plan, insert a tiltak, run a check, click a finding, switch to nynorsk; axe-core finds no
+Pick a plan, insert a tiltak, run a check, click a finding, switch to nynorsk; «Oppdater alle» on a
+mocked Word document whose controls, shapes and OOXML come from real WordprocessingML; axe-core finds no
 WCAG 2.1 AA violations; a screenshot is saved to test-artifacts/.
 """
 
@@ -138,8 +139,13 @@ def _state(page) -> dict[str, list[str]]:
     return out
 
 
+def _edited_ops(page) -> list[tuple[str, int]]:
+    """Return (operation, control id) of every change the pane made to controls in the mocked document."""
+    return [(e["op"], e["id"]) for e in word_log(page) if e["op"] in ("insertOoxml", "delete")]
+
+
 def test_refresh_all_replaces_only_unedited_items_and_never_a_hand_edited_one(page):
-    from docplan.ooxml.sdt import text_hash
+    from docplan.ooxml.text import text_hash
     from docplan.state import STATE_NS
 
     connect(page)
@@ -156,17 +162,29 @@ def test_refresh_all_replaces_only_unedited_items_and_never_a_hand_edited_one(pa
     hm2 = page.evaluate("window.__seed('docplan:goal:HM-2', 'gammel tekst fra forrige plan')")
     hm3 = page.evaluate("window.__seed('docplan:goal:HM-3', 'tekst uten registrering')")
     page.evaluate("([xml]) => window.__addPart(xml)",
-                  [f'<state xmlns="{STATE_NS}"><item tag="docplan:goal:HM-2" '
+                  [f'<state xmlns="{STATE_NS}" municipality="3427"><item tag="docplan:goal:HM-2" '
                    f'hash="{text_hash("gammel tekst fra forrige plan")}"/></state>'])
+    writes_before = len([e for e in word_log(page) if e["op"] == "addPart"])
 
-    page.get_by_role("button", name="Oppdater alle").click()
+    with page.expect_request("**/refresh?lang=nb") as sent:
+        page.get_by_role("button", name="Oppdater alle").click()
     status = page.get_by_role("status").filter(has_text="1 oppdatert.")
     status.wait_for()
+    request = sent.value.post_data_json
+    assert request["edition"] == "3427"
+    assert {(i["tag"], i["shape"]) for i in request["items"]} >= {("docplan:goal:HM-2", "block"),
+                                                                  ("docplan:goal:HM-3", "block")}
     assert "2 ikke overskrevet" in status.inner_text()
-    replaced = [e["id"] for e in word_log(page) if e["op"] in ("insertOoxml", "delete")]
-    assert replaced == [hm2, hm2], "only the unedited stale HM-2 is replaced"
-    texts = {c["id"]: c["text"] for c in page.evaluate("window.__controls()")}
+    assert _edited_ops(page) == [("insertOoxml", hm2), ("delete", hm2)], "only the unedited stale HM-2 is replaced"
+    after = page.evaluate("window.__controls()")
+    texts = {c["id"]: c["text"] for c in after}
     assert texts[hm1["id"]] == "Min egen formulering av hovedmålet" and texts[hm3] == "tekst uten registrering"
+    (new_hm2,) = [c for c in after if c["tag"] == "docplan:goal:HM-2"]
+    assert new_hm2["subtype"] == "RichTextParagraphs" and "Ansvarlig salg og skjenking" in new_hm2["text"]
+    # one state write for the whole refresh, keeping the edition and the replacement's record
+    assert len([e for e in word_log(page) if e["op"] == "addPart"]) == writes_before + 1
+    assert all('municipality="3427"' in xml for xml in page.evaluate("window.__stateXml()"))
+    assert text_hash(new_hm2["text"]) in _state(page)["docplan:goal:HM-2"]
 
     held = page.locator("#held li").all_inner_texts()
     assert len(held) == 2 and "endret for hånd" in held[0] and "HM-1" in held[0] and "HM-3" in held[1]
@@ -176,14 +194,96 @@ def test_refresh_all_replaces_only_unedited_items_and_never_a_hand_edited_one(pa
     # A second refresh changes nothing: the new HM-2 was recorded, HM-1 is still held.
     page.get_by_role("button", name="Oppdater alle").click()
     page.get_by_role("status").filter(has_text="0 oppdatert.").wait_for()
-    assert [e["id"] for e in word_log(page) if e["op"] == "delete"] == [hm2]
+    assert [i for op, i in _edited_ops(page) if op == "delete"] == [hm2]
 
-    # Only an explicit «Overskriv likevel» replaces the unrecorded HM-3.
+    # «Overskriv likevel» shows both texts first; «Avbryt» leaves the document as it is.
+    page.get_by_role("button", name="Overskriv likevel HM-1").click()
+    page.get_by_role("heading", name="Overskrive HM-1?").wait_for()
+    assert page.get_by_role("textbox", name="Nå i dokumentet").input_value() == "Min egen formulering av hovedmålet"
+    assert page.get_by_role("textbox", name="Fra planen").input_value().startswith("HM-1 Senere debut")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Avbryt").click()
+    page.get_by_role("status").filter(has_text="Ingenting er endret.").wait_for()
+    assert [i for op, i in _edited_ops(page) if op == "delete"] == [hm2]
+
+    # Only a confirmed «Overskriv likevel» replaces the unrecorded HM-3.
     page.get_by_role("button", name="Overskriv likevel HM-3").click()
+    assert page.get_by_role("textbox", name="Nå i dokumentet").input_value() == "tekst uten registrering"
+    page.get_by_role("button", name="Overskriv HM-3 med teksten fra planen").click()
     page.get_by_role("status").filter(has_text="Overskrev HM-3").wait_for()
-    assert [e["id"] for e in word_log(page) if e["op"] == "delete"] == [hm2, hm3]
+    assert [i for op, i in _edited_ops(page) if op == "delete"] == [hm2, hm3]
     assert page.locator("#held li").count() == 1
     assert hm1["id"] in {c["id"] for c in page.evaluate("window.__controls()")}
+
+
+def _load_rendered(page, docx: bytes) -> None:
+    """Make the mocked Word document the rendered edition ``docx``: its body and docplan's record."""
+    from docplan.document import PlanDocument
+
+    doc = PlanDocument.open(docx)
+    page.evaluate("([xml]) => window.__loadDocument(xml)", [doc.part_bytes(doc.main_part).decode("utf-8")])
+    page.evaluate("([xml]) => window.__addPart(xml)", [doc.part_bytes(doc.state_part()).decode("utf-8")])
+
+
+def test_refresh_of_an_untouched_rendered_edition_changes_nothing(page):
+    """The pane sends what the server's own reading of the file gives, and Tynset's edition is current."""
+    from docplan.loaders import load_plan
+    from docplan.ooxml.text import text_hash
+    from docplan.render import render_plan
+    from tests.addin_server.test_refresh_api import pane_request
+    from tests.testkit import EXAMPLE
+
+    docx = render_plan(load_plan(EXAMPLE), municipality="3427")
+    _load_rendered(page, docx)
+    connect(page)
+    with page.expect_request("**/refresh?lang=nb") as sent:
+        page.get_by_role("button", name="Oppdater alle").click()
+    page.get_by_role("status").filter(has_text="Ingenting å oppdatere").wait_for()
+    assert _edited_ops(page) == [] and not [e for e in word_log(page) if e["op"] == "addPart"]
+    assert page.locator("#held-panel").is_hidden()
+
+    def shape_of(request: dict) -> list[tuple]:
+        index = {item["id"]: n for n, item in enumerate(request["items"])}
+        return [(i["tag"], i["shape"], text_hash(i["text"]), i.get("hash"),
+                 index[i["parent"]] if i["parent"] is not None else None, bool(i.get("ooxml")))
+                for i in request["items"]]
+
+    sent_request = sent.value.post_data_json
+    expected = pane_request(docx)
+    assert sent_request["edition"] == expected["edition"] == "3427"
+    assert shape_of(sent_request) == shape_of(expected)
+    rows = [i for i in sent_request["items"] if i["shape"] == "row" and i["tag"].startswith("docplan:measure:")]
+    assert rows and all(i.get("parent") is not None for i in rows), "measure rows are sent inside their table"
+
+
+def test_inserting_the_measure_table_names_the_table_not_its_tag(page):
+    connect(page)
+    page.get_by_role("button", name="Sett inn tiltakstabellen").click()
+    page.get_by_role("status").filter(has_text="Tiltakstabellen er satt inn.").wait_for()
+    assert "all" not in page.get_by_role("status").inner_text()
+    tables = [c for c in page.evaluate("window.__controls()") if c["tag"].startswith("docplan:measure-table:")]
+    assert [c["subtype"] for c in tables] == ["RichTextTable"]
+
+
+def test_checking_twice_replaces_docplans_comments_and_keeps_the_planners(page):
+    connect(page)
+    page.evaluate("window.__addComment('Husk å spørre rådmannen om dette')")
+    page.get_by_role("button", name="Kontroller dokumentet").click()
+    page.locator("#findings .finding-list button").first.wait_for()
+    page.wait_for_function("window.__wordLog.some((e) => e.op === 'comment')")
+    first = page.evaluate("window.__comments()")
+    ours = [c for c in first if c.startswith("docplan:")]
+    assert ours and len(ours) == len(first) - 1
+
+    page.get_by_role("button", name="Kontroller dokumentet").click()
+    page.wait_for_function("([n]) => window.__wordLog.filter((e) => e.op === 'comment').length === 2 * n",
+                           arg=[len(ours)])
+    page.get_by_role("status").filter(has_text="funn").wait_for()
+    second = page.evaluate("window.__comments()")
+    assert second.count("Husk å spørre rådmannen om dette") == 1
+    assert sorted(c for c in second if c.startswith("docplan:")) == sorted(ours)
+    deleted = [e["content"] for e in word_log(page) if e["op"] == "deleteComment"]
+    assert sorted(deleted) == sorted(ours), "only docplan's own comments are deleted"
 
 
 def test_wrong_token_shows_the_servers_norwegian_message(page):

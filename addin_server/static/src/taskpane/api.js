@@ -61,8 +61,9 @@ export class ApiClient {
     return this.request("POST", path, { json: { ooxml: doc.ooxml } });
   }
 
-  refresh(plan, number, items, lang = "nb") {
-    return this.request("POST", `${this.base(plan, number)}/refresh?lang=${lang}`, { json: { items } });
+  /** Ask which docplan controls to refresh: `request` is {items, edition?} (word.refreshRequest). */
+  refresh(plan, number, request, lang = "nb") {
+    return this.request("POST", `${this.base(plan, number)}/refresh?lang=${lang}`, { json: request });
   }
 }
 

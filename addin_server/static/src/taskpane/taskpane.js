@@ -62,12 +62,13 @@ function itemRow(kind, id, label) {
   const text = document.createElement("span");
   const strong = document.createElement("span");
   strong.className = "id";
-  strong.textContent = id;
+  const shown = itemLabel(kind, id);
+  strong.textContent = shown;
   text.append(strong, document.createTextNode(label));
   const button = document.createElement("button");
   button.type = "button";
   button.textContent = t(state.lang, "insert");
-  button.setAttribute("aria-label", t(state.lang, "insertItem", { item: `${id} ${label}` }));
+  button.setAttribute("aria-label", t(state.lang, "insertItem", { item: `${shown} ${label}` }));
   button.dataset.kind = kind;
   button.dataset.id = id;
   li.append(text, button);
@@ -93,74 +94,154 @@ function renderCatalogue() {
   fill("kp", filterItems(kp, query).map((k) => itemRow("kp-ref", k.ref, `${k.title} (${k.plan_name})`)));
 }
 
-async function insert(kind, id) {
-  const snippet = await state.api.snippet(state.plan, state.number, kind, id, state.lang);
-  const { recorded } = await word.insertSnippet(snippet.ooxml, snippet.hashes);
-  say(recorded ? "inserted" : "insertedUnrecorded", { item: id });
-}
-
 /** Return {kind, id} of a docplan tag ("docplan:kp-ref:3427:KP-3.2" → kp-ref, 3427:KP-3.2). */
 function parseTag(tag) {
   const [, kind, ...rest] = tag.split(":");
   return { kind, id: rest.join(":") };
 }
 
-// «Oppdater alle»: only items docplan can prove untouched ("stale") are replaced (word.refreshDocument).
-// Items edited by hand ("changed") and items without a record ("unknown") are listed with
-// «Overskriv likevel».
+/**
+ * Return how the planner knows an item: a goal's or measure's number, a kommuneplan item's number
+ * without the municipality, «Tiltakstabellen» for a measure table (its tag id is «all» or a number).
+ */
+function itemLabel(kind, id, { inline = false } = {}) {
+  if (kind === "measure-table") return t(state.lang, inline ? "tableLabelInline" : "tableLabel");
+  if ((kind === "kp-ref" || kind === "kp-quote") && id.includes(":")) return id.slice(id.indexOf(":") + 1);
+  return id;
+}
+
+const tagLabel = (tag, options) => {
+  const { kind, id } = parseTag(tag);
+  return itemLabel(kind, id, options);
+};
+
+async function insert(kind, id) {
+  const snippet = await state.api.snippet(state.plan, state.number, kind, id, state.lang);
+  const { recorded } = await word.insertSnippet(snippet.ooxml, snippet.hashes);
+  if (kind === "measure-table") say(recorded ? "insertedTable" : "insertedTableUnrecorded");
+  else say(recorded ? "inserted" : "insertedUnrecorded", { item: itemLabel(kind, id) });
+}
+
+// «Oppdater alle»: the server classifies every docplan control (docplan.refresh); word.refreshDocument
+// replaces only what it may replace unasked. Items edited by hand, without a record, or kept inside a
+// table are listed with «Overskriv likevel».
 async function refreshAll() {
   say("refreshing");
-  const { updated, held, missing, unrecorded } = await word.refreshDocument(state.api, state.plan, state.number, state.lang);
+  hideConfirm();
+  const result = await word.refreshDocument(state.api, state.plan, state.number, state.lang);
+  const { updated, held, orphans, forbidden, notApplied, failed, unrecorded } = result;
   renderHeld(held);
-  let text = !updated && !held.length && !missing ? t(state.lang, "nothingStale") : t(state.lang, "refreshed", { n: updated });
-  if (held.length) text += ` ${t(state.lang, "heldBack", { n: held.length })}`;
-  if (missing) text += ` ${t(state.lang, "missingItems", { n: missing })}`;
-  if (unrecorded) text += ` ${t(state.lang, "unrecorded", { n: unrecorded })}`;
-  $("status").textContent = text;
+  const quiet = !updated && !held.length && !orphans && !forbidden && !notApplied && !failed;
+  const parts = [t(state.lang, quiet ? "nothingStale" : "refreshed", { n: updated })];
+  if (held.length) parts.push(t(state.lang, "heldBack", { n: held.length }));
+  if (orphans) parts.push(t(state.lang, "missingItems", { n: orphans }));
+  if (forbidden) parts.push(t(state.lang, "forbiddenItems", { n: forbidden }));
+  if (notApplied) parts.push(t(state.lang, "notApplied", { n: notApplied }));
+  if (failed) parts.push(t(state.lang, "failedItems", { n: failed }));
+  if (unrecorded) parts.push(t(state.lang, "unrecorded", { n: unrecorded }));
+  $("status").textContent = parts.join(" ");
   if (held.length) $("held-heading").focus();
 }
+
+const HELD_REASONS = { edited: "heldChanged", unknown: "heldUnknown", children: "heldChildren" };
+let heldRows = [];
 
 function renderHeld(held) {
   const panel = $("held-panel");
   const list = $("held");
   list.replaceChildren();
+  heldRows = [];
   panel.hidden = !held.length;
-  for (const item of held) {
-    const { id } = parseTag(item.tag);
+  for (const entry of held) {
+    const name = tagLabel(entry.tag);
     const li = document.createElement("li");
     const label = document.createElement("span");
     const strong = document.createElement("span");
     strong.className = "id";
-    strong.textContent = id;
-    const reason = t(state.lang, item.status === "changed" ? "heldChanged" : "heldUnknown");
-    label.append(strong, document.createTextNode(reason));
+    strong.textContent = name;
+    label.append(strong, document.createTextNode(t(state.lang, HELD_REASONS[entry.status] || "heldUnknown")));
     const show = document.createElement("button");
     show.type = "button";
     show.textContent = t(state.lang, "show");
-    show.setAttribute("aria-label", t(state.lang, "showItem", { item: id }));
+    show.setAttribute("aria-label", t(state.lang, "showItem", { item: name }));
     show.addEventListener("click", () => guarded(async () => {
-      say((await word.selectFinding({ tag: item.tag, id: item.id })) ? "selected" : "notFound");
+      say((await word.selectFinding({ tag: entry.tag, id: entry.id })) ? "selected" : "notFound");
     }));
     const overwrite = document.createElement("button");
     overwrite.type = "button";
     overwrite.textContent = t(state.lang, "overwrite");
-    overwrite.setAttribute("aria-label", t(state.lang, "overwriteItem", { item: id }));
-    overwrite.addEventListener("click", () => guarded(() => overwriteHeld(item, li)));
+    overwrite.setAttribute("aria-label", t(state.lang, "overwriteItem", { item: name }));
+    overwrite.addEventListener("click", () => guarded(() => askOverwrite(entry, overwrite)));
     li.append(label, show, overwrite);
     list.append(li);
+    heldRows.push({ entry, li });
   }
 }
 
-/** The planner asked to replace a held item anyway: fetch fresh content if none came with it. */
-async function overwriteHeld(item, li) {
-  const { kind, id } = parseTag(item.tag);
-  let { ooxml, hashes } = item;
-  if (!ooxml) ({ ooxml, hashes } = await state.api.snippet(state.plan, state.number, kind, id, state.lang));
-  const { recorded } = await word.replaceItem(item.id, ooxml, hashes);
-  li.remove();
-  if (!$("held").children.length) $("held-panel").hidden = true;
-  say(recorded ? "overwritten" : "insertedUnrecorded", { item: id });
-  $(($("held").children.length ? "held-heading" : "refresh")).focus();
+// «Overskriv likevel»: the server rebuilds the control with `force`; nothing changes in the document
+// until the planner has compared both texts and confirmed.
+let pending = null;
+
+async function askOverwrite(entry, button) {
+  const name = tagLabel(entry.tag);
+  say("loading");
+  const prepared = await word.prepareOverwrite(state.api, state.plan, state.number, state.lang, entry);
+  if (!prepared.found) {
+    say("notFound");
+    return;
+  }
+  const { answer } = prepared;
+  if (!answer || !answer.ooxml) {
+    const key = { orphan: "orphanItem", forbidden: "forbiddenItem" }[answer && answer.status] || "alreadyCurrent";
+    say(key, { item: name });
+    return;
+  }
+  pending = { entry, prepared, button };
+  $("confirm-title").textContent = t(state.lang, "confirmTitle", { item: name });
+  const whole = entry.target !== entry.id;
+  $("confirm-whole").hidden = !whole;
+  $("confirm-whole").textContent = whole
+    ? t(state.lang, "confirmWhole", { item: name, whole: tagLabel(entry.targetTag, { inline: true }) }) : "";
+  $("confirm-current").value = prepared.current;
+  $("confirm-new").value = prepared.proposed;
+  $("confirm-yes").setAttribute("aria-label", t(state.lang, "confirmYesItem", { item: name }));
+  $("confirm-panel").hidden = false;
+  $("status").textContent = "";
+  $("confirm-title").focus();
+}
+
+function hideConfirm() {
+  pending = null;
+  $("confirm-panel").hidden = true;
+}
+
+async function confirmOverwrite() {
+  if (!pending) return;
+  const { entry, prepared } = pending;
+  hideConfirm();
+  const { replaced, recorded } = await word.applyOverwrite(prepared.target, prepared.answer);
+  const name = tagLabel(entry.tag);
+  if (!replaced) {
+    say("notAppliedItem", { item: name });
+    return;
+  }
+  // everything inside the rebuilt control was rebuilt with it
+  const target = prepared.target.id;
+  heldRows = heldRows.filter(({ entry: e, li }) => {
+    const gone = e.id === target || e.target === target || (e.within || []).includes(target);
+    if (gone) li.remove();
+    return !gone;
+  });
+  if (!heldRows.length) $("held-panel").hidden = true;
+  say(recorded ? "overwritten" : "insertedUnrecorded", { item: name });
+  $(heldRows.length ? "held-heading" : "refresh").focus();
+}
+
+function cancelOverwrite() {
+  const button = pending && pending.button;
+  hideConfirm();
+  say("overwriteCancelled");
+  if (button && button.isConnected) button.focus();
 }
 
 async function runCheck() {
@@ -225,6 +306,8 @@ function wire() {
   }
   $("insert-table").addEventListener("click", () => guarded(() => insert("measure-table", "all")));
   $("refresh").addEventListener("click", () => guarded(refreshAll));
+  $("confirm-yes").addEventListener("click", () => guarded(confirmOverwrite));
+  $("confirm-no").addEventListener("click", cancelOverwrite);
   $("check").addEventListener("click", () => guarded(runCheck));
   const saved = localStorage.getItem("docplan.token");
   if (saved) {

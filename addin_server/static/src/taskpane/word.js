@@ -12,8 +12,9 @@ export const STATE_NS = "urn:docplan:state:1";
 // matches none of its tag's recorded hashes was edited by hand and is never replaced; a control
 // with no record at all is "unknown" and is only replaced after the planner confirms.
 
-// Python's `\s` (str patterns) exactly, so normaliseText() equals docplan.ooxml.sdt's normalisation.
-const WHITESPACE = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+// Python's `\s` (str patterns) exactly, plus Word's cell mark U+0007 (ContentControl.text of a table or row
+// control holds one at each cell's end), so normaliseText() equals docplan.ooxml.text.normalise_text.
+const WHITESPACE = /[\x07\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
 const HASH = /^[0-9a-f]{16}$/;
 
 /** Return `text` with whitespace runs as one space, trimmed: `re.sub(r"\s+", " ", text).strip()`. */
@@ -27,23 +28,30 @@ export async function textHash(text) {
   return Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Return tag → [hash, …] from the XML of a state part (an empty Map for anything else). */
+const EDITION = /^\d{4}$/;
+
+/**
+ * Return {state, edition} from the XML of a state part: tag → [hash, …], and the edition municipality
+ * (`<state municipality="3427">`, written by `docplan render --kommune`), or null. Anything that is not
+ * a state part gives an empty state.
+ */
 export function parseState(xml) {
   const state = new Map();
   let doc;
   try {
     doc = new DOMParser().parseFromString(String(xml ?? ""), "application/xml");
   } catch {
-    return state;
+    return { state, edition: null };
   }
   const root = doc && doc.documentElement;
-  if (!root || root.namespaceURI !== STATE_NS || root.localName !== "state") return state;
+  if (!root || root.namespaceURI !== STATE_NS || root.localName !== "state") return { state, edition: null };
   for (const item of Array.from(root.getElementsByTagNameNS(STATE_NS, "item"))) {
     const tag = item.getAttribute("tag");
     const hashes = (item.getAttribute("hash") || "").split(/\s+/).filter((h) => HASH.test(h));
     if (tag && hashes.length) addHashes(state, tag, hashes);
   }
-  return state;
+  const edition = root.getAttribute("municipality");
+  return { state, edition: EDITION.test(edition || "") ? edition : null };
 }
 
 function addHashes(state, tag, hashes) {
@@ -56,38 +64,48 @@ function escapeAttribute(value) {
   return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** Return the XML of a state part for `state` (tag → [hash, …]), tags sorted as docplan writes them. */
-export function serializeState(state) {
+/**
+ * Return the XML of a state part for `state` (tag → [hash, …]), tags sorted as docplan writes them;
+ * `edition` (the edition municipality) is kept as the root's `municipality`.
+ */
+export function serializeState(state, edition = null) {
   const items = [...state.keys()].sort().map((tag) =>
     `<item tag="${escapeAttribute(tag)}" hash="${escapeAttribute(state.get(tag).join(" "))}"/>`);
-  return `<state xmlns="${STATE_NS}">${items.join("")}</state>`;
+  const municipality = edition && EDITION.test(edition) ? ` municipality="${edition}"` : "";
+  return `<state xmlns="${STATE_NS}"${municipality}>${items.join("")}</state>`;
 }
 
-/** Return {state, parts}: the union of every docplan state part in the document, and those parts. */
+/**
+ * Return {state, edition, parts}: the union of every docplan state part in the document, the edition
+ * municipality of the first part that names one, and those parts.
+ */
 export async function readState() {
   const parts = await officeCall((cb) => Office.context.document.customXmlParts.getByNamespaceAsync(STATE_NS, cb));
   const state = new Map();
+  let edition = null;
   for (const part of parts) {
     const xml = await officeCall((cb) => part.getXmlAsync(cb));
-    for (const [tag, hashes] of parseState(xml)) addHashes(state, tag, hashes);
+    const parsed = parseState(xml);
+    for (const [tag, hashes] of parsed.state) addHashes(state, tag, hashes);
+    edition ||= parsed.edition;
   }
-  return { state, parts };
+  return { state, edition, parts };
 }
 
 let stateWrites = Promise.resolve();
 
 /**
- * Add `hashes` (tag → "h1 h2" or [h1, …]) to the document's state part. The new part is added
- * before the old ones are deleted, so a failure never leaves the document without a record; writes
- * are queued so two quick inserts cannot lose each other's hashes.
+ * Add `hashes` (tag → "h1 h2" or [h1, …]) to the document's state part, keeping its edition. The new
+ * part is added before the old ones are deleted, so a failure never leaves the document without a
+ * record; writes are queued so two quick inserts cannot lose each other's hashes.
  */
 export function recordHashes(hashes) {
   const run = stateWrites.then(async () => {
-    const { state, parts } = await readState();
+    const { state, edition, parts } = await readState();
     for (const [tag, value] of Object.entries(hashes)) {
       addHashes(state, tag, (Array.isArray(value) ? value : String(value).split(/\s+/)).filter((h) => HASH.test(h)));
     }
-    await officeCall((cb) => Office.context.document.customXmlParts.addAsync(serializeState(state), cb));
+    await officeCall((cb) => Office.context.document.customXmlParts.addAsync(serializeState(state, edition), cb));
     for (const part of parts) await officeCall((cb) => part.deleteAsync(cb));
   });
   stateWrites = run.catch(() => {});
@@ -104,10 +122,10 @@ async function hashesOf(controls) {
   return out;
 }
 
-function mergeHashes(server = {}, shown = {}) {
+function mergeHashes(...sources) {
   const out = {};
-  for (const source of [server, shown]) {
-    for (const [tag, value] of Object.entries(source)) {
+  for (const source of sources) {
+    for (const [tag, value] of Object.entries(source || {})) {
       const list = Array.isArray(value) ? value : String(value).split(/\s+/);
       for (const h of list) if (HASH.test(h) && !(out[tag] ||= []).includes(h)) out[tag].push(h);
     }
@@ -116,6 +134,7 @@ function mergeHashes(server = {}, shown = {}) {
 }
 
 const isDocplan = (c) => typeof c.tag === "string" && c.tag.startsWith(TAG_PREFIX);
+const kindOf = (tag) => String(tag).split(":")[1];
 
 /**
  * Insert a flat-OPC snippet (tagged content controls) at the cursor, replacing any selection, and
@@ -131,74 +150,361 @@ export async function insertSnippet(ooxml, hashes = {}) {
     await context.sync();
     return controls.items.filter(isDocplan).map((c) => ({ tag: c.tag, text: c.text }));
   });
-  return { inserted, recorded: await tryRecord(hashes, inserted) };
+  return { inserted, recorded: await tryRecord(mergeHashes(hashes, await hashesOf(inserted))) };
 }
 
-async function tryRecord(hashes, inserted) {
+async function tryRecord(hashes) {
   try {
-    await recordHashes(mergeHashes(hashes, await hashesOf(inserted)));
+    await recordHashes(hashes);
     return true;
   } catch {
     return false;
   }
 }
 
-/** Return every docplan content control as {id, tag, text, hash?} in document order; `hash` is its record. */
+// -- reading the document's docplan controls --------------------------------------------------------
+// ContentControl.subtype → the shape the server speaks of (docplan.ooxml.sdt.Shape). A control of
+// another subtype is neither sent nor replaced.
+export const SHAPES = Object.freeze({
+  RichTextInline: "inline", PlainTextInline: "inline",
+  RichTextParagraphs: "block", PlainTextParagraph: "block", RichText: "block", RichTextTable: "block",
+  RichTextTableRow: "row", RichTextTableCell: "cell",
+});
+// Controls nested deeper than this below their nearest docplan control count as outermost.
+const MAX_NESTING = 32;
+
+/**
+ * Return every docplan control as {id, tag, text, shape, parent, ooxml?} in document order. `parent` is
+ * the id of the nearest docplan control around it (controls of other add-ins in between are skipped),
+ * or null; a control holding docplan controls comes with `ooxml`, its own flat OPC (getOoxml).
+ */
+async function readControls(context) {
+  const all = context.document.contentControls;
+  all.load("items");
+  await context.sync();
+  const controls = all.items.filter(isDocplan);
+  const parents = new Map();
+  let frontier = controls.map((c) => ({ id: c.id, node: c }));
+  for (let depth = 0; frontier.length && depth < MAX_NESTING; depth += 1) {
+    const above = frontier.map((f) => f.node.parentContentControlOrNullObject.load("id,tag"));
+    await context.sync();
+    const next = [];
+    frontier.forEach((f, i) => {
+      const parent = above[i];
+      if (parent.isNullObject) parents.set(f.id, null);
+      else if (isDocplan(parent)) parents.set(f.id, parent.id);
+      else next.push({ id: f.id, node: parent });
+    });
+    frontier = next;
+  }
+  const containers = new Set([...parents.values()].filter((p) => p !== null && p !== undefined));
+  const ooxml = new Map();
+  for (const c of controls) if (containers.has(c.id)) ooxml.set(c.id, c.getRange("Whole").getOoxml());
+  if (ooxml.size) await context.sync();
+  return controls.map((c) => ({
+    id: c.id, tag: c.tag, text: c.text, shape: SHAPES[c.subtype] ?? null, parent: parents.get(c.id) ?? null,
+    ...(ooxml.has(c.id) ? { ooxml: ooxml.get(c.id).value } : {}),
+  }));
+}
+
+async function readItems(context) {
+  const controls = await readControls(context);
+  const { state, edition } = await readState();
+  const items = controls.map((c) => (state.has(c.tag) ? { ...c, hash: state.get(c.tag).join(" ") } : c));
+  return { items, edition };
+}
+
+/**
+ * Return {items, edition}: every docplan control ({id, tag, text, shape, parent, ooxml?, hash?}, `hash`
+ * its tag's record) and the document's edition municipality (or null).
+ */
 export async function listTaggedItems() {
-  const items = await Word.run(async (context) => {
-    const controls = context.document.contentControls;
-    controls.load("items");
-    await context.sync();
-    return controls.items.filter(isDocplan).map((c) => ({ id: c.id, tag: c.tag, text: c.text }));
-  });
-  const { state } = await readState();
-  return items.map((item) => (state.has(item.tag) ? { ...item, hash: state.get(item.tag).join(" ") } : item));
+  return Word.run((context) => readItems(context));
 }
 
 /**
- * Replace the ONE control with id `id` by fresh OOXML (which carries its own tagged control) and
- * record the new content's hashes. Other controls with the same tag are left alone. Returns
- * {inserted, recorded} as insertSnippet does.
+ * Return the body of POST …/refresh for `items`: each control whose shape is known, as the server
+ * reads it, and the edition when the record names one. `force` (an id) marks the one control the
+ * planner asked to overwrite.
  */
-export async function replaceItem(id, ooxml, hashes = {}) {
-  const inserted = await Word.run(async (context) => {
-    const control = context.document.contentControls.getById(id);
-    control.cannotDelete = false;
-    const range = control.getRange("Whole").insertOoxml(ooxml, "Before");
-    const controls = range.contentControls;
-    controls.load("items");
-    control.delete(false);
-    await context.sync();
-    return controls.items.filter(isDocplan).map((c) => ({ tag: c.tag, text: c.text }));
-  });
-  return { inserted, recorded: await tryRecord(hashes, inserted) };
+export function refreshRequest(items, edition, force = undefined) {
+  const sent = items.filter((i) => i.shape).map((i) => ({
+    id: i.id, tag: i.tag, shape: i.shape, text: i.text ?? "", parent: i.parent ?? null,
+    ...(i.hash ? { hash: i.hash } : {}), ...(i.ooxml ? { ooxml: i.ooxml } : {}),
+    ...(force !== undefined && i.id === force ? { force: true } : {}),
+  }));
+  return { ...(edition && EDITION.test(edition) ? { edition } : {}), items: sent };
+}
+
+function ancestors(item, byId) {
+  const out = [];
+  const seen = new Set([item.id]);
+  for (let p = byId.get(item.parent); p && !seen.has(p.id); p = byId.get(p.parent)) {
+    seen.add(p.id);
+    out.push(p);
+  }
+  return out;
+}
+
+function descendants(item, items, byId) {
+  return items.filter((i) => i !== item && ancestors(i, byId).includes(item));
+}
+
+// -- what the server's answer may replace -------------------------------------------------------------
+const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const isW = (node, name) => node && node.nodeType === 1 && node.namespaceURI === W && node.localName === name;
+
+function parseOoxml(ooxml) {
+  try {
+    const doc = new DOMParser().parseFromString(String(ooxml ?? ""), "application/xml");
+    return doc && doc.getElementsByTagNameNS(W, "body")[0] ? doc : null;
+  } catch {
+    return null;
+  }
+}
+
+function sdtTag(sdt) {
+  for (const pr of Array.from(sdt.childNodes)) {
+    if (!isW(pr, "sdtPr")) continue;
+    for (const t of Array.from(pr.childNodes)) if (isW(t, "tag")) return t.getAttributeNS(W, "val") || t.getAttribute("w:val");
+  }
+  return null;
+}
+
+function outermostControl(doc) {
+  const body = doc.getElementsByTagNameNS(W, "body")[0];
+  return { body, sdt: body.getElementsByTagNameNS(W, "sdt")[0] || null };
 }
 
 /**
- * «Oppdater alle»: send every docplan control with its recorded hash to the server (`api.refresh`)
- * and replace only the controls it reports "stale" (as docplan wrote them, plan changed). Returns
- * {updated, held, missing, unrecorded}: `held` are the "changed" (edited by hand) and "unknown" (no record)
- * items, left alone for the planner to decide.
+ * Return the shape of a replacement (flat OPC), read from where its outermost control sits in the body:
+ * "block" (a body-level control), "inline" (a control in a body paragraph), "row" (a control in a
+ * table, around a row), "cell" — or null when that is none of these or the control is not a docplan
+ * control of `tag`'s kind.
  */
-export async function refreshDocument(api, plan, number, lang) {
-  const items = await listTaggedItems();
-  const { stale } = await api.refresh(plan, number, items, lang);
-  let updated = 0;
-  const held = [];
-  let missing = 0;
-  let unrecorded = 0;
-  for (const item of stale) {
-    if (item.status === "stale" && item.ooxml && item.id !== undefined) {
-      const { recorded } = await replaceItem(item.id, item.ooxml, item.hashes);
-      updated += 1;
-      if (!recorded) unrecorded += 1;
-    } else if (item.status === "changed" || item.status === "unknown") {
-      held.push(item);
-    } else if (item.status === "missing") {
-      missing += 1;
+export function replacementShape(ooxml, tag) {
+  const doc = parseOoxml(ooxml);
+  if (!doc) return null;
+  const { body, sdt } = outermostControl(doc);
+  const found = sdt && sdtTag(sdt);
+  if (!found || !found.startsWith(TAG_PREFIX) || kindOf(found) !== kindOf(tag)) return null;
+  const parent = sdt.parentNode;
+  if (parent === body) return "block";
+  if (isW(parent, "tbl")) return parent.parentNode === body ? "row" : null;
+  if (isW(parent, "tr")) return "cell";
+  let p = parent;
+  while (p && p !== body && !isW(p, "p")) p = p.parentNode;
+  return p && p !== body && p.parentNode === body ? "inline" : null;
+}
+
+// Text as docplan.ooxml.text.element_text reads it: runs' text, tabs, breaks, and a newline between paragraphs.
+function elementText(el) {
+  const parts = [];
+  (function walk(node) {
+    if (isW(node, "t")) { parts.push(node.textContent); return; }
+    if (isW(node, "tab")) parts.push("\t");
+    else if (isW(node, "br") || isW(node, "cr")) parts.push("\n");
+    else if (isW(node, "p") && parts.length) parts.push("\n");
+    for (const child of Array.from(node.childNodes)) if (child.nodeType === 1) walk(child);
+  })(el);
+  return parts.join("");
+}
+
+/** Return the text of a replacement's outermost control (what the planner would see), or "". */
+export function replacementText(ooxml) {
+  const doc = parseOoxml(ooxml);
+  const sdt = doc && outermostControl(doc).sdt;
+  const content = sdt && Array.from(sdt.childNodes).find((n) => isW(n, "sdtContent"));
+  return content ? elementText(content) : "";
+}
+
+/** Return Word's text of a control for reading: cell marks as line ends, paragraph marks as newlines. */
+export function displayText(text) {
+  return String(text ?? "").replace(/\r\x07|\x07/g, "\n").replace(/\r\n?/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
+}
+
+/** Whether `answer` (with `ooxml`) may replace the control `item`: the same shape, and one Word can insert. */
+export function canReplace(answer, item) {
+  if (!item || !answer.ooxml || (item.shape !== "block" && item.shape !== "inline")) return false;
+  return answer.shape === item.shape && replacementShape(answer.ooxml, answer.tag) === item.shape;
+}
+
+function heldEntry(item, status, byId) {
+  // a row or cell cannot be inserted alone: overwriting it means rebuilding the control around it
+  let target = item;
+  if (item.shape !== "block" && item.shape !== "inline") {
+    target = ancestors(item, byId).find((a) => a.shape === "block" || a.shape === "inline") || item;
+  }
+  return { id: item.id, tag: item.tag, status, shape: item.shape, target: target.id, targetTag: target.tag,
+    within: ancestors(item, byId).map((a) => a.id) };
+}
+
+/**
+ * Sort the server's answers for `items`: {replace, held, orphans, forbidden, notApplied}. `replace`
+ * holds the answers the pane may apply unasked (`apply`, same shape), none inside another one being
+ * replaced; `held` the controls left alone (edited by hand, no record, or kept inside a container),
+ * each with the id of the control «Overskriv likevel» rebuilds (`target`).
+ */
+export function sortAnswers(answers, items) {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const out = { replace: [], held: [], orphans: 0, forbidden: 0, notApplied: 0 };
+  const heldIds = new Set();
+  const hold = (item, status) => {
+    if (item && !heldIds.has(item.id)) {
+      heldIds.add(item.id);
+      out.held.push(heldEntry(item, status, byId));
+    }
+  };
+  for (const answer of answers) {
+    const item = byId.get(answer.id);
+    if (answer.status === "forbidden") out.forbidden += 1;
+    else if (answer.status === "orphan") out.orphans += 1;
+    else if (answer.status === "edited" || answer.status === "unknown") hold(item, answer.status);
+    if (item && answer.held && answer.held.length) {
+      const inside = [item, ...descendants(item, items, byId)];
+      for (const tag of answer.held) {
+        const kept = inside.find((i) => i.tag === tag && !heldIds.has(i.id));
+        if (kept === item) hold(item, "children");
+        else if (kept) hold(kept, kept.hash ? "edited" : "unknown");
+      }
+    }
+    if (answer.apply && answer.ooxml) {
+      if (canReplace(answer, item)) {
+        out.replace.push({ id: item.id, tag: item.tag, shape: item.shape, ooxml: answer.ooxml,
+          hashes: answer.hashes || {}, held: answer.held || [] });
+      } else {
+        out.notApplied += 1;
+      }
     }
   }
-  return { updated, held, missing, unrecorded };
+  const replacing = new Set(out.replace.map((r) => r.id));
+  out.replace = out.replace.filter((r) => !ancestors(byId.get(r.id), byId).some((a) => replacing.has(a.id)));
+  return out;
+}
+
+// -- replacing controls -------------------------------------------------------------------------------
+/**
+ * Replace each control of `list` ({id, tag, ooxml}) by its OOXML inside one Word.run `context`: the new
+ * content goes before the control's whole range, then the control goes. One control that Word refuses
+ * does not stop the others. Returns {replaced: [{entry, inserted}], failed: [entry]}.
+ */
+async function replaceIn(context, list) {
+  const controls = list.map((entry) =>
+    context.document.contentControls.getByIdOrNullObject(entry.id).load("id,tag,cannotDelete,cannotEdit"));
+  await context.sync();
+  const replaced = [];
+  const failed = [];
+  for (const [i, entry] of list.entries()) {
+    const control = controls[i];
+    if (control.isNullObject || control.tag !== entry.tag) {
+      failed.push(entry);
+      continue;
+    }
+    const locks = { cannotDelete: control.cannotDelete, cannotEdit: control.cannotEdit };
+    let added = null;
+    try {
+      // one sync per step, so a refusal leaves either nothing or only the new copy to take back
+      control.cannotDelete = false;
+      control.cannotEdit = false;
+      await context.sync();
+      const range = control.getRange("Whole").insertOoxml(entry.ooxml, "Before");
+      const inserted = range.contentControls;
+      inserted.load("items");
+      await context.sync();
+      added = range;
+      control.delete(false);
+      await context.sync();
+      replaced.push({ entry, inserted: inserted.items.filter(isDocplan).map((c) => ({ tag: c.tag, text: c.text })) });
+    } catch (error) {
+      failed.push({ ...entry, error });
+      await putBack(context, control, locks, added);
+    }
+  }
+  return { replaced, failed };
+}
+
+/** Undo a replacement Word refused half-way: remove the new copy (when it went in) and restore the locks. */
+async function putBack(context, control, locks, added) {
+  for (const step of [() => added && added.delete(), () => Object.assign(control, locks)]) {
+    try {
+      step();
+      await context.sync();
+    } catch {
+      // gone already (or Word refuses this too): the planner sees the control as it is
+    }
+  }
+}
+
+/** Return the hashes to record for `replaced`: the server's, and Word's text of what docplan wrote (never of a kept item). */
+async function replacedHashes(replaced) {
+  const sources = [];
+  for (const { entry, inserted } of replaced) {
+    const written = new Set(Object.keys(entry.hashes || {}));
+    const kept = new Set(entry.held || []);
+    const shown = inserted.filter((c) => !kept.has(c.tag) && (!written.size || written.has(c.tag)));
+    sources.push(entry.hashes, await hashesOf(shown));
+  }
+  return mergeHashes(...sources);
+}
+
+/**
+ * «Oppdater alle»: send every docplan control (shape, parent, recorded hash, a container's OOXML) and
+ * the edition to the server (`api.refresh`); replace, in one Word.run, only the controls it answers
+ * `apply` for with a replacement of the control's own shape; record all new hashes in one write.
+ * Returns {checked, updated, held, orphans, forbidden, notApplied, failed, unrecorded}: `held` are the
+ * controls left alone for the planner to decide («Ikke overskrevet»).
+ */
+export async function refreshDocument(api, plan, number, lang) {
+  const result = await Word.run(async (context) => {
+    const { items, edition } = await readItems(context);
+    const request = refreshRequest(items, edition);
+    const answer = await api.refresh(plan, number, request, lang);
+    const sorted = sortAnswers(answer.items || [], items);
+    const { replaced, failed } = sorted.replace.length ? await replaceIn(context, sorted.replace) : { replaced: [], failed: [] };
+    // a control of a subtype without a shape is neither checked nor replaced
+    sorted.notApplied += items.length - request.items.length;
+    return { checked: request.items.length, ...sorted, replaced, failed };
+  });
+  const recorded = result.replaced.length ? await tryRecord(await replacedHashes(result.replaced)) : true;
+  return {
+    checked: result.checked, updated: result.replaced.length, held: result.held, orphans: result.orphans,
+    forbidden: result.forbidden, notApplied: result.notApplied, failed: result.failed.length,
+    unrecorded: recorded ? 0 : result.replaced.length,
+  };
+}
+
+/**
+ * «Overskriv likevel», first half: read the control `entry.target` again and ask the server to rebuild
+ * it with `force`. Returns {found, target, answer, current, proposed}: the control, the server's
+ * answer for it (or null), and both texts for the planner to compare; nothing is changed yet.
+ */
+export async function prepareOverwrite(api, plan, number, lang, entry) {
+  return Word.run(async (context) => {
+    const { items, edition } = await readItems(context);
+    const byId = new Map(items.map((i) => [i.id, i]));
+    const target = byId.get(entry.target);
+    if (!target || target.tag !== entry.targetTag) return { found: false };
+    const request = refreshRequest([target, ...descendants(target, items, byId)], edition, target.id);
+    const { items: answers } = await api.refresh(plan, number, request, lang);
+    const answer = (answers || []).find((a) => a.id === target.id) || null;
+    return {
+      found: true, target, answer, current: displayText(target.text),
+      proposed: answer && answer.ooxml ? displayText(replacementText(answer.ooxml)) : null,
+    };
+  });
+}
+
+/**
+ * «Overskriv likevel», second half (the planner confirmed): replace `target` by `answer.ooxml` when it
+ * has the control's shape, and record it. Returns {replaced, recorded}; `replaced` is false when Word
+ * refused it or the shapes differ.
+ */
+export async function applyOverwrite(target, answer) {
+  if (!canReplace(answer, target)) return { replaced: false, recorded: true };
+  const entry = { id: target.id, tag: target.tag, ooxml: answer.ooxml, hashes: answer.hashes || {}, held: answer.held || [] };
+  const { replaced } = await Word.run((context) => replaceIn(context, [entry]));
+  if (!replaced.length) return { replaced: false, recorded: true };
+  return { replaced: true, recorded: await tryRecord(await replacedHashes(replaced)) };
 }
 
 /**
@@ -241,23 +547,46 @@ export async function selectFinding(finding) {
   });
 }
 
+// -- comments -----------------------------------------------------------------------------------------
+// docplan's comments start with this mark (docplan.ooxml.comments.MARKER); Word takes the author from
+// the signed-in planner, so only the text can tell them from the planner's own comments.
+export const COMMENT_MARKER = "docplan:";
+const LEADING_SPACE = new RegExp(`^${WHITESPACE.source}`);
+
+/** Whether a comment's text is one docplan wrote (it starts with `COMMENT_MARKER`). */
+export function isDocplanComment(content) {
+  return String(content ?? "").replace(LEADING_SPACE, "").startsWith(COMMENT_MARKER);
+}
+
+/** Return a finding's comment text, always starting with docplan's mark. */
+export function commentText(finding) {
+  const text = finding.comment || `[${finding.rule}] ${finding.message}`;
+  return isDocplanComment(text) ? text : `${COMMENT_MARKER} ${text}`;
+}
+
 /** Return true when Word can add comments (WordApi 1.4). */
 export function commentsSupported() {
   return Boolean(Office.context.requirements.isSetSupported("WordApi", "1.4"));
 }
 
-/** Add one Word comment per finding that has a paragraph; return how many were added (0 without WordApi 1.4). */
+/**
+ * Replace docplan's comments: delete those an earlier check added (never the planner's), then add one
+ * per finding that has a paragraph. Returns how many were added (0 without WordApi 1.4).
+ */
 export async function addFindingComments(findings) {
   if (!commentsSupported()) return 0;
   return Word.run(async (context) => {
+    const earlier = context.document.body.getComments();
+    earlier.load("items/content");
     const paragraphs = context.document.body.paragraphs;
     paragraphs.load("items");
     await context.sync();
+    for (const comment of earlier.items) if (isDocplanComment(comment.content)) comment.delete();
     let added = 0;
     for (const f of findings) {
       const paragraph = f.location && typeof f.location.paragraph === "number" ? paragraphs.items[f.location.paragraph] : null;
       if (!paragraph) continue;
-      paragraph.getRange("Whole").insertComment(f.comment || `[${f.rule}] ${f.message}`);
+      paragraph.getRange("Whole").insertComment(commentText(f));
       added += 1;
     }
     await context.sync();

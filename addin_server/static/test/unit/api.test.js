@@ -31,6 +31,15 @@ describe("ApiClient", () => {
     assert.deepEqual(JSON.parse(calls[1].body), { ooxml: "<pkg:package/>" });
   });
 
+  it("posts a refresh request as it is built, with the language in the query", async () => {
+    const calls = [];
+    const api = new ApiClient("http://x", "t", fakeFetch(200, { checked: 1, items: [] }, calls));
+    const request = { edition: "3427", items: [{ id: 1, tag: "docplan:goal:HM-1", shape: "block", text: "x", parent: null }] };
+    await api.refresh("osterdalen", "3427", request, "nn");
+    assert.equal(calls[0].url, "http://x/api/v1/plans/osterdalen/municipalities/3427/refresh?lang=nn");
+    assert.deepEqual(JSON.parse(calls[0].body), request);
+  });
+
   it("turns a JSON error into an ApiError with the Norwegian message", async () => {
     const api = new ApiClient("http://x", "t", fakeFetch(403, { code: "forbidden", message: "ingen tilgang", location: {} }, []));
     await assert.rejects(api.catalogue("p", "3428"), (e) => e instanceof ApiError && e.status === 403 &&

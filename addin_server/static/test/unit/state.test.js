@@ -1,5 +1,5 @@
-// docplan's state part (urn:docplan:state:1) read and written through the Common API, the text hash
-// shared with docplan.ooxml.sdt.text_hash, and «Oppdater alle» never replacing a hand-edited item.
+// docplan's state part (urn:docplan:state:1) read and written through the Common API, its edition
+// municipality, the text hash shared with docplan.ooxml.text.text_hash, and what an insert records.
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { DOMParser } from "@xmldom/xmldom";
@@ -14,7 +14,7 @@ const NS = "urn:docplan:state:1";
 const stateXml = (items) =>
   `<state xmlns="${NS}">${items.map(([tag, hash]) => `<item tag="${tag}" hash="${hash}"/>`).join("")}</state>`;
 
-// Values computed by docplan.ooxml.sdt.text_hash (Python).
+// Values computed by docplan.ooxml.text.text_hash (Python).
 const PY = {
   "": "e3b0c44298fc1c14",
   Tiltak: "fd60019d102d4804",
@@ -64,26 +64,11 @@ function collection(items) {
   };
 }
 
-function wordMock(log, controls, inserted = []) {
-  const all = controls.map(([id, tag, text]) => ({
-    id, tag, text, cannotDelete: true,
-    select() { log.push(["select", id]); },
-    delete(keep) { log.push(["delete", id, keep, this.cannotDelete]); },
-    getRange(where) {
-      return { insertOoxml: (xml, loc) => { log.push(["insertOoxml", id, where, loc, xml]); return { contentControls: collection(inserted) }; } };
-    },
-  }));
+// Word with a selection only: inserting there gives the controls `inserted`.
+function wordMock(log, inserted = []) {
   return new OfficeMockObject({
     context: {
       document: {
-        contentControls: {
-          items: all,
-          getById(id) {
-            const hit = all.find((c) => c.id === id);
-            if (!hit) throw new Error(`ItemNotFound ${id}`);
-            return hit;
-          },
-        },
         getSelection() {
           return { insertOoxml: (xml, loc) => { log.push(["insert-at-cursor", loc, xml]); return { contentControls: collection(inserted) }; } };
         },
@@ -116,23 +101,33 @@ describe("textHash", () => {
 
 describe("parseState / serializeState", () => {
   it("reads tag → hashes, several per tag, and ignores anything that is not a hash", () => {
-    const state = word.parseState(stateXml([["docplan:goal:HM-1", "0682c5f2076f099c d2800b35432d5a83"],
+    const { state, edition } = word.parseState(stateXml([["docplan:goal:HM-1", "0682c5f2076f099c d2800b35432d5a83"],
       ["docplan:measure:T-01", "not-a-hash"], ["docplan:measure:T-02", "006d73817d2d45ce"]]));
     assert.deepEqual([...state], [["docplan:goal:HM-1", ["0682c5f2076f099c", "d2800b35432d5a83"]],
       ["docplan:measure:T-02", ["006d73817d2d45ce"]]]);
+    assert.equal(edition, null);
+  });
+
+  it("reads the edition municipality from the root, and only a four-digit number", () => {
+    assert.equal(word.parseState(`<state xmlns="${NS}" municipality="3427"/>`).edition, "3427");
+    assert.equal(word.parseState(`<state xmlns="${NS}" municipality="all"/>`).edition, null);
   });
 
   it("gives an empty state for another namespace, another root or broken XML", () => {
-    assert.equal(word.parseState('<state xmlns="urn:other"><item tag="a" hash="0682c5f2076f099c"/></state>').size, 0);
-    assert.equal(word.parseState(`<other xmlns="${NS}"/>`).size, 0);
-    assert.equal(word.parseState("").size, 0);
+    assert.equal(word.parseState('<state xmlns="urn:other"><item tag="a" hash="0682c5f2076f099c"/></state>').state.size, 0);
+    assert.equal(word.parseState(`<other xmlns="${NS}" municipality="3427"/>`).state.size, 0);
+    assert.equal(word.parseState(`<other xmlns="${NS}" municipality="3427"/>`).edition, null);
+    assert.equal(word.parseState("").state.size, 0);
   });
 
-  it("round-trips with tags sorted and attributes escaped", () => {
+  it("round-trips with tags sorted, attributes escaped and the edition kept", () => {
     const state = new Map([["docplan:measure:T-02", ["006d73817d2d45ce"]], ['docplan:goal:"&<', ["0682c5f2076f099c"]]]);
-    const xml = word.serializeState(state);
-    assert.ok(xml.startsWith(`<state xmlns="${NS}"><item tag="docplan:goal:&quot;&amp;&lt;"`));
-    assert.deepEqual([...word.parseState(xml)], [...state].sort());
+    const xml = word.serializeState(state, "3427");
+    assert.ok(xml.startsWith(`<state xmlns="${NS}" municipality="3427"><item tag="docplan:goal:&quot;&amp;&lt;"`));
+    const parsed = word.parseState(xml);
+    assert.deepEqual([...parsed.state], [...state].sort());
+    assert.equal(parsed.edition, "3427");
+    assert.ok(!word.serializeState(state).includes("municipality"));
   });
 });
 
@@ -158,6 +153,15 @@ describe("readState / recordHashes", () => {
     assert.deepEqual(Object.fromEntries(state), { "docplan:goal:HM-1": [PY.original, PY.Tiltak], "docplan:goal:HM-2": [PY[""]] });
   });
 
+  it("keeps the edition municipality when it rewrites the part", async () => {
+    globalThis.Office = officeMock(customXmlParts([`<state xmlns="${NS}" municipality="3427"><item tag="docplan:goal:HM-1" hash="${PY.original}"/></state>`], log));
+    await word.recordHashes({ "docplan:goal:HM-2": PY.Tiltak });
+    const { state, edition, parts: found } = await word.readState();
+    assert.equal(edition, "3427");
+    assert.equal(found.length, 1);
+    assert.deepEqual([...state.keys()], ["docplan:goal:HM-1", "docplan:goal:HM-2"]);
+  });
+
   it("queues writes so two quick inserts keep both records", async () => {
     await Promise.all([word.recordHashes({ "docplan:goal:HM-1": PY.original }),
       word.recordHashes({ "docplan:goal:HM-2": PY.Tiltak })]);
@@ -169,7 +173,7 @@ describe("readState / recordHashes", () => {
 
 describe("insertSnippet records what it inserted", () => {
   it("records the server's hashes and the hash of each inserted control's text as Word shows it", async () => {
-    globalThis.Word = wordMock(log, [], [{ tag: "docplan:measure-table:all", text: "Tiltak" },
+    globalThis.Word = wordMock(log, [{ tag: "docplan:measure-table:all", text: "Tiltak" },
       { tag: "docplan:measure:T-01", text: "original" }, { tag: "kunde:x", text: "annet" }]);
     const { inserted, recorded } = await word.insertSnippet("<pkg:package/>", { "docplan:measure-table:all": PY[""] });
     assert.equal(recorded, true);
@@ -184,76 +188,10 @@ describe("insertSnippet records what it inserted", () => {
 describe("insertSnippet when Word refuses the custom XML part", () => {
   it("still inserts, and reports the item as not recorded", async () => {
     parts.addAsync = (xml, cb) => cb({ status: "failed", error: new Error("CustomXmlParts not supported") });
-    globalThis.Word = wordMock(log, [], [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
+    globalThis.Word = wordMock(log, [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
     const { inserted, recorded } = await word.insertSnippet("<pkg:package/>", {});
     assert.equal(recorded, false);
     assert.deepEqual(inserted, [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
     assert.deepEqual(log, [["insert-at-cursor", "Replace", "<pkg:package/>"]]);
-  });
-});
-
-describe("listTaggedItems", () => {
-  it("sends each control's id and its tag's recorded hash; unrecorded controls have no hash", async () => {
-    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-1", `${PY.original} ${PY.Tiltak}`]])], log));
-    globalThis.Word = wordMock(log, [[11, "docplan:goal:HM-1", "Mål"], [12, "kunde:x", "annet"], [13, "docplan:goal:HM-2", "To"]]);
-    assert.deepEqual(await word.listTaggedItems(), [
-      { id: 11, tag: "docplan:goal:HM-1", text: "Mål", hash: `${PY.original} ${PY.Tiltak}` },
-      { id: 13, tag: "docplan:goal:HM-2", text: "To" }]);
-  });
-});
-
-describe("refreshDocument («Oppdater alle»)", () => {
-  // The server's rule (addin_server.engines.refresh) on the hashes the pane sends.
-  function fakeApi(calls) {
-    return {
-      async refresh(plan, number, items, lang) {
-        calls.push({ plan, number, items, lang });
-        const stale = [];
-        for (const item of items) {
-          const now = await word.textHash(item.text);
-          if (item.hash && !item.hash.split(" ").includes(now)) stale.push({ tag: item.tag, id: item.id, status: "changed", ooxml: null });
-          else if (item.text !== "ny tekst") {
-            stale.push({ tag: item.tag, id: item.id, status: item.hash ? "stale" : "unknown", ooxml: `<new ${item.tag}/>`,
-              hashes: { [item.tag]: PY.Tiltak } });
-          }
-        }
-        return { stale, checked: items.length };
-      },
-    };
-  }
-
-  it("replaces only the unedited stale control; the hand-edited and the unrecorded ones are held", async () => {
-    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-2", PY["gammel tekst"]],
-      ["docplan:measure:T-01", PY.original]])], log));
-    globalThis.Word = wordMock(log, [[1, "docplan:goal:HM-2", "gammel tekst"], [2, "docplan:measure:T-01", "endret for hånd"],
-      [3, "docplan:goal:HM-3", "uten registrering"]], [{ tag: "docplan:goal:HM-2", text: "Tiltak" }]);
-    const calls = [];
-    const result = await word.refreshDocument(fakeApi(calls), "osterdalen", "3427", "nb");
-
-    assert.deepEqual(calls[0].items.map((i) => [i.id, i.hash]), [[1, PY["gammel tekst"]], [2, PY.original], [3, undefined]]);
-    assert.equal(result.updated, 1);
-    assert.deepEqual(result.held.map((i) => [i.id, i.status]), [[2, "changed"], [3, "unknown"]]);
-    // Only control 1 was touched: new content before it, then it was removed.
-    const touched = log.filter((e) => e[0] === "insertOoxml" || e[0] === "delete");
-    assert.deepEqual(touched, [["insertOoxml", 1, "Whole", "Before", "<new docplan:goal:HM-2/>"], ["delete", 1, false, false]]);
-    // The replacement's hash is recorded, so the next refresh sees it as unedited.
-    const { state } = await word.readState();
-    assert.deepEqual(state.get("docplan:goal:HM-2"), [PY["gammel tekst"], PY.Tiltak]);
-    assert.deepEqual(state.get("docplan:measure:T-01"), [PY.original]);
-  });
-});
-
-describe("replaceItem", () => {
-  it("replaces the one control it is given, not another control with the same tag", async () => {
-    globalThis.Word = wordMock(log, [[1, "docplan:goal:HM-2", "endret for hånd"], [2, "docplan:goal:HM-2", "gammel tekst"]],
-      [{ tag: "docplan:goal:HM-2", text: "Tiltak" }]);
-    await word.replaceItem(2, "<new/>", {});
-    assert.deepEqual(log.filter((e) => e[0] !== "addPart"), [["insertOoxml", 2, "Whole", "Before", "<new/>"], ["delete", 2, false, false]]);
-  });
-
-  it("selectFinding with an id selects that control, not the first with the tag", async () => {
-    globalThis.Word = wordMock(log, [[1, "docplan:goal:HM-2", "a"], [2, "docplan:goal:HM-2", "b"]]);
-    assert.equal(await word.selectFinding({ tag: "docplan:goal:HM-2", id: 2 }), true);
-    assert.deepEqual(log, [["select", 2]]);
   });
 });

@@ -36,8 +36,12 @@ function collection(items) {
   };
 }
 
-function wordMock(log, { controls = [], paragraphs = 3, ooxml = "<pkg:package/>" } = {}) {
+function wordMock(log, { controls = [], paragraphs = 3, ooxml = "<pkg:package/>", comments = [] } = {}) {
   const all = controls.map(([tag, text]) => control(tag, text, log));
+  let existing = comments.map((content) => ({
+    content,
+    delete() { log.push(["delete-comment", content]); existing = existing.filter((c) => c !== this); },
+  }));
   return new OfficeMockObject({
     context: {
       document: {
@@ -48,6 +52,7 @@ function wordMock(log, { controls = [], paragraphs = 3, ooxml = "<pkg:package/>"
         body: {
           paragraphs: { items: Array.from({ length: paragraphs }, (_, i) => paragraph(i, log)) },
           getOoxml() { return { value: ooxml }; },
+          getComments() { return collection(existing); },
         },
         getSelection() { return { insertOoxml: (xml, loc) => log.push(["insert-at-cursor", loc, xml]) }; },
       },
@@ -105,18 +110,33 @@ describe("selectFinding", () => {
 });
 
 describe("addFindingComments", () => {
-  const findings = [{ rule: "a.b", message: "m1", comment: "[advarsel] m1", location: { paragraph: 0 } },
+  const findings = [{ rule: "a.b", message: "m1", comment: "docplan: [advarsel] m1", location: { paragraph: 0 } },
     { rule: "c.d", message: "m2", location: {} }, { rule: "e.f", message: "m3", location: { paragraph: 2 } }];
 
-  it("comments each placed finding when WordApi 1.4 is supported", async () => {
+  it("comments each placed finding with docplan's mark when WordApi 1.4 is supported", async () => {
     globalThis.Word = wordMock(log);
     assert.equal(await word.addFindingComments(findings), 2);
-    assert.deepEqual(log, [["comment", 0, "Whole", "[advarsel] m1"], ["comment", 2, "Whole", "[e.f] m3"]]);
+    assert.deepEqual(log, [["comment", 0, "Whole", "docplan: [advarsel] m1"], ["comment", 2, "Whole", "docplan: [e.f] m3"]]);
   });
 
-  it("adds nothing without WordApi 1.4 (task pane only)", async () => {
+  it("replaces docplan's comments from an earlier check and never touches the planner's", async () => {
+    globalThis.Word = wordMock(log, { comments: ["docplan: [feil] gammel", "Husk å spørre rådmannen", "\n docplan: [merknad] x",
+      "Se docplan: ikke vår", "Docplan: skrevet av planleggeren"] });
+    assert.equal(await word.addFindingComments(findings), 2);
+    assert.deepEqual(log.map((e) => e.slice(0, 2)), [["delete-comment", "docplan: [feil] gammel"],
+      ["delete-comment", "\n docplan: [merknad] x"], ["comment", 0], ["comment", 2]]);
+  });
+
+  it("marks a comment text only once", () => {
+    assert.equal(word.commentText({ comment: "docplan: [feil] x", rule: "r", message: "x" }), "docplan: [feil] x");
+    assert.equal(word.commentText({ comment: "[feil] x", rule: "r", message: "x" }), "docplan: [feil] x");
+    assert.equal(word.isDocplanComment("\u00a0docplan: x"), true);
+    assert.equal(word.isDocplanComment(undefined), false);
+  });
+
+  it("adds and removes nothing without WordApi 1.4 (task pane only)", async () => {
     globalThis.Office = officeMock({ wordApi14: false, log });
-    globalThis.Word = wordMock(log);
+    globalThis.Word = wordMock(log, { comments: ["docplan: [feil] gammel"] });
     assert.equal(word.commentsSupported(), false);
     assert.equal(await word.addFindingComments(findings), 0);
     assert.deepEqual(log, []);
