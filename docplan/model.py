@@ -249,24 +249,23 @@ class Indicator(_Model):
         return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
-class SubGoal(_Model):
+class _GoalFields(_Model):
+    """What main goals and sub-goals share: id, title, text, indicator and kommuneplan references."""
+
+    id: Text
+    title: Text
+    text: Optional[Text] = None
+    indicator: Optional[Indicator] = None
+    kp_refs: list[Text] = Field(default_factory=list)
+
+
+class SubGoal(_GoalFields):
     """A sub-goal (*delmål*) under a main goal; measures point at these."""
 
-    id: Text
-    title: Text
-    text: Optional[Text] = None
-    indicator: Optional[Indicator] = None
-    kp_refs: list[Text] = Field(default_factory=list)
 
-
-class Goal(_Model):
+class Goal(_GoalFields):
     """A main goal (*hovedmål*) with its sub-goals (*delmål*)."""
 
-    id: Text
-    title: Text
-    text: Optional[Text] = None
-    indicator: Optional[Indicator] = None
-    kp_refs: list[Text] = Field(default_factory=list)
     sub_goals: list[SubGoal] = Field(default_factory=list)
 
 

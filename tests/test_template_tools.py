@@ -191,11 +191,11 @@ def test_diff_shows_chapters_fields_and_tags(tmp_path):
     new_t.doc = t.doc
     new = new_t.save(tmp_path / "ny.docx")
     d = diff_templates(old, new)
-    assert d.chapters_added == ["3 Økonomi"] and d.chapters_removed == []
-    assert d.fields_added == ["totals.funded_nok"] and d.fields_removed == []
+    assert d.added['chapters'] == ["3 Økonomi"] and d.removed['chapters'] == []
+    assert d.added['fields'] == ["totals.funded_nok"] and d.removed['fields'] == []
     assert d.notes == []
     back = diff_templates(new, old)
-    assert back.fields_removed == ["totals.funded_nok"]
+    assert back.removed['fields'] == ["totals.funded_nok"]
     assert any("ikke høyere versjon" in n for n in back.notes)
     res = CliRunner().invoke(main, ["template", "diff", "--format", "json", str(old), str(new)])
     assert json.loads(res.output)["chapters"]["added"] == ["3 Økonomi"]
@@ -205,9 +205,9 @@ def test_diff_shows_chapters_fields_and_tags(tmp_path):
 
 def test_diff_between_languages_keeps_tags():
     d = diff_templates(NB, NN)
-    assert d.tags_added == d.tags_removed == []
-    assert d.fields_added == d.fields_removed == []
-    assert "6 Alkoholpolitikk og løyvepolitikk" in d.chapters_added
+    assert d.added['tags'] == d.removed['tags'] == []
+    assert d.added['fields'] == d.removed['fields'] == []
+    assert "6 Alkoholpolitikk og løyvepolitikk" in d.added['chapters']
 
 
 # -- identity, publishing and the versioning round trip ------------------------------------------------------

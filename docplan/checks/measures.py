@@ -9,34 +9,37 @@ def _kr(n: int) -> str:
     return f"{n:,} kr".replace(",", "\u00a0")
 
 
+def _each_measure(rule_func, lacks, message: str, fix: str):
+    """Yield a finding of ``rule_func``'s rule for each measure ``lacks`` is true for (``{id}`` in the message)."""
+    def check(ctx):
+        for m in ctx.measures:
+            if lacks(m):
+                yield rule_func.rule.finding(message.format(id=m.id), fix, location=m.location, subject=m.id)
+    return check
+
+
 @rule("measures.without_goal", Severity.WARNING, "Tiltak uten delmål", known_issue="measure_without_goal")
 def without_goal(ctx):
-    for m in ctx.measures:
-        if not m.goal_ids:
-            yield without_goal.rule.finding(
-                f"Tiltak {m.id} er ikke knyttet til noe delmål.",
-                "Før opp delmålet (eller målene) tiltaket skal bidra til, eller vurder om tiltaket hører hjemme i planen.",
-                location=m.location, subject=m.id)
+    return _each_measure(
+        without_goal, lambda m: not m.goal_ids, "Tiltak {id} er ikke knyttet til noe delmål.",
+        "Før opp delmålet (eller målene) tiltaket skal bidra til, eller vurder om tiltaket hører hjemme i planen.",
+    )(ctx)
 
 
 @rule("measures.missing_responsible", Severity.WARNING, "Tiltak uten ansvarlig", known_issue="missing_responsible")
 def missing_responsible(ctx):
-    for m in ctx.measures:
-        if not (m.responsible or "").strip():
-            yield missing_responsible.rule.finding(
-                f"Tiltak {m.id} mangler ansvarlig.",
-                "Før opp en rolle eller enhet som ansvarlig (ikke en navngitt person), f.eks. «Leder NAV».",
-                location=m.location, subject=m.id)
+    return _each_measure(
+        missing_responsible, lambda m: not (m.responsible or "").strip(), "Tiltak {id} mangler ansvarlig.",
+        "Før opp en rolle eller enhet som ansvarlig (ikke en navngitt person), f.eks. «Leder NAV».",
+    )(ctx)
 
 
 @rule("measures.missing_deadline", Severity.WARNING, "Tiltak uten frist eller år")
 def missing_deadline(ctx):
-    for m in ctx.measures:
-        if not m.has_deadline:
-            yield missing_deadline.rule.finding(
-                f"Tiltak {m.id} mangler frist og gjennomføringsår.",
-                "Før opp hvilke år tiltaket gjennomføres, og gjerne en frist innenfor planperioden.",
-                location=m.location, subject=m.id)
+    return _each_measure(
+        missing_deadline, lambda m: not m.has_deadline, "Tiltak {id} mangler frist og gjennomføringsår.",
+        "Før opp hvilke år tiltaket gjennomføres, og gjerne en frist innenfor planperioden.",
+    )(ctx)
 
 
 @rule("measures.missing_funding", Severity.WARNING, "Tiltak uten økonomi eller finansiering",
@@ -59,13 +62,12 @@ def missing_funding(ctx):
 @rule("measures.without_kp_ref", Severity.WARNING, "Tiltak uten kobling til kommuneplanen",
       known_issue="measure_without_master_plan_reference")
 def without_kp_ref(ctx):
-    for m in ctx.measures:
-        if m.kp_refs is not None and not m.kp_refs:
-            yield without_kp_ref.rule.finding(
-                f"Tiltak {m.id} har ingen kobling til kommuneplanen.",
-                "Knytt tiltaket til et mål eller en strategi i kommuneplanens samfunnsdel eller handlingsdel "
-                "(«knaggen»), så det kan følges opp i handlings- og økonomiplanen.",
-                location=m.location, subject=m.id)
+    return _each_measure(
+        without_kp_ref, lambda m: m.kp_refs is not None and not m.kp_refs,
+        "Tiltak {id} har ingen kobling til kommuneplanen.",
+        "Knytt tiltaket til et mål eller en strategi i kommuneplanens samfunnsdel eller handlingsdel "
+        "(«knaggen»), så det kan følges opp i handlings- og økonomiplanen.",
+    )(ctx)
 
 
 @rule("measures.past_deadline_not_started", Severity.WARNING, "Fristen er passert, men tiltaket er ikke startet")

@@ -24,12 +24,8 @@ def unknown_goal(ctx):
                     f"Tiltak {m.id} viser til målet «{gid}», som ikke finnes i planen.",
                     "Rett målnummeret, eller legg til målet (nummereringen kan ha endret seg ved rullering).",
                     location=m.location, subject=m.id)
-    for ref in ctx.text_refs:
-        if ref.kind == "goal" and ref.id not in known:
-            yield unknown_goal.rule.finding(
-                f"Teksten viser til delmål/hovedmål {ref.id}, som ikke finnes i planen.",
-                "Rett henvisningen slik at den peker på et mål som finnes.",
-                location=ctx.doc.location(ref.paragraph), subject=ref.id)
+    yield from _unknown_in_text(ctx, unknown_goal, "goal", known, "Teksten viser til delmål/hovedmål {id}, som ikke "
+                                "finnes i planen.", "Rett henvisningen slik at den peker på et mål som finnes.")
 
 
 @rule("references.unknown_measure", Severity.ERROR, "Henvisning til et tiltak som ikke finnes")
@@ -37,12 +33,17 @@ def unknown_measure(ctx):
     known = {m.id for m in ctx.measures} | {i for (k, i) in ctx.doc_items if k == "measure"}
     if not known:
         return
+    yield from _unknown_in_text(ctx, unknown_measure, "measure", known, "Teksten viser til tiltak {id}, som ikke "
+                                "finnes i tiltaksplanen.", "Rett henvisningen (tiltak kan ha fått nytt nummer ved "
+                                "rullering).")
+
+
+def _unknown_in_text(ctx, rule_func, kind: str, known: set[str], message: str, fix: str):
+    """Yield a finding for each «tiltak 3.4» / «delmål 2.1» in the text whose id is not in ``known``."""
     for ref in ctx.text_refs:
-        if ref.kind == "measure" and ref.id not in known:
-            yield unknown_measure.rule.finding(
-                f"Teksten viser til tiltak {ref.id}, som ikke finnes i tiltaksplanen.",
-                "Rett henvisningen (tiltak kan ha fått nytt nummer ved rullering).",
-                location=ctx.doc.location(ref.paragraph), subject=ref.id)
+        if ref.kind == kind and ref.id not in known:
+            yield rule_func.rule.finding(message.format(id=ref.id), fix, location=ctx.doc.location(ref.paragraph),
+                                         subject=ref.id)
 
 
 def _data_kp_refs(ctx):
@@ -58,12 +59,18 @@ def _data_kp_refs(ctx):
             yield f"Tiltak {m.id}", m.id, ref, m.location
 
 
-def _doc_kp_items(ctx):
+def _doc_kp_items(ctx, cat):
+    """Yield (item, catalogue item or None) for each kommuneplan reference or quote in the document."""
     if ctx.doc is None:
         return
     for item in ctx.doc.tagged:
         if item.tag.kind in ("kp-ref", "kp-quote"):
-            yield item
+            yield item, cat.resolve_kp_ref(item.tag.id)
+
+
+def _at_item(rule_func, item, ctx, message: str, fix: str):
+    return rule_func.rule.finding(message, fix, location=ctx.doc.location(item.paragraph), subject=item.tag.id,
+                                  municipality=_muni(item.tag.id))
 
 
 @rule("references.dangling_kp", Severity.ERROR, "Kommuneplanpunkt som ikke finnes i katalogen")
@@ -77,12 +84,11 @@ def dangling_kp(ctx):
                 f"{owner} viser til kommuneplanpunktet «{ref}», som ikke finnes i kommuneplankatalogen.",
                 "Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater katalogen.",
                 location=loc, subject=subject, municipality=_muni(ref))
-    for item in _doc_kp_items(ctx):
-        if cat.resolve_kp_ref(item.tag.id) is None:
-            yield dangling_kp.rule.finding(
-                f"Henvisningen til kommuneplanpunktet «{item.tag.id}» finnes ikke i kommuneplankatalogen.",
-                "Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater henvisningen.",
-                location=ctx.doc.location(item.paragraph), subject=item.tag.id, municipality=_muni(item.tag.id))
+    for item, resolved in _doc_kp_items(ctx, cat):
+        if resolved is None:
+            yield _at_item(dangling_kp, item, ctx,
+                           f"Henvisningen til kommuneplanpunktet «{item.tag.id}» finnes ikke i kommuneplankatalogen.",
+                           "Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater henvisningen.")
     if len(ctx.catalogue) == 1:
         ids = {re.sub(r"^[A-ZÆØÅ]+-", "", it.id) for mp in ctx.catalogue[0].master_plans if mp.is_current
                for it in mp.items}
@@ -107,17 +113,15 @@ def stale_kp_quote(ctx):
     cat = ctx.catalogue_plan()
     if cat is None:
         return
-    for item in _doc_kp_items(ctx):
-        resolved = cat.resolve_kp_ref(item.tag.id)
+    for item, resolved in _doc_kp_items(ctx, cat):
         if resolved is None:
             continue
         expected = resolved.item.text if item.tag.kind == "kp-quote" and resolved.item.text else resolved.item.title
         if _norm(expected) not in _norm(item.text):
-            yield stale_kp_quote.rule.finding(
-                f"Teksten for kommuneplanpunktet «{item.tag.id}» stemmer ikke med gjeldende kommuneplan "
-                f"(der står det: «{expected}»).",
-                "Oppdater sitatet/henvisningen fra kommuneplankatalogen (docplan refresh).",
-                location=ctx.doc.location(item.paragraph), subject=item.tag.id, municipality=_muni(item.tag.id))
+            yield _at_item(stale_kp_quote, item, ctx,
+                           f"Teksten for kommuneplanpunktet «{item.tag.id}» stemmer ikke med gjeldende kommuneplan "
+                           f"(der står det: «{expected}»).",
+                           "Oppdater sitatet/henvisningen fra kommuneplankatalogen (docplan refresh).")
 
 
 @rule("references.outdated_kp", Severity.WARNING, "Henvisning til en erstattet kommuneplan",

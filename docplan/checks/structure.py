@@ -40,11 +40,15 @@ def missing_chapter(ctx):
         want = _norm(chapter)
         first = want.split(",")[0].split(" og ")[0]
         if not any(h == want or h.startswith(first) or want in h for h in headings):
-            yield missing_chapter.rule.finding(
-                f"Kapitlet «{chapter}» mangler.",
-                "Legg til kapitlet som overskrift (stil Overskrift 1); alkoholpolitikken er påkrevd etter "
-                "alkoholloven § 1-7d, og tiltaksplan og rullering trengs for å følge opp planen.",
-                location=ctx.doc.location(None), subject=chapter)
+            yield _whole_document(ctx, missing_chapter, f"Kapitlet «{chapter}» mangler.",
+                                  "Legg til kapitlet som overskrift (stil Overskrift 1); alkoholpolitikken er påkrevd "
+                                  "etter alkoholloven § 1-7d, og tiltaksplan og rullering trengs for å følge opp "
+                                  "planen.", chapter)
+
+
+def _whole_document(ctx, rule_func, message: str, fix: str, subject: str):
+    """A finding about the document as a whole (no paragraph)."""
+    return rule_func.rule.finding(message, fix, location=ctx.doc.location(None), subject=subject)
 
 
 @rule("structure.outdated_template", Severity.WARNING, "Dokumentet er laget med en eldre malversjon")
@@ -59,11 +63,11 @@ def outdated_template(ctx):
     except DocplanError:
         return
     if registry.version_key(version) < newest.version_key:
-        yield outdated_template.rule.finding(
-            f"Dokumentet er laget fra malen «{tid}» versjon {version}; nyeste versjon er {newest.version}.",
-            "Se hva som er endret med «docplan template diff» mellom de to versjonene, og ta endringene inn i "
-            "dokumentet (eller lag det på nytt med «docplan render» fra nyeste mal).",
-            location=ctx.doc.location(None), subject=tid)
+        yield _whole_document(ctx, outdated_template,
+                              f"Dokumentet er laget fra malen «{tid}» versjon {version}; nyeste versjon er "
+                              f"{newest.version}.", "Se hva som er endret med «docplan template diff» mellom de to "
+                              "versjonene, og ta endringene inn i dokumentet (eller lag det på nytt med «docplan "
+                              "render» fra nyeste mal).", tid)
 
 
 @rule("structure.edited_tagged_item", Severity.WARNING, "Innsatt docplan-innhold er endret for hånd")

@@ -542,6 +542,25 @@ def load(path: Path) -> tuple[Any, PositionMap, list[Problem]]:
     return _load_workbook(sheets, titles, reader)
 
 
+def _goal_fields(goal: dict[str, Any], row: dict, convert, pos: PositionMap, path: tuple) -> None:
+    """Fill a main goal's or a sub-goal's fields from its row: id, title, text, kommuneplan refs, indicator."""
+    ident = convert(_identifier, *row["id"])
+    if ident is not None:
+        goal["id"] = ident
+    if row["title"][0] not in (None, ""):
+        goal["title"] = row["title"][0]
+    if row.get("text", (None,))[0] not in (None, ""):
+        goal["text"] = row["text"][0]
+    if "kp_refs" in row:
+        goal["kp_refs"] = convert(_split_ids, *row["kp_refs"], [])
+    indicator = {k[4:]: v for k, (v, _) in row.items() if k.startswith("ind_") and v not in (None, "")}
+    if indicator:
+        goal["indicator"] = indicator
+        for k, (_, loc) in row.items():
+            if k.startswith("ind_"):
+                pos[(*path, "indicator", k[4:])] = loc
+
+
 def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
                    reader: _Reader) -> tuple[Any, PositionMap, list[Problem]]:
     file = reader.file
@@ -705,22 +724,9 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             pos[("goals", i)] = row["id"][1]
             for key, (v, loc) in row.items():
                 pos[("goals", i, key)] = loc
-            ident = convert(_identifier, *row["id"])
-            if ident is not None:
-                g["id"] = ident
-                goals.setdefault(ident.strip(), g)
-            if row["title"][0] not in (None, ""):
-                g["title"] = row["title"][0]
-            if row.get("text", (None,))[0] not in (None, ""):
-                g["text"] = row["text"][0]
-            if "kp_refs" in row:
-                g["kp_refs"] = convert(_split_ids, *row["kp_refs"], [])
-            ind = {k[4:]: v for k, (v, _) in row.items() if k.startswith("ind_") and v not in (None, "")}
-            if ind:
-                g["indicator"] = ind
-                for k, (_, loc) in row.items():
-                    if k.startswith("ind_"):
-                        pos[("goals", i, "indicator", k[4:])] = loc
+            _goal_fields(g, row, convert, pos, ("goals", i))
+            if g.get("id") is not None:
+                goals.setdefault(g["id"].strip(), g)
             data["goals"].append(g)
     if "sub_goals" in sheets:
         for r, row in reader.table(sheets["sub_goals"], "sub_goals"):
@@ -735,15 +741,7 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             i = data["goals"].index(parent)
             j = len(parent["sub_goals"])
             s: dict[str, Any] = {}
-            ident = convert(_identifier, *row["id"])
-            if ident is not None:
-                s["id"] = ident
-            if row["title"][0] not in (None, ""):
-                s["title"] = row["title"][0]
-            if row.get("text", (None,))[0] not in (None, ""):
-                s["text"] = row["text"][0]
-            if "kp_refs" in row:
-                s["kp_refs"] = convert(_split_ids, *row["kp_refs"], [])
+            _goal_fields(s, row, convert, pos, ("goals", i, "sub_goals", j))
             parent["sub_goals"].append(s)
             pos[("goals", i, "sub_goals", j)] = row["id"][1]
             for key, (_, loc) in row.items():

@@ -40,6 +40,13 @@ class Shape(str, enum.Enum):
     INLINE = "inline"
 
 
+#: A control's shape from the element around it (a paragraph or an inline element: inline) …
+_SHAPE_BY_PARENT = {W_P: Shape.INLINE, W_TBL: Shape.ROW, W_TR: Shape.CELL,
+                    **{tag: Shape.BLOCK for tag in _BLOCK_PARENTS}}
+#: … else from what it holds first (a row, a cell, a run).
+_SHAPE_BY_CONTENT = {W_TR: Shape.ROW, W_TC: Shape.CELL}
+
+
 def sdt_tag(sdt: Element) -> str | None:
     """Return the ``w:tag`` value of a content control, or None."""
     pr = next(sdt.iterchildren(W_SDT_PR), None)
@@ -96,25 +103,17 @@ def outermost_item(el: Element) -> Element:
 def shape(sdt: Element) -> Shape:
     """Return what the control wraps, from its place (a control in a paragraph is inline) and content."""
     parent = sdt.getparent()
-    if parent is not None:
-        if parent.tag == W_P or parent.tag in _INLINE:
-            return Shape.INLINE
-        if parent.tag == W_TBL:
-            return Shape.ROW
-        if parent.tag == W_TR:
-            return Shape.CELL
-        if parent.tag in _BLOCK_PARENTS:
-            return Shape.BLOCK
-    first = _first_content(sdt)
-    if first is None:
-        return Shape.BLOCK
-    if first.tag == W_TR:
-        return Shape.ROW
-    if first.tag == W_TC:
-        return Shape.CELL
-    if first.tag in _INLINE:
+    found = _by_tag(parent.tag, _SHAPE_BY_PARENT) if parent is not None else None
+    if found is None:
+        first = _first_content(sdt)
+        found = _by_tag(first.tag, _SHAPE_BY_CONTENT) if first is not None else None
+    return found or Shape.BLOCK
+
+
+def _by_tag(tag: str, table: dict) -> Shape | None:
+    if tag in _INLINE:
         return Shape.INLINE
-    return Shape.BLOCK
+    return table.get(tag)
 
 
 def _first_content(sdt: Element) -> Element | None:

@@ -10,6 +10,8 @@ macros). Findings go to the ``add`` callback it is given; every field use is rec
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import datetime as dt
 import difflib
 import re
@@ -126,19 +128,22 @@ _SAME_ITEMS = frozenset({"kp_in_scope", "sort", "unique", "reverse", "list", "se
                          "rejectattr"})
 
 
+@dataclass
 class SchemaWalker:
-    """Walks a part's Jinja AST with the names in scope, checking names and attribute paths."""
+    """Walks a part's Jinja AST with the names in scope, checking names and attribute paths.
 
-    def __init__(self, env: jinja2.Environment, defs: dict, add: Callable[..., None], fields: list[dict],
-                 part: str, kind: str, paras: list[Para], line_para: list[int]):
-        self.env = env
-        self.defs = defs
-        self.add = add
-        self.fields = fields
-        self.part = part
-        self.kind = kind
-        self.paras = paras
-        self.line_para = line_para
+    ``add`` reports a finding; ``fields`` collects each field use; ``line_para`` maps a Jinja source
+    line to the paragraph it came from.
+    """
+
+    env: jinja2.Environment
+    defs: dict
+    add: Callable[..., None]
+    fields: list[dict]
+    part: str
+    kind: str
+    paras: list[Para]
+    line_para: list[int]
 
     # schema navigation
     def deref(self, s: dict) -> dict:

@@ -148,30 +148,27 @@ def template_structure(template: Path) -> TemplateStructure:
     return TemplateStructure(tp.name, tp.identity, chapters, paths, tags)
 
 
+#: What a template diff compares, with the Norwegian heading of each in the text report.
+DIFF_KINDS = {"chapters": "Kapitler", "fields": "Felt", "tags": "Innholdskontroller"}
+
+
 @dataclass
 class TemplateDiff:
-    """What changed between two templates' structures."""
+    """What changed between two templates' structures: per kind (`DIFF_KINDS`), what was added and removed."""
 
     old: TemplateStructure
     new: TemplateStructure
-    chapters_added: list[str] = field(default_factory=list)
-    chapters_removed: list[str] = field(default_factory=list)
-    fields_added: list[str] = field(default_factory=list)
-    fields_removed: list[str] = field(default_factory=list)
-    tags_added: list[str] = field(default_factory=list)
-    tags_removed: list[str] = field(default_factory=list)
+    added: dict[str, list[str]] = field(default_factory=dict)
+    removed: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return any((self.chapters_added, self.chapters_removed, self.fields_added, self.fields_removed,
-                    self.tags_added, self.tags_removed))
+        return any(self.added.get(k) or self.removed.get(k) for k in DIFF_KINDS)
 
     def to_dict(self) -> dict:
         return {"old": self.old.to_dict()["identity"], "new": self.new.to_dict()["identity"],
-                "chapters": {"added": self.chapters_added, "removed": self.chapters_removed},
-                "fields": {"added": self.fields_added, "removed": self.fields_removed},
-                "tags": {"added": self.tags_added, "removed": self.tags_removed},
+                **{k: {"added": self.added.get(k, []), "removed": self.removed.get(k, [])} for k in DIFF_KINDS},
                 "notes": self.notes, "changed": self.changed}
 
     def format(self) -> str:
@@ -179,9 +176,8 @@ class TemplateDiff:
             return f"{s.identity[0]} {s.identity[1]} ({s.identity[2]})" if s.identity else f"{s.name} (uten versjon)"
 
         lines = [f"Gammel: {ident(self.old)}", f"Ny:     {ident(self.new)}"]
-        for title, added, removed in (("Kapitler", self.chapters_added, self.chapters_removed),
-                                      ("Felt", self.fields_added, self.fields_removed),
-                                      ("Innholdskontroller", self.tags_added, self.tags_removed)):
+        for kind, title in DIFF_KINDS.items():
+            added, removed = self.added.get(kind, []), self.removed.get(kind, [])
             if added or removed:
                 lines.append(f"{title}:")
                 lines += [f"  + {x}" for x in added] + [f"  - {x}" for x in removed]
@@ -201,19 +197,16 @@ def diff_templates(old: Path, new: Path) -> TemplateDiff:
         return [f"{'  ' * (lvl - 1)}{title}" for lvl, title in s.chapters]
 
     d = TemplateDiff(a, b)
-    ha, hb = heads(a), heads(b)
-    d.chapters_added = [h for h in hb if h not in ha]
-    d.chapters_removed = [h for h in ha if h not in hb]
-    d.fields_added = [f for f in b.fields if f not in a.fields]
-    d.fields_removed = [f for f in a.fields if f not in b.fields]
-    d.tags_added = [t for t in b.tags if t not in a.tags]
-    d.tags_removed = [t for t in a.tags if t not in b.tags]
+    for kind, before, after in (("chapters", heads(a), heads(b)), ("fields", a.fields, b.fields),
+                                ("tags", a.tags, b.tags)):
+        d.added[kind] = [x for x in after if x not in before]
+        d.removed[kind] = [x for x in before if x not in after]
     if a.identity and b.identity:
         if a.identity[0] != b.identity[0]:
             d.notes.append(f"malene har ulik id ({a.identity[0]} / {b.identity[0]})")
         elif version_key(b.identity[1]) <= version_key(a.identity[1]):
             d.notes.append(f"den nye malen har ikke høyere versjon ({b.identity[1]} ≤ {a.identity[1]})")
-    if d.tags_removed:
+    if d.removed["tags"]:
         d.notes.append("innholdskontroller er fjernet: dokumenter laget fra den gamle malen kan ikke "
                        "oppdateres på de stedene")
     return d

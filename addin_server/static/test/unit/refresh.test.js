@@ -7,6 +7,7 @@ import { DOMParser } from "@xmldom/xmldom";
 import mock from "office-addin-mock";
 
 import * as word from "../../src/taskpane/word.js";
+import { customXmlParts, freshOfficeEachTest, officeMock } from "./office_parts.js";
 
 const { OfficeMockObject } = mock;
 globalThis.DOMParser = DOMParser;
@@ -31,33 +32,6 @@ const table = (tag, rows) => pkg(`${sdt(tag, `<w:tbl>${rows.map(([t, text]) => s
 const stateXml = (items, edition = "3427") =>
   `<state xmlns="${NS}"${edition ? ` municipality="${edition}"` : ""}>${items.map(([tag, hash]) => `<item tag="${tag}" hash="${hash}"/>`).join("")}</state>`;
 
-function customXmlParts(initial, log) {
-  const parts = [];
-  let next = 1;
-  const make = (xml) => {
-    const part = {
-      id: `part${next++}`, xml,
-      getXmlAsync(cb) { cb({ status: "succeeded", value: part.xml }); },
-      deleteAsync(cb) { parts.splice(parts.indexOf(part), 1); log.push(["deletePart", part.id]); cb({ status: "succeeded" }); },
-    };
-    return part;
-  };
-  for (const xml of initial) parts.push(make(xml));
-  return {
-    parts,
-    getByNamespaceAsync(ns, cb) { cb({ status: "succeeded", value: parts.filter((p) => p.xml.includes(`xmlns="${ns}"`)) }); },
-    addAsync(xml, cb) {
-      const part = make(xml);
-      parts.push(part);
-      log.push(["addPart", part.id, xml]);
-      cb({ status: "succeeded", value: part });
-    },
-  };
-}
-
-function officeMock(xmlParts) {
-  return { AsyncResultStatus: { Succeeded: "succeeded" }, context: { document: { customXmlParts: xmlParts } } };
-}
 
 /**
  * Return Word with a document of content controls `specs` ({id, tag, text, subtype, parent, ooxml?,
@@ -180,18 +154,12 @@ function fakeApi(answers) {
   };
 }
 
-let log;
-let parts;
-beforeEach(() => {
-  log = [];
-  parts = customXmlParts([], log);
-  globalThis.Office = officeMock(parts);
-});
+const office = freshOfficeEachTest(beforeEach);
 
 function setUp(specs, state = []) {
-  parts = customXmlParts([stateXml(state)], log);
-  globalThis.Office = officeMock(parts);
-  const { Word, records } = wordDocument(log, specs);
+  office.parts = customXmlParts([stateXml(state)], office.log);
+  globalThis.Office = officeMock(office.parts);
+  const { Word, records } = wordDocument(office.log, specs);
   globalThis.Word = Word;
   return records;
 }
@@ -200,7 +168,7 @@ async function recorded() {
   return Object.fromEntries((await word.readState()).state);
 }
 
-const ops = (...names) => log.filter((e) => names.includes(e[0]));
+const ops = (...names) => office.log.filter((e) => names.includes(e[0]));
 
 describe("listTaggedItems", () => {
   it("reads shape, the nearest docplan control around each, a container's OOXML, records and the edition", async () => {

@@ -6,6 +6,7 @@ import { DOMParser } from "@xmldom/xmldom";
 import mock from "office-addin-mock";
 
 import * as word from "../../src/taskpane/word.js";
+import { customXmlParts, freshOfficeEachTest, officeMock } from "./office_parts.js";
 
 const { OfficeMockObject } = mock;
 globalThis.DOMParser = DOMParser;
@@ -25,35 +26,6 @@ const PY = {
   "endret for hånd": "006d73817d2d45ce",
 };
 
-function customXmlParts(initial, log) {
-  const parts = [];
-  let next = 1;
-  const make = (xml) => {
-    const part = {
-      id: `part${next++}`, xml,
-      getXmlAsync(cb) { cb({ status: "succeeded", value: part.xml }); },
-      deleteAsync(cb) { parts.splice(parts.indexOf(part), 1); log.push(["deletePart", part.id]); cb({ status: "succeeded" }); },
-    };
-    return part;
-  };
-  for (const xml of initial) parts.push(make(xml));
-  return {
-    parts,
-    getByNamespaceAsync(ns, cb) {
-      cb({ status: "succeeded", value: parts.filter((p) => p.xml.includes(`xmlns="${ns}"`)) });
-    },
-    addAsync(xml, cb) {
-      const part = make(xml);
-      parts.push(part);
-      log.push(["addPart", part.id, xml]);
-      cb({ status: "succeeded", value: part });
-    },
-  };
-}
-
-function officeMock(xmlParts) {
-  return { AsyncResultStatus: { Succeeded: "succeeded" }, context: { document: { customXmlParts: xmlParts } } };
-}
 
 // A collection returned by a method is outside the mock's tree, so it tracks load itself.
 function collection(items) {
@@ -78,13 +50,7 @@ function wordMock(log, inserted = []) {
   });
 }
 
-let log;
-let parts;
-beforeEach(() => {
-  log = [];
-  parts = customXmlParts([], log);
-  globalThis.Office = officeMock(parts);
-});
+const office = freshOfficeEachTest(beforeEach);
 
 describe("textHash", () => {
   for (const [text, expected] of Object.entries(PY)) {
@@ -134,7 +100,7 @@ describe("parseState / serializeState", () => {
 describe("readState / recordHashes", () => {
   it("reads the union of every state part through customXmlParts.getByNamespaceAsync", async () => {
     globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-1", PY.original]]),
-      stateXml([["docplan:goal:HM-1", PY.Tiltak], ["docplan:goal:HM-2", PY[""]]]), "<other/>"], log));
+      stateXml([["docplan:goal:HM-1", PY.Tiltak], ["docplan:goal:HM-2", PY[""]]]), "<other/>"], office.log));
     const { state, parts: found } = await word.readState();
     assert.equal(found.length, 2);
     assert.deepEqual(Object.fromEntries(state), { "docplan:goal:HM-1": [PY.original, PY.Tiltak], "docplan:goal:HM-2": [PY[""]] });
@@ -142,19 +108,19 @@ describe("readState / recordHashes", () => {
 
   it("creates the part when the document has none", async () => {
     await word.recordHashes({ "docplan:measure:T-01": PY.original });
-    assert.deepEqual(log, [["addPart", "part1", stateXml([["docplan:measure:T-01", PY.original]])]]);
+    assert.deepEqual(office.log, [["addPart", "part1", stateXml([["docplan:measure:T-01", PY.original]])]]);
   });
 
   it("updates by adding the merged part first, then deleting the old one", async () => {
-    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-1", PY.original]])], log));
+    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-1", PY.original]])], office.log));
     await word.recordHashes({ "docplan:goal:HM-1": `${PY.Tiltak} junk`, "docplan:goal:HM-2": [PY[""]] });
-    assert.deepEqual(log.map((e) => e.slice(0, 2)), [["addPart", "part2"], ["deletePart", "part1"]]);
+    assert.deepEqual(office.log.map((e) => e.slice(0, 2)), [["addPart", "part2"], ["deletePart", "part1"]]);
     const { state } = await word.readState();
     assert.deepEqual(Object.fromEntries(state), { "docplan:goal:HM-1": [PY.original, PY.Tiltak], "docplan:goal:HM-2": [PY[""]] });
   });
 
   it("keeps the edition municipality when it rewrites the part", async () => {
-    globalThis.Office = officeMock(customXmlParts([`<state xmlns="${NS}" municipality="3427"><item tag="docplan:goal:HM-1" hash="${PY.original}"/></state>`], log));
+    globalThis.Office = officeMock(customXmlParts([`<state xmlns="${NS}" municipality="3427"><item tag="docplan:goal:HM-1" hash="${PY.original}"/></state>`], office.log));
     await word.recordHashes({ "docplan:goal:HM-2": PY.Tiltak });
     const { state, edition, parts: found } = await word.readState();
     assert.equal(edition, "3427");
@@ -173,12 +139,12 @@ describe("readState / recordHashes", () => {
 
 describe("insertSnippet records what it inserted", () => {
   it("records the server's hashes and the hash of each inserted control's text as Word shows it", async () => {
-    globalThis.Word = wordMock(log, [{ tag: "docplan:measure-table:all", text: "Tiltak" },
+    globalThis.Word = wordMock(office.log, [{ tag: "docplan:measure-table:all", text: "Tiltak" },
       { tag: "docplan:measure:T-01", text: "original" }, { tag: "kunde:x", text: "annet" }]);
     const { inserted, recorded } = await word.insertSnippet("<pkg:package/>", { "docplan:measure-table:all": PY[""] });
     assert.equal(recorded, true);
     assert.deepEqual(inserted.map((c) => c.tag), ["docplan:measure-table:all", "docplan:measure:T-01"]);
-    assert.deepEqual(log[0], ["insert-at-cursor", "Replace", "<pkg:package/>"]);
+    assert.deepEqual(office.log[0], ["insert-at-cursor", "Replace", "<pkg:package/>"]);
     const { state } = await word.readState();
     assert.deepEqual(Object.fromEntries(state), {
       "docplan:measure-table:all": [PY[""], PY.Tiltak], "docplan:measure:T-01": [PY.original] });
@@ -187,11 +153,11 @@ describe("insertSnippet records what it inserted", () => {
 
 describe("insertSnippet when Word refuses the custom XML part", () => {
   it("still inserts, and reports the item as not recorded", async () => {
-    parts.addAsync = (xml, cb) => cb({ status: "failed", error: new Error("CustomXmlParts not supported") });
-    globalThis.Word = wordMock(log, [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
+    office.parts.addAsync = (xml, cb) => cb({ status: "failed", error: new Error("CustomXmlParts not supported") });
+    globalThis.Word = wordMock(office.log, [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
     const { inserted, recorded } = await word.insertSnippet("<pkg:package/>", {});
     assert.equal(recorded, false);
     assert.deepEqual(inserted, [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
-    assert.deepEqual(log, [["insert-at-cursor", "Replace", "<pkg:package/>"]]);
+    assert.deepEqual(office.log, [["insert-at-cursor", "Replace", "<pkg:package/>"]]);
   });
 });

@@ -1,0 +1,45 @@
+// Test doubles for the Common API's custom XML parts, shared by the unit tests (not a test file itself).
+
+/** Return a `customXmlParts` stand-in holding `initial` parts; adds and deletes are logged in `log`. */
+export function customXmlParts(initial, log) {
+  const parts = [];
+  let next = 1;
+  const make = (xml) => {
+    const part = {
+      id: `part${next++}`, xml,
+      getXmlAsync(cb) { cb({ status: "succeeded", value: part.xml }); },
+      deleteAsync(cb) { parts.splice(parts.indexOf(part), 1); log.push(["deletePart", part.id]); cb({ status: "succeeded" }); },
+    };
+    return part;
+  };
+  for (const xml of initial) parts.push(make(xml));
+  return {
+    parts,
+    getByNamespaceAsync(ns, cb) { cb({ status: "succeeded", value: parts.filter((p) => p.xml.includes(`xmlns="${ns}"`)) }); },
+    addAsync(xml, cb) {
+      const part = make(xml);
+      parts.push(part);
+      log.push(["addPart", part.id, xml]);
+      cb({ status: "succeeded", value: part });
+    },
+  };
+}
+
+/** Return an `Office` global whose document has `xmlParts`. */
+export function officeMock(xmlParts) {
+  return { AsyncResultStatus: { Succeeded: "succeeded" }, context: { document: { customXmlParts: xmlParts } } };
+}
+
+/**
+ * Give each test a fresh `Office` global with empty custom XML parts; return a holder whose `log` and
+ * `parts` are the current test's.
+ */
+export function freshOfficeEachTest(beforeEach) {
+  const current = { log: [], parts: null };
+  beforeEach(() => {
+    current.log = [];
+    current.parts = customXmlParts([], current.log);
+    globalThis.Office = officeMock(current.parts);
+  });
+  return current;
+}
