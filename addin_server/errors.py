@@ -6,8 +6,10 @@ The server's own errors, besides docplan's (`docplan.errors`)::
     ├── AuthError           no token or an unknown one (401, with ``WWW-Authenticate: Bearer``)
     ├── NotFoundError       a plan, municipality or item that does not exist (404)
     ├── TimeLimitError      a job ran past PROCESS_TIMEOUT and was stopped (503)
-    ├── BusyError           every worker stayed busy while the job waited (503, ``Retry-After``)
-    ├── TooManyJobsError    the caller already has JOBS_PER_TOKEN jobs running (429, ``Retry-After``)
+    ├── RetryLaterError     the client should try again after ``Retry-After`` seconds
+    │   ├── BusyError       every worker stayed busy while the job waited, or the adoption log is
+    │   │                   locked by another write (503)
+    │   └── TooManyJobsError  the caller already has JOBS_PER_TOKEN jobs running (429)
     ├── UnavailableError    a docplan engine is not installed (503)
     └── InputError
         └── LimitError      a request asks for more work or a larger answer than allowed (413)

@@ -12,6 +12,10 @@ Each token may have JOBS_PER_TOKEN jobs at once; one more is refused at once wit
 ``Retry-After``, so one caller can never take every worker. A job that waits QUEUE_TIMEOUT for a
 free worker without starting is withdrawn with 503 (``busy``), so a request never waits longer than
 QUEUE_TIMEOUT + PROCESS_TIMEOUT.
+
+Workers start with ``forkserver`` (POSIX) or ``spawn`` (Windows), never by forking the threaded
+server. As with any Python process pool, a script that creates the app itself must do so under
+``if __name__ == "__main__":``; ``docplan serve``, ``python -m docplan`` and WSGI servers do.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -74,6 +75,13 @@ def test_serve_without_workspace_serves_the_sample_over_http():
             assert f"http://localhost:{port}/src/taskpane/taskpane.html" in r.read().decode("utf-8")
         with get(f"http://127.0.0.1:{port}/api/v1/health") as r:
             assert r.headers["Cache-Control"] == "no-store" and "Strict-Transport-Security" not in r.headers
+        # document work runs in the server's worker processes (started from `python -m docplan`)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/plans/osterdalen/municipalities/3427/refresh", method="POST",
+            data=json.dumps({"items": [{"tag": "docplan:goal:HM-1", "text": "gammel"}]}).encode(),
+            headers={"Authorization": "Bearer demo-3427", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert [s["status"] for s in json.loads(r.read())["stale"]] == ["unknown"]
     finally:
         out = stop(proc)
     assert "eksempeldata" in out and f"http://localhost:{port}/manifest.xml" in out
