@@ -6,21 +6,21 @@ describes exactly these routes (a test compares it with real responses).
 
 from __future__ import annotations
 
-import functools
-
 from flask import Blueprint, current_app, g, jsonify, request
+from pydantic import ValidationError
 
-from addin_server import engines, openapi
+from addin_server import access, engines, openapi
 from addin_server.auth import require_municipality, token_required
-from addin_server.errors import NotFoundError
+from addin_server.errors import LimitError, NotFoundError, error_body
 from addin_server.jobs import run_limited
 from addin_server.workspace import Workspace
-from docplan.errors import DataError, InputError
-from docplan.model import Adoption, Plan
+from docplan.errors import AccessError, DataError, InputError, Location, Problem
+from docplan.model import Plan
+from docplan.tags import parse_tag
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-SNIPPET_KINDS = ("goal", "measure", "measure-table", "kp-ref", "kp-quote")
+SNIPPET_KINDS = access.KINDS
 DOCX_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
               "application/octet-stream")
 
@@ -117,22 +117,22 @@ def snippet(plan_id: str, number: str, kind: str, item_id: str):
     if kind not in SNIPPET_KINDS:
         raise NotFoundError(f"ukjent type innhold «{kind}»; bruk en av: {', '.join(SNIPPET_KINDS)}")
     lang = _language()
-    _check_visible(plan, number, kind, item_id)
+    _check_visible(plan, number, kind, access.snippet_target(number, kind, item_id))
     key = (str(_workspace().root), plan_id, stamp)
     tag, ooxml, hashes = engines.cached_snippet(key, plan, number, kind, item_id, lang)
     return jsonify(kind=kind, id=item_id, tag=tag, ooxml=ooxml, hashes=hashes)
 
 
 def _check_visible(plan: Plan, number: str, kind: str, item_id: str) -> None:
+    """Raise `AccessError` for another municipality's item, `NotFoundError` for an unknown one."""
+    if not access.visible_item(plan, number, kind, item_id, maintainer=g.grant.is_maintainer):
+        raise AccessError(access.forbidden_message(number, kind, item_id), code="forbidden")
     if kind == "goal" and plan.goal(item_id) is None:
         raise NotFoundError(f"målet «{item_id}» finnes ikke i planen")
     if kind == "measure" and item_id not in {m.id for m in plan.measures_for(number)}:
         raise NotFoundError(f"tiltaket «{item_id}» finnes ikke for kommune {number}")
-    if kind in ("kp-ref", "kp-quote"):
-        ref_muni = item_id.split(":", 1)[0] if ":" in item_id else number
-        require_municipality(ref_muni)
-        if ref_muni != number or plan.resolve_kp_ref(item_id) is None:
-            raise NotFoundError(f"kommuneplanpunktet «{item_id}» finnes ikke for kommune {number}")
+    if kind in ("kp-ref", "kp-quote") and plan.resolve_kp_ref(item_id) is None:
+        raise NotFoundError(f"kommuneplanpunktet «{item_id}» finnes ikke for kommune {number}")
 
 
 def _document_from_request() -> tuple[bytes | None, str | None]:
@@ -151,10 +151,13 @@ def _document_from_request() -> tuple[bytes | None, str | None]:
 @bp.post("/plans/<plan_id>/municipalities/<number>/check")
 @token_required
 def check(plan_id: str, number: str):
-    """Check a document against the plan; return findings grouped by rule with selectable locations."""
+    """Check a document against the plan; return findings grouped by rule with selectable locations.
+
+    Findings about another municipality, or about an item the caller may not see, are left out."""
     plan = _plan_for(plan_id, number)
     data, ooxml = _document_from_request()
-    findings = run_limited(engines.check, plan, number, data, ooxml)
+    findings = access.filter_findings(plan, number, run_limited(engines.check, plan, number, data, ooxml),
+                                      maintainer=g.grant.is_maintainer)
     return jsonify(findings=findings, summary=engines.summarise(findings))
 
 
@@ -163,7 +166,8 @@ def check(plan_id: str, number: str):
 def refresh(plan_id: str, number: str):
     """Given the document's tagged items ({tag, text, hash?, id?}), return those that differ from the plan.
 
-    See `engines.refresh` for the statuses; only ``stale`` items may be replaced without asking.
+    See `engines.refresh` for the statuses; only ``stale`` items may be replaced without asking. An
+    item of another municipality is answered ``forbidden``, without text (`access.visible_item`).
     """
     plan = _plan_for(plan_id, number)
     body = request.get_json(silent=True)
@@ -171,12 +175,41 @@ def refresh(plan_id: str, number: str):
     if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("tag"), str)
                                               for i in items):
         raise InputError("JSON-kroppen må ha «items»: en liste med {tag, text, hash}", code="bad_items")
-    if len(items) > 2000:
-        raise InputError("for mange elementer i én oppdatering (høyst 2000)", code="too_many_items")
+    _check_refresh_limits(items)
     edition = body.get("edition") if isinstance(body.get("edition"), str) else None
-    answers = run_limited(functools.partial(engines.refresh, everything=g.grant.is_maintainer, edition=edition),
-                          plan, number, items, _language())
+    answers = run_limited(_refresh_job, plan, number, items, _language(), g.grant.is_maintainer, edition,
+                          int(current_app.config["MAX_RESPONSE_BYTES"]))
     return jsonify(items=answers, checked=len(items))
+
+
+def _refresh_job(plan: Plan, number: str, items: list[dict], lang: str, maintainer: bool, edition: str | None,
+                 max_bytes: int) -> list[dict]:
+    """Answer a refresh (`engines.refresh`), refusing an answer larger than ``max_bytes``.
+
+    Module level, so that the job pickles into a worker process. The item limits bound the work
+    first; this bounds what a client must download."""
+    answers = engines.refresh(plan, number, items, lang, maintainer=maintainer, edition=edition)
+    size = sum(len(a.get("ooxml") or "") + sum(len(k) + len(v) for k, v in (a.get("hashes") or {}).items())
+               for a in answers)
+    if size > max_bytes:
+        raise LimitError(f"svaret ville blitt større enn {max_bytes // (1024 * 1024)} MB; send færre elementer om "
+                         "gangen (for eksempel ett kapittel)", code="response_too_large")
+    return answers
+
+
+def _check_refresh_limits(items: list[dict]) -> None:
+    """Raise `LimitError` for more items, or more measure tables, than one refresh may carry.
+
+    A table costs far more than a paragraph (every row is built), and a document has one or a
+    few; a client with more items sends them in parts."""
+    most, most_tables = int(current_app.config["MAX_REFRESH_ITEMS"]), int(current_app.config["MAX_TABLES"])
+    if len(items) > most:
+        raise LimitError(f"for mange elementer i én oppdatering ({len(items)}; høyst {most}); send dem i "
+                         f"flere omganger", code="too_many_items")
+    tables = sum(1 for i in items if (tag := parse_tag(i["tag"])) is not None and tag.kind == "measure-table")
+    if tables > most_tables:
+        raise LimitError(f"for mange tiltakstabeller i én oppdatering ({tables}; høyst {most_tables})",
+                         code="too_many_tables")
 
 
 @bp.get("/plans/<plan_id>/municipalities/<number>/adoption")
@@ -189,17 +222,76 @@ def get_adoption(plan_id: str, number: str):
 @bp.put("/plans/<plan_id>/municipalities/<number>/adoption")
 @token_required
 def put_adoption(plan_id: str, number: str):
-    """Record the council's adoption (*vedtak*) of the plan for this municipality."""
+    """Record the council's adoption (*vedtak*) of the plan for this municipality; the write is audited."""
     _plan_for(plan_id, number)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InputError("JSON-kroppen må være et objekt med «date», «case_no», «status»", code="bad_body")
-    from pydantic import ValidationError
-
     try:
-        adoption = Adoption.model_validate(body)
+        wanted = openapi.AdoptionRequest.model_validate_json(request.get_data(cache=False) or b"null")
     except ValidationError as exc:
-        fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e["loc"])
-        raise InputError(f"ugyldig vedtak (sjekk feltene: {fields})", code="invalid_adoption") from None
-    _workspace().write_adoption(plan_id, number, adoption)
+        problems = [_adoption_problem(e) for e in exc.errors(include_url=False, include_input=False)]
+        raise InputError("ugyldig vedtak: " + "; ".join(p.message for p in problems), problems=problems,
+                         code="invalid_adoption") from None
+    adoption = wanted.to_adoption()
+    _workspace().write_adoption(plan_id, number, adoption, actor=g.grant.name)
     return jsonify(adoption.model_dump(mode="json"))
+
+
+_ADOPTION_FIELDS = "«status», «date», «case_no» og «body»"
+
+
+def _adoption_problem(error: dict) -> Problem:
+    """Return one pydantic validation error as a Norwegian `Problem` naming the field."""
+    loc = [str(p) for p in error.get("loc", ())]
+    name = loc[0] if loc else ""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in ("json_invalid", "json_type", "model_type", "model_attributes_type"):
+        message = f"JSON-kroppen må være et objekt med feltene {_ADOPTION_FIELDS}"
+    elif kind == "missing":
+        message = f"«{name}» mangler"
+    elif kind == "extra_forbidden":
+        message = f"«{name}» er ikke et kjent felt; bruk {_ADOPTION_FIELDS}"
+    elif kind == "literal_error":
+        message = f"«{name}» må være en av: {', '.join(openapi.STATUSES)}"
+    elif kind.startswith("date_"):
+        message = f"«{name}» må være en dato på formen ÅÅÅÅ-MM-DD"
+    elif kind == "string_type":
+        message = f"«{name}» må være tekst"
+    elif kind == "string_too_long":
+        message = f"«{name}» er for lang (høyst {ctx.get('max_length')} tegn)"
+    elif kind == "string_too_short":
+        message = f"«{name}» kan ikke være tom"
+    elif kind == "string_pattern_mismatch" and name == "case_no":
+        message = "«case_no» må være et saksnummer som «PS 40/24» eller «2024/1234-5» (bokstaver, tall, / - . ( ))"
+    elif kind == "string_pattern_mismatch":
+        message = f"«{name}» kan ikke ha linjeskift eller kontrolltegn"
+    elif kind == "value_error":
+        message = str(ctx.get("error", "")) or f"«{name}» er ugyldig"
+        message = f"«{name}»: {message}" if name else message
+    else:
+        message = f"«{name}» er ugyldig" if name else "vedtaket er ugyldig"
+    return Problem(message, Location(path=".".join(loc) or None), code=kind)
+
+
+@bp.get("/audit/adoption")
+@token_required
+def adoption_audit():
+    """Return the latest writes of adoption records (oldest first): for maintainer tokens only."""
+    if not g.grant.is_maintainer:
+        raise AccessError("bare en forvalternøkkel (for alle kommuner) kan lese loggen over vedtak")
+    limit = request.args.get("limit", "200")
+    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+        raise InputError("«limit» må være et tall fra 1 til 1000", code="bad_limit")
+    entries = _workspace().audit_entries(plan_id=request.args.get("plan") or None,
+                                         number=request.args.get("municipality") or None, limit=int(limit))
+    return jsonify(entries=entries)
+
+
+@bp.after_request
+def _bounded_answer(response):
+    """Replace an answer larger than MAX_RESPONSE_BYTES by a 413 (the routes stop earlier where they can)."""
+    limit = int(current_app.config["MAX_RESPONSE_BYTES"])
+    if not response.direct_passthrough and (response.content_length or 0) > limit:
+        body = error_body("response_too_large", f"svaret ville blitt større enn {limit // (1024 * 1024)} MB; "
+                                                "send mindre om gangen")
+        response = jsonify(body)
+        response.status_code = 413
+    return response

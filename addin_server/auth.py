@@ -7,7 +7,7 @@ import functools
 from flask import Blueprint, current_app, g, request
 
 from addin_server.errors import AuthError
-from addin_server.workspace import Grant
+from addin_server.workspace import Grant, hash_token
 from docplan.errors import AccessError
 
 bp = Blueprint("auth", __name__)
@@ -23,9 +23,13 @@ def _token() -> str | None:
 
 @bp.before_app_request
 def load_grant() -> None:
-    """Put the caller's `Grant` (or None) in ``g.grant``."""
+    """Put the caller's `Grant` (or None) in ``g.grant``, and what tells callers apart in ``g.caller``.
+
+    ``g.caller`` is the token's sha256 (as in workspace.yaml), so jobs are counted per token
+    (`addin_server.jobs`) without keeping the token itself."""
     token = _token()
     g.grant = current_app.extensions["docplan.workspace"].grant_for(token) if token else None
+    g.caller = hash_token(token) if g.grant is not None else None
 
 
 def token_required(view):

@@ -12,6 +12,7 @@ import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
+from addin_server.access import FORBIDDEN, visible_item
 from docplan import snippets
 from docplan.document import PlanDocument
 from docplan.errors import InputError
@@ -78,28 +79,6 @@ def snippet_elements(plan: Plan, number: str, kind: str, item_id: str, lang: str
     return [snippets.kp_quote_block(plan, item_id, lang=lang)]
 
 
-# -- who may see what ---------------------------------------------------------------------------------
-def visible(plan: Plan, number: str, tag: Tag) -> bool:
-    """Whether an item belongs to what municipality ``number`` may see in ``plan``.
-
-    Goals are the whole plan's; a measure only when it applies there (common, or its own local one);
-    a measure table only its own (the whole plan's ``all`` table only in the municipality's own edition,
-    where it shows that municipality's measures); a kommuneplan item only its own kommuneplan's.
-    """
-    if tag.kind == "goal":
-        return True
-    if tag.kind == "measure":  # an id the plan does not have reveals nothing: it is answered as an orphan
-        return any(m.id == tag.id for m in plan.measures_for(number)) or \
-            not any(m.id == tag.id for m in plan.measures)
-    if tag.kind == "measure-table":
-        return tag.id == number
-    if tag.kind in ("kp-ref", "kp-quote"):
-        owner = tag.id.split(":", 1)[0] if ":" in tag.id else (
-            plan.municipalities[0].number if len(plan.municipalities) == 1 else None)
-        return owner == number
-    return False
-
-
 # -- check ----------------------------------------------------------------------------------------
 def open_document(data: bytes | None, ooxml: str | None) -> PlanDocument:
     """Return the document the pane sent: .docx bytes or flat OPC (``body.getOoxml()``), checked either way."""
@@ -163,10 +142,9 @@ class PaneItem:
         return self.text
 
 
-FORBIDDEN = "forbidden"
 
 
-def refresh(plan: Plan, number: str, items: list[dict], lang: str, *, everything: bool = False,
+def refresh(plan: Plan, number: str, items: list[dict], lang: str, *, maintainer: bool = False,
             edition: str | None = None) -> list[dict]:
     """Answer «Oppdater alle»: each control that is not current, with its `docplan.refresh.Status`.
 
@@ -179,13 +157,13 @@ def refresh(plan: Plan, number: str, items: list[dict], lang: str, *, everything
     Each answer: ``{tag, id?, shape, status, apply, ooxml?, hashes?, held?}``. ``apply`` is true when
     the pane may replace the control without asking (it holds only docplan's own updates);
     ``ooxml`` on an ``edited``/``unknown`` control is the plan's version, to use only after the
-    planner confirms («Overskriv likevel»). Items another municipality owns get ``forbidden``, unless
-    ``everything`` (a maintainer's token). ``edition`` is the document's edition municipality (from
+    planner confirms («Overskriv likevel»). Items the caller may not see (`addin_server.access`) get
+    ``forbidden``, with no text. ``edition`` is the document's edition municipality (from
     docplan's record in it): its ``measure-table:all`` shows that municipality's measures.
     """
     # what rebuilt items show: an edition's municipality's; for a municipality's token always its own
     # kommuneplan references only, as in the snippets it inserted
-    scope = edition if everything else (edition or number)
+    scope = edition if maintainer else (edition or number)
     by_id = {str(i["id"]): i for i in items if i.get("id") is not None}
     handled_by_parent = {id(i) for i in items
                          if i.get("parent") is not None and by_id.get(str(i["parent"]), {}).get("ooxml")}
@@ -200,13 +178,15 @@ def refresh(plan: Plan, number: str, items: list[dict], lang: str, *, everything
         shape = _shape(item)
         if tag.kind not in MANAGED:
             continue  # written by the template only (adoption, indicator rows): nothing to refresh
-        if not everything and not visible(plan, number, effective_tag(tag, scope)):
+        shown = effective_tag(tag, edition)
+        if not visible_item(plan, number, shown.kind, shown.id, maintainer=maintainer):
             out.append({"tag": item["tag"], **ident, "shape": shape.value, "status": FORBIDDEN, "apply": False})
             continue
         if item.get("ooxml"):
-            answer = _refresh_container(plan, number, item, tag, shape, lang, items, by_id, everything, scope)
+            answer = _refresh_container(plan, number, item, tag, shape, lang, items, by_id, maintainer, edition,
+                                        scope)
         else:
-            answer = _refresh_leaf(plan, item, tag, shape, lang, scope)
+            answer = _refresh_leaf(plan, item, tag, shape, lang, edition, scope)
         if answer is not None:
             out.append({"tag": item["tag"], **ident, **answer})
     return out
@@ -220,10 +200,12 @@ def _shape(item: dict) -> Shape:
                          code="bad_items") from None
 
 
-def _refresh_leaf(plan: Plan, item: dict, tag: Tag, shape: Shape, lang: str, scope: str | None) -> dict | None:
+def _refresh_leaf(plan: Plan, item: dict, tag: Tag, shape: Shape, lang: str, edition: str | None,
+                  scope: str | None) -> dict | None:
     recorded = item.get("hash") if isinstance(item.get("hash"), str) and item["hash"].strip() else None
     pane = PaneItem(tag, shape, str(item.get("text") or ""))
-    (st,) = classify([pane], plan, lang, state={str(tag): recorded} if recorded else {}, edition=scope)
+    (st,) = classify([pane], plan, lang, state={str(tag): recorded} if recorded else {}, edition=edition,
+                     scope=scope)
     if st.status is Status.CURRENT or st.status is Status.UNMANAGED:
         return None
     answer = {"shape": shape.value, "status": st.status.value, "apply": st.status is Status.STALE}
@@ -234,19 +216,21 @@ def _refresh_leaf(plan: Plan, item: dict, tag: Tag, shape: Shape, lang: str, sco
 
 
 def _refresh_container(plan: Plan, number: str, item: dict, tag: Tag, shape: Shape, lang: str,
-                       items: list[dict], by_id: dict, everything: bool, scope: str | None) -> dict | None:
+                       items: list[dict], by_id: dict, maintainer: bool, edition: str | None,
+                       scope: str | None) -> dict | None:
     doc = open_document(None, item["ooxml"])
     controls = [c for c in doc.controls() if c.tag == tag]
     if not controls:  # Word gave the content without the control around it: judge it by its text
-        return _refresh_leaf(plan, item, tag, shape, lang, scope)
+        return _refresh_leaf(plan, item, tag, shape, lang, edition, scope)
     control = controls[0]
     state = _pane_state(item, items, by_id)
-    session = Session(doc, plan, force=bool(item.get("force")), language=lang, state=state, edition=scope)
+    session = Session(doc, plan, force=bool(item.get("force")), language=lang, state=state, edition=edition,
+                      scope=scope)
     parent, index = control.element.getparent(), control.element.getparent().index(control.element)
     (st,) = session.classify([control])
     for inner in st.walk():  # nothing another municipality owns is rebuilt or sent back
-        inner_tag = parse_tag(inner.tag) or tag
-        if not everything and inner_tag.kind in MANAGED and not visible(plan, number, effective_tag(inner_tag, scope)):
+        shown = effective_tag(parse_tag(inner.tag) or tag, edition)
+        if shown.kind in MANAGED and not visible_item(plan, number, shown.kind, shown.id, maintainer=maintainer):
             return {"shape": shape.value, "status": FORBIDDEN, "apply": False}
     session.apply([st])
     held = list(session.report.held)

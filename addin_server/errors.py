@@ -1,15 +1,36 @@
-"""JSON errors for the API: every failure is ``{code, message, location}``, never a traceback."""
+"""JSON errors for the API: every failure is ``{code, message, location}``, never a traceback.
+
+The server's own errors, besides docplan's (`docplan.errors`)::
+
+    DocplanError
+    ├── AuthError           no token or an unknown one (401, with ``WWW-Authenticate: Bearer``)
+    ├── NotFoundError       a plan, municipality or item that does not exist (404)
+    ├── TimeLimitError      a job ran past PROCESS_TIMEOUT and was stopped (503)
+    ├── RetryLaterError     the client should try again after ``Retry-After`` seconds
+    │   ├── BusyError       every worker stayed busy while the job waited, or the adoption log is
+    │   │                   locked by another write (503)
+    │   └── TooManyJobsError  the caller already has JOBS_PER_TOKEN jobs running (429)
+    ├── UnavailableError    a docplan engine is not installed (503)
+    └── InputError
+        └── LimitError      a request asks for more work or a larger answer than allowed (413)
+
+Error bodies never show where the workspace lies on the server: paths under it are made relative.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from docplan.errors import DocplanError
+from docplan.errors import DocplanError, InputError
 
 log = logging.getLogger("addin_server")
+
+#: The challenge sent with every 401 (RFC 6750): the API takes ``Authorization: Bearer <token>``.
+BEARER_CHALLENGE = 'Bearer realm="docplan"'
 
 #: Norwegian messages for the HTTP errors Flask/werkzeug raise on their own.
 HTTP_MESSAGES = {
@@ -39,16 +60,77 @@ class NotFoundError(DocplanError):
 
 
 class TimeLimitError(DocplanError):
-    """Raised when processing a request takes longer than the configured limit."""
+    """Raised when a job runs longer than PROCESS_TIMEOUT; its worker process has been stopped."""
 
     http_status = 503
     code = "time_limit"
+
+
+class RetryLaterError(DocplanError):
+    """Base of the errors a client should retry after ``retry_after`` seconds (``Retry-After``)."""
+
+    retry_after = 2
+
+    def __init__(self, message: str, *, retry_after: int | None = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        if retry_after is not None:
+            self.retry_after = retry_after
+
+
+class TooManyJobsError(RetryLaterError):
+    """Raised when the caller's token already has its share of jobs running (JOBS_PER_TOKEN)."""
+
+    http_status = 429
+    code = "too_many_jobs"
+
+
+class BusyError(RetryLaterError):
+    """Raised when a job waited QUEUE_TIMEOUT for a free worker and was withdrawn unstarted."""
+
+    http_status = 503
+    code = "busy"
+
+
+class LimitError(InputError):
+    """Raised when a request asks for more items, tables or answer bytes than the server allows."""
+
+    http_status = 413
+    code = "too_large"
 
 
 def error_body(code: str, message: str, location: dict | None = None, problems: list | None = None) -> dict:
     body = {"code": code, "message": message, "location": location or {}}
     if problems:
         body["problems"] = problems
+    return body
+
+
+def relative_paths(value, root: str):
+    """Return ``value`` (JSON data) with every path under ``root`` written relative to it.
+
+    Error messages and locations name files as docplan opened them, i.e. absolute paths inside the
+    workspace; a client only needs to know which workspace file it was (``plans/x.yaml``)."""
+    if isinstance(value, dict):
+        return {k: relative_paths(v, root) for k, v in value.items()}
+    if isinstance(value, list):
+        return [relative_paths(v, root) for v in value]
+    if isinstance(value, str) and root in value:
+        return value.replace(root + os.sep, "").replace(root, ".")
+    return value
+
+
+def _workspace_roots() -> list[str]:
+    root = current_app.config.get("WORKSPACE")
+    if not root:
+        return []
+    # the resolved form too: a workspace under a symlinked folder (macOS /tmp) is opened either way
+    return sorted({os.path.abspath(root), os.path.realpath(root)}, key=len, reverse=True)
+
+
+def safe_body(body: dict) -> dict:
+    """Return an error body with workspace paths made relative (see `relative_paths`)."""
+    for root in _workspace_roots():
+        body = relative_paths(body, root)
     return body
 
 
@@ -60,7 +142,13 @@ def init_app(app: Flask) -> None:
         status = exc.http_status
         if status >= 500:
             log.error("%s %s failed: %s", request.method, request.path, exc.format())
-        return jsonify(exc.to_dict()), status
+        response = jsonify(safe_body(exc.to_dict()))
+        response.status_code = status
+        if isinstance(exc, RetryLaterError):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        if isinstance(exc, AuthError):
+            response.headers["WWW-Authenticate"] = BEARER_CHALLENGE
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -70,6 +158,8 @@ def init_app(app: Flask) -> None:
             message = f"forespørselen er for stor; største tillatte størrelse er {limit} MB"
         response = jsonify(error_body(code, message))
         response.status_code = exc.code or 500
+        if exc.code == 401:
+            response.headers["WWW-Authenticate"] = BEARER_CHALLENGE
         if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response

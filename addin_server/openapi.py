@@ -1,8 +1,94 @@
-"""The OpenAPI 3.1 document of ``/api/v1``, served at ``/api/v1/openapi.json``."""
+"""The OpenAPI 3.1 document of ``/api/v1``, served at ``/api/v1/openapi.json``, and the request
+models whose JSON Schema it carries (pydantic: the schema a client reads is the one the server checks).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from docplan import __version__
+from docplan.model import Adoption
+
+#: Statuses that mean the council has adopted the plan (bokmål and nynorsk, as the checker reads them).
+ADOPTED = ("vedtatt", "vedtatt med endringer", "vedteke")
+#: Statuses of a plan the council has not (yet) adopted.
+NOT_ADOPTED = ("til behandling", "til handsaming", "ikke behandlet", "ikkje handsama", "utsatt", "utsett",
+               "ikke vedtatt", "ikkje vedteke")
+STATUSES = ADOPTED + NOT_ADOPTED
+#: The earliest adoption date accepted; rusmiddelpolitiske handlingsplaner date from the 1990s.
+EARLIEST = dt.date(1990, 1, 1)
+#: How far ahead a date may lie (a council meeting already scheduled), in days.
+AHEAD_DAYS = 366
+#: A case number as councils print them: «PS 40/24», «24/123», «2024/1234-5», «Sak 12/2024».
+CASE_NO = r"^[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå .,/()_-]*$"
+
+
+class AdoptionRequest(BaseModel):
+    """The body of ``PUT …/adoption``: a council's decision on the plan (*vedtak*)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True,
+                              json_schema_extra={"examples": [{"status": "vedtatt", "date": "2024-09-26",
+                                                               "case_no": "PS 40/24", "body": "kommunestyret"}]})
+
+    status: Literal[STATUSES] = Field(description="vedtatt/vedteke means adopted; the others not (yet)")
+    date: Optional[dt.date] = Field(None, description="date of the decision or of the meeting planned; "
+                                                      "required when adopted, never in the future then")
+    case_no: Optional[str] = Field(None, max_length=40, pattern=CASE_NO, description="the council's case number")
+    body: str = Field("kommunestyret", min_length=1, max_length=80, pattern=r"^[^\x00-\x1f]+$",
+                      description="the deciding body")
+
+    @field_validator("date")
+    @classmethod
+    def _sane_date(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not EARLIEST <= value <= _today() + dt.timedelta(days=AHEAD_DAYS):
+            raise ValueError(f"datoen må ligge mellom {EARLIEST:%Y} og ett år fram i tid")
+        return value
+
+    @model_validator(mode="after")
+    def _adopted_needs_a_past_date(self) -> "AdoptionRequest":
+        if self.status in ADOPTED:
+            if self.date is None:
+                raise ValueError("et vedtatt vedtak må ha datoen («date») det ble gjort")
+            if self.date > _today() + dt.timedelta(days=1):  # a day's slack for time zones
+                raise ValueError("vedtaksdatoen kan ikke ligge fram i tid når status er vedtatt")
+        return self
+
+    def to_adoption(self) -> Adoption:
+        return Adoption(body=self.body, date=self.date, case_no=self.case_no, status=self.status)
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+class AuditEntry(BaseModel):
+    """One write of an adoption record, as kept in the workspace's ``audit/adoption.jsonl``."""
+
+    time: str = Field(description="UTC, ISO 8601")
+    token: str = Field(description="the name of the token that wrote (workspace.yaml)")
+    plan: str
+    municipality: str
+    before: Optional[Adoption]
+    after: Adoption
+
+
+class AuditTrail(BaseModel):
+    """``GET /audit/adoption``: the latest writes, oldest first."""
+
+    entries: list[AuditEntry]
+
+
+def _schemas(*models: type[BaseModel]) -> dict:
+    """Return the components/schemas of pydantic models (and the models they use)."""
+    out: dict = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        out.update(schema.pop("$defs", {}))
+        out[model.__name__] = schema
+    return out
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _LOC = {"type": "object", "additionalProperties": {"type": ["string", "integer"]}}
@@ -13,8 +99,10 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "Ugyldig forespørsel", 401: "Mangler token", 403: "Ingen tilgang til kommunen",
-            404: "Finnes ikke", 413: "For stor", 503: "Tidsgrense eller motor mangler"}
+    text = {400: "Ugyldig forespørsel", 401: "Mangler token", 403: "Ingen tilgang til kommunen eller innholdet",
+            404: "Finnes ikke", 413: "For stor forespørsel eller for stort svar",
+            429: "For mange samtidige jobber for nøkkelen (se Retry-After)",
+            503: "Tidsgrense, opptatt (se Retry-After) eller motor mangler"}
     return {str(c): _json(_ERROR, text[c]) for c in codes}
 
 
@@ -104,7 +192,8 @@ SCHEMAS = {
             "description": "Every control that is not current (docplan.refresh.Status): stale (as docplan wrote "
                            "it, plan changed), edited (by hand: never replaced unasked), unknown (differs, no "
                            "record: replace only after the planner confirms), orphan (no longer in the plan), "
-                           "forbidden (another municipality's item: nothing is sent)",
+                           "forbidden (another municipality's item — its local measure, its kommuneplan, its table — "
+                           "answered without text or OOXML)",
             "properties": {
                 "tag": {"type": "string"}, "id": {"type": ["string", "integer"]},
                 "shape": {"enum": ["block", "row", "cell", "inline"]},
@@ -116,9 +205,8 @@ SCHEMAS = {
                 "held": {"type": "array", "items": {"type": "string"},
                          "description": "tags inside the control left alone (edited by hand)"},
                 "updated": {"type": "array", "items": {"type": "string"}}}}}}},
-    "Adoption": {"type": "object", "properties": {
-        "body": {"type": ["string", "null"]}, "date": {"type": ["string", "null"], "format": "date"},
-        "case_no": {"type": ["string", "null"]}, "status": {"type": ["string", "null"]}}},
+    **_schemas(AdoptionRequest, AuditTrail),
+    "Adoption": Adoption.model_json_schema(mode="serialization"),
 }
 
 
@@ -154,9 +242,10 @@ def document() -> dict:
                                {"name": "kind", "in": "path", "required": True,
                                 "schema": {"enum": ["goal", "measure", "measure-table", "kp-ref", "kp-quote"]}},
                                {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"},
-                                "description": "Goal, measure or KP reference id; for measure-table any value "
-                                               "(e.g. 'all'): the table is always the municipality's own, "
-                                               "tagged docplan:measure-table:<number>."}],
+                                "description": "Goal, measure or KP reference id; for measure-table 'all' or the "
+                                               "municipality's number: the table is always the municipality's "
+                                               "own, tagged docplan:measure-table:<number>. Another "
+                                               "municipality's local measure, kommuneplan item or table is 403."}],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Snippet"}, "OOXML snippet"),
                               **_errors(400, 401, 403, 404, 503)}}},
             base + "/check": {"post": {
@@ -167,21 +256,35 @@ def document() -> dict:
                     "application/json": {"schema": {"type": "object", "required": ["ooxml"],
                                                     "properties": {"ooxml": {"type": "string"}}}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/CheckResult"}, "Findings"),
-                              **_errors(400, 401, 403, 404, 413, 503)}}},
+                              **_errors(400, 401, 403, 404, 413, 429, 503)}}},
             base + "/refresh": {"post": {
                 "operationId": "refresh", "security": _SECURED, "parameters": [*_PATH_PARAMS, _LANG],
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/RefreshRequest"}}}},
+                "description": "At most MAX_REFRESH_ITEMS items (500), MAX_TABLES measure tables among them (5), "
+                               "and an answer of at most MAX_RESPONSE_BYTES (10 MB); more is a 413.",
                 "responses": {"200": _json({"$ref": "#/components/schemas/RefreshResult"}, "Stale items"),
-                              **_errors(400, 401, 403, 404, 503)}}},
+                              **_errors(400, 401, 403, 404, 413, 429, 503)}}},
             base + "/adoption": {
                 "get": {"operationId": "getAdoption", "security": _SECURED, "parameters": _PATH_PARAMS,
                         "responses": {"200": _json({"$ref": "#/components/schemas/Adoption"}, "Adoption"),
                                       **_errors(401, 403, 404)}},
                 "put": {"operationId": "putAdoption", "security": _SECURED, "parameters": _PATH_PARAMS,
+                        "description": "Every write is appended to the workspace's audit log.",
                         "requestBody": {"required": True, "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Adoption"}}}},
+                            "schema": {"$ref": "#/components/schemas/AdoptionRequest"}}}},
                         "responses": {"200": _json({"$ref": "#/components/schemas/Adoption"}, "Stored"),
-                                      **_errors(400, 401, 403, 404)}}},
+                                      **_errors(400, 401, 403, 404, 503)}}},
+            "/audit/adoption": {"get": {
+                "operationId": "adoptionAudit", "security": _SECURED,
+                "description": "The latest writes of adoption records, oldest first (maintainer tokens only).",
+                "parameters": [
+                    {"name": "plan", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "municipality", "in": "query", "required": False,
+                     "schema": {"type": "string", "pattern": r"^\d{4}$"}},
+                    {"name": "limit", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200}}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/AuditTrail"}, "Audit trail"),
+                              **_errors(400, 401, 403)}}},
         },
     }

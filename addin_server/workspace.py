@@ -5,30 +5,44 @@ Layout (everything the server knows lives here, so several processes can serve o
     workspace.yaml                          access tokens (sha256 only) and settings
     plans/<plan-id>.yaml                    plan data as `docplan.loaders.load_plan` reads it
     municipalities/<nnnn>/<plan-id>.adoption.yaml   a council's adoption record, written by the API
+    audit/adoption.jsonl                    every write of an adoption record, one JSON line each
+    audit/adoption.jsonl.lock               the lock that writes (and reads of the log) take
 
 Plans and adoption records are re-read when their file changes (inode, mtime, size), so edits on disk
-are picked up without a restart. Every write goes through `docplan.package.write_atomic`.
+are picked up without a restart. Every write goes through `docplan.package.write_atomic`; adoption
+writes and the audit log share one file lock (`filelock`), so several server processes can serve
+one workspace: each log line's «before» is the record the write replaced.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import logging
 import os
 import re
 import stat
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import yaml
+from filelock import FileLock, Timeout
 
-from addin_server.errors import NotFoundError
+from addin_server.errors import BusyError, NotFoundError
 from docplan.errors import ConfigError, DataError, Location
 from docplan.loaders import load_plan
 from docplan.model import Adoption, Plan
 from docplan.package import write_atomic
 
 CONFIG_NAME = "workspace.yaml"
+AUDIT_LOG = Path("audit") / "adoption.jsonl"
+#: Seconds a write waits for another process's write of an adoption record.
+LOCK_TIMEOUT = 10.0
+log = logging.getLogger("addin_server")
 #: A plan id is a file stem without path separators or a leading dot.
 _PLAN_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 ALL = "*"
@@ -132,12 +146,62 @@ class Workspace:
             self._composed[plan_id] = (key, plan)
         return plan, key
 
-    def write_adoption(self, plan_id: str, number: str, adoption: Adoption) -> Path:
-        """Store a council's adoption record atomically in its municipality's folder."""
+    def write_adoption(self, plan_id: str, number: str, adoption: Adoption, *, actor: str) -> Path:
+        """Store a council's adoption record atomically and append the write to the audit log.
+
+        ``actor`` is the name of the token that writes. The record it replaces (from an earlier
+        write, or the plan data) is read under the same lock, so the log is a true history even
+        when several processes write."""
         path = Path(self._adoption_path(plan_id, number))
         path.parent.mkdir(parents=True, exist_ok=True)
         text = yaml.safe_dump(adoption.model_dump(mode="json"), allow_unicode=True, sort_keys=True)
-        return write_atomic(path, text.encode("utf-8"))
+        with self._audit_lock():
+            before = self.plan(plan_id).municipality(number)
+            written = write_atomic(path, text.encode("utf-8"))
+            entry = {"time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "token": actor,
+                     "plan": plan_id, "municipality": number,
+                     "before": before.adoption.model_dump(mode="json") if before else None,
+                     "after": adoption.model_dump(mode="json")}
+            line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+            with open(self.root / AUDIT_LOG, "a", encoding="utf-8") as fh:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+        return written
+
+    def audit_entries(self, *, plan_id: str | None = None, number: str | None = None,
+                      limit: int = 200) -> list[dict]:
+        """Return the last ``limit`` audit entries (oldest first), optionally for one plan/municipality."""
+        path = self.root / AUDIT_LOG
+        if not path.is_file():
+            return []
+        with self._audit_lock():
+            lines = path.read_text(encoding="utf-8").splitlines()
+        out: list[dict] = []
+        for i, line in enumerate(lines, start=1):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                log.warning("%s line %d is not JSON; skipped", AUDIT_LOG, i)
+                continue
+            if (plan_id is None or entry.get("plan") == plan_id) and (number is None or
+                                                                       entry.get("municipality") == number):
+                out.append(entry)
+        return out[-limit:]
+
+    @contextmanager
+    def _audit_lock(self) -> Iterator[None]:
+        (self.root / AUDIT_LOG).parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.root / AUDIT_LOG) + ".lock", timeout=LOCK_TIMEOUT)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise BusyError("vedtaksregisteret er låst av en annen skriving; prøv igjen om litt",
+                            code="locked") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _plan_path(self, plan_id: str) -> str:
         if not _PLAN_ID.fullmatch(plan_id):

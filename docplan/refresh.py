@@ -109,24 +109,26 @@ def effective_tag(tag: Tag, edition: str | None) -> Tag:
 
 
 def classify(items: Sequence[Item], plan: Plan, language: str | None, *, state: Mapping[str, str] | None = None,
-             styles: Mapping[str, str | None] | None = None, edition: str | None = None) -> list[ItemStatus]:
+             styles: Mapping[str, str | None] | None = None, edition: str | None = None,
+             scope: str | None = None) -> list[ItemStatus]:
     """Return the status of each item (and of the items inside it) against ``plan`` and the record ``state``.
 
     ``language`` ("nb"/"nn") is the language the replacements are written in; ``styles`` maps roles to
     the document's style ids (None: Word's built-in ids); ``edition`` is the municipality of an edition
     made with ``--kommune`` (its ``measure-table:all`` shows only that municipality's measures, and its
-    items only that municipality's kommuneplan references).
+    items only that municipality's kommuneplan references); ``scope`` limits the kommuneplan references
+    to one municipality's also where the document is no edition (what the add-in gives a municipality).
     """
     state = state or {}
-    return [_classify(item, plan, language, state, styles, edition) for item in items]
+    return [_classify(item, plan, language, state, styles, edition, scope or edition) for item in items]
 
 
 def _classify(item: Item, plan: Plan, language: str | None, state: Mapping[str, str], styles,
-              edition: str | None) -> ItemStatus:
+              edition: str | None, scope: str | None) -> ItemStatus:
     tag = effective_tag(item.tag, edition)
-    # a municipality's edition, or its own measure table, shows only its own kommuneplan references
-    scope = edition or (tag.id if tag.kind == "measure-table" and tag.id != "all" else None)
-    children = [_classify(child, plan, language, state, styles, scope) for child in item.children]
+    # a municipality's own measure table shows only its own kommuneplan references too
+    scope = scope or (tag.id if tag.kind == "measure-table" and tag.id != "all" else None)
+    children = [_classify(child, plan, language, state, styles, edition, scope) for child in item.children]
     if tag.kind not in MANAGED:
         return ItemStatus(item, Status.UNMANAGED, None, children)
     new = snippets.build(plan, tag, item.shape, styles, language, scope=scope)
@@ -208,10 +210,12 @@ class Session:
 
     def __init__(self, doc: PlanDocument, plan: Plan, *, force: bool = False, language: str | None = None,
                  styles: Mapping[str, str | None] | None = None, state: Mapping[str, str] | None = None,
-                 edition: str | None = None):
-        """``state``/``edition`` replace the document's own record (the add-in sends what Word keeps)."""
+                 edition: str | None = None, scope: str | None = None):
+        """``state``/``edition`` replace the document's own record (the add-in sends what Word keeps);
+        ``scope`` as for `classify`."""
         self.doc, self.plan, self.force = doc, plan, force
         self.state, self.edition = doc.read_state() if state is None else (dict(state), edition)
+        self.scope = scope
         self.language = language
         self.styles = styles
         self.report = Report()
@@ -221,7 +225,7 @@ class Session:
 
     def classify(self, controls: Sequence[Control]) -> list[ItemStatus]:
         return classify(controls, self.plan, self.language, state=self.state, styles=self.styles,
-                        edition=self.edition)
+                        edition=self.edition, scope=self.scope)
 
     def paragraph(self, el: Element) -> int | None:
         return self.doc.first_paragraph(el)

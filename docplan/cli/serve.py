@@ -19,11 +19,13 @@ from docplan.errors import ConfigError
 @click.option("--https", "use_https", is_flag=True,
               help="Bruk HTTPS med utviklersertifikat (office-addin-dev-certs eller openssl).")
 @click.option("--public-url", help="Adressen Word skal bruke (skrives inn i manifest.xml).")
-@click.option("--threads", default=8, show_default=True, type=int, help="Antall tråder i waitress.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Antall tråder som svarer på forespørsler.")
 def serve(workspace: Path | None, host: str, port: int, use_https: bool, public_url: str | None,
           threads: int) -> None:
-    """Kjør tjeneren for Word-tillegget (waitress; HTTPS med --https)."""
+    """Kjør tjeneren for Word-tillegget (waitress; HTTPS med --https: hypercorn)."""
     from addin_server import create_app
+    from addin_server.serving import make_server
 
     scheme = "https" if use_https else "http"
     config = {"WORKSPACE": str(workspace) if workspace else None,
@@ -31,14 +33,21 @@ def serve(workspace: Path | None, host: str, port: int, use_https: bool, public_
     app = create_app(config)
     if app.config.get("SAMPLE"):
         click.echo("Bruker eksempeldata (Østerdalen). Tilgangsnøkler: demo-3427 … demo-korus.")
+    cert, key = dev_certificate() if use_https else (None, None)
+    try:
+        server = make_server(app, host, port, threads=threads, certfile=cert, keyfile=key)
+    except OSError as exc:
+        raise ConfigError(f"kan ikke lytte på {host}:{port} ({exc.strerror or exc}); velg en annen port med "
+                          f"--port", code="cannot_listen") from None
     click.echo(f"Manifest: {app.config['PUBLIC_URL']}/manifest.xml")
-    if use_https:
-        cert, key = dev_certificate()
-        _serve_https(app, host, port, cert, key)
-    else:
-        from waitress import serve as waitress_serve
-
-        waitress_serve(app, host=host, port=port, threads=threads)
+    click.echo(f"Lytter på {server.scheme}://{host}:{server.port} (Ctrl-C stopper).", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Stoppet.", err=True)
+    finally:
+        server.close()
+        app.extensions["docplan.jobs"].shutdown()
 
 
 @click.command("serve-token")
@@ -78,10 +87,3 @@ def dev_certificate() -> tuple[Path, Path]:
                           "«npx office-addin-dev-certs install»", code="no_certificate") from exc
     click.echo(f"Laget selvsignert sertifikat {cert}; stol på det i operativsystemet før du bruker Word.")
     return cert, key
-
-
-def _serve_https(app, host: str, port: int, cert: Path, key: Path) -> None:
-    # waitress has no TLS; werkzeug's threaded server is enough for one planner's machine.
-    from werkzeug.serving import run_simple
-
-    run_simple(host, port, app, threaded=True, ssl_context=(str(cert), str(key)))

@@ -31,7 +31,7 @@ def workspace(tmp_path: Path) -> Path:
 def app(workspace: Path):
     app = create_app({"TESTING": True, "WORKSPACE": str(workspace), "PUBLIC_URL": "https://plan.example.no"})
     yield app
-    app.extensions["docplan.jobs"].shutdown(wait=False)
+    app.extensions["docplan.jobs"].shutdown()
 
 
 @pytest.fixture()
@@ -41,16 +41,16 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """`docplan serve`'s WSGI app under waitress on 127.0.0.1, in a thread, for the whole session."""
-    from waitress.server import create_server
+    """`docplan serve`'s server (`addin_server.serving.make_server`, HTTP) on 127.0.0.1, in a thread."""
+    from addin_server.serving import make_server
 
     root = tmp_path_factory.mktemp("live") / "workspace"
     shutil.copytree(sample_root(), root)
     app = create_app({"WORKSPACE": str(root)})
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    port = server.socket.getsockname()[1]
+    server = make_server(app, "127.0.0.1", 0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{server.port}"
     server.close()
     thread.join(timeout=5)
+    app.extensions["docplan.jobs"].shutdown()
