@@ -36,7 +36,7 @@ from docplan.ooxml import comments as ooxml_comments
 from docplan.ooxml import customxml, flatopc, opc
 from docplan.ooxml.ns import qn
 from docplan.ooxml.numbering import Label, Numbering
-from docplan.ooxml.parser import Element, is_element, make_element, serialize, sub_element, xpath
+from docplan.ooxml.parser import Element, is_element, make_element, serialize, sub_element
 from docplan.ooxml.props import CORE_PART, CUSTOM_PART, core_properties, custom_properties, template_identity
 from docplan.ooxml.sdt import Shape, docplan_tag, iter_tagged, own_text, sdt_text, shape
 from docplan.ooxml.styles import StyleSheet, paragraph_level, paragraph_style
@@ -51,9 +51,7 @@ REL_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 
 _W_P, _W_TBL, _W_BODY, _W_SDT = qn("w:p"), qn("w:tbl"), qn("w:body"), qn("w:sdt")
 _W_PPR, _W_PSTYLE, _W_OUTLINE, _W_NUMPR = qn("w:pPr"), qn("w:pStyle"), qn("w:outlineLvl"), qn("w:numPr")
-_W_VAL = qn("w:val")
-_COUNT_P = xpath("count(.//w:p)")
-_W_TXBX = qn("w:txbxContent")
+_W_VAL, _W_TXBX = qn("w:val"), qn("w:txbxContent")
 #: Read-only style sheets by the digest of their part's bytes (see `PlanDocument.styles`).
 _SHEETS: OrderedDict[bytes, StyleSheet] = OrderedDict()
 _SHEETS_LOCK = threading.Lock()
@@ -99,11 +97,14 @@ class Control:
 
     tag: Tag
     element: Element
-    shape: Shape
     parent: "Control | None" = None
     children: list["Control"] = field(default_factory=list)
 
-    @property
+    @cached_property
+    def shape(self) -> Shape:
+        return shape(self.element)
+
+    @cached_property
     def name(self) -> str:
         return str(self.tag)
 
@@ -381,16 +382,21 @@ class PlanDocument:
         return self._paragraph_elements()
 
     def texts(self) -> list[str]:
-        """The text of every paragraph, by paragraph number."""
+        """The text of every paragraph (without surrounding whitespace), by paragraph number."""
         if self._texts is None:
-            self._texts = paragraph_texts(self.body, self._paragraph_elements(), nested=self.has_nested_paragraphs)
+            self._texts = [t.strip() for t in paragraph_texts(self.body, self._paragraph_elements(),
+                                                              nested=self.has_nested_paragraphs)]
         return self._texts
+
+    def paragraph_numbers(self) -> dict[Element, int]:
+        """Return paragraph element → its number, for every ``w:p`` of the body."""
+        if self._index is None:
+            self._index = {p: i for i, p in enumerate(self._paragraph_elements())}
+        return self._index
 
     def paragraph_index(self, element: Element) -> int | None:
         """Return the index of a ``w:p`` of the body (None when it is not in the body)."""
-        if self._index is None:
-            self._index = {p: i for i, p in enumerate(self._paragraph_elements())}
-        return self._index.get(element)
+        return self.paragraph_numbers().get(element)
 
     @property
     def has_nested_paragraphs(self) -> bool:
@@ -408,8 +414,21 @@ class PlanDocument:
         start = self.paragraph_index(first) if first is not None else None
         if start is None:
             return None
-        count = int(_COUNT_P(el))
-        return "\n".join(self.texts()[start:start + count])
+        return "\n".join(self.texts()[start:self._paragraphs_after(el)])
+
+    def _paragraphs_after(self, el: Element) -> int:
+        """Return the number of the first paragraph after ``el`` and all it holds (the paragraphs in an
+        element are a range of numbers: this ends it without counting them)."""
+        node = el
+        while node is not None and node is not self.body:
+            sibling = node.getnext()
+            while sibling is not None:
+                p = sibling if sibling.tag == _W_P else next(sibling.iter(_W_P), None)
+                if p is not None:
+                    return self.paragraph_index(p)
+                sibling = sibling.getnext()
+            node = node.getparent()
+        return len(self._paragraph_elements())
 
     def first_paragraph(self, el: Element) -> int | None:
         """Return the number of the first paragraph in ``el``, else of the paragraph around it."""
@@ -546,7 +565,7 @@ class PlanDocument:
                     parent = made.get(anc)
                     if parent is not None:
                         break
-                control = Control(tag, sdt, shape(sdt), parent, document=self)
+                control = Control(tag, sdt, parent, document=self)
                 made[sdt] = control
                 (parent.children if parent is not None else top).append(control)
             self._controls = top

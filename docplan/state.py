@@ -20,7 +20,7 @@ from docplan.ooxml.text import normalise_text, text_hash
 if TYPE_CHECKING:
     from docplan.document import Control
 
-__all__ = ["STATE_NS", "hashes_of", "merge_hashes", "matches_record", "normalise_text", "read_state", "text_hash"]
+__all__ = ["STATE_NS", "edited_controls", "hashes_of", "merge_hashes", "matches_record", "normalise_text", "read_state", "text_hash"]
 
 
 def hashes_of(root: Element) -> dict[str, str]:
@@ -58,6 +58,24 @@ def matches_record(recorded: str | None, control: "Control") -> bool | None:
     if text_hash(control.text) in known:
         return True
     return bool(control.children) and text_hash(control.own_text) in known
+
+
+def edited_controls(controls: "list[Control]", state: dict[str, str]) -> "list[Control]":
+    """Return the controls (at any depth) whose text no longer matches docplan's record, in document order.
+
+    A control whose whole text still matches a whole-text fingerprint in the record holds, by that, only
+    unchanged text: the controls inside it are not read one by one (a rendered plan's measure table,
+    unchanged, costs one hash instead of one per row).
+    """
+    out: list = []
+    for control in controls:
+        recorded = state.get(control.name)
+        if recorded is not None and control.children and text_hash(control.text) in recorded.split():
+            continue
+        if matches_record(recorded, control) is False:
+            out.append(control)
+        out.extend(edited_controls(control.children, state))
+    return out
 
 
 def read_state(package) -> dict[str, str]:

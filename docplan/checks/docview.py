@@ -17,11 +17,12 @@ from docplan.document import Control, PlanDocument
 from docplan.errors import Location
 from docplan.ooxml import tables as ooxml_tables
 from docplan.ooxml.ns import qn
-from docplan.ooxml.parser import Element
+from docplan.ooxml.parser import Element, xpath
 from docplan.tags import Tag
 
-_W_P, _W_TBL = qn("w:p"), qn("w:tbl")
+_W_P, _W_TBL, _W_TR, _W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _WP_DOC_PR = qn("wp:docPr")
+_COUNT_P = xpath("count(.//w:p)")
 
 
 @dataclass(slots=True)
@@ -212,12 +213,16 @@ def read_document(source, name: str | None = None) -> DocumentView:
 
 def view_of(doc: PlanDocument) -> DocumentView:
     elements = doc.paragraph_elements()
-    index = {p: i for i, p in enumerate(elements)}
-    texts = [t.strip() for t in doc.texts()]
+    index = doc.paragraph_numbers()
+    texts = doc.texts()
     in_table = [False] * len(elements)
-    for tbl in doc.body.iter(_W_TBL):
-        for p in tbl.iter(_W_P):
-            in_table[index[p]] = True
+    all_tables = list(doc.body.iter(_W_TBL))
+    for tbl in all_tables:  # a table's paragraphs are a range of numbers
+        first_p = next(tbl.iter(_W_P), None)
+        if first_p is not None and not in_table[index[first_p]]:
+            start = index[first_p]
+            end = start + int(_COUNT_P(tbl))
+            in_table[start:end] = [True] * (end - start)
     levels = doc.heading_levels()
 
     def first(el: Element) -> int:
@@ -227,18 +232,18 @@ def view_of(doc: PlanDocument) -> DocumentView:
             p = next(el.iterancestors(_W_P), None)
         return index.get(p, 0) if p is not None else 0
 
+    def cell(paras: list[int], tc: Element) -> Cell:
+        own = [texts[i] for i in paras]
+        return Cell(" ".join(filter(None, own)), own, paras[0] if paras else first(tc))
+
+    flat = not doc.has_nested_paragraphs and len(all_tables) == sum(1 for t in all_tables if _top_level(t))
     tables = []
-    for tbl in doc.body.iter(_W_TBL):
-        rows = []
-        for tr in ooxml_tables.rows(tbl):
-            row = []
-            for tc in ooxml_tables.cells(tr):
-                paras = ooxml_tables.cell_paragraphs(tc)
-                own = [texts[index[p]] for p in paras]
-                row.append(Cell(" ".join(t for t in own if t), own, index[paras[0]] if paras else first(tc)))
-            rows.append(row)
-        first_row = ooxml_tables.rows(tbl)[:1]
-        tables.append(Table(first(tbl), rows, bool(first_row) and ooxml_tables.is_header_row(first_row[0])))
+    for tbl in all_tables:
+        rows = _flat_rows(tbl, index, cell) if flat else [
+            [cell([index[p] for p in ooxml_tables.cell_paragraphs(tc)], tc) for tc in ooxml_tables.cells(tr)]
+            for tr in ooxml_tables.rows(tbl)]
+        first_row = next(tbl.iter(_W_TR), None)
+        tables.append(Table(first(tbl), rows, first_row is not None and ooxml_tables.is_header_row(first_row)))
     tagged = [TaggedItem(c, first(c.element)) for c in doc.all_controls()]
     images = []
     for doc_pr in doc.body.iter(_WP_DOC_PR):
@@ -248,6 +253,35 @@ def view_of(doc: PlanDocument) -> DocumentView:
     return DocumentView(doc.name, doc.package.data, doc.main_part, Paragraphs(texts, elements, levels, in_table),
                         tables, tagged, images, doc.language, doc.template_identity, doc.core_properties, state,
                         edition, doc)
+
+
+def _top_level(tbl: Element) -> bool:
+    return next(tbl.iterancestors(_W_TBL), None) is None
+
+
+def _flat_rows(tbl: Element, index: dict, cell) -> list[list[Cell]]:
+    """Return a table's rows where neither tables nor paragraphs nest: one pass over its rows, cells and
+    paragraphs in document order (rows and cells inside content controls included, as Word shows them)."""
+    rows: list[list[Cell]] = []
+    row: list[Cell] | None = None
+    paras: list[int] = []
+    tc: Element | None = None
+    for el in tbl.iter(_W_TR, _W_TC, _W_P):
+        tag = el.tag
+        if tag == _W_P:
+            paras.append(index[el])
+            continue
+        if tc is not None:
+            row.append(cell(paras, tc))
+            tc = None
+        if tag == _W_TR:
+            row = []
+            rows.append(row)
+        elif row is not None:
+            tc, paras = el, []
+    if tc is not None:
+        row.append(cell(paras, tc))
+    return rows
 
 
 def _decorative(doc_pr: Element) -> bool:

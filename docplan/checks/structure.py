@@ -6,7 +6,7 @@ import re
 
 from docplan.checks import Severity, rule
 from docplan.errors import DocplanError
-from docplan.state import matches_record
+from docplan.state import edited_controls
 
 
 def _norm(text: str) -> str:
@@ -77,15 +77,13 @@ def edited_tagged_item(ctx):
     state = ctx.doc.state
     if not state:
         return
-    for item in ctx.doc.tagged:
-        tag = item.name
-        # as docplan.refresh: edited when the record matches neither its own text nor its whole text
-        if matches_record(state.get(tag), item.control) is False:
-            yield edited_tagged_item.rule.finding(
-                f"Innholdet i «{tag}» er endret for hånd etter at docplan satte det inn.",
-                "Før endringen inn i plandataene; «docplan refresh» lar den stå og overskriver den bare "
-                "med --force.",
-                location=ctx.doc.location(item.paragraph), subject=str(tag))
+    # as docplan.refresh: edited when the record matches neither its own text nor its whole text
+    paragraphs = {id(item.control): item.paragraph for item in ctx.doc.tagged}
+    for control in edited_controls(ctx.doc.document.controls(), state) if ctx.doc.document is not None else []:
+        yield edited_tagged_item.rule.finding(
+            f"Innholdet i «{control.name}» er endret for hånd etter at docplan satte det inn.",
+            "Før endringen inn i plandataene; «docplan refresh» lar den stå og overskriver den bare med --force.",
+            location=ctx.doc.location(paragraphs.get(id(control))), subject=control.name)
 
 
 _OUTDATED = (

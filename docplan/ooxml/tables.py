@@ -15,6 +15,8 @@ def children(el: Element, tag: str, *, custom_xml: bool = True) -> list[Element]
     """Return ``./tag | ./w:sdt/w:sdtContent/tag | ./w:customXml/tag`` in document order (at any depth of
     wrapping), as Word shows a row inside a row-level content control as a row of the table."""
     wrappers = (W_SDT, W_CUSTOM_XML) if custom_xml else (W_SDT,)
+    if next(el.iterchildren(*wrappers), None) is None:  # the common case: nothing wrapped
+        return list(el.iterchildren(tag))
     out = []
     for ch in el.iterchildren(tag, *wrappers):
         if ch.tag == tag:

@@ -12,12 +12,11 @@ import hashlib
 from typing import Callable
 
 from docplan.ooxml.ns import qn
-from docplan.ooxml.parser import Element, xpath
+from docplan.ooxml.parser import Element
 
 W_P, W_T, W_TAB, W_BR, W_CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
-W_DEL_TEXT, W_SDT = qn("w:delText"), qn("w:sdt")
+W_DEL_TEXT, W_SDT, W_TXBX = qn("w:delText"), qn("w:sdt"), qn("w:txbxContent")
 _TEXT_TAGS = (W_T, W_TAB, W_BR, W_CR, W_P)
-_NESTED_P = xpath("(.//w:p//w:p)[1]")
 
 
 def element_text(el: Element, skip: Callable[[Element], bool] | None = None) -> str:
@@ -82,8 +81,13 @@ def _walk(node: Element, on_path: set, skipped: set):
 
 
 def has_nested_paragraphs(root: Element) -> bool:
-    """Whether a paragraph lies inside another under ``root`` (a text box, a shape)."""
-    return bool(_NESTED_P(root))
+    """Whether a paragraph lies inside another under ``root``.
+
+    In WordprocessingML a paragraph holds paragraphs only through a text box (``w:txbxContent``, in a
+    drawing or its VML fallback), so that is what is looked for; a document that nests paragraphs any
+    other way is not valid, and its texts are then read as if they did not nest.
+    """
+    return next(root.iter(W_TXBX), None) is not None
 
 
 def paragraph_texts(root: Element, paragraphs: list[Element], *, nested: bool | None = None) -> list[str]:

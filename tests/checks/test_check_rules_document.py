@@ -11,6 +11,8 @@ from check_fixtures import (GOAL_PARAGRAPHS, MEASURE_TABLE, example_raw, generat
                             replace_in_part)
 from docplan.checks import run_checks
 from docplan.checks.docview import read_document
+from docplan.loaders import load_plan
+from testkit import EXAMPLE
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -183,7 +185,15 @@ def test_edited_tagged_item_is_found_through_the_insertion_state(generated):
     view = read_document(generated)
     item = next(i for i in view.tagged if str(i.tag) == "docplan:measure:T-01")
     untouched = _with_state(generated, "docplan:measure:T-01", text_hash(item.control.own_text))
-    edited = _with_state(generated, "docplan:measure:T-01", "0123456789abcdef")
     assert run_checks(document=untouched, only=[rule]) == []
+    # the planner rewrites the measure's title in its table row: the row is reported, not the table
+    title = next(m.title for m in load_plan(EXAMPLE).measures if m.id == "T-01")
+    edited = replace_in_part(generated, "word/document.xml", f">{title}<", ">Kari skrev dette selv<")
     [f] = run_checks(document=edited, only=[rule])
     assert f.subject == "docplan:measure:T-01" and f.location.paragraph == item.paragraph
+    # a record that does not match the text is noticed too, where docplan reads the item itself
+    tampered = _with_state(generated, "docplan:goal:HM-1", "0123456789abcdef")
+    [f] = run_checks(document=tampered, only=[rule])
+    assert f.subject == "docplan:goal:HM-1"
+
+
