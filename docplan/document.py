@@ -38,9 +38,10 @@ from docplan.ooxml.ns import qn
 from docplan.ooxml.numbering import Label, Numbering
 from docplan.ooxml.parser import Element, is_element, make_element, serialize, sub_element
 from docplan.ooxml.props import CORE_PART, CUSTOM_PART, core_properties, custom_properties, template_identity
-from docplan.ooxml.sdt import Shape, docplan_tag, iter_tagged, own_text, sdt_text, shape
+from docplan.ooxml.sdt import Shape, docplan_tag, own_text, sdt_text, shape, tagged_of
 from docplan.ooxml.styles import StyleSheet, paragraph_level, paragraph_style
-from docplan.ooxml.text import element_text, has_nested_paragraphs, paragraph_texts
+from docplan.ooxml.scan import BodyScan, scan
+from docplan.ooxml.text import element_text
 from docplan.package import (CONTENT_TYPES, Limits, Package, Source, parse_part, rels_name, resolve_target,
                              write_package)
 from docplan.tags import Tag
@@ -154,6 +155,7 @@ class PlanDocument:
         self._headings: list[Heading] | None = None
         self._controls: list[Control] | None = None
         self._texts: list[str] | None = None
+        self._scan: BodyScan | None = None
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -218,7 +220,6 @@ class PlanDocument:
             self._reset_body_caches()
             self.cache.pop("levels", None)
             self.cache.pop("labels", None)
-            self.cache.pop("nested", None)
 
     def set_part(self, name: str, data: bytes | Element) -> None:
         """Add or replace a part with bytes or an element."""
@@ -367,10 +368,14 @@ class PlanDocument:
         return template_identity(self.custom_properties)
 
     # -- paragraphs and headings -----------------------------------------------------------------
+    def body_scan(self) -> BodyScan:
+        """What one walk over the body found (`docplan.ooxml.scan`); walked again after the body changes."""
+        if self._scan is None:
+            self._scan = scan(self.body)
+        return self._scan
+
     def _paragraph_elements(self) -> list[Element]:
-        if self._p_elems is None:
-            self._p_elems = list(self.body.iter(_W_P))
-        return self._p_elems
+        return self.body_scan().paragraphs
 
     def paragraphs(self) -> list[Paragraph]:
         """Every ``w:p`` in the body in document order; indexes are stable until the body changes."""
@@ -384,8 +389,9 @@ class PlanDocument:
     def texts(self) -> list[str]:
         """The text of every paragraph (without surrounding whitespace), by paragraph number."""
         if self._texts is None:
-            self._texts = [t.strip() for t in paragraph_texts(self.body, self._paragraph_elements(),
-                                                              nested=self.has_nested_paragraphs)]
+            body = self.body_scan()
+            texts = body.texts if body.texts is not None else [element_text(p) for p in body.paragraphs]
+            self._texts = [t.strip() for t in texts]
         return self._texts
 
     def paragraph_numbers(self) -> dict[Element, int]:
@@ -401,9 +407,7 @@ class PlanDocument:
     @property
     def has_nested_paragraphs(self) -> bool:
         """Whether a paragraph of the body lies inside another (text boxes, shapes)."""
-        if "nested" not in self.cache:
-            self.cache["nested"] = has_nested_paragraphs(self.body)
-        return self.cache["nested"]  # type: ignore[return-value]
+        return self.body_scan().nested
 
     def text_of_paragraphs_in(self, el: Element) -> str | None:
         """Return the texts of the paragraphs inside ``el`` joined by newlines, from the texts read once;
@@ -468,7 +472,7 @@ class PlanDocument:
                 numbered_styles = {sid for sid in self.styles.styles if self.styles.numbering(sid) is not None}
                 candidates = dict(self._paragraphs_with(_W_NUMPR))
                 if numbered_styles:
-                    for i, p in self._paragraphs_with(_W_PSTYLE):
+                    for i, p in self._paragraphs_of(self.body_scan().styles):
                         if paragraph_style(p) in numbered_styles:
                             candidates[i] = p
                 for i in sorted(candidates):
@@ -496,14 +500,15 @@ class PlanDocument:
             # a style that gives no heading level needs no further look (most paragraphs have one)
             decided: dict[str | None, bool] = {}
             candidates = []
-            for el in self.body.iter(_W_PSTYLE):
+            body = self.body_scan()
+            for el in body.styles:
                 sid = el.get(_W_VAL)
                 hit = decided.get(sid)
                 if hit is None:
                     hit = decided[sid] = sheet.heading_level(sid) is not None
                 if hit:
                     candidates.append(el)
-            candidates += list(self.body.iter(_W_OUTLINE))
+            candidates += body.outlines
             levels = {}
             for i, p in self._paragraphs_of(candidates):
                 level = paragraph_level(p, sheet)
@@ -552,14 +557,14 @@ class PlanDocument:
     # -- docplan content controls ----------------------------------------------------------------
     def tagged_items(self) -> list[tuple[Tag, Element]]:
         """Every docplan content control of the main part (nested ones too), in document order."""
-        return list(iter_tagged(self.body))
+        return list(tagged_of(self.body_scan().tags))
 
     def controls(self) -> list[Control]:
         """The outermost docplan controls, each with the docplan controls inside it, in document order."""
         if self._controls is None:
             top: list[Control] = []
             made: dict[Element, Control] = {}
-            for tag, sdt in iter_tagged(self.body):
+            for tag, sdt in tagged_of(self.body_scan().tags):
                 parent = None
                 for anc in sdt.iterancestors(_W_SDT):
                     parent = made.get(anc)

@@ -21,7 +21,6 @@ from docplan.ooxml.parser import Element, xpath
 from docplan.tags import Tag
 
 _W_P, _W_TBL, _W_TR, _W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
-_WP_DOC_PR = qn("wp:docPr")
 _COUNT_P = xpath("count(.//w:p)")
 
 
@@ -212,11 +211,12 @@ def read_document(source, name: str | None = None) -> DocumentView:
 
 
 def view_of(doc: PlanDocument) -> DocumentView:
+    texts = doc.texts()  # first: where paragraphs do not nest, one walk also lists their elements
     elements = doc.paragraph_elements()
     index = doc.paragraph_numbers()
-    texts = doc.texts()
     in_table = [False] * len(elements)
-    all_tables = list(doc.body.iter(_W_TBL))
+    body = doc.body_scan()
+    all_tables = body.tables
     for tbl in all_tables:  # a table's paragraphs are a range of numbers
         first_p = next(tbl.iter(_W_P), None)
         if first_p is not None and not in_table[index[first_p]]:
@@ -232,9 +232,13 @@ def view_of(doc: PlanDocument) -> DocumentView:
             p = next(el.iterancestors(_W_P), None)
         return index.get(p, 0) if p is not None else 0
 
-    def cell(paras: list[int], tc: Element) -> Cell:
-        own = [texts[i] for i in paras]
-        return Cell(" ".join(filter(None, own)), own, paras[0] if paras else first(tc))
+    def cell(paras, tc: Element) -> Cell:
+        if isinstance(paras, range):
+            own = texts[paras.start:paras.stop]
+        else:
+            own = [texts[i] for i in paras]
+        text = own[0] if len(own) == 1 else " ".join([t for t in own if t])
+        return Cell(text, own, paras[0] if paras else first(tc))
 
     flat = not doc.has_nested_paragraphs and len(all_tables) == sum(1 for t in all_tables if _top_level(t))
     tables = []
@@ -246,7 +250,7 @@ def view_of(doc: PlanDocument) -> DocumentView:
         tables.append(Table(first(tbl), rows, first_row is not None and ooxml_tables.is_header_row(first_row)))
     tagged = [TaggedItem(c, first(c.element)) for c in doc.all_controls()]
     images = []
-    for doc_pr in doc.body.iter(_WP_DOC_PR):
+    for doc_pr in body.drawings:
         if not _decorative(doc_pr):
             images.append(Image((doc_pr.get("descr") or doc_pr.get("title") or "").strip(), first(doc_pr)))
     state, edition = doc.read_state()
@@ -261,26 +265,29 @@ def _top_level(tbl: Element) -> bool:
 
 def _flat_rows(tbl: Element, index: dict, cell) -> list[list[Cell]]:
     """Return a table's rows where neither tables nor paragraphs nest: one pass over its rows, cells and
-    paragraphs in document order (rows and cells inside content controls included, as Word shows them)."""
+    paragraphs in document order (rows and cells inside content controls included, as Word shows them).
+    The paragraphs met are numbered one after another from the table's first."""
     rows: list[list[Cell]] = []
     row: list[Cell] | None = None
-    paras: list[int] = []
+    first_p = next(tbl.iter(_W_P), None)
+    number = index[first_p] - 1 if first_p is not None else -1  # the last paragraph number met
+    start = 0
     tc: Element | None = None
     for el in tbl.iter(_W_TR, _W_TC, _W_P):
         tag = el.tag
         if tag == _W_P:
-            paras.append(index[el])
+            number += 1
             continue
         if tc is not None:
-            row.append(cell(paras, tc))
+            row.append(cell(range(start, number + 1), tc))
             tc = None
         if tag == _W_TR:
             row = []
             rows.append(row)
         elif row is not None:
-            tc, paras = el, []
+            tc, start = el, number + 1
     if tc is not None:
-        row.append(cell(paras, tc))
+        row.append(cell(range(start, number + 1), tc))
     return rows
 
 

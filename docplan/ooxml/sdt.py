@@ -9,7 +9,7 @@ change of the table around it.
 from __future__ import annotations
 
 import enum
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from docplan.ooxml.ns import NSMAP, qn
 from docplan.ooxml.parser import Element, make_element, sub_element
@@ -70,7 +70,12 @@ def sdt_content(sdt: Element) -> Element | None:
 
 def iter_tagged(root: Element) -> Iterator[tuple[Tag, Element]]:
     """Yield (tag, ``w:sdt``) for every docplan content control under ``root`` (itself included), in order."""
-    for tag_el in root.iter(W_TAG):
+    return tagged_of(root.iter(W_TAG))
+
+
+def tagged_of(tag_elements: Iterable[Element]) -> Iterator[tuple[Tag, Element]]:
+    """Yield (tag, ``w:sdt``) for the docplan content controls among the ``w:tag`` elements given."""
+    for tag_el in tag_elements:
         value = tag_el.get(W_VAL)
         if not value or not value.startswith("docplan:"):
             continue

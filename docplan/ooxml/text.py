@@ -15,7 +15,7 @@ from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element
 
 W_P, W_T, W_TAB, W_BR, W_CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
-W_DEL_TEXT, W_SDT, W_TXBX = qn("w:delText"), qn("w:sdt"), qn("w:txbxContent")
+W_SDT = qn("w:sdt")
 _TEXT_TAGS = (W_T, W_TAB, W_BR, W_CR, W_P)
 
 
@@ -78,39 +78,6 @@ def _walk(node: Element, on_path: set, skipped: set):
             yield from _walk(child, on_path, skipped)
         elif isinstance(child.tag, str):
             yield from child.iter(*_TEXT_TAGS)
-
-
-def has_nested_paragraphs(root: Element) -> bool:
-    """Whether a paragraph lies inside another under ``root``.
-
-    In WordprocessingML a paragraph holds paragraphs only through a text box (``w:txbxContent``, in a
-    drawing or its VML fallback), so that is what is looked for; a document that nests paragraphs any
-    other way is not valid, and its texts are then read as if they did not nest.
-    """
-    return next(root.iter(W_TXBX), None) is not None
-
-
-def paragraph_texts(root: Element, paragraphs: list[Element], *, nested: bool | None = None) -> list[str]:
-    """Return `element_text` of each of ``paragraphs`` (every ``w:p`` under ``root``, in order).
-
-    Where no paragraph lies inside another (no text boxes) this is one walk over the text nodes instead
-    of one per paragraph: each text node belongs to the last paragraph met before it. ``nested`` is
-    `has_nested_paragraphs` when the caller knows it.
-    """
-    if has_nested_paragraphs(root) if nested is None else nested:
-        return [element_text(p) for p in paragraphs]
-    texts: list[list[str]] = []
-    parts: list[str] = []
-    for node in root.iter(W_P, W_T, W_TAB, W_BR, W_CR):
-        tag = node.tag
-        if tag == W_T:
-            parts.append(node.text or "")
-        elif tag == W_P:
-            parts = []
-            texts.append(parts)
-        else:
-            parts.append("\t" if tag == W_TAB else "\n")
-    return ["".join(p) for p in texts]
 
 
 def normalise_text(text: str) -> str:
