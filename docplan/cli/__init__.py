@@ -25,34 +25,6 @@ EXIT_CODES_HELP = ("Avslutningskoder: 0 ok, 1 feil i inndata, 2 bruks-, oppsett-
                    "4 intern feil.")
 INTERNAL_ERROR = 4
 
-# click's own words, in Norwegian (its messages go through gettext; docplan has one language per run)
-_CLICK_WORDS = {
-    "Show this message and exit.": "Vis denne hjelpen og avslutt.",
-    "Show the version and exit.": "Vis versjonen og avslutt.",
-    "Usage:": "Bruk:",
-    "Options": "Valg",
-    "Commands": "Kommandoer",
-    "Arguments": "Argumenter",
-    "Error": "Feil",
-    "Try '{command} {option}' for help.": "Prøv «{command} {option}» for hjelp.",
-    "No such command {name!r}.": "Ukjent kommando «{name}».",
-    "No such option: {name}": "Ukjent valg: {name}",
-    "Missing argument {param_hint}.": "Mangler argumentet {param_hint}.",
-    "Missing option {param_hint}.": "Mangler valget {param_hint}.",
-    "Invalid value for {param_hint}: {message}": "Ugyldig verdi for {param_hint}: {message}",
-    "Option {name!r} requires an argument.": "Valget «{name}» trenger en verdi.",
-    "Got unexpected extra argument ({args})": "Fikk et argument for mye ({args})",
-    "Got unexpected extra arguments ({args})": "Fikk argumenter for mye ({args})",
-    "{value!r} is not one of {choices}.": "«{value}» er ikke en av {choices}.",
-    "{value!r} is not a valid integer.": "«{value}» er ikke et heltall.",
-    "File {name!r} does not exist.": "Fila «{name}» finnes ikke.",
-    "Path {name!r} does not exist.": "Stien «{name}» finnes ikke.",
-    "(dynamic)": "(dynamisk)",
-    "default:": "standard:",
-    "required": "påkrevd",
-}
-
-
 def _norwegian_click() -> None:
     """Make click speak Norwegian: it looks its words up with gettext at run time."""
     import click.core
@@ -62,8 +34,7 @@ def _norwegian_click() -> None:
     import click.parser
     import click.types
 
-    def translate(message: str) -> str:
-        return _CLICK_WORDS.get(message, message)
+    from docplan.i18n import click_word as translate
 
     def ntranslate(singular: str, plural: str, n: int) -> str:
         return translate(singular if n == 1 else plural)
@@ -150,6 +121,16 @@ def _register() -> None:
                     document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
                     batch.batch, serve.serve, serve.serve_token):
         main.add_command(command)
+    _norwegian_usage(main)
+
+
+def _norwegian_usage(command: click.Command) -> None:
+    """Write the usage line's placeholders in Norwegian («Bruk: docplan check [VALG] [PLAN]»)."""
+    command.options_metavar = "[VALG]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
+        for sub in command.commands.values():
+            _norwegian_usage(sub)
 
 
 _register()
