@@ -108,6 +108,16 @@ def pgettext(context: str, message: str, lang: object = None) -> str:
     return message if chosen == "nb" else _translations(chosen).pgettext(context, message)
 
 
+def display_value(value: object, lang: object = None) -> str:
+    """Return a value of one of the model's fixed lists (a status, cost basis, funding status …) as a
+    planner reads it in ``lang`` («ikke startet» → «ikkje starta»). The lists mark their values with
+    ``pgettext("verdi", …)``; a value not in the catalogue is shown as written, None as "".
+    """
+    if value is None:
+        return ""
+    return pgettext("verdi", str(value), lang)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (translate where it is shown)."""
     return message
@@ -138,5 +148,5 @@ def format_date(value: dt.date, pattern: str = "dd.MM.y", lang: object = None) -
     return babel_format_date(value, pattern, locale=_locale(lang))
 
 
-__all__ = ["LANGS", "Lang", "N_", "_", "click_word", "current_language", "format_date", "format_number",
+__all__ = ["LANGS", "Lang", "N_", "_", "click_word", "current_language", "display_value", "format_date", "format_number",
            "gettext", "language", "ngettext", "normalise_lang", "pgettext", "translate"]

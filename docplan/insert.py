@@ -25,10 +25,10 @@ from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element, make_element
 from docplan.ooxml.sdt import docplan_tag, outermost_item, sdt_content, shape
 from docplan.ooxml.text import element_text
-from docplan.refresh import (STATUS_NB, ItemInfo, Report, Session, Status, document_styles, list_items,
+from docplan.refresh import (ItemInfo, Report, Session, Status, document_styles, list_items,
                              note_missing_kp, refresh)
 
-__all__ = ["STATUS_NB", "WHAT", "ItemInfo", "Report", "Status", "Target", "build_items", "insert_items",
+__all__ = ["WHAT", "ItemInfo", "Report", "Status", "Target", "build_items", "insert_items",
            "list_items", "refresh"]
 
 WHAT = ("goals", "measures", "measure-table", "kp-refs", "all")

@@ -117,3 +117,20 @@ def test_no_command_help_or_usage_error_shows_clicks_english_words():
         for args in (list(path) + ["--help"], list(path) + ["--no-such-option"]):
             out = runner.invoke(main, args).output
             assert not [w for w in english if w in out], (args, out)
+
+
+def test_no_module_that_translates_with_underscore_also_uses_it_as_a_throwaway_name():
+    """``_, x = pair`` in a function makes ``_`` local there: the function's messages would then fail."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "docplan").rglob("*.py")) + sorted((ROOT / "addin_server").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        imports_underscore = any(isinstance(node, ast.ImportFrom) and node.module == "docplan.i18n"
+                                 and any(alias.name == "_" for alias in node.names) for node in ast.walk(tree))
+        if not imports_underscore:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

@@ -5,7 +5,7 @@
     python tools/messages.py --check  # exit 1 and list what is missing, left over or not compiled
 
 Messages are found with Babel's extractor in docplan/ and addin_server/ (``_``, ``gettext``, ``N_``,
-``translate``, ``ngettext``, ``pgettext``). The catalogue is docplan/locale/nn/LC_MESSAGES/docplan.po;
+``translate``, ``ngettext``, ``pgettext``, and the title of a check ``rule``). The catalogue is docplan/locale/nn/LC_MESSAGES/docplan.po;
 bokmål is the source language and needs no catalogue.
 """
 
@@ -25,7 +25,7 @@ SOURCES = ("docplan", "addin_server")
 LOCALE = ROOT / "docplan" / "locale"
 PO = LOCALE / "nn" / "LC_MESSAGES" / "docplan.po"
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "translate": (1,), "ngettext": (1, 2),
-            "pgettext": ((1, "c"), 2)}
+            "pgettext": ((1, "c"), 2), "rule": (3,)}
 
 
 def extract() -> Catalog:

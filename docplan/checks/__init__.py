@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 import yaml
 
 from docplan.errors import ConfigError, Location
+from docplan.i18n import N_
 
 if TYPE_CHECKING:
     from docplan.checks.context import CheckContext
@@ -37,8 +38,13 @@ class Severity(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        """Return the Norwegian word the planner reads."""
-        return {"error": "feil", "warning": "advarsel", "info": "merknad"}[self.value]
+        """Return the Norwegian word the planner reads (in the current målform)."""
+        from docplan.i18n import translate
+
+        return translate(_SEVERITY_LABELS[self.value])
+
+
+_SEVERITY_LABELS = {"error": N_("feil"), "warning": N_("advarsel"), "info": N_("merknad")}
 
 
 @dataclass(frozen=True)
@@ -62,13 +68,23 @@ class Finding:
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: id, default severity, one-line Norwegian title, the code it matches."""
+    """A registered rule: id, default severity, one-line Norwegian title, the code it matches.
+
+    ``title`` is the bokmål title as registered (a catalogue message); `display_title` reads it in the
+    current målform.
+    """
 
     id: str
     severity: Severity
     title: str
     func: Callable[["CheckContext"], Iterable[Finding]]
     known_issue: str | None = None
+
+    @property
+    def display_title(self) -> str:
+        from docplan.i18n import translate
+
+        return translate(self.title)
 
     def finding(self, message: str, fix: str = "", *, location: Location | None = None, subject: str | None = None,
                 chapter: str | None = None, municipality: str | None = None) -> Finding:
@@ -176,16 +192,44 @@ def _load_rule_modules() -> None:
 
 def run_checks(*, document=None, data=None, kp=None, config: CheckConfig | None = None,
                municipality: str | None = None, today: dt.date | None = None,
-               only: Iterable[str] | None = None) -> list[Finding]:
+               only: Iterable[str] | None = None, lang: str | None = None) -> "Findings":
     """Return the findings for a document and/or plan data, sorted by paragraph, then data order.
 
     ``document`` is a path, bytes or `DocumentView`; ``data`` a path or `Plan`; ``kp`` a catalogue
-    file or a list of `Municipality`. Input that cannot be read raises a `DocplanError`.
+    file or a list of `Municipality`. Input that cannot be read raises a `DocplanError`. Messages are in
+    ``lang`` ("nb"/"nn"), else in the document's language, else the plan data's (`finding_language`).
     """
     from docplan.checks.context import build_context
+    from docplan.i18n import language
 
     _load_rule_modules()
     ctx = build_context(document=document, data=data, kp=kp, today=today, municipality=municipality)
+    chosen = finding_language(ctx.doc, ctx.plan, lang)
+    with language(chosen):
+        return Findings(_run(ctx, config, municipality, only), chosen)
+
+
+class Findings(list):
+    """The findings of one check (a list), with the målform their messages are in (``language``), so a
+    report or Word comments written from them use the same."""
+
+    def __init__(self, findings=(), language: str = "nb"):
+        super().__init__(findings)
+        self.language = language
+
+
+def finding_language(document=None, plan=None, lang: str | None = None) -> str:
+    """Return the målform of a check's messages: ``lang`` when given, else the document's language, else
+    the plan data's, else bokmål."""
+    from docplan.i18n import normalise_lang
+
+    if lang:
+        return normalise_lang(lang)
+    doc_lang = getattr(document, "language", None)
+    return normalise_lang(doc_lang) if doc_lang else normalise_lang(getattr(plan, "language", None))
+
+
+def _run(ctx, config: CheckConfig | None, municipality: str | None, only) -> list[Finding]:
     config = config or CheckConfig()
     selected = set(only) if only is not None else None
     findings: list[Finding] = []
@@ -216,4 +260,4 @@ def all_rules() -> list[Rule]:
 
 
 __all__ = ["Finding", "Severity", "Rule", "RULES", "rule", "CheckConfig", "RuleSetting", "load_config",
-           "run_checks", "all_rules"]
+           "run_checks", "all_rules", "finding_language", "Findings"]

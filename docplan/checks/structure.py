@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from docplan.checks import Severity, rule
+from docplan.i18n import _
 from docplan.errors import DocplanError
 from docplan.state import edited_controls
 
@@ -40,10 +41,10 @@ def missing_chapter(ctx):
         want = _norm(chapter)
         first = want.split(",")[0].split(" og ")[0]
         if not any(h == want or h.startswith(first) or want in h for h in headings):
-            yield _whole_document(ctx, missing_chapter, f"Kapitlet «{chapter}» mangler.",
-                                  "Legg til kapitlet som overskrift (stil Overskrift 1); alkoholpolitikken er påkrevd "
-                                  "etter alkoholloven § 1-7d, og tiltaksplan og rullering trengs for å følge opp "
-                                  "planen.", chapter)
+            yield _whole_document(ctx, missing_chapter, _("Kapitlet «{chapter}» mangler.").format(chapter=chapter),
+                                  _("Legg til kapitlet som overskrift (stil Overskrift 1); alkoholpolitikken er "
+                                    "påkrevd etter alkoholloven § 1-7d, og tiltaksplan og rullering trengs for å "
+                                    "følge opp planen."), chapter)
 
 
 def _whole_document(ctx, rule_func, message: str, fix: str, subject: str):
@@ -64,10 +65,11 @@ def outdated_template(ctx):
         return
     if registry.version_key(version) < newest.version_key:
         yield _whole_document(ctx, outdated_template,
-                              f"Dokumentet er laget fra malen «{tid}» versjon {version}; nyeste versjon er "
-                              f"{newest.version}.", "Se hva som er endret med «docplan template diff» mellom de to "
-                              "versjonene, og ta endringene inn i dokumentet (eller lag det på nytt med «docplan "
-                              "render» fra nyeste mal).", tid)
+                              _("Dokumentet er laget fra malen «{template}» versjon {version}; nyeste versjon er "
+                                "{newest}.").format(template=tid, version=version, newest=newest.version),
+                              _("Se hva som er endret med «docplan template diff» mellom de to versjonene, og ta "
+                                "endringene inn i dokumentet (eller lag det på nytt med «docplan render» fra nyeste "
+                                "mal)."), tid)
 
 
 @rule("structure.edited_tagged_item", Severity.WARNING, "Innsatt docplan-innhold er endret for hånd")
@@ -81,8 +83,8 @@ def edited_tagged_item(ctx):
     paragraphs = {id(item.control): item.paragraph for item in ctx.doc.tagged}
     for control in edited_controls(ctx.doc.document.controls(), state) if ctx.doc.document is not None else []:
         yield edited_tagged_item.rule.finding(
-            f"Innholdet i «{control.name}» er endret for hånd etter at docplan satte det inn.",
-            "Før endringen inn i plandataene; «docplan refresh» lar den stå og overskriver den bare med --force.",
+            _("Innholdet i «{name}» er endret for hånd etter at docplan satte det inn.").format(name=control.name),
+            _("Før endringen inn i plandataene; «docplan refresh» lar den stå og overskriver den bare med --force."),
             location=ctx.doc.location(paragraphs.get(id(control))), subject=control.name)
 
 
@@ -98,11 +100,11 @@ def outdated_names(ctx):
     if ctx.doc is None:
         return
     # only paragraphs with the name in any case are searched; findings in paragraph order
-    hits = sorted((p.index, k) for k, (pattern, old, _) in enumerate(_OUTDATED)
+    hits = sorted((p.index, k) for k, (pattern, old, _new) in enumerate(_OUTDATED)
                   for p in ctx.doc.paragraphs_containing(old.lower()) if pattern.search(p.text))
     for index, k in hits:
-        _, old, new = _OUTDATED[k]
+        old, new = _OUTDATED[k][1:]
         yield outdated_names.rule.finding(
-            f"Teksten bruker «{old}», som er et utdatert navn.",
-            f"Bruk «{new}» om dagens forhold (historiske henvisninger kan stå).",
+            _("Teksten bruker «{old}», som er et utdatert navn.").format(old=old),
+            _("Bruk «{new}» om dagens forhold (historiske henvisninger kan stå).").format(new=new),
             location=ctx.doc.location(index), subject=old)

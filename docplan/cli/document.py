@@ -111,7 +111,7 @@ def list_cmd(document: Path, data: Path | None, as_json: bool) -> None:
     """Vis docplan-elementene i DOCUMENT med status (med DATA: også om dataene er endret)."""
     from docplan.document import PlanDocument
     from docplan.loaders import load_plan
-    from docplan.refresh import STATUS_NB, list_items
+    from docplan.refresh import list_items, status_label
 
     doc = PlanDocument.open(document)
     items = list_items(doc, load_plan(data) if data else None)
@@ -122,7 +122,7 @@ def list_cmd(document: Path, data: Path | None, as_json: bool) -> None:
         click.echo("Dokumentet har ingen docplan-elementer.")
     for i in items:
         where = f"avsnitt {i.paragraph}" if i.paragraph is not None else "-"
-        click.echo(f"{i.tag}\t{STATUS_NB.get(i.status, i.status)}\t{where}\t{i.text}")
+        click.echo(f"{i.tag}\t{status_label(i.status)}\t{where}\t{i.text}")
 
 
 @click.group("kp")
