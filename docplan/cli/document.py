@@ -28,7 +28,7 @@ def _edit(document: Path, data: Path, output: Path | None, in_place: bool, force
         raise click.UsageError("bruk enten -o/--output eller --in-place, ikke begge")
     if not in_place and output is None:
         raise click.UsageError("oppgi utfil med -o/--output, eller --in-place for å endre dokumentet selv")
-    guard_outputs({"-o/--output": output}, [document, data], force=force_output)
+    guard_outputs({"-o/--output": output}, [document, data], force=force_output, force_flag="--overwrite")
     plan = load_plan(data)
     if in_place:
         with edit_in_place(document) as editing:
