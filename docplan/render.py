@@ -89,10 +89,32 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+#: The longest text or list a template may make by multiplying (``'a' * n``, ``[x] * n``).
+MAX_PRODUCT = 10_000_000
+
+
+class TemplateTooLarge(SecurityError):
+    """Raised when a template multiplies a text or list past `MAX_PRODUCT` or raises a number too far."""
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with ``*`` and ``**`` checked: the sandbox bounds ``range`` but not ``'a' * 10**10``."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_PRODUCT:
+                    raise TemplateTooLarge(f"{len(seq)} × {n}")
+        elif operator == "**" and isinstance(right, int) and isinstance(left, int) and abs(left) > 1 and right > 64:
+            raise TemplateTooLarge(f"{left} ** {right}")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
     """Return a new sandboxed Jinja environment: autoescape on, undefined variables are errors."""
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize,
-                                        keep_trailing_newline=True)
+    env = _Sandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize, keep_trailing_newline=True)
     env.filters.update(
         nok=format_nok, date=format_date, years=format_years, funding=format_funding,
         with_year=format_with_year, municipality_names=_municipality_names, kp_short=_kp_short,
@@ -246,7 +268,7 @@ class CompiledTemplate:
                                 Location(file=self.name, part=part), code="syntax") from exc
 
     def _error(self, exc: Exception, part: str, source: str, message: str, lineno: int | None = None, *,
-               paragraphs: dict[int, int] | None = None) -> TemplateError:
+               paragraphs: dict[int, int] | None = None, code: str = "template") -> TemplateError:
         lineno = lineno or getattr(exc, "lineno", None)
         paragraph = None
         if lineno:
@@ -256,7 +278,7 @@ class CompiledTemplate:
                 snippet = _strip_tags(lines[lineno - 1])
                 if snippet:
                     message += f" (i avsnittet «{snippet[:120]}»)"
-        return TemplateError(message, Location(file=self.name, part=part, paragraph=paragraph), code="template")
+        return TemplateError(message, Location(file=self.name, part=part, paragraph=paragraph), code=code)
 
     # -- rendering ---------------------------------------------------------------------------
     def render(self, context: dict[str, Any]) -> bytes:
@@ -282,6 +304,19 @@ class CompiledTemplate:
         except jinja2.UndefinedError as exc:
             raise self._error(exc, part.name, part.source, _undefined_message(exc), _template_lineno(exc),
                               paragraphs=part.paragraphs) from exc
+        except TemplateTooLarge as exc:
+            raise self._error(exc, part.name, part.source,
+                              "malen brukte for mye minne: den lager en for stor tekst eller liste eller et for "
+                              f"stort tall ({exc})", _template_lineno(exc), paragraphs=part.paragraphs,
+                              code="template_memory") from exc
+        except RecursionError as exc:
+            raise self._error(exc, part.name, part.source,
+                              "malen brukte for mye minne: en makro kaller seg selv uten å stoppe",
+                              _template_lineno(exc), paragraphs=part.paragraphs, code="template_memory") from exc
+        except MemoryError as exc:
+            raise self._error(exc, part.name, part.source,
+                              "malen brukte for mye minne: den lager for store tekster eller lister",
+                              _template_lineno(exc), paragraphs=part.paragraphs, code="template_memory") from exc
         except SecurityError as exc:
             raise self._error(exc, part.name, part.source,
                               "malen prøver å bruke noe som ikke er tillatt av sikkerhetshensyn "
