@@ -115,11 +115,11 @@ def run() -> None:
 
 
 def _register() -> None:
-    from docplan.cli import batch, check, data, document, serve, template
+    from docplan.cli import batch, check, cycle, data, document, serve, template
 
     for command in (data.render, data.validate, data.init, document.insert, document.refresh_cmd,
                     document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
-                    batch.batch, serve.serve, serve.serve_token):
+                    batch.batch, serve.serve, serve.serve_token, cycle.diff_cmd):
         main.add_command(command)
     _norwegian_usage(main)
 
