@@ -1,0 +1,190 @@
+"""Benchmark: throughput of `docplan serve --workers 2` against `--workers 1`, check and catalogue, on loopback.
+
+Both servers run at once as real ``docplan serve`` processes on one copy of the sample workspace; each
+round sends the same burst (C clients with keep-alive connections, R requests each, every client its own
+municipality's token and rendered edition) to one server and then to the other (`timing.interleaved`), so
+load from elsewhere on the machine hits both alike. The figure is the median over the rounds of
+time(1 worker) / time(2 workers), i.e. the throughput ratio, with its spread; goal ≥ 1.5× for check.
+
+Run: ``python bench/bench_serve.py [--clients 8] [--requests 6] [--rounds 9] [--threads 8]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
+
+from timing import interleaved, median_time, ratio  # noqa: E402
+
+GOAL = 1.5
+PLAN = "osterdalen"
+NUMBERS = ("3422", "3423", "3424", "3425", "3426", "3427", "3428", "3429", "3430")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(workspace: Path, workers: int, threads: int, jobs: int | None = None) -> tuple[subprocess.Popen, int]:
+    """Start ``docplan serve --workers N`` and return it with its port once /health answers.
+
+    ``jobs``: document processes per server process (DOCPLAN_WORKERS); the app's default when None."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if jobs is not None:
+        env["DOCPLAN_WORKERS"] = str(jobs)
+    proc = subprocess.Popen([sys.executable, "-m", "docplan", "serve", "--workspace", str(workspace), "--port",
+                             str(port), "--workers", str(workers), "--threads", str(threads)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"docplan serve --workers {workers} stopped (exit {proc.returncode})")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/api/v1/health")
+            ok = conn.getresponse().status == 200
+            conn.close()
+            if ok:
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the server did not answer within 60 s")
+
+
+def burst(port: int, clients: int, requests: int, endpoint: str, docs: dict[str, bytes]) -> None:
+    """Send ``clients`` × ``requests`` requests at once; raise if any failed."""
+    failures: list[str] = []
+    gate = threading.Barrier(clients)
+
+    def client(i: int) -> None:
+        number = NUMBERS[i % len(NUMBERS)]
+        base = f"/api/v1/plans/{PLAN}/municipalities/{number}"
+        headers = {"Authorization": f"Bearer demo-{number}"}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        gate.wait()
+        try:
+            for _ in range(requests):
+                if endpoint == "check":
+                    conn.request("POST", f"{base}/check", body=docs[number], headers={**headers, "Content-Type": DOCX})
+                else:
+                    conn.request("GET", f"{base}/catalogue", headers=headers)
+                r = conn.getresponse()
+                r.read()
+                if r.status != 200:
+                    failures.append(f"{endpoint}: HTTP {r.status}")
+        except OSError as exc:
+            failures.append(f"{endpoint}: {exc}")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
+
+
+def compare(workspace: Path, docs: dict[str, bytes], *, clients: int, requests: int, rounds: int, threads: int,
+            jobs: int | None, endpoints: tuple[str, ...], out) -> dict:
+    """Run ``--workers 1`` and ``--workers 2`` side by side; return each endpoint's req/s and ratio."""
+    servers = []
+    try:
+        for workers in (1, 2):
+            servers.append(start(workspace, workers, threads, jobs))
+        (_, port1), (_, port2) = servers
+        pool = "the default job pool" if jobs is None else f"{jobs} document process(es) per server process"
+        print(f" with {pool}:", file=out)
+        result = {}
+        for endpoint in endpoints:
+            for port in (port1, port2):  # warm up: job pools, caches, every worker
+                burst(port, clients, 2, endpoint, docs)
+            times = interleaved([lambda: burst(port1, clients, requests, endpoint, docs),
+                                 lambda: burst(port2, clients, requests, endpoint, docs)], rounds)
+            n = clients * requests
+            speedup = ratio(times, 0, base=1)  # time(1 worker) / time(2 workers) = throughput ratio
+            rps1, rps2 = n / median_time(times, 0), n / median_time(times, 1)
+            result[endpoint] = {"rps_1": rps1, "rps_2": rps2, "ratio": speedup}
+            goal = f" (goal ≥ {GOAL}x: {'met' if speedup.median >= GOAL else 'NOT met'})" if endpoint == "check" else ""
+            print(f"  {endpoint:9s} 1 worker {rps1:6.1f} req/s   2 workers {rps2:6.1f} req/s   "
+                  f"2 / 1: {speedup}{goal}", file=out)
+        if "check" in endpoints and clients > 1:
+            # the same requests from one client, one after the other, against all clients at once (1 worker)
+            times = interleaved([lambda: burst(port1, 1, clients * requests, "check", docs),
+                                 lambda: burst(port1, clients, requests, "check", docs)], rounds)
+            scaling = ratio(times, 0, base=1)
+            result["check_clients"] = {"rps_serial": clients * requests / median_time(times, 0),
+                                       "rps_concurrent": clients * requests / median_time(times, 1), "ratio": scaling}
+            print(f"  check, 1 worker: {clients} clients at once / 1 client: {scaling} "
+                  f"({result['check_clients']['rps_serial']:.1f} → {result['check_clients']['rps_concurrent']:.1f} "
+                  f"req/s)", file=out)
+        return result
+    finally:
+        for proc, _ in servers:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def run(clients: int = 8, requests: int = 6, rounds: int = 9, threads: int = 8,
+        pools: tuple[int | None, ...] = (None, 1), out=sys.stdout) -> dict:
+    """Return, per job-pool setting and endpoint, each server's median requests per second and the ratio.
+
+    ``pools``: document processes per server process to compare under (None: the app's default, 4)."""
+    from addin_server.workspace import sample_root
+    from docplan.loaders import load_plan
+    from docplan.render import render_plan
+
+    plan = load_plan(sample_root() / "plans" / f"{PLAN}.yaml")
+    docs = {n: render_plan(plan, municipality=n) for n in NUMBERS}
+    folder = Path(tempfile.mkdtemp(prefix="docplan-bench-serve-"))
+    shutil.copytree(sample_root(), folder / "workspace")
+    print(f"docplan serve --workers 1 vs --workers 2 on one workspace: {clients} clients × {requests} requests per "
+          f"burst, {threads} threads per process, {os.cpu_count()} CPU(s); bursts alternate, {rounds} rounds",
+          file=out)
+    summary: dict = {"clients": clients, "requests": clients * requests, "cpus": os.cpu_count()}
+    try:
+        for jobs in pools:
+            endpoints = ("check", "catalogue") if jobs is None else ("check",)
+            summary["default" if jobs is None else f"jobs={jobs}"] = compare(
+                folder / "workspace", docs, clients=clients, requests=requests, rounds=rounds, threads=threads,
+                jobs=jobs, endpoints=endpoints, out=out)
+        return summary
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--requests", type=int, default=6, help="requests per client and burst")
+    ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--threads", type=int, default=8, help="threads per server process")
+    ap.add_argument("--only-default", action="store_true", help="skip the run with one document process each")
+    args = ap.parse_args()
+    run(args.clients, args.requests, args.rounds, args.threads, pools=(None,) if args.only_default else (None, 1))
+
+
+if __name__ == "__main__":
+    main()
