@@ -6,7 +6,8 @@ municipality's token and rendered edition) to one server and then to the other (
 load from elsewhere on the machine hits both alike. The figure is the median over the rounds of
 time(1 worker) / time(2 workers), i.e. the throughput ratio, with its spread; goal ≥ 1.5× for check.
 
-Run: ``python bench/bench_serve.py [--clients 8] [--requests 6] [--rounds 9] [--threads 8]``.
+Run: ``python bench/bench_serve.py [--clients 8] [--requests 6] [--rounds 9] [--threads 8] [--postgres]``
+(``--postgres``: the same on a throwaway PostgreSQL cluster instead of a folder).
 """
 
 from __future__ import annotations
@@ -41,15 +42,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(workspace: Path, workers: int, threads: int, jobs: int | None = None) -> tuple[subprocess.Popen, int]:
+def start(where: list[str], workers: int, threads: int, jobs: int | None = None) -> tuple[subprocess.Popen, int]:
     """Start ``docplan serve --workers N`` and return it with its port once /health answers.
 
-    ``jobs``: document processes per server process (DOCPLAN_WORKERS); the app's default when None."""
+    ``where``: ``--workspace DIR`` or ``--database URL``; ``jobs``: document processes per server process
+    (DOCPLAN_WORKERS), the app's default when None."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if jobs is not None:
         env["DOCPLAN_WORKERS"] = str(jobs)
-    proc = subprocess.Popen([sys.executable, "-m", "docplan", "serve", "--workspace", str(workspace), "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "docplan", "serve", *where, "--port",
                              str(port), "--workers", str(workers), "--threads", str(threads)], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + 60
@@ -104,13 +106,13 @@ def burst(port: int, clients: int, requests: int, endpoint: str, docs: dict[str,
         raise RuntimeError(f"{len(failures)} requests failed, e.g. {failures[0]}")
 
 
-def compare(workspace: Path, docs: dict[str, bytes], *, clients: int, requests: int, rounds: int, threads: int,
+def compare(where: list[str], docs: dict[str, bytes], *, clients: int, requests: int, rounds: int, threads: int,
             jobs: int | None, endpoints: tuple[str, ...], out) -> dict:
     """Run ``--workers 1`` and ``--workers 2`` side by side; return each endpoint's req/s and ratio."""
     servers = []
     try:
         for workers in (1, 2):
-            servers.append(start(workspace, workers, threads, jobs))
+            servers.append(start(where, workers, threads, jobs))
         (_, port1), (_, port2) = servers
         pool = "the default job pool" if jobs is None else f"{jobs} document process(es) per server process"
         print(f" with {pool}:", file=out)
@@ -148,11 +150,12 @@ def compare(workspace: Path, docs: dict[str, bytes], *, clients: int, requests: 
 
 
 def run(clients: int = 8, requests: int = 6, rounds: int = 9, threads: int = 8,
-        pools: tuple[int | None, ...] = (None, 1), out=sys.stdout) -> dict:
+        pools: tuple[int | None, ...] = (None, 1), database: str | None = None, out=sys.stdout) -> dict:
     """Return, per job-pool setting and endpoint, each server's median requests per second and the ratio.
 
-    ``pools``: document processes per server process to compare under (None: the app's default, 4)."""
-    from addin_server.workspace import sample_root
+    ``pools``: document processes per server process to compare under (None: the app's default, 4).
+    ``database``: serve from this PostgreSQL database (the sample is imported into it) instead of a folder."""
+    from addin_server.workspace import Workspace, sample_root
     from docplan.loaders import load_plan
     from docplan.render import render_plan
 
@@ -160,15 +163,27 @@ def run(clients: int = 8, requests: int = 6, rounds: int = 9, threads: int = 8,
     docs = {n: render_plan(plan, municipality=n) for n in NUMBERS}
     folder = Path(tempfile.mkdtemp(prefix="docplan-bench-serve-"))
     shutil.copytree(sample_root(), folder / "workspace")
-    print(f"docplan serve --workers 1 vs --workers 2 on one workspace: {clients} clients × {requests} requests per "
-          f"burst, {threads} threads per process, {os.cpu_count()} CPU(s); bursts alternate, {rounds} rounds",
-          file=out)
+    where = ["--workspace", str(folder / "workspace")]
+    if database:
+        from addin_server.postgres import PostgresStorage
+        from addin_server.storage import copy_workspace
+
+        target = PostgresStorage.open(database, pool_size=1)
+        try:
+            copy_workspace(Workspace.open(folder / "workspace"), target)
+        finally:
+            target.close()
+        where = ["--database", database]
+    backend = "PostgreSQL" if database else "a folder"
+    print(f"docplan serve --workers 1 vs --workers 2 on one workspace ({backend}): {clients} clients × {requests} "
+          f"requests per burst, {threads} threads per process, {os.cpu_count()} CPU(s); bursts alternate, "
+          f"{rounds} rounds", file=out)
     summary: dict = {"clients": clients, "requests": clients * requests, "cpus": os.cpu_count()}
     try:
         for jobs in pools:
             endpoints = ("check", "catalogue") if jobs is None else ("check",)
             summary["default" if jobs is None else f"jobs={jobs}"] = compare(
-                folder / "workspace", docs, clients=clients, requests=requests, rounds=rounds, threads=threads,
+                where, docs, clients=clients, requests=requests, rounds=rounds, threads=threads,
                 jobs=jobs, endpoints=endpoints, out=out)
         return summary
     finally:
@@ -182,8 +197,24 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--threads", type=int, default=8, help="threads per server process")
     ap.add_argument("--only-default", action="store_true", help="skip the run with one document process each")
+    ap.add_argument("--database", help="serve from this (empty) PostgreSQL database instead of a folder")
+    ap.add_argument("--postgres", action="store_true",
+                    help="serve from a throwaway PostgreSQL cluster (tests/addin_server/pgcluster.py)")
     args = ap.parse_args()
-    run(args.clients, args.requests, args.rounds, args.threads, pools=(None,) if args.only_default else (None, 1))
+    pools = (None,) if args.only_default else (None, 1)
+    cluster = None
+    if args.postgres:
+        from tests.addin_server import pgcluster
+
+        if pgcluster.why_not():
+            sys.exit(pgcluster.why_not())
+        cluster = pgcluster.Cluster()
+        args.database = cluster.new_database()
+    try:
+        run(args.clients, args.requests, args.rounds, args.threads, pools=pools, database=args.database)
+    finally:
+        if cluster is not None:
+            cluster.stop()
 
 
 if __name__ == "__main__":
