@@ -9,6 +9,7 @@ The server's own errors, besides docplan's (`docplan.errors`)::
     ├── RetryLaterError     the client should try again after ``Retry-After`` seconds
     │   ├── BusyError       every worker stayed busy while the job waited, or the adoption log is
     │   │                   locked by another write (503)
+    │   ├── DatabaseUnavailableError  PostgreSQL does not answer (503)
     │   └── TooManyJobsError  the caller already has JOBS_PER_TOKEN jobs running (429)
     ├── UnavailableError    a docplan engine is not installed (503)
     ├── VersionRequiredError  a write without the version it replaces (``If-Match``) (428)
@@ -106,6 +107,13 @@ class VersionRequiredError(DocplanError):
 
     http_status = 428
     code = "version_required"
+
+
+class DatabaseUnavailableError(RetryLaterError):
+    """Raised when the workspace's PostgreSQL database does not answer (down, restarting, no connection)."""
+
+    http_status = 503
+    code = "database_unavailable"
 
 
 class LimitError(InputError):

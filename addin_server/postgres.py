@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
+import logging
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
-from addin_server.errors import NotFoundError
+from addin_server.errors import DatabaseUnavailableError, NotFoundError
 from addin_server.storage import (ABSENT, ALL, Grant, Storage, Versioned, audit_entry, plan_from_text, stale)
 from docplan.errors import ConfigError
 from docplan.model import Adoption
@@ -31,6 +33,7 @@ MIGRATION_LOCK = 0x646F63706C616E  # "docplan"
 CONNECT_TIMEOUT = 10.0
 _PLAN_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _NUMBER = re.compile(r"\d{4}")
+log = logging.getLogger("addin_server")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -75,8 +78,10 @@ class PostgresStorage(Storage):
     _closed: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     @classmethod
-    def open(cls, url: str, *, pool_size: int = 10) -> "PostgresStorage":
+    def open(cls, url: str, *, pool_size: int = 10, timeout: float = CONNECT_TIMEOUT) -> "PostgresStorage":
         """Connect (a pool of up to ``pool_size`` connections), migrate, and return the storage.
+
+        ``timeout``: seconds to wait for a connection, at the start and for each request later.
 
         Raise `ConfigError` when psycopg is not installed or the database cannot be reached."""
         try:
@@ -87,18 +92,18 @@ class PostgresStorage(Storage):
                               code="psycopg_missing") from None
         where = safe_url(url)
         try:
-            with psycopg.connect(url, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT)) as conn:
+            with psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout))) as conn:
                 migrate(conn)
         except psycopg.Error as exc:
             raise ConfigError(f"kan ikke bruke databasen {where}: {_reason(exc)}", code="database_unavailable") from None
         pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
-                              timeout=CONNECT_TIMEOUT, open=False, name="docplan")
+                              timeout=timeout, open=False, name="docplan")
         try:
-            pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+            pool.open(wait=True, timeout=timeout)
         except PoolTimeout:
             pool.close()
             raise ConfigError(f"kan ikke bruke databasen {where}: fikk ingen forbindelse innen "
-                              f"{CONNECT_TIMEOUT:.0f} s", code="database_unavailable") from None
+                              f"{timeout:.0f} s", code="database_unavailable") from None
         return cls(url=url, pool=pool)
 
     def close(self) -> None:
@@ -106,8 +111,21 @@ class PostgresStorage(Storage):
             self._closed.set()
             self.pool.close()
 
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """Yield a pooled connection; a database that does not answer is a 503 to retry, not a 500."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            log.error("database %s: %s", safe_url(self.url), _reason(exc))
+            raise DatabaseUnavailableError("databasen svarer ikke nå; prøv igjen om litt") from None
+
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self.pool.connection() as conn:
+        with self._connection() as conn:
             return conn.execute(sql, params).fetchall()
 
     # -- tokens ---------------------------------------------------------------------------------
@@ -124,7 +142,7 @@ class PostgresStorage(Storage):
         return _grant(*rows[0]) if rows else None
 
     def put_grants(self, grants: dict[str, Grant]) -> None:
-        with self.pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             for h, g in grants.items():
                 munis = None if g.is_maintainer else sorted(g.municipalities)
                 conn.execute("INSERT INTO tokens (sha256, name, municipalities) VALUES (%s, %s, %s) "
@@ -145,7 +163,7 @@ class PostgresStorage(Storage):
         if not _PLAN_ID.fullmatch(plan_id):
             raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
         plan_from_text(text, plan_id)  # never store a plan the server cannot read
-        with self.pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             if expected == ABSENT:
                 row = conn.execute("INSERT INTO plans (id, source, version) VALUES (%s, %s, 1) "
                                    "ON CONFLICT (id) DO NOTHING RETURNING version", (plan_id, text)).fetchone()
@@ -193,7 +211,7 @@ class PostgresStorage(Storage):
         from_plan = self.plan_and_stamp(plan_id)[0].municipality(number)  # raises for an unknown plan
         if from_plan is None:
             raise NotFoundError(f"kommune {number} er ikke med i planen «{plan_id}»")
-        with self.pool.connection() as conn:
+        with self._connection() as conn:
             try:
                 with conn.transaction():
                     row = conn.execute("SELECT record, version FROM adoptions WHERE plan_id = %s AND "
@@ -239,7 +257,7 @@ class PostgresStorage(Storage):
                 for t, token, p, n, before, after in reversed(rows)]
 
     def append_audit(self, entries: list[dict]) -> None:
-        with self.pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             _insert_audit(conn, entries)
 
 

@@ -76,9 +76,13 @@ def plan_file(plan_id: str) -> str:
 
 def plan_from_text(text: str, plan_id: str) -> Plan:
     """Return the validated plan in a plan file's text; errors name ``plans/<id>.yaml`` and the line."""
-    from docplan.loaders import validate_plan
+    from docplan.errors import DataError
+    from docplan.loaders import MAX_DATA_BYTES, validate_plan
     from docplan.loaders.yamlfile import parse_yaml
 
+    if len(text.encode("utf-8")) > MAX_DATA_BYTES:
+        raise DataError(f"plandataene er større enn {MAX_DATA_BYTES // (1024 * 1024)} MB",
+                        Location(file=plan_file(plan_id)), code="too_large")
     raw, positions = parse_yaml(text, plan_file(plan_id))
     return validate_plan(raw, positions, plan_file(plan_id))
 

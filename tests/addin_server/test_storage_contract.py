@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -289,3 +290,27 @@ def test_an_unreachable_database_is_one_norwegian_line_without_the_password(tmp_
     with pytest.raises(ConfigError, match="kan ikke bruke databasen") as caught:
         PostgresStorage.open(url)
     assert "hemmelig" not in caught.value.format() and safe_url(url) in caught.value.format()
+
+
+def test_a_database_that_stops_answering_is_a_503_to_retry_not_a_500(pg_cluster, workspace):
+    import psycopg
+
+    url = pg_cluster.new_database()
+    seed = PostgresStorage.open(url, pool_size=1)
+    copy_workspace(Workspace.open(workspace), seed)
+    seed.close()
+    app = create_app({"TESTING": True, "DATABASE": url, "DATABASE_POOL": 2})
+    app.extensions["docplan.workspace"].close()
+    app.extensions["docplan.workspace"] = PostgresStorage.open(url, pool_size=2, timeout=2)
+    try:
+        client = app.test_client()
+        assert client.get("/api/v1/plans", headers=auth(TYNSET)).status_code == 200
+        with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
+        for _ in range(2):  # the broken pooled connection, then no connection at all
+            r = client.get("/api/v1/plans", headers=auth(TYNSET))
+            assert r.status_code == 503 and r.get_json()["code"] == "database_unavailable"
+            assert "databasen svarer ikke" in r.get_json()["message"] and r.headers["Retry-After"]
+    finally:
+        app.extensions["docplan.jobs"].shutdown()
+        app.extensions["docplan.workspace"].close()
