@@ -71,6 +71,29 @@ def start(where: list[str], workers: int, threads: int, jobs: int | None = None)
     raise RuntimeError("the server did not answer within 60 s")
 
 
+def tree_cpu(pid: int) -> float | None:
+    """Return the CPU seconds (user + system) used so far by a process and all its descendants (Linux /proc;
+    None elsewhere). Counting CPU rather than wall time gives a request's cost even on a busy machine."""
+    proc = Path("/proc")
+    if not (proc / str(pid) / "stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo.extend(child for child, (parent, _) in stats.items() if parent == current)
+    return total
+
+
 def burst(port: int, clients: int, requests: int, endpoint: str, docs: dict[str, bytes]) -> None:
     """Send ``clients`` × ``requests`` requests at once; raise if any failed."""
     failures: list[str] = []
@@ -120,15 +143,19 @@ def compare(where: list[str], docs: dict[str, bytes], *, clients: int, requests:
         for endpoint in endpoints:
             for port in (port1, port2):  # warm up: job pools, caches, every worker
                 burst(port, clients, 2, endpoint, docs)
+            cpu_before = tree_cpu(servers[0][0].pid)
             times = interleaved([lambda: burst(port1, clients, requests, endpoint, docs),
                                  lambda: burst(port2, clients, requests, endpoint, docs)], rounds)
             n = clients * requests
+            cpu_after = tree_cpu(servers[0][0].pid)
             speedup = ratio(times, 0, base=1)  # time(1 worker) / time(2 workers) = throughput ratio
             rps1, rps2 = n / median_time(times, 0), n / median_time(times, 1)
-            result[endpoint] = {"rps_1": rps1, "rps_2": rps2, "ratio": speedup}
+            cpu_ms = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / (n * rounds) * 1000
+            result[endpoint] = {"rps_1": rps1, "rps_2": rps2, "ratio": speedup, "cpu_ms": cpu_ms}
             goal = f" (goal ≥ {GOAL}x: {'met' if speedup.median >= GOAL else 'NOT met'})" if endpoint == "check" else ""
+            cost = "" if cpu_ms is None else f"; CPU per request (1 worker, all its processes) {cpu_ms:.1f} ms"
             print(f"  {endpoint:9s} 1 worker {rps1:6.1f} req/s   2 workers {rps2:6.1f} req/s   "
-                  f"2 / 1: {speedup}{goal}", file=out)
+                  f"2 / 1: {speedup}{goal}{cost}", file=out)
         if "check" in endpoints and clients > 1:
             # the same requests from one client, one after the other, against all clients at once (1 worker)
             times = interleaved([lambda: burst(port1, 1, clients * requests, "check", docs),

@@ -20,5 +20,7 @@ def test_serve_benchmark_smoke():
     default = result["default"]
     assert default["check"]["rps_1"] > 0 and default["check"]["rps_2"] > 0 and default["catalogue"]["ratio"].rounds == 1
     assert default["check_clients"]["ratio"].median > 0
+    if sys.platform.startswith("linux"):
+        assert default["check"]["cpu_ms"] > 0 and "CPU per request" in out.getvalue()
     text = out.getvalue()
     assert "2 / 1:" in text and "spread" in text and "goal ≥ 1.5x" in text and "clients at once / 1 client" in text
