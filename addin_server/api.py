@@ -119,7 +119,7 @@ def snippet(plan_id: str, number: str, kind: str, item_id: str):
         raise NotFoundError(f"ukjent type innhold «{kind}»; bruk en av: {', '.join(SNIPPET_KINDS)}")
     lang = _language()
     _check_visible(plan, number, kind, access.snippet_target(number, kind, item_id))
-    key = (str(_workspace().root), plan_id, stamp)
+    key = (_workspace().identity, plan_id, stamp)
     tag, ooxml, hashes = engines.cached_snippet(key, plan, number, kind, item_id, lang)
     return jsonify(kind=kind, id=item_id, tag=tag, ooxml=ooxml, hashes=hashes)
 

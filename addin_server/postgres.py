@@ -72,10 +72,13 @@ def safe_url(url: str) -> str:
 class PostgresStorage(Storage):
     """The workspace in a PostgreSQL database (see the module docstring)."""
 
-    url: str = ""
-    pool: Any = None
+    url: str
+    pool: Any
     kind = "postgresql"
     _closed: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.identity = safe_url(self.url)
 
     @classmethod
     def open(cls, url: str, *, pool_size: int = 10, timeout: float = CONNECT_TIMEOUT) -> "PostgresStorage":

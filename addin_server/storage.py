@@ -119,6 +119,8 @@ class Storage(abc.ABC):
     """
 
     kind = "storage"
+    #: What tells this workspace from another in shared caches (the folder, the database URL).
+    identity: str = field(default="", init=False)
     _cache: dict[str, _Cached] = field(default_factory=dict, init=False, repr=False)
     _composed: dict[str, tuple[tuple, Plan]] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -269,10 +271,14 @@ class CopyReport:
     adoptions: int = 0
     audit: int = 0
     unchanged: int = 0
+    skipped: int = 0
 
     def summary(self) -> str:
-        return (f"{self.plans} planer, {self.adoptions} vedtak, {self.tokens} tilgangsnøkler og "
+        text = (f"{self.plans} planer, {self.adoptions} vedtak, {self.tokens} tilgangsnøkler og "
                 f"{self.audit} logglinjer kopiert; {self.unchanged} var like fra før")
+        if self.skipped:
+            text += f"; {self.skipped} vedtak for kommuner som ikke lenger er med i planen er ikke kopiert"
+        return text
 
 
 def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False) -> CopyReport:
@@ -298,6 +304,7 @@ def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False)
     adoptions: list[tuple[str, str, Adoption, str]] = []
     for plan_id in source.plan_ids():
         text = source.plan_source(plan_id).value
+        numbers = {m.number for m in plan_from_text(text, plan_id).municipalities}  # a bad plan stops all here
         if plan_id in target_ids:
             have = target.plan_source(plan_id)
             if have.value == text:
@@ -310,6 +317,9 @@ def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False)
             plans.append((plan_id, text, ABSENT))
         have_records = target.adoption_records(plan_id) if plan_id in target_ids else {}
         for number, record in sorted(source.adoption_records(plan_id).items()):
+            if number not in numbers:  # a record of a municipality since taken out of the plan: not in use
+                report.skipped += 1
+                continue
             have = have_records.get(number)
             if have is not None and have.value == record.value:
                 report.unchanged += 1

@@ -55,9 +55,12 @@ _NUMBER = re.compile(r"\d{4}")
 class Workspace(Storage):
     """A workspace directory: its access grants and its plans (cached, reloaded on change)."""
 
-    root: Path = Path(".")
+    root: Path
     tokens: dict[str, Grant] = field(default_factory=dict)
     kind = "files"
+
+    def __post_init__(self) -> None:
+        self.identity = os.path.abspath(self.root)
 
     @classmethod
     def open(cls, root: str | Path) -> "Workspace":

@@ -250,6 +250,23 @@ def test_a_copy_onto_different_records_writes_nothing_unless_overwrite(kind, sto
     assert other.adoption(PLAN, "3430").value.case_no == "PS 3/24"
 
 
+def test_a_copy_checks_every_plan_first_and_leaves_records_of_municipalities_out_of_the_plan(kind, tmp_path,
+                                                                                             request, workspace):
+    orphan = workspace / "municipalities" / "0301" / f"{PLAN}.adoption.yaml"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_text("status: vedtatt\ndate: 2024-06-20\n", "utf-8")
+    target = open_backend(kind, tmp_path, request)
+    report = copy_workspace(Workspace.open(workspace), target)
+    assert report.skipped == 1 and "ikke lenger er med i planen" in report.summary()
+    assert target.adoption_records(PLAN) == {}
+    (workspace / "plans" / "broken.yaml").write_text("plan: [ikke lukket\n", "utf-8")
+    fresh = open_backend(kind, tmp_path, request)
+    with pytest.raises(DataError) as caught:
+        copy_workspace(Workspace.open(workspace), fresh)
+    assert caught.value.location.file == "plans/broken.yaml"
+    assert fresh.plan_ids() == [] and fresh.grants() == {}  # nothing written
+
+
 # -- through the API -----------------------------------------------------------------------------------
 def test_the_api_versions_adoptions_the_same_on_both_backends(kind, store, tmp_path):
     config = {"TESTING": True, "WORKERS": 1}
@@ -277,6 +294,10 @@ def test_the_api_versions_adoptions_the_same_on_both_backends(kind, store, tmp_p
             == ["demo 3427"]
         other = client.get(f"/api/v1/plans/{PLAN}/municipalities/3428/catalogue", headers=auth(ALVDAL))
         assert other.status_code == 200
+        snippet = client.get(f"/api/v1/plans/{PLAN}/municipalities/3427/snippets/measure/T-01", headers=auth(TYNSET))
+        assert snippet.status_code == 200 and snippet.get_json()["tag"] == "docplan:measure:T-01"
+        plans = client.get("/api/v1/plans", headers=auth(TYNSET)).get_json()["plans"]
+        assert [p["id"] for p in plans] == [PLAN]
     finally:
         app.extensions["docplan.jobs"].shutdown()
         app.extensions["docplan.workspace"].close()
