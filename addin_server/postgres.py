@@ -64,8 +64,8 @@ def migrate(conn) -> list[int]:
 
 
 def safe_url(url: str) -> str:
-    """Return a connection URL without its password, to name the database in messages."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    """Return a connection URL (or key=value string) without its password, to name the database in messages."""
+    return re.sub(r"(password\s*=\s*)('[^']*'|[^&\s]*)", r"\1***", re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url))
 
 
 @dataclass

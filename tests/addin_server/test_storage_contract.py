@@ -335,3 +335,10 @@ def test_a_database_that_stops_answering_is_a_503_to_retry_not_a_500(pg_cluster,
     finally:
         app.extensions["docplan.jobs"].shutdown()
         app.extensions["docplan.workspace"].close()
+
+
+@pytest.mark.parametrize("url", ["postgresql://docplan:hemmelig@db/rusplan", "postgresql://docplan@db/rusplan?password=hemmelig",
+                                 "host=db password=hemmelig dbname=rusplan", "host=db password='hem melig' dbname=rusplan"])
+def test_a_database_is_named_in_messages_without_its_password(url):
+    shown = safe_url(url)
+    assert "hemmelig" not in shown and "hem" not in shown and "db" in shown and "***" in shown
