@@ -115,9 +115,15 @@ def test_maintainer_token_reaches_every_municipality(client):
         assert client.get(f"{BASE}/{number}/catalogue", headers=auth(KORUS)).status_code == 200
 
 
+def put_adoption(client, number: str, token: str, body) -> object:
+    """PUT an adoption with the version just read (its ETag) in If-Match."""
+    etag = client.get(f"{BASE}/{number}/adoption", headers=auth(token)).headers["ETag"]
+    return client.put(f"{BASE}/{number}/adoption", headers={**auth(token), "If-Match": etag}, json=body)
+
+
 def test_adoption_is_written_atomically_to_the_workspace_and_read_back(client, spec, workspace):
-    r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET),
-                   json={"body": "kommunestyret", "date": "2024-06-20", "case_no": "24/123", "status": "vedtatt"})
+    r = put_adoption(client, "3427", TYNSET,
+                     {"body": "kommunestyret", "date": "2024-06-20", "case_no": "24/123", "status": "vedtatt"})
     conforms(spec, "/plans/{plan_id}/municipalities/{number}/adoption", "put", r)
     stored = yaml.safe_load((workspace / "municipalities" / "3427" / f"{PLAN}.adoption.yaml").read_text("utf-8"))
     assert stored["case_no"] == "24/123"
@@ -132,7 +138,7 @@ def test_each_adoption_write_is_read_back_at_once(client, workspace):
     inode, which each atomic write renews, besides mtime and size)."""
     from_plan = client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json()
     for case in ("24/101", "24/102", "24/103", "24/104"):
-        r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET), json={"case_no": case, "status": "vedtatt", "date": "2024-06-20"})
+        r = put_adoption(client, "3427", TYNSET, {"case_no": case, "status": "vedtatt", "date": "2024-06-20"})
         assert r.status_code == 200
         assert client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json()["case_no"] == case
     (workspace / "municipalities" / "3427" / f"{PLAN}.adoption.yaml").unlink()  # back to the plan data's
