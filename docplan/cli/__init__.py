@@ -1,7 +1,7 @@
 """The ``docplan`` command line: each command parses, calls one library function and prints.
 
 One module per command group (`data`: render/validate/init; `document`: insert/refresh/list/kp/extract;
-`check`; `template`; `batch`; `serve`), registered here explicitly. Command modules import only
+`check`; `template`; `batch`; `serve`; `addin`: manifest), registered here explicitly. Command modules import only
 click at load time, so ``docplan check`` starts without Flask, the renderer or the server.
 
 Exit codes: 0 success; 1 input error (bad data, document or template; findings at or above
@@ -144,11 +144,11 @@ def run() -> None:
 
 
 def _register() -> None:
-    from docplan.cli import batch, check, data, document, serve, template
+    from docplan.cli import addin, batch, check, data, document, serve, template
 
     for command in (data.render, data.validate, data.init, document.insert, document.refresh_cmd,
                     document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
-                    batch.batch, serve.serve, serve.serve_token):
+                    batch.batch, serve.serve, serve.serve_token, addin.manifest):
         main.add_command(command)
 
 

@@ -18,16 +18,26 @@ from docplan.errors import ConfigError
 @click.option("--port", default=3000, show_default=True, type=int, help="Porten tjeneren lytter på.")
 @click.option("--https", "use_https", is_flag=True,
               help="Bruk HTTPS med utviklersertifikat (office-addin-dev-certs eller openssl).")
-@click.option("--public-url", help="Adressen Word skal bruke (skrives inn i manifest.xml).")
+@click.option("--public-url", metavar="https://…",
+              help="Adressen Word skal bruke; /manifest.xml blir det samme som «docplan manifest» gir for den.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Antall tråder som svarer på forespørsler.")
 def serve(workspace: Path | None, host: str, port: int, use_https: bool, public_url: str | None,
           threads: int) -> None:
     """Kjør tjeneren for Word-tillegget (waitress; HTTPS med --https: hypercorn)."""
     from addin_server import create_app
+    from addin_server.manifest import public_base
     from addin_server.serving import make_server
 
     scheme = "https" if use_https else "http"
+    if public_url:
+        try:  # HTTP is accepted for a local test harness only; Word itself needs HTTPS
+            public_url = public_base(public_url, allow_http=True)
+        except ConfigError as exc:
+            raise click.BadParameter(exc.message, param_hint="--public-url") from None
+        if public_url.startswith("http:"):
+            click.echo("Merk: Word laster bare tillegg over https; en http-adresse duger bare til testoppsett.",
+                       err=True)
     config = {"WORKSPACE": str(workspace) if workspace else None,
               "PUBLIC_URL": public_url or f"{scheme}://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"}
     app = create_app(config)

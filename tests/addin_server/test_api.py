@@ -297,7 +297,7 @@ def test_manifest_carries_the_configured_base_url(client):
     r = client.get("/manifest.xml")
     assert r.status_code == 200 and r.mimetype == "application/xml"
     text = r.get_data(as_text=True)
-    assert "https://plan.example.no/src/taskpane/taskpane.html" in text and "localhost:3000" not in text
+    assert "https://plan.example.no/pane/taskpane.html" in text and "localhost:3000" not in text
 
 
 def fetch(client, path):
@@ -307,16 +307,18 @@ def fetch(client, path):
     return response
 
 
-def test_statics_are_served_but_not_node_modules_or_tests(client):
-    assert fetch(client, "/src/taskpane/taskpane.html").status_code == 200
+def test_the_built_pane_is_served_but_not_sources_node_modules_or_tests(client):
+    assert fetch(client, "/pane/taskpane.html").status_code == 200
     assert fetch(client, "/assets/icon-32.png").mimetype == "image/png"
     for path in ("/node_modules/axe-core/axe.min.js", "/package.json", "/test/unit/word.test.js",
-                 "/src/../package.json", "/manifest.xml/../package.json"):
-        assert fetch(client, path).status_code == 404
+                 "/src/taskpane/taskpane.js", "/src/taskpane/word.js", "/pane/../package.json",
+                 "/pane/../src/taskpane/word.js", "/src/../package.json", "/manifest.xml/../package.json",
+                 "/build.mjs", "/pane/build.mjs"):
+        assert fetch(client, path).status_code == 404, path
 
 
 def test_responses_carry_a_content_security_policy(client):
-    csp = fetch(client, "/src/taskpane/taskpane.html").headers["Content-Security-Policy"]
+    csp = fetch(client, "/pane/taskpane.html").headers["Content-Security-Policy"]
     assert "script-src 'self' https://appsforoffice.microsoft.com" in csp and "unsafe-inline" not in csp
 
 
@@ -415,7 +417,7 @@ def test_api_answers_are_not_stored_by_caches_but_statics_may_be(client):
     for r in (client.get("/api/v1/health"), client.get("/api/v1/me", headers=auth(TYNSET)),
               client.get("/api/v1/nope"), client.get(f"{BASE}/3428/catalogue", headers=auth(TYNSET))):
         assert r.headers["Cache-Control"] == "no-store"
-    assert "no-store" not in fetch(client, "/src/taskpane/taskpane.html").headers.get("Cache-Control", "")
+    assert "no-store" not in fetch(client, "/pane/taskpane.html").headers.get("Cache-Control", "")
 
 
 def test_hsts_is_sent_over_https_only(client):
@@ -425,7 +427,7 @@ def test_hsts_is_sent_over_https_only(client):
 
 
 def test_only_office_hosts_may_frame_the_task_pane(client):
-    csp = fetch(client, "/src/taskpane/taskpane.html").headers["Content-Security-Policy"]
+    csp = fetch(client, "/pane/taskpane.html").headers["Content-Security-Policy"]
     ancestors = next(d for d in csp.split(";") if d.strip().startswith("frame-ancestors")).split()[1:]
     assert ancestors[0] == "'self'" and "https://*.officeapps.live.com" in ancestors
     assert "*" not in ancestors and all(a == "'self'" or a.startswith("https://*.") for a in ancestors)
