@@ -81,8 +81,10 @@ class Pane:
         self.contexts = []
         self.errors: list[str] = []
 
-    def context(self, *, width: int = 340):
-        context = self.browser.new_context(bypass_csp=True, locale="nb-NO", viewport={"width": width, "height": 900})
+    def context(self, *, width: int = 340, enforce_csp: bool = False):
+        # axe is injected as an inline script, which the pane's own Content-Security-Policy forbids
+        context = self.browser.new_context(bypass_csp=not enforce_csp, locale="nb-NO",
+                                           viewport={"width": width, "height": 900})
         self.contexts.append(context)
 
         # Nothing leaves the machine: the Office CDN is answered by the mock, every other host is refused.
@@ -182,7 +184,7 @@ def open_preview(page, item: str):
     """Open the preview of the catalogue row whose id is ``item``; return the row's list item."""
     row = page.locator("#browse li", has=page.locator(f"xpath=./button[span[@class='id' and text()='{item}']]")).first
     row.locator(":scope > button.item").click()
-    row.locator(":scope > .preview .preview-text").filter(has_not_text="Henter").wait_for()
+    row.locator(":scope > .preview > button").wait_for()  # the preview is there once «Sett inn» is
     return row
 
 
@@ -262,12 +264,21 @@ def test_a_double_click_inserts_once(page):
     idle(page)
     assert len(ops(page, "insert")) == 1
 
+    # the server's answer is held back: meanwhile every action is disabled and the spinner turns
+    held = []
+    page.route("**/snippets/measure-table/**", lambda route: held.append(route))
     button = page.get_by_role("button", name="Sett inn tiltakstabellen")
     button.dblclick()
-    assert button.is_disabled() or ops(page, "insert")[1:], "the button is disabled while the insert runs"
+    while not held:
+        page.wait_for_timeout(20)
+    assert page.evaluate("[...document.querySelectorAll('#session button, #session select')].every((b) => b.disabled)")
+    assert page.locator("#main").get_attribute("aria-busy") == "true" and page.locator("#spinner").is_visible()
+    assert status(page) == "Setter inn …"
+    state_of(page, "busy")
+    held[0].continue_()
     wait_status(page, "Tiltakstabellen er satt inn.")
     idle(page)
-    assert len(ops(page, "insert")) == 2
+    assert len(held) == 1 and len(ops(page, "insert")) == 2
     assert button.is_enabled()
 
 
@@ -668,7 +679,21 @@ def test_office_js_blocked_or_a_browser_too_old_for_the_pane_is_a_message_not_a_
     page.on("pageerror", lambda exc: None)  # the syntax error is the point
     page.goto(live_server + PANE)
     page.locator("#boot-text").filter(has_text="Denne versjonen av Word kan ikke vise docplan-tillegget").wait_for()
+    assert page.locator("#language").is_hidden(), "no button that cannot work"
     state_of(page, "unsupported-browser")
+
+
+def test_the_pane_works_under_its_own_content_security_policy(pane):
+    page = pane.open(pane.context(enforce_csp=True))
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    connect(page)
+    page.get_by_label("Søk").fill("ungdata")
+    open_preview(page, "T-01")
+    page.get_by_role("button", name="Sett inn tiltak T-01").click()
+    wait_status(page, "Tiltak T-01 er satt inn.")
+    assert refused == []
 
 
 def test_the_page_has_no_inline_styles_or_scripts_and_only_office_js_is_remote(client):

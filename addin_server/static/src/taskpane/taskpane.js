@@ -666,6 +666,7 @@ function startLanguage(displayLanguage) {
 }
 
 function start() {
+  $("language").hidden = false; // only a running pane can switch language
   if (typeof Office === "undefined") {
     setLanguage(startLanguage(navigator.language));
     showBoot("officeMissing");

@@ -1812,6 +1812,7 @@
     return /^(nn|nno)\b/i.test(displayLanguage || "") ? "nn" : "nb";
   }
   function start() {
+    $("language").hidden = false;
     if (typeof Office === "undefined") {
       setLanguage(startLanguage(navigator.language));
       showBoot("officeMissing");
