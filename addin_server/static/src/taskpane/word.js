@@ -597,8 +597,9 @@ export async function documentStatus(api, plan, number, lang) {
 
 // -- replacing controls -------------------------------------------------------------------------------
 /**
- * Replace each control of `list` ({id, tag, ooxml}) by its OOXML inside one Word.run `context`: the new
- * content goes before the control's whole range, then the control goes. A control already gone
+ * Replace each control of `list` ({id, tag, ooxml}) by its OOXML inside one Word.run `context`: both
+ * locks (cannotDelete, cannotEdit) are cleared, the new content goes before the control's whole range,
+ * the control goes, and the new control gets the old one's locks. A control already gone
  * (getByIdOrNullObject) or one Word refuses does not stop the others. Returns {replaced: [{entry,
  * inserted}], failed: [entry]}.
  * @param {Word.RequestContext} context
@@ -630,6 +631,9 @@ async function replaceIn(context, list) {
       await context.sync();
       added = range;
       control.delete(false);
+      await context.sync();
+      // the new control is locked as the old one was (a planner may have locked its content too)
+      for (const c of inserted.items) if (c.tag === entry.tag) Object.assign(c, locks);
       await context.sync();
       replaced.push({ entry, inserted: inserted.items.filter(isDocplan).map((c) => ({ tag: c.tag, text: c.text })) });
     } catch (error) {

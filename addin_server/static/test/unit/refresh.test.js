@@ -81,10 +81,12 @@ function wordDocument(log, specs) {
           return { contentControls: deferred({ items: () => [] }), delete() { log.push(["deleteRange", record.id]); } };
         }
         const doc = new DOMParser().parseFromString(xml, "application/xml");
-        const items = Array.from(doc.getElementsByTagNameNS(W, "sdt")).map((el) => ({
-          tag: el.getElementsByTagNameNS(W, "tag")[0].getAttributeNS(W, "val"),
-          text: el.getElementsByTagNameNS(W, "sdtContent")[0].textContent,
-        }));
+        const items = Array.from(doc.getElementsByTagNameNS(W, "sdt")).map((el) => {
+          const tag = el.getElementsByTagNameNS(W, "tag")[0].getAttributeNS(W, "val");
+          const lock = (name) => ({ set(value) { log.push(["lock", tag, name, value]); } });
+          return Object.defineProperties({ tag, text: el.getElementsByTagNameNS(W, "sdtContent")[0].textContent },
+            { cannotDelete: lock("cannotDelete"), cannotEdit: lock("cannotEdit") });
+        });
         return { contentControls: deferred({ items: () => items }), delete() { log.push(["deleteRange", record.id]); } };
       },
     };
@@ -277,8 +279,11 @@ describe("refreshDocument («Oppdater alle»)", () => {
     assert.deepEqual({ ...result, held: result.held.map((h) => [h.id, h.status]) }, {
       checked: 9, updated: 2, held: [[5, "edited"], [6, "unknown"]], orphans: 1, forbidden: 1, notApplied: 3,
       failed: 0, unrecorded: 0 });
-    // both locks were cleared before the control went
+    // both locks were cleared before the control went, and the new control has the old one's
     assert.deepEqual([records[0].cannotDelete, records[0].cannotEdit], [false, false]);
+    assert.deepEqual(ops("lock").map((e) => e.slice(1)), [["docplan:goal:HM-2", "cannotDelete", true],
+      ["docplan:goal:HM-2", "cannotEdit", true], ["docplan:kp-ref:3427:KP-3.2", "cannotDelete", true],
+      ["docplan:kp-ref:3427:KP-3.2", "cannotEdit", false]]);
     // one Word.run and one state write for the whole refresh, edition kept
     assert.equal(ops("Word.run").length, 1);
     assert.equal(ops("addPart").length, 1);

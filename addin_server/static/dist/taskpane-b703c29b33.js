@@ -1036,6 +1036,8 @@
         added = range;
         control.delete(false);
         await context.sync();
+        for (const c of inserted.items) if (c.tag === entry.tag) Object.assign(c, locks);
+        await context.sync();
         replaced.push({ entry, inserted: inserted.items.filter(isDocplan).map((c) => ({ tag: c.tag, text: c.text })) });
       } catch (error) {
         failed.push(__spreadProps(__spreadValues({}, entry), { error }));
