@@ -317,6 +317,28 @@ def test_the_built_pane_is_served_but_not_sources_node_modules_or_tests(client):
         assert fetch(client, path).status_code == 404, path
 
 
+def test_the_pane_page_is_revalidated_and_its_hashed_files_are_cached_for_a_year(client):
+    import re
+    from urllib.parse import urljoin
+
+    page = client.get("/pane/taskpane.html")
+    html = page.get_data(as_text=True)
+    page.close()
+    assert page.headers["Cache-Control"] == "no-cache"
+    built = re.findall(r'(?:src|href)="(taskpane-[0-9a-f]{10}\.(?:js|css)|support-[0-9a-f]{10}\.js)"', html)
+    assert len(built) == 3
+    for name in built:
+        r = fetch(client, f"/pane/{name}")
+        assert r.status_code == 200 and r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # the root and the address manifests made before the build step used lead to the built pane
+    root = fetch(client, "/")
+    assert root.status_code == 302 and urljoin("https://plan.example.no/", root.headers["Location"]) == \
+        "https://plan.example.no/pane/taskpane.html"
+    old = fetch(client, "/src/taskpane/taskpane.html")
+    assert old.status_code == 301 and urljoin("https://plan.example.no/src/taskpane/taskpane.html",
+                                              old.headers["Location"]) == "https://plan.example.no/pane/taskpane.html"
+
+
 def test_responses_carry_a_content_security_policy(client):
     csp = fetch(client, "/pane/taskpane.html").headers["Content-Security-Policy"]
     assert "script-src 'self' https://appsforoffice.microsoft.com" in csp and "unsafe-inline" not in csp
