@@ -97,10 +97,11 @@ def catalogue(plan_id: str, number: str):
     """Goals, the municipality's tiltak and its kommuneplan items, for browsing and search."""
     plan = _plan_for(plan_id, number)
     muni = plan.municipality(number)
-    goals = [{"id": g_.id, "title": g_.title,
-              "sub_goals": [{"id": s.id, "title": s.title} for s in g_.sub_goals]} for g_ in plan.goals]
-    measures = [{"id": m.id, "title": m.title, "scope": m.scope, "goal_ids": m.goal_ids,
-                 "responsible": m.responsible, "status": m.status, "kp_refs": m.kp_refs}
+    goals = [{"id": g_.id, "title": g_.title, "text": g_.text,
+              "sub_goals": [{"id": s.id, "title": s.title, "text": s.text} for s in g_.sub_goals]}
+             for g_ in plan.goals]
+    measures = [{"id": m.id, "title": m.title, "text": m.text, "scope": m.scope, "goal_ids": m.goal_ids,
+                 "responsible": m.responsible, "partners": m.partners, "status": m.status, "kp_refs": m.kp_refs}
                 for m in plan.measures_for(number)]
     kp = [{"ref": f"{number}:{item.id}", "id": item.id, "title": item.title, "plan_name": mp.plan_name,
            "part": mp.part, "current": mp.is_current}
@@ -154,12 +155,14 @@ def _document_from_request() -> tuple[bytes | None, str | None]:
 def check(plan_id: str, number: str):
     """Check a document against the plan; return findings grouped by rule with selectable locations.
 
-    Findings about another municipality, or about an item the caller may not see, are left out."""
+    Findings about another municipality, or about an item the caller may not see, are left out. The
+    findings are in ``lang`` (nb/nn) where the library has them in both målformer."""
     plan = _plan_for(plan_id, number)
+    lang = _language()
     data, ooxml = _document_from_request()
-    findings = access.filter_findings(plan, number, run_limited(engines.check, plan, number, data, ooxml),
+    findings = access.filter_findings(plan, number, run_limited(engines.check, plan, number, data, ooxml, lang),
                                       maintainer=g.grant.is_maintainer)
-    return jsonify(findings=findings, summary=engines.summarise(findings))
+    return jsonify(findings=findings, summary=engines.summarise(findings), lang=lang)
 
 
 @bp.post("/plans/<plan_id>/municipalities/<number>/refresh")

@@ -150,7 +150,9 @@ SCHEMAS = {
                           "properties": {"id": {"type": "string"}, "title": {"type": "string"},
                                          "scope": {"enum": ["felles", "lokal"]},
                                          "goal_ids": {"type": "array", "items": {"type": "string"}},
+                                         "text": {"type": ["string", "null"]},
                                          "responsible": {"type": ["string", "null"]},
+                                         "partners": {"type": "array", "items": {"type": "string"}},
                                          "status": {"type": ["string", "null"]},
                                          "kp_refs": {"type": "array", "items": {"type": "string"}}}}},
                       "kp_items": {"type": "array", "items": {
@@ -173,9 +175,16 @@ SCHEMAS = {
                                "subject": {"type": ["string", "null"]}, "chapter": {"type": ["string", "null"]},
                                "municipality": {"type": ["string", "null"]},
                                "known_issue": {"type": ["string", "null"]}, "location": _LOC,
-                               "comment": {"type": "string"}, "tag": {"type": ["string", "null"]}}},
-    "CheckResult": {"type": "object", "required": ["findings", "summary"],
-                    "properties": {"findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+                               "comment": {"type": "string"}, "tag": {"type": ["string", "null"]},
+                               "place": {"oneOf": [{"type": "null"}, {
+                                   "type": "object", "required": ["text", "occurrence"],
+                                   "description": "where the pane finds the paragraph: body.search(text) and "
+                                                  "take match number `occurrence` (0-based)",
+                                   "properties": {"text": {"type": "string", "maxLength": 200},
+                                                  "occurrence": {"type": "integer", "minimum": 0}}}]}}},
+    "CheckResult": {"type": "object", "required": ["findings", "summary", "lang"],
+                    "properties": {"lang": {"enum": ["nb", "nn"]},
+                                   "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
                                    "summary": {"type": "object", "required": ["total", "by_rule", "by_severity"]}}},
     "RefreshRequest": {"type": "object", "required": ["items"], "properties": {
         "edition": {"type": "string", "pattern": r"^\d{4}$",
@@ -258,7 +267,7 @@ def document() -> dict:
                 "responses": {"200": _json({"$ref": "#/components/schemas/Snippet"}, "OOXML snippet"),
                               **_errors(400, 401, 403, 404, 503)}}},
             base + "/check": {"post": {
-                "operationId": "check", "security": _SECURED, "parameters": _PATH_PARAMS,
+                "operationId": "check", "security": _SECURED, "parameters": [*_PATH_PARAMS, _LANG],
                 "requestBody": {"required": True, "content": {
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
                         "schema": {"type": "string", "format": "binary"}},

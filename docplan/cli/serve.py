@@ -22,7 +22,8 @@ from docplan.errors import ConfigError
 @click.option("--port", default=3000, show_default=True, type=int, help="Porten tjeneren lytter på.")
 @click.option("--https", "use_https", is_flag=True,
               help="Bruk HTTPS med utviklersertifikat (office-addin-dev-certs eller openssl).")
-@click.option("--public-url", help="Adressen Word skal bruke (skrives inn i manifest.xml).")
+@click.option("--public-url", metavar="https://…",
+              help="Adressen Word skal bruke; /manifest.xml blir det samme som «docplan manifest» gir for den.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Antall tråder som svarer på forespørsler (i hver prosess).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -31,7 +32,17 @@ from docplan.errors import ConfigError
 def serve(workspace: Path | None, database: str | None, host: str, port: int, use_https: bool,
           public_url: str | None, threads: int, workers: int) -> None:
     """Kjør tjeneren for Word-tillegget (waitress; HTTPS med --https: hypercorn; --workers: gunicorn)."""
+    from addin_server.manifest import public_base
+
     scheme = "https" if use_https else "http"
+    if public_url:
+        try:  # HTTP is accepted for a local test harness only; Word itself needs HTTPS
+            public_url = public_base(public_url, allow_http=True)
+        except ConfigError as exc:
+            raise click.BadParameter(exc.message, param_hint="--public-url") from None
+        if public_url.startswith("http:"):
+            click.echo("Merk: Word laster bare tillegg over https; en http-adresse duger bare til testoppsett.",
+                       err=True)
     config = {"WORKSPACE": str(workspace) if workspace else None, "DATABASE": database or None,
               "PUBLIC_URL": public_url or f"{scheme}://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"}
     if workers > 1 and sys.platform != "win32":

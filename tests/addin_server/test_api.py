@@ -303,7 +303,7 @@ def test_manifest_carries_the_configured_base_url(client):
     r = client.get("/manifest.xml")
     assert r.status_code == 200 and r.mimetype == "application/xml"
     text = r.get_data(as_text=True)
-    assert "https://plan.example.no/src/taskpane/taskpane.html" in text and "localhost:3000" not in text
+    assert "https://plan.example.no/pane/taskpane.html" in text and "localhost:3000" not in text
 
 
 def fetch(client, path):
@@ -313,16 +313,40 @@ def fetch(client, path):
     return response
 
 
-def test_statics_are_served_but_not_node_modules_or_tests(client):
-    assert fetch(client, "/src/taskpane/taskpane.html").status_code == 200
+def test_the_built_pane_is_served_but_not_sources_node_modules_or_tests(client):
+    assert fetch(client, "/pane/taskpane.html").status_code == 200
     assert fetch(client, "/assets/icon-32.png").mimetype == "image/png"
     for path in ("/node_modules/axe-core/axe.min.js", "/package.json", "/test/unit/word.test.js",
-                 "/src/../package.json", "/manifest.xml/../package.json"):
-        assert fetch(client, path).status_code == 404
+                 "/src/taskpane/taskpane.js", "/src/taskpane/word.js", "/pane/../package.json",
+                 "/pane/../src/taskpane/word.js", "/src/../package.json", "/manifest.xml/../package.json",
+                 "/build.mjs", "/pane/build.mjs"):
+        assert fetch(client, path).status_code == 404, path
+
+
+def test_the_pane_page_is_revalidated_and_its_hashed_files_are_cached_for_a_year(client):
+    import re
+    from urllib.parse import urljoin
+
+    page = client.get("/pane/taskpane.html")
+    html = page.get_data(as_text=True)
+    page.close()
+    assert page.headers["Cache-Control"] == "no-cache"
+    built = re.findall(r'(?:src|href)="(taskpane-[0-9a-f]{10}\.(?:js|css)|support-[0-9a-f]{10}\.js)"', html)
+    assert len(built) == 3
+    for name in built:
+        r = fetch(client, f"/pane/{name}")
+        assert r.status_code == 200 and r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # the root and the address manifests made before the build step used lead to the built pane
+    root = fetch(client, "/")
+    assert root.status_code == 302 and urljoin("https://plan.example.no/", root.headers["Location"]) == \
+        "https://plan.example.no/pane/taskpane.html"
+    old = fetch(client, "/src/taskpane/taskpane.html")
+    assert old.status_code == 301 and urljoin("https://plan.example.no/src/taskpane/taskpane.html",
+                                              old.headers["Location"]) == "https://plan.example.no/pane/taskpane.html"
 
 
 def test_responses_carry_a_content_security_policy(client):
-    csp = fetch(client, "/src/taskpane/taskpane.html").headers["Content-Security-Policy"]
+    csp = fetch(client, "/pane/taskpane.html").headers["Content-Security-Policy"]
     assert "script-src 'self' https://appsforoffice.microsoft.com" in csp and "unsafe-inline" not in csp
 
 
@@ -421,7 +445,7 @@ def test_api_answers_are_not_stored_by_caches_but_statics_may_be(client):
     for r in (client.get("/api/v1/health"), client.get("/api/v1/me", headers=auth(TYNSET)),
               client.get("/api/v1/nope"), client.get(f"{BASE}/3428/catalogue", headers=auth(TYNSET))):
         assert r.headers["Cache-Control"] == "no-store"
-    assert "no-store" not in fetch(client, "/src/taskpane/taskpane.html").headers.get("Cache-Control", "")
+    assert "no-store" not in fetch(client, "/pane/taskpane.html").headers.get("Cache-Control", "")
 
 
 def test_hsts_is_sent_over_https_only(client):
@@ -431,7 +455,7 @@ def test_hsts_is_sent_over_https_only(client):
 
 
 def test_only_office_hosts_may_frame_the_task_pane(client):
-    csp = fetch(client, "/src/taskpane/taskpane.html").headers["Content-Security-Policy"]
+    csp = fetch(client, "/pane/taskpane.html").headers["Content-Security-Policy"]
     ancestors = next(d for d in csp.split(";") if d.strip().startswith("frame-ancestors")).split()[1:]
     assert ancestors[0] == "'self'" and "https://*.officeapps.live.com" in ancestors
     assert "*" not in ancestors and all(a == "'self'" or a.startswith("https://*.") for a in ancestors)
