@@ -235,8 +235,12 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
     # the prose patterns run on paragraph texts by number (no Paragraph objects): each only on the
     # paragraphs holding the words it cannot match without
     texts, in_table = doc.paragraphs.texts, doc.paragraphs.in_table
+    # a table-of-contents line («6. Tiltak⇥7») repeats a heading: it defines and refers to nothing
+    toc = doc.document.toc_paragraphs() if doc.document is not None else frozenset()
     definitions = set()
     for i in doc.indexes_containing("tiltak", "mål"):  # the goal and measure patterns need one of them
+        if i in toc:
+            continue
         text = texts[i]
         m = _GOAL_DEF.match(text)
         if m:
@@ -255,6 +259,8 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
     chapter_words = set(doc.indexes_containing(*_KP_CHAPTER_WORDS))
     with_part = set(doc.indexes_containing("samfunnsdel"))
     for i in doc.indexes_containing("kommuneplan"):
+        if i in toc:
+            continue
         if i in chapter_words:
             for m in _KP_PROSE.finditer(texts[i]):
                 ctx.kp_text_refs.append((m.group(1), i))
@@ -263,6 +269,8 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
                 ctx.kp_version_claims.append((int(m.group(1)), int(m.group(2)), i))
     if ctx.plan is None:
         for i, text in enumerate(texts[:40]):
+            if i in toc:
+                continue
             m = _PERIOD.search(text)
             if m and int(m.group(1)) <= int(m.group(2)) <= int(m.group(1)) + 12:
                 ctx.period = (int(m.group(1)), int(m.group(2)))
