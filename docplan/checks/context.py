@@ -14,10 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from docplan.checks.docview import DocumentView, Table, read_document
-from docplan.errors import DataError, Location
+from docplan.errors import Location
 from docplan.model import Municipality, Plan
 
 ID = r"(?:[A-ZÆØÅ]{1,4}-)?\d+(?:\.\d+)*"
@@ -190,30 +188,14 @@ def _load_data(data) -> tuple[Plan | None, str | None, dict]:
 
 
 def _load_catalogue(kp) -> tuple[list[Municipality] | None, str | None]:
-    """Return the kommuneplan catalogue: a YAML/JSON file with ``municipalities`` (as in plan data)."""
+    """Return the kommuneplan catalogue: a file in the one catalogue shape (`docplan.loaders.validate_catalogue`)."""
     if kp is None:
         return None, None
     if isinstance(kp, list):
         return kp, None
-    from docplan.loaders import load_raw
+    from docplan.loaders import load_catalogue
 
-    raw, _ = load_raw(kp)
-    file = os.fspath(kp)
-    items = raw.get("municipalities") if isinstance(raw, dict) and "municipalities" in raw else \
-        [raw] if isinstance(raw, dict) else raw
-    if not isinstance(items, list):
-        raise DataError("kommuneplankatalogen må ha feltet «municipalities» med kommuner og deres kommuneplaner",
-                        Location(file=file), code="not_a_catalogue")
-    out = []
-    for i, item in enumerate(items):
-        try:
-            out.append(Municipality.model_validate(item))
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            where = ".".join(str(x) for x in first["loc"])
-            raise DataError(f"kommune nr. {i + 1} i kommuneplankatalogen er ugyldig ({where}: {first['msg']})",
-                            Location(file=file), code="not_a_catalogue") from exc
-    return out, Path(file).name
+    return load_catalogue(kp), Path(os.fspath(kp)).name
 
 
 def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
