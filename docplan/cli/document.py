@@ -133,17 +133,30 @@ def kp_group() -> None:
 @kp_group.command("import", epilog=EXIT_CODES_HELP)
 @click.argument("document", type=DOCX)
 @click.option("-o", "--output", required=True, type=DOCX, help="YAML-fil for katalogen.")
+@click.option("--kommune", "municipality", metavar="NNNN",
+              help="Kommunenummeret kommuneplanen gjelder (standard: kommunen dokumentet nevner som «<navn> kommune»).")
 @click.option("--part", type=click.Choice(["samfunnsdel", "handlingsdel", "økonomiplan"]),
               help="Hvilken del av kommuneplanen dokumentet er (standard: gjettes fra tittelen).")
+@click.option("--prefix", default="KP-", show_default=True, metavar="TEKST",
+              help="Det id-ene starter med (KP-3.2); bruk --prefix '' for bare nummeret (3.2).")
 @click.option("--force", is_flag=True, help="Skriv over utfila om den finnes fra før.")
-def kp_import(document: Path, output: Path, part: str | None, force: bool) -> None:
-    """Les en kommuneplan (samfunnsdel/handlingsdel) og lag katalogen over nummererte punkter."""
+def kp_import(document: Path, output: Path, municipality: str | None, part: str | None, prefix: str,
+              force: bool) -> None:
+    """Les en kommuneplan (samfunnsdel/handlingsdel) og lag katalogen over mål og strategier.
+
+    Katalogen har samme form som «municipalities» i plandataene, og kan brukes direkte med
+    «docplan check --kp».
+    """
     from docplan.kommuneplan import import_kommuneplan, write_catalogue
 
     guard_outputs({"-o/--output": output}, [document], force=force)
-    result = import_kommuneplan(document, part=part)
+    result = import_kommuneplan(document, part=part, municipality=municipality, prefix=prefix)
     write_catalogue(result, output)
-    click.echo(f"Fant {len(result.master_plan.items)} punkter i «{result.master_plan.plan_name}». Lagret: {output}")
+    items = result.master_plan.items
+    unnumbered = sum(1 for i in items if not i.numbered)
+    number, name = result.municipality or ("", "")
+    click.echo(f"Fant {len(items)} punkter ({unnumbered} uten nummer i dokumentet) i «{result.master_plan.plan_name}» "
+               f"for {name} ({number}). Lagret: {output}")
     for line in result.unrecognised:
         click.echo(f"Ikke gjenkjent: {line}")
 
