@@ -334,7 +334,7 @@ class _Reader:
             return
         if container.stop:
             return
-        goals: dict[int, _Node] = {}
+        goals: dict[Element, _Node] = {}
         for row in rows[1:]:
             goal = None
             if goal_col is not None and goal_col < len(row):
@@ -361,21 +361,22 @@ class _Reader:
         return parent.add(_Node("cell", text.rstrip(":").strip(), parent.level + 1, index, number, label, role, True))
 
 
-def grid(tbl: Element, info) -> list[list[tuple[int, list[str], int]]]:
-    """Return a table's rows as (cell id, its paragraphs' texts, its first paragraph number) per grid column.
+def grid(tbl: Element, info) -> list[list[tuple[Element, list[str], int]]]:
+    """Return a table's rows as (cell, its paragraphs' texts, its first paragraph number) per grid column.
 
     ``info(p)`` gives a ``w:p``'s (text, number). A cell merged down (``w:vMerge``) repeats the id and text
-    of the cell it continues; a cell spanning columns (``w:gridSpan``) fills each of them.
+    of the cell it continues (the cell element is the key: equal cells are one cell); a cell spanning
+    columns (``w:gridSpan``) fills each of them.
     """
-    out: list[list[tuple[int, list[str], int]]] = []
-    above: dict[int, tuple[int, list[str], int]] = {}
+    out: list[list[tuple[Element, list[str], int]]] = []
+    above: dict[int, tuple[Element, list[str], int]] = {}
     for tr in ooxml_tables.rows(tbl):
-        row: list[tuple[int, list[str], int]] = []
+        row: list[tuple[Element, list[str], int]] = []
         col = 0
         for tc in ooxml_tables.cells(tr):
             span = ooxml_tables.grid_span(tc)
             found = [info(p) for p in ooxml_tables.cell_paragraphs(tc)]
-            entry = (id(tc), [t for t, _ in found if t], found[0][1] if found else -1)
+            entry = (tc, [t for t, _ in found if t], found[0][1] if found else -1)
             if ooxml_tables.vertical_merge(tc) == "continue" and col in above:
                 entry = above[col]
             for k in range(span):

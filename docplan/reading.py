@@ -34,6 +34,10 @@ DATE_TEXT = re.compile(r"\b(\d{1,2})\.\s?(" + "|".join(m[:3] for m in MONTHS) + 
 CASE_NO = re.compile(r"(?<![\w-])(?:k\.?[\s-]?sak|f\.?[\s-]?sak|sak\s+k-|ps|sak)(?:\s*nr\.?)?\s*:?\s*\d{1,5}/\d{2,4}\b",
                      re.IGNORECASE)
 _ADOPTED = re.compile(r"\b(vedt[ae]\w*|vedteke|vedtak|godkjent|handsama|behandlet)\b", re.IGNORECASE)
+#: A time that means every year of the plan: «Årlig», «Løpende», «Hele perioden», «Kvart år».
+ONGOING = re.compile(r"\b(?:årlig\w*|årleg\w*|løpende|løpande|kontinuerlig\w*|kontinuerleg\w*|"
+                     r"(?:gjennom\s+)?hele\s+(?:plan)?perioden|(?:gjennom\s+)?heile\s+(?:plan)?perioden|"
+                     r"i\s+planperioden|hvert\s+år|kvart\s+år|fast|permanent)\b", re.IGNORECASE)
 #: A typed bullet: «– tekst», «- tekst», «• tekst», «* tekst», «▪ tekst».
 TYPED_BULLET = re.compile(r"^\s*[–—\-•*▪●◦·]\s+(?P<rest>\S.*)$")
 
@@ -227,5 +231,5 @@ def is_bold(doc: PlanDocument, p: Element, style_id: str | None) -> bool:
     return seen
 
 
-__all__ = ["Found", "PERIOD", "TYPED_BULLET", "clean", "detect_language", "find_adoption", "find_case_no",
+__all__ = ["Found", "ONGOING", "PERIOD", "TYPED_BULLET", "clean", "detect_language", "find_adoption", "find_case_no",
            "find_municipality", "find_period", "header_footer_texts", "is_bold", "parse_date"]

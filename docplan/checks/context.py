@@ -17,6 +17,7 @@ from pathlib import Path
 from docplan.checks.docview import DocumentView, Table, read_document
 from docplan.errors import Location
 from docplan.model import Municipality, Plan
+from docplan.reading import ONGOING
 
 ID = r"(?:[A-ZÆØÅ]{1,4}-)?\d+(?:\.\d+)*"
 _ID_CELL = re.compile(rf"^(?:tiltak\s+)?({ID})\b\.?", re.IGNORECASE)
@@ -118,6 +119,8 @@ class CheckContext:
     today: dt.date
     municipality: str | None
     measures: list[MeasureRec] = field(default_factory=list)
+    #: the check configuration (rules read the required chapters' other names from it)
+    config: object = None
     goals: list[GoalRec] = field(default_factory=list)
     measure_tables: list[MeasureTable] = field(default_factory=list)
     doc_items: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -158,7 +161,7 @@ def parse_amount(text: str) -> int | None:
 
 
 def build_context(*, document=None, data=None, kp=None, today: dt.date | None = None,
-                  municipality: str | None = None) -> CheckContext:
+                  municipality: str | None = None, config=None) -> CheckContext:
     """Read the inputs once and derive every record the rules use."""
     doc = document if isinstance(document, DocumentView) or document is None else read_document(document)
     plan, data_file, positions = _load_data(data)
@@ -166,7 +169,7 @@ def build_context(*, document=None, data=None, kp=None, today: dt.date | None = 
     if catalogue is None:
         catalogue = [m for m in plan.municipalities if m is not None] if plan is not None else []
     ctx = CheckContext(plan, data_file, positions, doc, catalogue, catalogue_file, today or dt.date.today(),
-                       municipality)
+                       municipality, config=config)
     if doc is not None:
         _scan_document(ctx, doc)
     if plan is not None:
@@ -325,7 +328,8 @@ def _records_from_document(ctx: CheckContext, doc: DocumentView) -> None:
                 goal_ids=_ID_TOKEN.findall(goal.text) if goal is not None else ["?"],  # no goal column: cannot tell
                 responsible=resp.text.strip() if resp is not None else "?",
                 years=years,
-                has_deadline=bool(years) if deadline is not None else True,  # no deadline column: cannot tell
+                # no deadline column: cannot tell; «årlig», «løpende», «hele perioden»: every year of the plan
+                has_deadline=bool(years) or bool(ONGOING.search(deadline.text)) if deadline is not None else True,
                 cost=amount,
                 has_funding=has_funding,
                 kp_refs=([kp.text] if kp.text else []) if kp is not None else None,

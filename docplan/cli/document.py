@@ -166,12 +166,22 @@ def kp_import(document: Path, output: Path, municipality: str | None, part: str 
 @click.option("-o", "--output", required=True, type=DOCX, help="YAML-fil med planen som data.")
 @click.option("--force", is_flag=True, help="Skriv over utfila om den finnes fra før.")
 def extract_cmd(document: Path, output: Path, force: bool) -> None:
-    """Lag et utkast til plandata fra en eksisterende handlingsplan skrevet for hånd."""
+    """Lag et utkast til plandata fra en eksisterende handlingsplan skrevet for hånd.
+
+    Det som ikke ble forstått, listes med avsnittsnummer og tekst (også øverst i utfila), så du vet hva
+    som må legges inn for hånd.
+    """
     from docplan.extract import extract_plan, write_extract
 
     guard_outputs({"-o/--output": output}, [document], force=force)
     result = extract_plan(document)
     write_extract(result, output)
-    click.echo(f"Fant {len(result.goals)} mål og {len(result.measures)} tiltak. Lagret: {output}")
+    subs = sum(len(g["sub_goals"]) for g in result.goals)
+    where = f" for {result.municipality[1]} ({result.municipality[0]})" if result.municipality else ""
+    period = f" {result.period[0]}–{result.period[1]}" if result.period else ""
+    click.echo(f"Fant {len(result.goals)} mål ({subs} delmål) og {len(result.measures)} tiltak i «{result.title}»"
+               f"{where}{period}. Lagret: {output}")
+    for line in result.warnings:
+        click.echo(f"Advarsel: {line}")
     for line in result.unrecognised:
         click.echo(f"Ikke gjenkjent: {line}")

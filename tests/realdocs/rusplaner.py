@@ -144,7 +144,12 @@ class Plan:
 
 def _measure_rows(p: Plan, measures, cols: list[str], refs: list[str], *, ids: bool = True,
                   blank_responsible: int | None = None) -> list[list[str]]:
+    """Return the rows of a measures table and record the expected measures; where the checker can see
+    numbered measures and «Delmål N.M» goals, a delmål no measure points at is a real finding."""
     rows = []
+    if ids and "goal" in cols:
+        used = {refs[k % len(refs)] for k in range(len(measures))}
+        p.case.findings.update(("goals.without_measure", r) for r in refs if r not in used)
     for k, m in enumerate(measures):
         title, resp, cost_text, _cost, years_text, _years = m
         values = {"nr": str(k + 1), "title": title, "goal": refs[k % len(refs)],
