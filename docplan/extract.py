@@ -29,7 +29,7 @@ from docplan.kommuneplan import TYPED, grid, is_stop_chapter, parse_labelled
 from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element
 from docplan.package import Source
-from docplan.reading import (PERIOD, TYPED_BULLET, clean, detect_language, find_adoption, find_municipality,
+from docplan.reading import (ONGOING, PERIOD, TYPED_BULLET, clean, detect_language, find_adoption, find_municipality,
                              find_period, header_footer_texts, is_bold, parse_date)
 
 _W_TBL, _W_TXBX = qn("w:tbl"), qn("w:txbxContent")
@@ -75,10 +75,15 @@ _MEASURE_LABEL = re.compile(r"^\s*(?:tiltak|aktiviteter|aktivitetar|nye tiltak|s
                             r"\s*:\s*$", re.IGNORECASE)
 _MAIN_LABEL = re.compile(r"^\s*(?:hovedmål|hovudmål|overordnet mål|overordna mål|hovedmålsetting|hovudmålsetjing|mål)"
                          r"\s*:?\s*$", re.IGNORECASE)
+#: «Hovedmål: «Et trygt og godt liv»», «Delmål: Færre unge drikk» (a label without a number, then the goal).
+_INLINE_GOAL = re.compile(r"^\s*(?P<label>hovedmål|hovudmål|overordnet mål|overordna mål|hovedmålsetting|"
+                          r"hovudmålsetjing|delmål)\s*:\s*(?P<rest>\S.{2,})$", re.IGNORECASE)
+#: A heading over the plan's measures («Tiltak», «6. TILTAK», «Tiltaksplan», «Nye tiltak», «HANDLINGSPLAN»).
+_MEASURE_CHAPTER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:nye\s+|eksisterande\s+|eksisterende\s+)?"
+                              r"(?:tiltak|tiltaksplan\w*|tiltaksdel\w*|tiltaksoversikt|handlingsplan|tiltak i "
+                              r"planperioden|tiltak og aktivitet\w*)\s*:?\s*$", re.IGNORECASE)
 _SUB_LABEL = re.compile(r"^\s*(?:delmål|delmåla|delmålene|delmålsetjingar)\s*:?\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_ONGOING = re.compile(r"årlig|årleg|løpende|løpande|kontinuerlig|kontinuerleg|hele perioden|heile perioden|fast|"
-                      r"hvert år|kvart år|i planperioden", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?<![\d,.])(\d{1,3}(?:[ \u00a0.]\d{3})+|\d+)(?:,(\d+))?\s*(mill\w*\.?|mnok|millioner|'|k\b)?",
                      re.IGNORECASE)
 _PER_YEAR = re.compile(r"per år|pr\.? ?år|/ ?år|årlig|årleg|i året|per år", re.IGNORECASE)
@@ -219,6 +224,9 @@ class _Extractor:
         self.table_no = 0
         self.heading_level = 0
         self.region_signals = 0
+        self.measure_chapter: int | None = None  # heading level of a «Tiltak» chapter we are in
+        self.by_title: dict[str, dict] = {}
+        self.ongoing: list[tuple[dict, str, str]] = []
 
     # -- goals -------------------------------------------------------------------------------------
     def add_main(self, number: str | None, title: str, where: str) -> dict:
@@ -282,6 +290,10 @@ class _Extractor:
         self.heading_level = h.level
         if self.goal_region is not None and h.level <= self.goal_region:
             self._close_region()
+        if self.measure_chapter is not None and h.level <= self.measure_chapter:
+            self.measure_chapter = None
+        if _MEASURE_CHAPTER.match(text):
+            self.measure_chapter = h.level
         m = ID_GOAL.match(text)
         if m:
             self.region_signals += 1
@@ -328,6 +340,16 @@ class _Extractor:
         if lab is not None and self.labelled(lab[0], lab[1], lab[2], where, text):
             self.goal_label = None
             return
+        inline = _INLINE_GOAL.match(text)
+        if inline and len(text) <= 300:
+            title = inline.group("rest").strip().strip("«»\"“”").strip()
+            if inline.group("label").lower().startswith("del"):
+                self.add_sub(None, title, where, text)
+            else:
+                self.add_main(None, title, where)
+            self.region_signals += 1
+            self.goal_label = None
+            return
         if _MEASURE_LABEL.match(text):
             self.measure_label, self.goal_label = True, None
             return
@@ -341,7 +363,7 @@ class _Extractor:
         bullet = TYPED_BULLET.match(text)
         is_list = label is not None or bullet is not None
         body = bullet.group("rest") if bullet else text
-        if self.measure_label and is_list:
+        if (self.measure_label or (self.measure_chapter is not None and self.goal_region is None)) and is_list:
             self._list_measure(body, i)
             return
         if in_region:
@@ -379,8 +401,11 @@ class _Extractor:
         self.measure_label = False
 
     def _list_measure(self, title: str, index: int) -> None:
+        if _same_key(title) in self.by_title:
+            return
         ident = self._measure_id(None, f"avsnitt {index}")
         m: dict = {"id": ident, "title": title}
+        self.by_title[_same_key(title)] = m
         goal_ids = [g for g in self.measure_context if g]
         if goal_ids:
             m["goal_ids"] = list(goal_ids)
@@ -461,8 +486,19 @@ class _Extractor:
         first = title[0]
         bullet = TYPED_BULLET.match(first)
         first = bullet.group("rest") if bullet else first
+        known = self.by_title.get(_same_key(first))
+        if known is not None:  # the same measure again (a cost overview): what it adds fills the gaps
+            fresh = self._read_row(values, title, where, {"id": known["id"], "title": known["title"]})
+            for key, value in fresh.items():
+                known.setdefault(key, value)
+            return
         ident = self._measure_id(" ".join(values.get("id") or []) or None, where)
-        m: dict = {"id": ident, "title": first}
+        m = self._read_row(values, title, where, {"id": ident, "title": first})
+        self.by_title[_same_key(first)] = m
+        self.result.measures.append(m)
+
+    def _read_row(self, values: dict, title: list[str], where: str, m: dict) -> dict:
+        """Read a measures-table row's cells into ``m`` (the measure as plan data)."""
         if len(title) > 1:
             m["text"] = " ".join(title[1:])
         if values.get("responsible"):
@@ -489,9 +525,11 @@ class _Extractor:
                 m["years"] = years
             if deadline is not None:
                 m["deadline"] = deadline.isoformat()
-            if not years:
-                what = "er løpende/årlig, men har ikke noe årstall" if _ONGOING.search(text) else "har ikke noe årstall"
-                self.result.unrecognised.append(f"{where}: tidspunktet «{text}» {what}; fyll inn årene for hånd")
+            if not years and ONGOING.search(text):
+                self.ongoing.append((m, text, where))  # every year of the plan period, once the period is known
+            elif not years:
+                self.result.unrecognised.append(f"{where}: tidspunktet «{text}» har ikke noe årstall; fyll inn "
+                                                "årene for hånd")
         cost_text = " ".join(values.get("cost") or [])
         if cost_text:
             amount, basis = parse_cost(cost_text)
@@ -507,7 +545,7 @@ class _Extractor:
             m["funding"] = [_funding(" ".join(values["funding"]))]
         if values.get("status"):
             m["status_text"] = " ".join(values["status"])
-        self.result.measures.append(m)
+        return m
 
     def _goal_table(self, rows) -> None:
         """A «Hovedmål | Delmål» table (merged hovedmål cells); other tables only for their labelled goals."""
@@ -567,6 +605,10 @@ def _distinct(row):
             seen.add(cell[0])
             out.append(cell)
     return out
+
+
+def _same_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _same(a: str, b: str) -> bool:
@@ -639,6 +681,14 @@ def extract_plan(source: Source, *, name: str | None = None) -> ExtractResult:
     result.municipality = (found.number, found.name) if found.number else None
     result.adopted, result.case_no = find_adoption(cover + header_footer + body)
     result.language = detect_language(doc, texts)
+    for m, text, where in x.ongoing:
+        if result.period is not None:
+            m["years"] = list(range(result.period[0], result.period[1] + 1))
+            result.warnings.append(f"{where}: tidspunktet «{text}» er lest som hvert år i planperioden "
+                                   f"{result.period[0]}–{result.period[1]}")
+        else:
+            result.unrecognised.append(f"{where}: tidspunktet «{text}» gjelder hele planperioden, men perioden ble "
+                                       "ikke funnet; fyll inn årene for hånd")
     if result.period is None:
         result.unrecognised.append(f"fant ikke planperioden (f.eks. «2024–2028») i tittelen «{result.title}», på "
                                    "forsiden eller i topp- og bunntekst")

@@ -38,6 +38,8 @@ _W_TBL, _W_TXBX, _W_P = qn("w:tbl"), qn("w:txbxContent"), qn("w:p")
 
 #: A typed number at the start of a line: «3.2 », «3.2. », «1) », «1.0 » (at most two digits a level).
 TYPED = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?:[.)])?\s+(?P<rest>[^\W\d_].*)$")
+#: A typed letter item: «a) Trygge oppvekstmiljø», «b. …».
+TYPED_LETTER = re.compile(r"^\s*(?P<num>[a-h])[).]\s+(?P<rest>[^\W\d_].*)$")
 #: «Kapittel 3 Oppvekst», «KAPITTEL 2 –», «Del 1: …», «Delplan 1 - Forebyggende arbeid».
 WORD_NUMBER = re.compile(r"^\s*(?P<word>kapittel|kap\.|del|delplan)\s+(?P<num>\d{1,2}|[IVX]{1,4})\s*[.:)–—-]?\s*"
                          r"(?P<rest>[^\W\d_].*)$", re.IGNORECASE)
@@ -68,12 +70,15 @@ _STOP_WORDS = ("forord", "føreord", "innledning", "innleiing", "innhold", "innh
                "medverknad", "utgangspunkt", "status", "utfordring", "kunnskapsgrunnlag", "oppfølging",
                "oppfølgjing", "rullering", "gjennomføring", "evaluering", "vedlegg", "kilde", "kjelde", "litteratur",
                "referanse", "ordliste", "definisjon", "hilsen", "helsing", "lovgrunnlag", "føring", "planstrategi",
-               "leseveiledning", "lesarrettleiing", "kart", "handlingsprogram", "økonomi")
+               "leseveiledning", "lesarrettleiing", "kart", "handlingsprogram", "økonomi", "hvorfor", "kvifor",
+               "fakta", "statistikk", "kommunen i tal", "kommunen i tall")
 _STOP_PHRASES = ("dagens situasjon", "kommunen i dag", "hvor står vi", "kvar står vi", "planens oppbygging",
                  "planens oppbygning", "planen si oppbygging", "om planen", "slik leser du planen",
                  "sammenheng med andre planer", "samanheng med andre planar", "nasjonale og regionale",
                  "nasjonale forventninger", "regionale forventninger", "hilsen fra ordføreren")
 _PARTS = ("handlingsdel", "økonomiplan", "samfunnsdel")
+_THEME_HEADER = re.compile(r"^(?:hovud)?(?:satsingsområd|satsningsområd|innsatsområd|fokusområd|strategiområd|"
+                           r"tema\b|temaområd)\w*$")
 _TITLE_STYLES = ("title", "tittel")
 
 
@@ -143,12 +148,24 @@ def _label_role(text: str) -> str | None:
     return None
 
 
+_HOW = re.compile(r"\b(?:hvordan|korleis|hva gjør|kva gjer|gjør vi|gjer vi|når vi|kommer vi dit|kjem vi dit)\b")
+_WHERE = re.compile(r"\b(?:hvor vil vi|kvar vil vi|hva vil vi|kva vil vi|hvor er vi i|kvar er vi i|hva skal vi oppnå|"
+                    r"kva skal vi oppnå|ønsker vi)\b")
+
+
 def _container_role(title: str) -> str | None:
+    """Return "goal"/"strategy" for a heading that only names what follows («Mål og strategier», «Strategiar»,
+    «Hvor vil vi?», «Hvordan kommer vi dit?»), else None."""
     norm = _norm_title(title)
     if norm in _STRATEGY_LABELS or norm.startswith("strateg"):
         return "strategy"
     if norm in _GOAL_LABELS or _CONTAINER.match(norm):
         return "goal"
+    if norm.endswith("?") and len(norm.split()) <= 8:
+        if _HOW.search(norm):
+            return "strategy"
+        if _WHERE.search(norm):
+            return "goal"
     return None
 
 
@@ -213,6 +230,9 @@ class _Reader:
         self.report: list[str] = []
         self.labelled: list[_Node] = []
         self.seen_heading = False
+        self.intro: str | None = None  # a paragraph ending in «:» that introduces the next list
+        self.bold_list = False  # the last list item was a bold line
+        self.intro_reported = False
         self.roman_levels = self._roman_levels()
 
     # -- headings ----------------------------------------------------------------------------------
@@ -265,6 +285,7 @@ class _Reader:
         self.current = node
         self.role, self.role_from_label, self.items_since_label = role, False, 0
         self.wants_text = node if not node.container else None
+        self.intro = None
 
     def pseudo(self, text: str, index: int) -> None:
         while len(self.stack) > 1 and self.stack[-1].kind == "pseudo":
@@ -292,14 +313,23 @@ class _Reader:
         if container is self.root:
             return
         role = self.role
-        if role is None and (number is None or container.stop):
-            if number is None and container.takes_goals() and not container.container:
-                self.report.append(f"avsnitt {index}: punktliste under «{container.title[:60]}» uten «Mål:» eller "
-                                   f"«Vi vil:» foran; ikke tatt med som mål («{text[:60]}»)")
+        if role is None and container.stop:
             return
+        if role is None and number is None:
+            if self.intro is not None:  # «Planen bygger på:», «Kommunen har:»: a list of something else
+                if not self.intro_reported:
+                    self.report.append(f"avsnitt {index}: punktlisten etter «{self.intro[:50]}» er ikke tatt med som "
+                                       f"mål («{text[:60]}» …); sett «Mål:» eller «Vi vil:» foran om den er det")
+                    self.intro_reported = True
+                return
+            # a list right under a theme holds its goals, under a goal its strategies
+            role = "strategy" if container.kind in ("labelled", "typed", "pseudo") or container.level >= 2 else "goal"
+        if kind == "typed" and self.items_since_label:
+            role = None  # «1.2 …» after the strategies of «1.1 …» is the next goal, not another strategy
         node = container.add(_Node(kind, text.rstrip(":").strip(), container.level + 1, index, number,
                                    role=role or "goal", explicit=True))
         self.items_since_label += 1
+        self.bold_list = False
         if kind == "typed":
             self._open(node, None)
 
@@ -309,10 +339,13 @@ class _Reader:
             self.wants_text = None
         if self.role_from_label and self.items_since_label:
             self.role, self.role_from_label = None, False
+        self.intro = text if text.endswith(":") else None
+        self.intro_reported = False
 
     def label(self, role: str) -> None:
         self.role, self.role_from_label, self.items_since_label = role, True, 0
         self.wants_text = None
+        self.intro = None
 
     # -- tables ------------------------------------------------------------------------------------
     def table(self, tbl: Element, info) -> None:
@@ -320,9 +353,13 @@ class _Reader:
         if not rows:
             return
         header = [_norm_title(" ".join(c[1])) for c in rows[0]]
-        goal_col = next((i for i, h in enumerate(header) if _container_role(h) == "goal" or h in _GOAL_LABELS), None)
-        strat_col = next((i for i, h in enumerate(header) if i != goal_col and (
+        theme_col = next((i for i, h in enumerate(header) if _THEME_HEADER.match(h)), None)
+        goal_col = next((i for i, h in enumerate(header) if i != theme_col and (
+            _container_role(h) == "goal" or h in _GOAL_LABELS)), None)
+        strat_col = next((i for i, h in enumerate(header) if i not in (goal_col, theme_col) and (
             _container_role(h) == "strategy" or h in _STRATEGY_LABELS)), None)
+        if goal_col is None and theme_col is not None and strat_col is not None:
+            goal_col, theme_col = theme_col, None  # «Satsingsområde | Strategiar»: the areas are what the strategies serve
         container = self.stack[-1]
         if goal_col is None and strat_col is None:
             for row in rows:
@@ -335,13 +372,19 @@ class _Reader:
         if container.stop:
             return
         goals: dict[Element, _Node] = {}
+        themes: dict[Element, _Node] = {}
         for row in rows[1:]:
-            goal = None
+            goal, parent = None, container
+            if theme_col is not None and theme_col < len(row):
+                cell_id, paras, first = row[theme_col]
+                parent = themes.get(cell_id) or parent
+                if cell_id not in themes and paras:
+                    parent = themes[cell_id] = self._cell_item(container, paras[0], first, "goal")
             if goal_col is not None and goal_col < len(row):
                 cell_id, paras, first = row[goal_col]
                 goal = goals.get(cell_id)
                 if goal is None and paras:
-                    goal = self._cell_item(container, paras[0], first, "goal")
+                    goal = self._cell_item(parent, paras[0], first, "goal")
                     goals[cell_id] = goal
             if strat_col is not None and strat_col < len(row):
                 _cell_id, paras, first = row[strat_col]
@@ -486,6 +529,10 @@ def _paragraph(r: _Reader, doc: PlanDocument, para, text: str, label) -> None:
     if bullet:
         r.list_item(bullet.group("rest"), i, None)
         return
+    letter = TYPED_LETTER.match(text)
+    if letter and len(text) <= 250 and not r.current.stop:
+        r.list_item(letter.group("rest"), i, letter.group("num"))
+        return
     typed = TYPED.match(text)
     if typed and len(text) <= 250 and not r.current.stop:
         number = typed.group("num")
@@ -498,8 +545,9 @@ def _paragraph(r: _Reader, doc: PlanDocument, para, text: str, label) -> None:
     words = len(text.split())
     if r.seen_heading and words <= 15 and len(text) <= 150 and (not text.endswith(".") or words <= 8) and \
             is_bold(doc, para.element, para.style_id):
-        if r.role is not None and r.role_from_label:
-            r.list_item(text, i, None)
+        if r.role is not None and r.role_from_label and (r.items_since_label == 0 or r.bold_list):
+            r.list_item(text, i, None)  # the list after «Mål:» written as bold lines
+            r.bold_list = True
         else:
             r.pseudo(text, i)
         return
@@ -509,6 +557,15 @@ def _paragraph(r: _Reader, doc: PlanDocument, para, text: str, label) -> None:
 def _decide(root: _Node) -> None:
     """Mark the nodes that are catalogue items (see the module docstring)."""
 
+    # bold lines standing as headings count as goals when there are several under one heading about goals
+    for node in _walk(root):
+        if node.kind != "heading" or node.stop or node.container:
+            continue
+        bold = [c for c in node.children if c.kind == "pseudo" and not c.stop and not c.container]
+        if len(bold) >= 2:
+            for c in bold:
+                c.explicit = True
+
     def up(node: _Node) -> bool:
         below = False
         for c in node.children:
@@ -517,7 +574,8 @@ def _decide(root: _Node) -> None:
             node.item = node.explicit
             return True
         if node.kind in ("heading", "pseudo"):
-            node.item = below and not node.container
+            node.item = (below or node.explicit) and not node.container
+            return node.item or below
         return below
 
     explicit = up(root)
@@ -601,9 +659,8 @@ def _assign_ids(root: _Node, prefix: str) -> tuple[list[KpItem], list[str]]:
             node.id = ident
             children = list(_items_below(node))
             kind = "strategi" if node.role == "strategy" else \
-                "satsingsområde" if any(c.role != "strategy" and c.kind in ("heading", "pseudo", "labelled", "typed",
-                                                                          "cell", "list") for c in children) and \
-                node.kind in ("heading", "pseudo") else "mål"
+                "satsingsområde" if node.kind in ("heading", "pseudo", "cell") and \
+                any(c.role != "strategy" for c in children) else "mål"
             out.append(KpItem(id=ident, title=node.title or ident, text=node.text, numbered=numbered,
                               number=number if numbered else None, label=node.label, kind=kind))
             visit(node)

@@ -50,6 +50,7 @@ def kommuneplan_docx(auto_headings: bool = False, kommune: str | None = "Tynset 
             d.add_paragraph("Vi vil oppdage og følge opp barn og unge som strever, så tidlig som mulig.")
             d.add_paragraph("Styrke helsestasjon og skolehelsetjeneste", style="List Number")
             d.add_paragraph("Gode overganger mellom barnehage og skole", style="List Number")
+            d.add_paragraph("Tjenestene i dag er:")
             d.add_paragraph("En punktliste som ikke er mål", style="List Bullet")
         if number == "4":
             d.add_paragraph("Mål 4.1: Trygge boliger for alle")

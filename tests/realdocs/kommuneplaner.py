@@ -412,9 +412,114 @@ def k12_handlingsdel(b: DocBuilder, case: KpCase, w: dict, seed: int) -> None:
     b.para(w["prose"])
 
 
+def k13_bullets_without_label(b: DocBuilder, case: KpCase, w: dict, seed: int) -> None:
+    """Themes in capitals typed «3.0 …»; goals as a bullet list right under the theme, with no «Mål:» before it;
+    a «3.1 Utfordringer» sub-chapter whose bullets are challenges, not goals."""
+    themes = _themes(case.language, seed + 12)
+    _cover(b, case, w)
+    o = Outline(b, "none")
+    n = 0
+    for title in (w["forord"], w["innledning"], w["status"], w["visjon"]):
+        n += 1
+        b.heading(f"{n}.0 {title.upper()}", 1)
+        b.para(w["prose"])
+    challenges = ["Flere eldre og færre i arbeid", "Lav gjennomføring i videregående skole"] \
+        if case.language == "nb" else ["Fleire eldre og færre i arbeid", "Låg gjennomføring i vidaregåande skule"]
+    for theme, goals in themes:
+        n += 1
+        b.heading(f"{n}.0 {theme.upper()}", 1)
+        case.items.append(ExpItem(f"KP-{n}.0", theme.upper(), True, "satsingsområde"))
+        b.para(w["prose"])
+        b.bullets([g for g, _ in goals])
+        for k, (goal, _) in enumerate(goals, 1):
+            case.items.append(ExpItem(f"KP-{n}.0.{letters(k)}", goal, False, "mål"))
+        b.heading(f"{n}.1 {'Utfordringer' if case.language == 'nb' else 'Utfordringar'}", 2)
+        b.bullets(challenges)
+    del o
+
+
+def k14_question_headings(b: DocBuilder, case: KpCase, w: dict, seed: int) -> None:
+    """Under each theme, «Hvor vil vi?» and «Hvordan kommer vi dit?» headings with bullets (Hamar's web form)."""
+    b.number_headings([("decimal", "%1")])
+    themes = _themes(case.language, seed + 13)
+    _cover(b, case, w)
+    b.toc(_toc_entries(w, themes), kind="field")
+    o = Outline(b, "auto")
+    _front(b, o, w, numbered=True)
+    ask_goal, ask_how = ("Hvor vil vi?", "Hvordan kommer vi dit?") if case.language == "nb" else \
+        ("Kvar vil vi?", "Korleis kjem vi dit?")
+    for theme, goals in themes:
+        n = o.heading(theme)
+        case.items.append(ExpItem(f"KP-{n}", theme, True, "satsingsområde"))
+        b.para(w["prose"])
+        o.heading(ask_goal, 2, numbered=False)
+        b.bullets([g for g, _ in goals])
+        o.heading(ask_how, 2, numbered=False)
+        strategies = [ss[0] for _, ss in goals]
+        b.bullets(strategies)
+        for k, title in enumerate([g for g, _ in goals] + strategies, 1):
+            case.items.append(ExpItem(f"KP-{n}.{letters(k)}", title, False, "mål" if k <= len(goals) else "strategi"))
+    _back(b, o, w)
+
+
+def k15_bold_goals_only(b: DocBuilder, case: KpCase, w: dict, seed: int) -> None:
+    """Goals as bold paragraphs phrased «I 2036 er … », each followed by text only (no lists)."""
+    b.number_headings([("decimal", "%1")])
+    themes = _themes(case.language, seed + 14)
+    _cover(b, case, w)
+    o = Outline(b, "auto")
+    _front(b, o, w)
+    verb = "er" if case.language == "nb" else "er"
+    for theme, goals in themes:
+        n = o.heading(theme)
+        case.items.append(ExpItem(f"KP-{n}", theme, True, "satsingsområde"))
+        b.para(w["prose"])
+        for k, (goal, _) in enumerate(goals, 1):
+            title = f"I 2036 {verb} {case.kommune[1]} kjent for {goal[0].lower()}{goal[1:]}"
+            b.para(title, bold=True)
+            case.items.append(ExpItem(f"KP-{n}.{letters(k)}", title, False, "mål"))
+            b.para(w["prose"])
+    _back(b, o, w)
+
+
+def k16_letters_and_theme_table(b: DocBuilder, case: KpCase, w: dict, seed: int) -> None:
+    """Typed letter goals «a) …» under typed themes, and a «Satsingsområde | Mål | Strategier» table with merged
+    theme and goal cells under an unnumbered «Satsingsområder» chapter."""
+    themes = _themes(case.language, seed + 15)
+    _cover(b, case, w)
+    o = Outline(b, "typed")
+    _front(b, o, w)
+    theme, goals = themes[0]
+    n = o.heading(theme)
+    case.items.append(ExpItem(f"KP-{n}", theme, True, "satsingsområde"))
+    b.para(w["prose"])
+    for k, (goal, _) in enumerate(goals, 1):
+        b.para(f"{letters(k)}) {goal}")
+        case.items.append(ExpItem(f"KP-{n}.{letters(k)}", goal, True, "mål"))
+    b.heading("Satsingsområder" if case.language == "nb" else "Satsingsområde", 1)
+    rows: list[list] = [[w["theme_col"], w["goal_col"], w["strategy_col"]]]
+    merges = []
+    for t, (theme, goals) in enumerate(themes[1:], 1):
+        tid = f"KP-{letters(t)}"
+        case.items.append(ExpItem(tid, theme, False, "satsingsområde"))
+        first = len(rows)
+        for g, (goal, strategies) in enumerate(goals, 1):
+            gid = f"{tid}.{letters(g)}"
+            case.items.append(ExpItem(gid, goal, False, "mål"))
+            gfirst = len(rows)
+            for k, st in enumerate(strategies[:2], 1):
+                rows.append([theme, goal, st])
+                case.items.append(ExpItem(f"{gid}.{letters(k)}", st, False, "strategi"))
+            merges.append((1, gfirst, len(rows) - 1))
+        merges.append((0, first, len(rows) - 1))
+    b.table(rows, vmerge=merges)
+    _back(b, o, w)
+
+
 FORMS = [k01_auto_numbered, k02_typed_numbers, k03_bullet_goals, k04_unnumbered_goal_headings, k05_bold_goals,
          k06_word_labels, k07_typed_under_unnumbered, k08_roman_and_letters, k09_goal_table, k10_labels,
-         k11_overrides_and_legal, k12_handlingsdel]
+         k11_overrides_and_legal, k12_handlingsdel, k13_bullets_without_label, k14_question_headings,
+         k15_bold_goals_only, k16_letters_and_theme_table]
 
 
 def build(form, language: str, kommune: tuple[str, str], seed: int) -> KpCase:

@@ -54,6 +54,7 @@ CHAPTER_NAMES = {
                   "nn": ["Evaluering og rullering av planen", "Rullering av planen", "EVALUERING OG RULLERING",
                          "Oppfølging og rullering", "Gjennomføring og evaluering"]},
 }
+ONGOING_TEXTS = {"løpende", "løpande", "årlig", "årleg", "hele perioden", "heile perioden"}
 COVER_DATES = [("14.03.2024", dt.date(2024, 3, 14)), ("13. juni 2024", dt.date(2024, 6, 13)),
                ("19.09.24", dt.date(2024, 9, 19)), ("5. desember 2023", dt.date(2023, 12, 5))]
 CASE_NOS = ["K-sak 12/24", "sak 30/24", "PS 162/24", "K. sak 9/23"]
@@ -123,11 +124,16 @@ class Plan:
         pool = MEASURES[self.case.language]
         return [pool[(self.seed * 3 + k) % len(pool)] for k in range(count)]
 
-    def expect_measure(self, m, *, responsible: str | None | bool = True, cost: bool = True,
+    def expect_measure(self, m, *, responsible: str | None | bool = True, cost: bool | int = True,
                        years: bool = True) -> None:
-        title, resp, _cost_text, cost_nok, _years_text, years_list = m
+        """Record a measure as extract must read it; «Årlig», «Løpende» and «Hele perioden» mean every year of
+        the plan period."""
+        title, resp, _cost_text, cost_nok, years_text, years_list = m
+        if not years_list and years_text.lower() in ONGOING_TEXTS:
+            years_list = list(range(self.case.period[0], self.case.period[1] + 1))
         self.case.measures.append(ExpMeasure(
-            title, resp if responsible is True else (responsible or None), cost_nok if cost else None,
+            title, resp if responsible is True else (responsible or None),
+            cost if isinstance(cost, int) and not isinstance(cost, bool) else (cost_nok if cost else None),
             tuple(years_list) if years else ()))
 
     def alcohol(self) -> None:
@@ -496,9 +502,103 @@ def r12_colons_and_missing_chapter(p: Plan) -> None:
     case.findings.add(("structure.missing_chapter", "Gjennomføring, rapportering, evaluering og rullering"))
 
 
+def r13_bullets_everywhere(p: Plan) -> None:
+    """Goals as a two-level bullet list under «Mål» (no labels), measures as bullets under «Tiltak» (no table), and
+    their costs in an «Økonomi» table that names them again."""
+    b, w, case = p.b, p.w, p.case
+    p.cover()
+    p.intro()
+    b.para("Planen er utarbeidet etter oppdrag fra rådmannen." if case.language == "nb" else
+           "Planen er utarbeidd etter oppdrag frå rådmannen.")
+    case.findings.add(("structure.outdated_names", "rådmann"))
+    p.h1(w["goals_short"])
+    goals = p.goals()
+    nid = b.add_list([("bullet", "•"), ("bullet", "o")])
+    b.numbered([(lvl, t) for main, subs in goals for lvl, t in [(0, main)] + [(1, s) for s in subs]], nid)
+    p.expect_goals(goals)
+    p.alcohol()
+    p.h1(w["measures"])
+    ms = p.measures(6)
+    b.bullets([m[0] for m in ms])
+    p.h1(w["economy"])
+    b.para(w["prose"])
+    priced = [m for m in ms if m[3]][:3]
+    b.table([["Tiltak", "Kostnad pr. år" if case.language == "nb" else "Kostnad per år"]] +
+            [[m[0], m[2]] for m in priced])
+    for m in ms:
+        p.expect_measure(m, responsible=False, cost=m in priced, years=False)
+    p.follow_up()
+
+
+def r14_quoted_unnumbered_goals(p: Plan) -> None:
+    """«Hovedmål: «…»» without a number (Grane), «Delmål:» bullets; a title row above the measures table's
+    header, an id column, several responsible units in one cell, «2024/2025» and «Hele perioden»."""
+    b, w, case = p.b, p.w, p.case
+    p.cover(core_only=True)
+    b.header_footer(f"{case.kommune[1]} kommune", None)
+    p.intro()
+    p.h1("Mål for planperioden")
+    goals = p.goals(2)
+    for main, subs in goals:
+        b.para(f"{w['hovedmaal']}: «{main}»")
+        b.para(f"{w['delmaal']}:")
+        b.bullets(subs)
+    p.expect_goals(goals)
+    p.alcohol()
+    p.h1(p.name("measures"))
+    ms = p.measures(6)
+    header = ["Tiltak nr.", "Tiltak", "Ansvarlig" if case.language == "nb" else "Ansvarleg", "Tidsperiode", "Kostnad"]
+    rows: list[list] = [[f"Tiltaksplan {case.period[0]}–{case.period[1]}"] + [""] * 4, header]
+    for k, m in enumerate(ms):
+        resp: str | list[str] = m[1]
+        years_text, years = m[4], m[5]
+        if k == 1:
+            resp = ["NAV", "Helsestasjonen"]
+        if k == 2:
+            years_text, years = "2024/2025", [2024, 2025]
+        if k == 3:
+            years_text, years = "Hele perioden" if case.language == "nb" else "Heile perioden", []
+        rows.append([str(k + 1), m[0], resp, years_text, m[2]])
+        p.expect_measure((m[0], "NAV, Helsestasjonen" if k == 1 else m[1], m[2], m[3], years_text, years))
+    b.table(rows, span_rows=[0])
+    p.follow_up()
+
+
+def r15_delplaner(p: Plan) -> None:
+    """Molde's «DELPLAN 1 – FOREBYGGENDE ARBEID», each with «Mål, strategier og tiltak»: «Hovedmål: …» and
+    «Delmål:» bullets, then its own measures table; an off-cycle period."""
+    b, w, case = p.b, p.w, p.case
+    case.period = (2023, 2026)
+    p.cover()
+    case.findings.add(("period.council_term", "planperiode"))
+    p.intro()
+    parts = ["FOREBYGGENDE ARBEID", "SKADEREDUSERENDE ARBEID", "BEHANDLING OG OPPFØLGING"]
+    goals = p.goals(3)
+    ms = p.measures(9)
+    for n, (part, (main, subs)) in enumerate(zip(parts, goals), 1):
+        b.heading(f"DELPLAN {n} – {part}", 1)
+        b.heading("Mål, strategier og tiltak" if case.language == "nb" else "Mål, strategiar og tiltak", 2)
+        b.para(f"{w['hovedmaal']}: {main}")
+        b.para(f"{w['delmaal']}:")
+        b.bullets(subs)
+        rows = [["Tiltak", "Ansvar", "Tid", "Kostnad"]]
+        for m in ms[(n - 1) * 3:n * 3]:
+            if m[5] and not 2023 <= min(m[5]) <= max(m[5]) <= 2026:
+                continue
+            rows.append([m[0], m[1], m[4], m[2]])
+            p.expect_measure(m)
+        b.table(rows)
+    p.expect_goals(goals)
+    b.heading("Salgs- og skjenkebevillinger" if case.language == "nb" else "Sals- og skjenkeløyve", 1)
+    b.para(w["alcohol_prose"])
+    b.heading("Rullering", 1)
+    b.para(w["follow_prose"])
+
+
 FORMS = [r01_labels, r02_auto_list_goals, r03_typed_goal_numbers, r04_bullet_goals, r05_goal_headings,
          r06_goal_table, r07_nynorsk_labels_and_traps, r08_measure_bullets, r09_table_per_goal, r10_section_rows,
-         r11_capitals_and_typed_toc, r12_colons_and_missing_chapter]
+         r11_capitals_and_typed_toc, r12_colons_and_missing_chapter, r13_bullets_everywhere,
+         r14_quoted_unnumbered_goals, r15_delplaner]
 
 
 def build(form, language: str, kommune: tuple[str, str], seed: int) -> PlanCase:
