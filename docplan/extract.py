@@ -509,8 +509,11 @@ class _Extractor:
             m["target_group"] = " ".join(values["target_group"])
         goal_text = " ".join(values.get("goal_ids") or [])
         if goal_text:
-            refs = re.findall(r"\d+(?:\.\d+)*", goal_text)
-            ids = [f"DM-{r}" if "." in r else f"HM-{r}" for r in refs]
+            # the goal named by its title («Færre unge drikker alkohol»), else by numbers («1.1, 2.3», «HM 2»)
+            ids = [g["id"] for g in _all_goals(self.result.goals) if _same(g["title"], goal_text)]
+            refs = ids or (re.findall(r"\d+(?:\.\d+)*", goal_text) if len(goal_text) <= 30 else [])
+            if not ids:
+                ids = [f"DM-{r}" if "." in r else f"HM-{r}" for r in refs]
             known = [i for i in ids if _goal_exists(self.result.goals, i)]
             if known != ids or not refs:
                 self.result.unrecognised.append(f"{where}: målet «{goal_text}» finnes ikke blant målene som ble funnet")
@@ -579,6 +582,17 @@ class _Extractor:
                     self.add_sub(number if number and "." in number else None, title, f"avsnitt {first + k}", text)
 
 
+@dataclass(frozen=True)
+class _Typed:
+    """A chapter heading typed in a bold paragraph («3. MÅL»), read like a `docplan.document.Heading`."""
+
+    index: int
+    level: int
+    number: str
+    text: str
+    title: str
+
+
 def _numbered(text: str) -> tuple[str | None, str]:
     lab = parse_labelled(text)
     if lab is not None and lab[2]:
@@ -615,6 +629,10 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
+def _all_goals(goals: list[dict]) -> list[dict]:
+    return [x for g in goals for x in [g, *g["sub_goals"]]]
+
+
 def _goal_exists(goals: list[dict], ident: str) -> bool:
     return any(g["id"] == ident or any(s["id"] == ident for s in g["sub_goals"]) for g in goals)
 
@@ -642,6 +660,7 @@ def extract_plan(source: Source, *, name: str | None = None) -> ExtractResult:
         k = doc.paragraph_index(q)
         return ("" if k is None or k in toc else clean(texts[k])), (k if k is not None else -1)
 
+    has_headings = bool(heads)
     for para in doc.paragraphs():
         p, i = para.element, para.index
         text = clean(texts[i])
@@ -664,6 +683,13 @@ def extract_plan(source: Source, *, name: str | None = None) -> ExtractResult:
         if i in heads:
             seen_heading = True
             x.heading(heads[i], text)
+            continue
+        typed = TYPED.match(text) if not has_headings else None
+        if typed and len(text.split()) <= 10 and is_bold(doc, p, para.style_id):
+            # a document without heading styles: «3. MÅL» in bold is its chapter heading
+            seen_heading = True
+            number = typed.group("num")
+            x.heading(_Typed(i, number.count(".") + 1, number, text, typed.group("rest")), text)
             continue
         if not seen_heading and len(cover) < 30:
             cover.append(text)

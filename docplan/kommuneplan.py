@@ -61,9 +61,12 @@ _STRATEGY_LABELS = {"vi vil", "strategier", "strategiar", "strategi", "slik gjø
                     "dette må gjøres", "dette må gjerast", "dette gjør vi", "dette gjer vi", "hovedstrategier",
                     "hovudstrategiar", "våre strategier", "våre strategiar", "slik når vi målet", "slik når vi måla",
                     "vi skal jobbe for", "vi vil jobbe for"}
+#: «Mål: Alle barn skal …», «Strategi: Styrke …» (a label and the goal on one line, without a number).
+INLINE = re.compile(r"^\s*(?P<label>mål|hovedmål|hovudmål|delmål|målsetting|målsetjing|målsetning|samfunnsmål|"
+                    r"effektmål|strategi|vi vil)\s*:\s*(?P<rest>[^\W\d_].{2,})$", re.IGNORECASE)
 _CONTAINER = re.compile(r"^(?:(?:våre|kommunens|kommunen sine|overordnede|overordna|lokale)\s+)?(?:mål|målsetting\w*|"
                         r"målsetjing\w*|målsetning\w*|hovedmål|hovudmål|delmål|samfunnsmål|strateg\w*|"
-                        r"satsingsområd\w*|satsningsområd\w*|innsatsområd\w*|fokusområd\w*)"
+                        r"satsingsområd\w*|satsningsområd\w*|innsatsområd\w*|fokusområd\w*|kritiske suksessfaktor\w*)"
                         r"(?:,?\s+(?:og\s+)?(?:mål|delmål|strateg\w*|satsingsområd\w*|innsatsområd\w*))*$")
 _STOP_WORDS = ("forord", "føreord", "innledning", "innleiing", "innhold", "innhald", "sammendrag", "samandrag",
                "visjon", "arealstrateg", "arealdel", "bakgrunn", "planprosess", "prosess", "medvirkning",
@@ -111,6 +114,7 @@ class _Node:
     text: str | None = None
     item: bool = False
     inferred: bool = False
+    typed: bool = False  # a heading typed as a numbered paragraph
     id: str | None = None
 
     def add(self, child: "_Node") -> "_Node":
@@ -230,6 +234,7 @@ class _Reader:
         self.report: list[str] = []
         self.labelled: list[_Node] = []
         self.seen_heading = False
+        self.has_headings = bool(doc.headings())
         self.intro: str | None = None  # a paragraph ending in «:» that introduces the next list
         self.bold_list = False  # the last list item was a bold line
         self.intro_reported = False
@@ -286,6 +291,53 @@ class _Reader:
         self.role, self.role_from_label, self.items_since_label = role, False, 0
         self.wants_text = node if not node.container else None
         self.intro = None
+
+    def typed_heading(self, number: str, title: str, index: int) -> bool:
+        """Take «3.1 Trygge oppvekstmiljø» typed in a paragraph as a heading when it fits the outline (under the
+        heading it extends, next to one typed the same way, under an unnumbered heading, or as a chapter of a
+        document without heading styles); return whether it did."""
+        depth = number.count(".") + 1
+        parent_no = number.rsplit(".", 1)[0] if depth > 1 else None
+        level = None
+        for n in reversed(self.stack):
+            if n.kind != "heading" or not n.number:
+                continue
+            if parent_no is not None and n.number == parent_no:
+                level = n.level + 1
+                break
+            if n.typed and n.number.count(".") + 1 == depth and \
+                    (parent_no is None or n.number.rsplit(".", 1)[0] == parent_no):
+                level = n.level  # the next one typed the same way: «3.2» after «3.1», «4» after «3»
+                break
+        if level is None:
+            top = next((n for n in reversed(self.stack) if n.kind == "heading"), self.root)
+            if top is self.root and not self.has_headings:
+                level = depth
+            elif top is not self.root and not top.number and depth > 1:
+                level = top.level + depth - 1
+            else:
+                return False
+        self.seen_heading = True
+        while len(self.stack) > 1 and self.stack[-1].level >= level:
+            self.stack.pop()
+        parent = self.stack[-1]
+        node = parent.add(_Node("heading", title.rstrip(":").strip(), level, index, number, typed=True))
+        node.stop = parent.stop or is_stop_chapter(title)
+        node.container = _container_role(title) is not None
+        self.stack.append(node)
+        self._open(node, _container_role(title) if node.container else None)
+        return True
+
+    def inline_item(self, label: str, title: str, index: int) -> None:
+        """Take «Mål: Alle barn skal …» as a goal (or strategy) without a number, under the current heading."""
+        role = "strategy" if label.lower() in ("strategi", "vi vil") else "goal"
+        parent = self.current if role == "strategy" and self.current is not self.root else self.stack[-1]
+        if parent is self.root and not self.seen_heading:
+            return
+        node = parent.add(_Node("labelled", title.rstrip(":").strip(), parent.level + 1, index, None,
+                                label.capitalize(), role, True))
+        if role == "goal":
+            self._open(node, None)
 
     def pseudo(self, text: str, index: int) -> None:
         while len(self.stack) > 1 and self.stack[-1].kind == "pseudo":
@@ -356,7 +408,9 @@ class _Reader:
         theme_col = next((i for i, h in enumerate(header) if _THEME_HEADER.match(h)), None)
         goal_col = next((i for i, h in enumerate(header) if i != theme_col and (
             _container_role(h) == "goal" or h in _GOAL_LABELS)), None)
-        strat_col = next((i for i, h in enumerate(header) if i not in (goal_col, theme_col) and (
+        sub_col = next((i for i, h in enumerate(header) if i not in (goal_col, theme_col) and (
+            _container_role(h) == "goal" or h in _GOAL_LABELS)), None)
+        strat_col = next((i for i, h in enumerate(header) if i not in (goal_col, theme_col, sub_col) and (
             _container_role(h) == "strategy" or h in _STRATEGY_LABELS)), None)
         if goal_col is None and theme_col is not None and strat_col is not None:
             goal_col, theme_col = theme_col, None  # «Satsingsområde | Strategiar»: the areas are what the strategies serve
@@ -386,6 +440,12 @@ class _Reader:
                 if goal is None and paras:
                     goal = self._cell_item(parent, paras[0], first, "goal")
                     goals[cell_id] = goal
+            if sub_col is not None and sub_col < len(row):  # «Hovedmål | Delmål | Strategier»
+                cell_id, paras, first = row[sub_col]
+                sub = goals.get(cell_id)
+                if sub is None and paras:
+                    sub = goals[cell_id] = self._cell_item(goal or parent, paras[0], first, "goal")
+                goal = sub or goal
             if strat_col is not None and strat_col < len(row):
                 _cell_id, paras, first = row[strat_col]
                 for k, text in enumerate(paras):
@@ -519,6 +579,10 @@ def _paragraph(r: _Reader, doc: PlanDocument, para, text: str, label) -> None:
         else:
             r.report.append(f"avsnitt {i}: «{text[:80]}» ser ut som et mål, men mangler tekst etter nummeret")
         return
+    inline = INLINE.match(text)
+    if inline and len(text) <= 300 and not r.current.stop:
+        r.inline_item(inline.group("label"), inline.group("rest").strip().strip("«»\"“”").strip(), i)
+        return
     if label is not None and label.bullet:
         r.list_item(text, i, None)
         return
@@ -534,6 +598,11 @@ def _paragraph(r: _Reader, doc: PlanDocument, para, text: str, label) -> None:
         r.list_item(letter.group("rest"), i, letter.group("num"))
         return
     typed = TYPED.match(text)
+    words = len(text.split())
+    bold = words <= 15 and len(text) <= 150 and is_bold(doc, para.element, para.style_id)
+    if typed and (bold or (words <= 12 and not text.endswith("."))) and \
+            r.typed_heading(typed.group("num"), typed.group("rest"), i):
+        return
     if typed and len(text) <= 250 and not r.current.stop:
         number = typed.group("num")
         head = r.stack[-1]
@@ -542,9 +611,7 @@ def _paragraph(r: _Reader, doc: PlanDocument, para, text: str, label) -> None:
             return
         r.list_item(typed.group("rest"), i, number, kind="typed")
         return
-    words = len(text.split())
-    if r.seen_heading and words <= 15 and len(text) <= 150 and (not text.endswith(".") or words <= 8) and \
-            is_bold(doc, para.element, para.style_id):
+    if (r.seen_heading or not r.has_headings) and bold and (not text.endswith(".") or words <= 8):
         if r.role is not None and r.role_from_label and (r.items_since_label == 0 or r.bold_list):
             r.list_item(text, i, None)  # the list after «Mål:» written as bold lines
             r.bold_list = True
@@ -572,7 +639,7 @@ def _decide(root: _Node) -> None:
             below = up(c) or below
         if node.kind in ("list", "labelled", "typed", "cell"):
             node.item = node.explicit
-            return True
+            return node.item or below
         if node.kind in ("heading", "pseudo"):
             node.item = (below or node.explicit) and not node.container
             return node.item or below

@@ -39,7 +39,7 @@ ONGOING = re.compile(r"\b(?:årlig\w*|årleg\w*|løpende|løpande|kontinuerlig\w
                      r"(?:gjennom\s+)?hele\s+(?:plan)?perioden|(?:gjennom\s+)?heile\s+(?:plan)?perioden|"
                      r"i\s+planperioden|hvert\s+år|kvart\s+år|fast|permanent)\b", re.IGNORECASE)
 #: A typed bullet: «– tekst», «- tekst», «• tekst», «* tekst», «▪ tekst».
-TYPED_BULLET = re.compile(r"^\s*[–—\-•*▪●◦·]\s+(?P<rest>\S.*)$")
+TYPED_BULLET = re.compile(r"^\s*[–—\-•*▪●◦·\uf0b7\uf0a7\uf0d8➢►✔✓→]\s*(?<=\s|[\uf0b7\uf0a7\uf0d8➢►✔✓→])(?P<rest>\S.*)$")
 
 _NN_WORDS = frozenset("ikkje eit kva korleis vere frå heile saman òg mykje berre difor fleire dei vert vart "
                       "innleiing føreord høyring løyve ansvarleg tenester tenesta verksemd kommunen sin "

@@ -516,10 +516,79 @@ def k16_letters_and_theme_table(b: DocBuilder, case: KpCase, w: dict, seed: int)
     _back(b, o, w)
 
 
+def k17_no_heading_styles(b: DocBuilder, case: KpCase, w: dict, seed: int) -> None:
+    """No heading styles at all: chapters are bold Normal lines with typed numbers («3 OPPVEKST», «3.1 Trygge …»)."""
+    themes = _themes(case.language, seed + 16)
+    b.para(case.plan_name or f"{w['part']} 2024–2036", bold=True, size=24)
+    case.plan_name = f"{w['part']} 2024–2036"
+    b.para(f"{case.kommune[1]} kommune")
+    n = 0
+    for title in (w["forord"], w["innledning"], w["visjon"]):
+        n += 1
+        b.para(f"{n} {title.upper()}", bold=True)
+        b.para(w["prose"])
+    b.para(w["builds_on"])
+    b.bullets(w["laws"])
+    for theme, goals in themes:
+        n += 1
+        b.para(f"{n} {theme.upper()}", bold=True)
+        case.items.append(ExpItem(f"KP-{n}", theme.upper(), True, "satsingsområde"))
+        b.para(w["prose"])
+        for g, (goal, strategies) in enumerate(goals, 1):
+            b.para(f"{n}.{g} {goal}", bold=True)
+            case.items.append(ExpItem(f"KP-{n}.{g}", goal, True, "mål"))
+            b.para(w["vi_vil"])
+            _strategies(b, case, f"KP-{n}.{g}", strategies[:2])
+    n += 1
+    b.para(f"{n} {w['areal'].upper()}", bold=True)
+    b.bullets(w["area_points"])
+
+
+def k18_inline_labels_and_three_columns(b: DocBuilder, case: KpCase, w: dict, seed: int) -> None:
+    """«Mål: …» and «Strategi: …» on the goal's own line under typed themes, and a «Hovedmål | Delmål |
+    Strategier» table with merged cells."""
+    themes = _themes(case.language, seed + 17)
+    _cover(b, case, w)
+    o = Outline(b, "typed")
+    _front(b, o, w)
+    theme, goals = themes[0]
+    n = o.heading(theme)
+    case.items.append(ExpItem(f"KP-{n}", theme, True, "satsingsområde"))
+    for g, (goal, strategies) in enumerate(goals, 1):
+        b.para(f"Mål: {goal}")
+        gid = f"KP-{n}.{letters(g)}"
+        case.items.append(ExpItem(gid, goal, False, "mål"))
+        b.para(w["prose"])
+        for k, st in enumerate(strategies[:2], 1):
+            b.para(f"Strategi: {st}")
+            case.items.append(ExpItem(f"{gid}.{letters(k)}", st, False, "strategi"))
+    theme, goals = themes[1]
+    n = o.heading(theme)
+    case.items.append(ExpItem(f"KP-{n}", theme, True, "satsingsområde"))
+    rows: list[list] = [[w["hovedmaal"], w["delmaal"], w["strategy_col"]]]
+    merges = []
+    main = goals[0][0]
+    mid = f"KP-{n}.a"
+    case.items.append(ExpItem(mid, main, False, "mål"))
+    first = len(rows)
+    for d, (sub, strategies) in enumerate(goals[1:] + [(goals[0][1][0], goals[0][1][1:])], 1):
+        did = f"{mid}.{letters(d)}"
+        case.items.append(ExpItem(did, sub, False, "mål"))
+        dfirst = len(rows)
+        for k, st in enumerate(strategies[:2], 1):
+            rows.append([main, sub, st])
+            case.items.append(ExpItem(f"{did}.{letters(k)}", st, False, "strategi"))
+        merges.append((1, dfirst, len(rows) - 1))
+    merges.append((0, first, len(rows) - 1))
+    b.table(rows, vmerge=merges)
+    _back(b, o, w)
+
+
 FORMS = [k01_auto_numbered, k02_typed_numbers, k03_bullet_goals, k04_unnumbered_goal_headings, k05_bold_goals,
          k06_word_labels, k07_typed_under_unnumbered, k08_roman_and_letters, k09_goal_table, k10_labels,
          k11_overrides_and_legal, k12_handlingsdel, k13_bullets_without_label, k14_question_headings,
-         k15_bold_goals_only, k16_letters_and_theme_table]
+         k15_bold_goals_only, k16_letters_and_theme_table, k17_no_heading_styles,
+         k18_inline_labels_and_three_columns]
 
 
 def build(form, language: str, kommune: tuple[str, str], seed: int) -> KpCase:

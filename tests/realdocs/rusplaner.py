@@ -595,10 +595,62 @@ def r15_delplaner(p: Plan) -> None:
     b.para(w["follow_prose"])
 
 
+def r16_no_heading_styles(p: Plan) -> None:
+    """No heading styles: chapters are bold typed lines («3. MÅL»), goals typed «1.» / «1.1» under them."""
+    b, w, case = p.b, p.w, p.case
+    p.cover(title_style=False)
+    chapters = [w["innledning"], w["status"], w["goals_short"], p.name("alcohol"), w["measures"],
+                p.name("follow_up")]
+    goals = p.goals()
+    for n, title in enumerate(chapters, 1):
+        b.para(f"{n}. {title.upper()}", bold=True)
+        if title == w["goals_short"]:
+            for i, (main, subs) in enumerate(goals, 1):
+                b.para(f"{i}. {main}")
+                for j, sub in enumerate(subs, 1):
+                    b.para(f"{i}.{j} {sub}")
+            p.expect_goals(goals)
+        elif title == w["measures"]:
+            header = ["Nr.", "Tiltak", "Delmål", w["cols"]["resp"], "Frist", "Kostnad"]
+            b.table([header] + _measure_rows(p, p.measures(6), ["nr", "title", "goal", "resp", "years", "cost"],
+                                             p.delmaal_refs(goals)))
+        else:
+            b.para(w["prose"])
+
+
+def r17_goals_in_the_measures_table(p: Plan) -> None:
+    """A «Mål | Tiltak | Ansvar | Økonomi | År» table (Krødsherad's «MÅL, TILTAK, ANSVAR ØKONOMI») whose goal cells,
+    merged down, repeat the delmål by name."""
+    b, w, case = p.b, p.w, p.case
+    p.cover()
+    p.intro()
+    p.h1(w["goals"])
+    goals = p.goals(2)
+    for i, (main, subs) in enumerate(goals, 1):
+        b.para(f"{w['hovedmaal']} {i}: {main}", bold=True)
+        for j, sub in enumerate(subs, 1):
+            b.para(f"{w['delmaal']} {i}.{j}: {sub}")
+    p.expect_goals(goals)
+    p.alcohol()
+    p.h1("Mål, tiltak, ansvar og økonomi" if case.language == "nb" else "Mål, tiltak, ansvar og økonomi")
+    rows: list[list] = [["Mål", "Tiltak", "Ansvar", "Økonomi", "År"]]
+    merges = []
+    ms = p.measures(8)
+    subs = [s for _, ss in goals for s in ss]
+    for k, sub in enumerate(subs):
+        first = len(rows)
+        for m in ms[2 * k:2 * k + 2]:
+            rows.append([sub, m[0], m[1], m[2], m[4]])
+            p.expect_measure(m)
+        merges.append((0, first, len(rows) - 1))
+    b.table(rows, vmerge=merges)
+    p.follow_up()
+
+
 FORMS = [r01_labels, r02_auto_list_goals, r03_typed_goal_numbers, r04_bullet_goals, r05_goal_headings,
          r06_goal_table, r07_nynorsk_labels_and_traps, r08_measure_bullets, r09_table_per_goal, r10_section_rows,
          r11_capitals_and_typed_toc, r12_colons_and_missing_chapter, r13_bullets_everywhere,
-         r14_quoted_unnumbered_goals, r15_delplaner]
+         r14_quoted_unnumbered_goals, r15_delplaner, r16_no_heading_styles, r17_goals_in_the_measures_table]
 
 
 def build(form, language: str, kommune: tuple[str, str], seed: int) -> PlanCase:
