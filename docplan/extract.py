@@ -451,9 +451,12 @@ class _Extractor:
         for h in unknown:
             self.result.unrecognised.append(f"{where_t}: kolonnen «{h}» er ikke gjenkjent og er ikke tatt med")
         title_col = next(col for col, role in roles.items() if role == "title")
+        header_texts = [c[1] for c in _distinct(rows[header_at])]
         last_title = None
         for r_index, row in enumerate(rows[header_at + 1:], start=header_at + 2):
             filled = [c for c in _distinct(row) if c[1]]
+            if [c[1] for c in _distinct(row)] == header_texts:
+                continue  # the heading row typed again further down
             where = f"{where_t}, rad {r_index}" + (f" (avsnitt {filled[0][2]})" if filled else "")
             if not filled:
                 continue

@@ -74,7 +74,8 @@ _STOP_WORDS = ("forord", "føreord", "innledning", "innleiing", "innhold", "innh
                "oppfølgjing", "rullering", "gjennomføring", "evaluering", "vedlegg", "kilde", "kjelde", "litteratur",
                "referanse", "ordliste", "definisjon", "hilsen", "helsing", "lovgrunnlag", "føring", "planstrategi",
                "leseveiledning", "lesarrettleiing", "kart", "handlingsprogram", "økonomi", "hvorfor", "kvifor",
-               "fakta", "statistikk", "kommunen i tal", "kommunen i tall")
+               "fakta", "statistikk", "kommunen i tal", "kommunen i tall", "figur", "tabell", "foto", "bilde",
+               "illustrasjon", "kilder", "noter", "merknad")
 _STOP_PHRASES = ("dagens situasjon", "kommunen i dag", "hvor står vi", "kvar står vi", "planens oppbygging",
                  "planens oppbygning", "planen si oppbygging", "om planen", "slik leser du planen",
                  "sammenheng med andre planer", "samanheng med andre planar", "nasjonale og regionale",
@@ -395,6 +396,10 @@ class _Reader:
         self.intro_reported = False
 
     def label(self, role: str) -> None:
+        # «Mål:» after a bold «Utfordringer» ends that aside: the goals belong to the heading above it
+        while self.stack[-1].kind == "pseudo" and self.stack[-1].stop and len(self.stack) > 1:
+            self.stack.pop()
+            self.current = self.stack[-1]
         self.role, self.role_from_label, self.items_since_label = role, True, 0
         self.wants_text = None
         self.intro = None
@@ -611,7 +616,8 @@ def _paragraph(r: _Reader, doc: PlanDocument, para, text: str, label) -> None:
             return
         r.list_item(typed.group("rest"), i, number, kind="typed")
         return
-    if (r.seen_heading or not r.has_headings) and bold and (not text.endswith(".") or words <= 8):
+    if (r.seen_heading or not r.has_headings) and bold and not text.endswith(":") and \
+            (not text.endswith(".") or words <= 8):
         if r.role is not None and r.role_from_label and (r.items_since_label == 0 or r.bold_list):
             r.list_item(text, i, None)  # the list after «Mål:» written as bold lines
             r.bold_list = True

@@ -584,11 +584,41 @@ def k18_inline_labels_and_three_columns(b: DocBuilder, case: KpCase, w: dict, se
     _back(b, o, w)
 
 
+def k19_distractions(b: DocBuilder, case: KpCase, w: dict, seed: int) -> None:
+    """Theme chapters full of what is not a goal: facts introduced by «Kommunen har i dag:», a bold figure caption,
+    a bold «Utfordringer» with bullets, a statistics table, and a comment; the goals are «Mål:» lists."""
+    b.number_headings([("decimal", "%1"), ("decimal", "%1.%2")])
+    themes = _themes(case.language, seed + 18)
+    _cover(b, case, w)
+    o = Outline(b, "auto")
+    _front(b, o, w)
+    facts = (["Tre barnehager", "To barneskoler", "Ett bibliotek"] if case.language == "nb" else
+             ["Tre barnehagar", "To barneskular", "Eitt bibliotek"])
+    for t, (theme, goals) in enumerate(themes):
+        n = o.heading(theme)
+        case.items.append(ExpItem(f"KP-{n}", theme, True, "satsingsområde"))
+        intro = b.para(w["prose"])
+        if t == 0:
+            b.comment(intro, "Sjekk tallene med statistikken")
+        b.para("Kommunen har i dag:" if case.language == "nb" else "Kommunen har i dag:")
+        b.bullets(facts)
+        b.image("Diagram over befolkningen")
+        b.para(f"Figur {t + 1}: Befolkningsutvikling 2010–2024", bold=True)
+        b.table([["År", "Innbyggere" if case.language == "nb" else "Innbyggjarar"], ["2010", "5 512"], ["2024", "5 630"]])
+        b.para("Utfordringer" if case.language == "nb" else "Utfordringar", bold=True)
+        b.bullets(["Færre unge flytter tilbake" if case.language == "nb" else "Færre unge flyttar tilbake"])
+        b.para(w["maal"], bold=True)
+        b.bullets([g for g, _ in goals])
+        for k, (goal, _) in enumerate(goals, 1):
+            case.items.append(ExpItem(f"KP-{n}.{letters(k)}", goal, False, "mål"))
+    _back(b, o, w)
+
+
 FORMS = [k01_auto_numbered, k02_typed_numbers, k03_bullet_goals, k04_unnumbered_goal_headings, k05_bold_goals,
          k06_word_labels, k07_typed_under_unnumbered, k08_roman_and_letters, k09_goal_table, k10_labels,
          k11_overrides_and_legal, k12_handlingsdel, k13_bullets_without_label, k14_question_headings,
          k15_bold_goals_only, k16_letters_and_theme_table, k17_no_heading_styles,
-         k18_inline_labels_and_three_columns]
+         k18_inline_labels_and_three_columns, k19_distractions]
 
 
 def build(form, language: str, kommune: tuple[str, str], seed: int) -> KpCase:

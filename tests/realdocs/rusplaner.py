@@ -647,10 +647,42 @@ def r17_goals_in_the_measures_table(p: Plan) -> None:
     p.follow_up()
 
 
+def r18_distractions(p: Plan) -> None:
+    """What is not a goal or a measure: national goals as bullets, «Hovedmålet …» in prose, a table of serving
+    hours, a statistics table, the header row repeated inside the measures table and a sum row."""
+    b, w, case = p.b, p.w, p.case
+    p.cover()
+    p.intro()
+    p.h1(w["national"])
+    b.para("Hovedmålet i Opptrappingsplanen er at flere skal få hjelp tidlig." if case.language == "nb" else
+           "Hovudmålet i Opptrappingsplanen er at fleire skal få hjelp tidleg.")
+    b.bullets(NATIONAL_GOALS[case.language])
+    b.table([["År", "Andel unge som har drukket seg fulle"], ["2021", "12 %"], ["2024", "9 %"]])
+    p.h1(w["goals"])
+    goals = p.goals()
+    for i, (main, subs) in enumerate(goals, 1):
+        b.para(f"{w['hovedmaal']} {i}: {main}", bold=True)
+        for j, sub in enumerate(subs, 1):
+            b.para(f"{w['delmaal']} {i}.{j}: {sub}")
+    p.expect_goals(goals)
+    p.alcohol()
+    b.table([["Dag", "Skjenketid"], ["Mandag–torsdag", "kl. 12.00–01.00"], ["Fredag–lørdag", "kl. 12.00–02.00"]])
+    p.h1(p.name("measures"))
+    b.para("Tiltakene under følges opp i handlings- og økonomiplanen." if case.language == "nb" else
+           "Tiltaka under vert følgde opp i handlings- og økonomiplanen.")
+    cols = ["nr", "title", "goal", "resp", "years", "cost"]
+    header = [w["cols"][c] for c in cols]
+    rows = _measure_rows(p, p.measures(6), cols, p.delmaal_refs(goals))
+    total = sum(m.cost_nok or 0 for m in case.measures)
+    b.table([header] + rows[:3] + [header] + rows[3:] + [["", "Sum", "", "", "", f"{total:,} kr".replace(",", " ")]])
+    p.follow_up()
+
+
 FORMS = [r01_labels, r02_auto_list_goals, r03_typed_goal_numbers, r04_bullet_goals, r05_goal_headings,
          r06_goal_table, r07_nynorsk_labels_and_traps, r08_measure_bullets, r09_table_per_goal, r10_section_rows,
          r11_capitals_and_typed_toc, r12_colons_and_missing_chapter, r13_bullets_everywhere,
-         r14_quoted_unnumbered_goals, r15_delplaner, r16_no_heading_styles, r17_goals_in_the_measures_table]
+         r14_quoted_unnumbered_goals, r15_delplaner, r16_no_heading_styles, r17_goals_in_the_measures_table,
+         r18_distractions]
 
 
 def build(form, language: str, kommune: tuple[str, str], seed: int) -> PlanCase:
