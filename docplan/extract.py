@@ -25,7 +25,7 @@ import yaml
 
 from docplan.document import PlanDocument
 from docplan.files import write_atomic
-from docplan.kommuneplan import TYPED, grid, is_stop_chapter, parse_labelled
+from docplan.kommuneplan import TYPED, container_role, grid, is_stop_chapter, parse_labelled
 from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element
 from docplan.package import Source
@@ -316,7 +316,7 @@ class _Extractor:
                 self.goal_label = "main"
             elif _SUB_LABEL.match(title):
                 self.goal_label = "sub"
-            elif (not _GOAL_CHAPTER.search(title) or len(title.split()) > 3) and not is_stop_chapter(title):
+            elif not container_role(title) and not is_stop_chapter(title):
                 self.sub_heading_goals.append((h.level, h.index, title))
         if re.match(r"^\s*tiltak\s*$", title, re.IGNORECASE) and self.current_main is not None:
             self.measure_label = True

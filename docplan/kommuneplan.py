@@ -67,7 +67,8 @@ INLINE = re.compile(r"^\s*(?P<label>mål|hovedmål|hovudmål|delmål|målsetting
 _CONTAINER = re.compile(r"^(?:(?:våre|kommunens|kommunen sine|overordnede|overordna|lokale)\s+)?(?:mål|målsetting\w*|"
                         r"målsetjing\w*|målsetning\w*|hovedmål|hovudmål|delmål|samfunnsmål|strateg\w*|"
                         r"satsingsområd\w*|satsningsområd\w*|innsatsområd\w*|fokusområd\w*|kritiske suksessfaktor\w*)"
-                        r"(?:,?\s+(?:og\s+)?(?:mål|delmål|strateg\w*|satsingsområd\w*|innsatsområd\w*))*$")
+                        r"(?:,?\s+(?:og\s+)?(?:mål|delmål|strateg\w*|satsingsområd\w*|innsatsområd\w*|tiltak\w*|"
+                        r"handling\w*))*$")
 _STOP_WORDS = ("forord", "føreord", "innledning", "innleiing", "innhold", "innhald", "sammendrag", "samandrag",
                "visjon", "arealstrateg", "arealdel", "bakgrunn", "planprosess", "prosess", "medvirkning",
                "medverknad", "utgangspunkt", "status", "utfordring", "kunnskapsgrunnlag", "oppfølging",
@@ -158,7 +159,7 @@ _WHERE = re.compile(r"\b(?:hvor vil vi|kvar vil vi|hva vil vi|kva vil vi|hvor er
                     r"kva skal vi oppnå|ønsker vi)\b")
 
 
-def _container_role(title: str) -> str | None:
+def container_role(title: str) -> str | None:
     """Return "goal"/"strategy" for a heading that only names what follows («Mål og strategier», «Strategiar»,
     «Hvor vil vi?», «Hvordan kommer vi dit?»), else None."""
     norm = _norm_title(title)
@@ -281,11 +282,11 @@ class _Reader:
         node = parent.add(_Node("labelled" if explicit else "heading", title.rstrip(":").strip(), h.level, index,
                                 number, label, "goal" if explicit else None, explicit))
         node.stop = parent.stop or appendix or (not explicit and is_stop_chapter(title))
-        node.container = not explicit and _container_role(title) is not None
+        node.container = not explicit and container_role(title) is not None
         if explicit:
             self.labelled.append(node)
         self.stack.append(node)
-        self._open(node, _container_role(title) if node.container else None)
+        self._open(node, container_role(title) if node.container else None)
 
     def _open(self, node: _Node, role: str | None) -> None:
         self.current = node
@@ -324,9 +325,9 @@ class _Reader:
         parent = self.stack[-1]
         node = parent.add(_Node("heading", title.rstrip(":").strip(), level, index, number, typed=True))
         node.stop = parent.stop or is_stop_chapter(title)
-        node.container = _container_role(title) is not None
+        node.container = container_role(title) is not None
         self.stack.append(node)
-        self._open(node, _container_role(title) if node.container else None)
+        self._open(node, container_role(title) if node.container else None)
         return True
 
     def inline_item(self, label: str, title: str, index: int) -> None:
@@ -346,9 +347,9 @@ class _Reader:
         parent = self.stack[-1]
         node = parent.add(_Node("pseudo", text.rstrip(":").strip(), parent.level + 1, index))
         node.stop = parent.stop or is_stop_chapter(text)
-        node.container = _container_role(text) is not None
+        node.container = container_role(text) is not None
         self.stack.append(node)
-        self._open(node, _container_role(text) if node.container else None)
+        self._open(node, container_role(text) if node.container else None)
 
     # -- items -------------------------------------------------------------------------------------
     def labelled_item(self, label: str, number: str, title: str, index: int) -> _Node:
@@ -412,11 +413,11 @@ class _Reader:
         header = [_norm_title(" ".join(c[1])) for c in rows[0]]
         theme_col = next((i for i, h in enumerate(header) if _THEME_HEADER.match(h)), None)
         goal_col = next((i for i, h in enumerate(header) if i != theme_col and (
-            _container_role(h) == "goal" or h in _GOAL_LABELS)), None)
+            container_role(h) == "goal" or h in _GOAL_LABELS)), None)
         sub_col = next((i for i, h in enumerate(header) if i not in (goal_col, theme_col) and (
-            _container_role(h) == "goal" or h in _GOAL_LABELS)), None)
+            container_role(h) == "goal" or h in _GOAL_LABELS)), None)
         strat_col = next((i for i, h in enumerate(header) if i not in (goal_col, theme_col, sub_col) and (
-            _container_role(h) == "strategy" or h in _STRATEGY_LABELS)), None)
+            container_role(h) == "strategy" or h in _STRATEGY_LABELS)), None)
         if goal_col is None and theme_col is not None and strat_col is not None:
             goal_col, theme_col = theme_col, None  # «Satsingsområde | Strategiar»: the areas are what the strategies serve
         container = self.stack[-1]
@@ -776,5 +777,5 @@ def write_catalogue(result: KpImport, path: str | Path) -> Path:
     return write_atomic(path, text.encode("utf-8"))
 
 
-__all__ = ["KpImport", "PERIOD", "catalogue_dict", "catalogue_from_document", "import_kommuneplan", "is_stop_chapter",
+__all__ = ["KpImport", "PERIOD", "catalogue_dict", "container_role", "catalogue_from_document", "import_kommuneplan", "is_stop_chapter",
            "letters", "parse_date", "parse_labelled", "write_catalogue"]

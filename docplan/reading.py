@@ -24,7 +24,7 @@ REL_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 REL_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 
 #: A period «2024–2027», «2010 - 2014», «(2012-2016)», «2018-30», «2024 til 2027».
-PERIOD = re.compile(r"(?<![\d/.])((?:19|20)\d{2})\s*(?:–|-|—|‒|til)\s*((?:19|20)\d{2}|\d{2})(?![\d/])")
+PERIOD = re.compile(r"(?<![\d/.])((?:19|20)\d{2})\s*(?:–|-|—|‒|til)\s*((?:19|20)\d{2}|\d{2})(?!\d)")
 MONTHS = {m: i for i, m in enumerate(("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
                                       "september", "oktober", "november", "desember"), 1)}
 DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\d/])")
@@ -121,8 +121,8 @@ def _names() -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-_KOMMUNE = re.compile(r"([A-ZÆØÅ][\w\-]*(?:[ \-][A-ZÆØÅa-zæøå][\w\-]*){0,2})\s+(?:kommunes?|kommunestyre\w*)\b")
-_FOR_KOMMUNE = re.compile(r"\b(?:kommuneplan\w*|kommune)\s+(?:for|i)\s+([A-ZÆØÅ][\w\-]*(?:[ \-][A-ZÆØÅ][\w\-]*)?)")
+_KOMMUNE = re.compile(r"([A-ZÆØÅ][\w\-]*(?:[ \-][A-ZÆØÅa-zæøå][\w\-]*){0,2})\s+(?i:kommunes?|kommunestyre\w*)\b")
+_FOR_KOMMUNE = re.compile(r"\b(?i:kommuneplan\w*|kommune)\s+(?i:for|i)\s+([A-ZÆØÅ][\w\-]*(?:[ \-][A-ZÆØÅ][\w\-]*)?)")
 
 
 def find_municipality(texts: list[str]) -> Found:

@@ -1,6 +1,7 @@
 """Score kp import, extract and check on the generated test set, per form; print the tables of docs/import.md.
 
-    python -m tests.realdocs.score            # the Markdown tables (docs/import.md holds this output)
+    python -m tests.realdocs.score            # print the Markdown tables
+    python -m tests.realdocs.score --write    # put them into docs/import.md (between the «scores» markers)
 
 Items are matched by title (case and spacing ignored), one to one. Recall is matched / expected, precision
 matched / found. For kp import «ids right» counts the numbered items found whose id is the one the document
@@ -13,12 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from tests.realdocs.cases import kp_cases, plan_cases
 
 TODAY = dt.date(2025, 6, 1)
+DOC = Path(__file__).resolve().parents[2] / "docs" / "import.md"
+BEGIN, END = "<!-- scores:begin (python -m tests.realdocs.score --write) -->", "<!-- scores:end -->"
 
 
 def norm(text: str | None) -> str:
@@ -164,6 +170,7 @@ def score_check(case, findings) -> Tally:
     return t
 
 
+@cache
 def run_kp() -> dict[str, Tally]:
     from docplan.kommuneplan import import_kommuneplan
 
@@ -174,6 +181,7 @@ def run_kp() -> dict[str, Tally]:
     return dict(out)
 
 
+@cache
 def run_extract() -> dict[str, dict[str, Tally]]:
     from docplan.extract import extract_plan
 
@@ -186,6 +194,7 @@ def run_extract() -> dict[str, dict[str, Tally]]:
     return {k: dict(v) for k, v in out.items()}
 
 
+@cache
 def run_check() -> dict[str, Tally]:
     from docplan.checks import run_checks
 
@@ -233,5 +242,21 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
+def write_doc(path: Path = DOC) -> None:
+    """Replace the scores section of docs/import.md with freshly measured tables."""
+    text = path.read_text("utf-8")
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    path.write_text(f"{head}{BEGIN}\n{markdown()}\n{END}{tail}", "utf-8")
+
+
+def doc_scores(path: Path = DOC) -> str:
+    """Return the scores section docs/import.md holds."""
+    return path.read_text("utf-8").partition(BEGIN)[2].partition(END)[0].strip()
+
+
 if __name__ == "__main__":
-    print(markdown())
+    if "--write" in sys.argv[1:]:
+        write_doc()
+    else:
+        print(markdown())
