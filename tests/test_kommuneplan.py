@@ -7,6 +7,8 @@ import io
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 from click.testing import CliRunner
 from lxml import etree
@@ -230,3 +232,51 @@ def test_a_broken_catalogue_is_explained_in_norwegian_at_its_line(tmp_path, cont
     assert expected in text and "Field required" not in text
     if err.value.problems:
         assert all(p.location.line for p in err.value.problems)
+
+
+_BLOCKS = st.one_of(
+    st.tuples(st.just("heading"), st.integers(1, 3), st.sampled_from(["", "3 ", "3.1 ", "4.2 ", "II "]),
+              st.sampled_from(["Oppvekst", "Forord", "Mål og strategier", "Trygg oppvekst", "Hvor vil vi?"])),
+    st.tuples(st.just("bullets"), st.integers(1, 3)),
+    st.tuples(st.just("label"), st.sampled_from(["Mål:", "Vi vil:", "Kommunen har:"])),
+    st.tuples(st.just("labelled"), st.sampled_from(["Hovedmål", "Delmål", "Mål"]), st.sampled_from(["1", "1.1", "2"])),
+    st.tuples(st.just("bold"), st.sampled_from(["Gode levekår", "Utfordringer", "Figur 1 Folketall"])),
+    st.tuples(st.just("typed"), st.sampled_from(["1.1 Trygge skoler", "2 HELSE", "a) Flere i arbeid"])),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_BLOCKS, min_size=1, max_size=14))
+def test_any_outline_gives_unique_ids_or_a_norwegian_refusal(blocks):
+    """Whatever shape a document has, the catalogue's ids are unique (check --kp refuses repeats) or the
+    import says in Norwegian that it found no goals."""
+    from docplan.loaders import validate_catalogue
+
+    d = docx.Document()
+    d.add_paragraph("Tynset kommune")
+    for n, block in enumerate(blocks):
+        kind = block[0]
+        if kind == "heading":
+            d.add_heading(f"{block[2]}{block[3]}", level=block[1])
+        elif kind == "bullets":
+            for k in range(block[1]):
+                d.add_paragraph(f"Punkt {n}.{k}", style="List Bullet")
+        elif kind == "label":
+            d.add_paragraph(block[1])
+        elif kind == "labelled":
+            d.add_paragraph(f"{block[1]} {block[2]}: Mål nummer {n}")
+        elif kind == "bold":
+            d.add_paragraph().add_run(block[1]).bold = True
+        else:
+            d.add_paragraph(block[1])
+    buf = io.BytesIO()
+    d.save(buf)
+    try:
+        result = import_kommuneplan(buf.getvalue(), name="kp.docx")
+    except DocumentError as err:
+        assert err.code == "no_kp_items" and "fant ingen mål" in err.message
+        return
+    data = catalogue_dict(result)
+    (muni,) = validate_catalogue(data, {}, "kp.yaml")
+    ids = [i.id for i in muni.master_plans[0].items]
+    assert len(ids) == len(set(ids)) and all(i.startswith("KP-") for i in ids)
