@@ -225,6 +225,7 @@ class _Extractor:
         self.heading_level = 0
         self.region_signals = 0
         self.measure_chapter: int | None = None  # heading level of a «Tiltak» chapter we are in
+        self.goal_heading: int | None = None  # heading level of a «Hovedmål 1: …» heading we are under
         self.by_title: dict[str, dict] = {}
         self.ongoing: list[tuple[dict, str, str]] = []
 
@@ -247,7 +248,8 @@ class _Extractor:
         self.measure_context = [ident]
         return goal
 
-    def add_sub(self, number: str | None, title: str, where: str, text: str) -> dict | None:
+    def add_sub(self, number: str | None, title: str, where: str, text: str, *, section: bool = False) -> dict | None:
+        """Add a delmål; measures below it serve it when it heads a section (a heading), else its hovedmål."""
         main = self.current_main
         if number and "." in number:
             main = next((g for g in self.result.goals if g["id"] == f"HM-{number.split('.')[0]}"), main)
@@ -265,10 +267,11 @@ class _Extractor:
         sub = {"id": ident, "title": title}
         main["sub_goals"].append(sub)
         self.current_main, self.current_sub = main, sub
-        self.measure_context = [ident]
+        self.measure_context = [ident] if section else [main["id"]]
         return sub
 
-    def labelled(self, label: str, number: str, title: str | None, where: str, text: str) -> bool:
+    def labelled(self, label: str, number: str, title: str | None, where: str, text: str, *,
+                 section: bool = False) -> bool:
         """Take a «Hovedmål 1: …» / «Delmål 1.1 …» goal; return whether it was one."""
         low = label.lower()
         if low.startswith(("strateg", "satsing", "innsats", "fokus", "samfunnsmål", "effektmål", "resultatmål")):
@@ -277,7 +280,7 @@ class _Extractor:
             self.result.unrecognised.append(f"{where}: «{text[:80]}» ser ut som et mål, men mangler tekst")
             return True
         if low == "delmål" or "." in number:
-            self.add_sub(number, title, where, text)
+            self.add_sub(number, title, where, text, section=section)
         else:
             self.add_main(number, title, where)
         self.region_signals += 1
@@ -292,6 +295,10 @@ class _Extractor:
             self._close_region()
         if self.measure_chapter is not None and h.level <= self.measure_chapter:
             self.measure_chapter = None
+        if self.goal_heading is not None and h.level <= self.goal_heading:
+            self.goal_heading = None
+        if self.goal_heading is None:
+            self.measure_context = []  # a new chapter: measures below it serve no goal named above it
         if _MEASURE_CHAPTER.match(text):
             self.measure_chapter = h.level
         m = ID_GOAL.match(text)
@@ -300,10 +307,12 @@ class _Extractor:
             if m.group("kind") == "HM":
                 self.add_main(m.group("num"), m.group("rest"), f"avsnitt {h.index}")
             else:
-                self.add_sub(m.group("num"), m.group("rest"), f"avsnitt {h.index}", text)
+                self.add_sub(m.group("num"), m.group("rest"), f"avsnitt {h.index}", text, section=True)
             return
         lab = parse_labelled(text)
-        if lab is not None and self.labelled(lab[0], lab[1], lab[2], f"avsnitt {h.index}", text):
+        if lab is not None and self.labelled(lab[0], lab[1], lab[2], f"avsnitt {h.index}", text, section=True):
+            if "." not in lab[1] and lab[0].lower() != "delmål":
+                self.goal_heading = h.level
             return
         title = h.title
         if self.goal_region is None and _is_goal_chapter(title):
@@ -353,7 +362,9 @@ class _Extractor:
         if _MEASURE_LABEL.match(text):
             self.measure_label, self.goal_label = True, None
             return
-        in_region = self.goal_region is not None
+        # under a «Hovedmål 1: …» heading, its lists are its delmål
+        under_goal = self.goal_heading is not None and self.current_main is not None
+        in_region = self.goal_region is not None or under_goal
         if in_region and _MAIN_LABEL.match(text):
             self.goal_label, self.measure_label = "main", False
             return
@@ -368,8 +379,9 @@ class _Extractor:
             return
         if in_region:
             typed = TYPED.match(text)
+            sub_here = self.goal_label == "sub" or (self.goal_label is None and under_goal)
             if label is not None and not label.bullet and label.number:
-                if label.level == 0:
+                if label.level == 0 and not sub_here:
                     self.add_main(None, body, where)
                 else:
                     self.add_sub(None, body, where, text)
@@ -377,14 +389,14 @@ class _Extractor:
                 return
             if typed and len(text) <= 300:
                 number = typed.group("num")
-                if "." in number:
-                    self.add_sub(number, typed.group("rest"), where, text)
+                if "." in number or sub_here:
+                    self.add_sub(number if "." in number else None, typed.group("rest"), where, text)
                 else:
                     self.add_main(number, typed.group("rest"), where)
                 self.region_signals += 1
                 return
             if is_list:
-                if self.goal_label == "sub" or (self.goal_label is None and label is not None and label.level > 0):
+                if sub_here or (self.goal_label is None and label is not None and label.level > 0):
                     self.add_sub(None, body, where, text)
                 else:
                     self.add_main(None, body, where)

@@ -134,3 +134,14 @@ def test_check_findings_on_hand_written_plans_are_real_and_the_planted_ones_are_
 def test_docs_import_md_shows_the_scores_measured_on_this_set():
     """docs/import.md's tables are this script's output; after a change run `python -m tests.realdocs.score --write`."""
     assert score.doc_scores() == score.markdown().strip()
+
+
+@pytest.mark.parametrize("case", plan_cases(), ids=lambda c: c.name)
+def test_an_extracted_draft_is_valid_plan_data_once_the_planner_names_the_plan(case):
+    from docplan.extract import draft_dict, extract_plan
+    from docplan.loaders import validate_plan
+
+    draft = draft_dict(extract_plan(case.data, name=f"{case.name}.docx"))
+    draft["plan"]["id"] = "ROP-1"  # the one field extract leaves for the planner in these documents
+    plan = validate_plan(draft, {}, "utkast.yaml")
+    assert plan.language == case.language and len(plan.measures) == len(case.measures)
