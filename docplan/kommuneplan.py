@@ -64,11 +64,13 @@ _STRATEGY_LABELS = {"vi vil", "strategier", "strategiar", "strategi", "slik gjø
 #: «Mål: Alle barn skal …», «Strategi: Styrke …» (a label and the goal on one line, without a number).
 INLINE = re.compile(r"^\s*(?P<label>mål|hovedmål|hovudmål|delmål|målsetting|målsetjing|målsetning|samfunnsmål|"
                     r"effektmål|strategi|vi vil)\s*:\s*(?P<rest>[^\W\d_].{2,})$", re.IGNORECASE)
-_CONTAINER = re.compile(r"^(?:(?:våre|kommunens|kommunen sine|overordnede|overordna|lokale)\s+)?(?:mål|målsetting\w*|"
+_CONTAINER = re.compile(r"^(?:visjon,?\s+(?:og\s+)?)?(?:(?:våre|kommunens|kommunen sine|overordnede|overordna|lokale)\s+)?"
+                        r"(?:mål|målsetting\w*|"
                         r"målsetjing\w*|målsetning\w*|hovedmål|hovudmål|delmål|samfunnsmål|strateg\w*|"
-                        r"satsingsområd\w*|satsningsområd\w*|innsatsområd\w*|fokusområd\w*|kritiske suksessfaktor\w*)"
-                        r"(?:,?\s+(?:og\s+)?(?:mål|delmål|strateg\w*|satsingsområd\w*|innsatsområd\w*|tiltak\w*|"
-                        r"handling\w*))*$")
+                        r"satsingsområd\w*|satsningsområd\w*|innsatsområd\w*|fokusområd\w*|kritiske suksessfaktor\w*|"
+                        r"målbilde\w*)"
+                        r"(?:,?\s+(?:og\s+)?(?:mål|hovedmål|hovudmål|delmål|strateg\w*|satsingsområd\w*|"
+                        r"innsatsområd\w*|tiltak\w*|handling\w*|målbilde\w*))*$")
 _STOP_WORDS = ("forord", "føreord", "innledning", "innleiing", "innhold", "innhald", "sammendrag", "samandrag",
                "visjon", "arealstrateg", "arealdel", "bakgrunn", "planprosess", "prosess", "medvirkning",
                "medverknad", "utgangspunkt", "status", "utfordring", "kunnskapsgrunnlag", "oppfølging",
@@ -281,7 +283,7 @@ class _Reader:
         appendix = _APPENDIX.match(text) is not None or (label or "").lower().startswith("vedlegg")
         node = parent.add(_Node("labelled" if explicit else "heading", title.rstrip(":").strip(), h.level, index,
                                 number, label, "goal" if explicit else None, explicit))
-        node.stop = parent.stop or appendix or (not explicit and is_stop_chapter(title))
+        node.stop = (parent.stop and not parent.container) or appendix or (not explicit and is_stop_chapter(title))
         node.container = not explicit and container_role(title) is not None
         if explicit:
             self.labelled.append(node)
@@ -324,7 +326,7 @@ class _Reader:
             self.stack.pop()
         parent = self.stack[-1]
         node = parent.add(_Node("heading", title.rstrip(":").strip(), level, index, number, typed=True))
-        node.stop = parent.stop or is_stop_chapter(title)
+        node.stop = (parent.stop and not parent.container) or is_stop_chapter(title)
         node.container = container_role(title) is not None
         self.stack.append(node)
         self._open(node, container_role(title) if node.container else None)
@@ -346,7 +348,7 @@ class _Reader:
             self.stack.pop()
         parent = self.stack[-1]
         node = parent.add(_Node("pseudo", text.rstrip(":").strip(), parent.level + 1, index))
-        node.stop = parent.stop or is_stop_chapter(text)
+        node.stop = (parent.stop and not parent.container) or is_stop_chapter(text)
         node.container = container_role(text) is not None
         self.stack.append(node)
         self._open(node, container_role(text) if node.container else None)
@@ -369,13 +371,14 @@ class _Reader:
         role = self.role
         if role is None and container.stop:
             return
+        if number is None and self.intro is not None and not self.role_from_label:
+            # «Planen bygger på:», «Kommunen har i dag:»: a list of something else
+            if not self.intro_reported:
+                self.report.append(f"avsnitt {index}: punktlisten etter «{self.intro[:50]}» er ikke tatt med som "
+                                   f"mål («{text[:60]}» …); sett «Mål:» eller «Vi vil:» foran om den er det")
+                self.intro_reported = True
+            return
         if role is None and number is None:
-            if self.intro is not None:  # «Planen bygger på:», «Kommunen har:»: a list of something else
-                if not self.intro_reported:
-                    self.report.append(f"avsnitt {index}: punktlisten etter «{self.intro[:50]}» er ikke tatt med som "
-                                       f"mål («{text[:60]}» …); sett «Mål:» eller «Vi vil:» foran om den er det")
-                    self.intro_reported = True
-                return
             # a list right under a theme holds its goals, under a goal its strategies
             role = "strategy" if container.kind in ("labelled", "typed", "pseudo") or container.level >= 2 else "goal"
         if kind == "typed" and self.items_since_label:
@@ -662,8 +665,8 @@ def _decide(root: _Node) -> None:
         if node.kind != "heading" or node.item or node.stop or node.container or node.parent is None:
             continue
         parent = node.parent
-        if (parent.item or parent.kind == "root") and any(s.item and s.kind == "heading" and s.level == node.level
-                                                          for s in parent.children):
+        if (parent.item or parent.kind == "root" or parent.container) and \
+                any(s.item and s.kind == "heading" and s.level == node.level for s in parent.children):
             node.item = True
 
 
@@ -683,15 +686,31 @@ def _items_below(node: _Node):
             yield from _items_below(c)
 
 
+def _item_parent(node: _Node) -> _Node | None:
+    """Return the nearest item above ``node`` (None at the top)."""
+    up = node.parent
+    while up is not None and not up.item:
+        up = up.parent
+    return up
+
+
 def _assign_ids(root: _Node, prefix: str) -> tuple[list[KpItem], list[str]]:
     out: list[KpItem] = []
     report: list[str] = []
     used: dict[str, _Node] = {}
 
+    # «Mål 1», «Mål 2» starting again under each theme: those labels count within their theme (KP-3.1)
+    seen_under: dict[str, set[int]] = {}
+    for node in _walk(root):
+        if node.item and node.kind == "labelled" and node.number and "." not in node.number:
+            seen_under.setdefault(node.number, set()).add(id(_item_parent(node)))
+    restarting = any(len(parents) > 1 for parents in seen_under.values())
+
     def number_of(node: _Node, parent: _Node | None) -> str | None:
         if not node.number:
             return None
-        relative = "." not in node.number and node.kind in ("list", "typed", "cell", "heading") and \
+        kinds = ("list", "typed", "cell", "heading", "labelled") if restarting else ("list", "typed", "cell", "heading")
+        relative = "." not in node.number and node.kind in kinds and \
             parent is not None and parent.kind != "root" and (node.kind != "heading" or node.level > 1)
         if relative and parent.id is not None:
             return f"{parent.id[len(prefix):]}.{node.number}"

@@ -280,3 +280,33 @@ def test_any_outline_gives_unique_ids_or_a_norwegian_refusal(blocks):
     (muni,) = validate_catalogue(data, {}, "kp.yaml")
     ids = [i.id for i in muni.master_plans[0].items]
     assert len(ids) == len(set(ids)) and all(i.startswith("KP-") for i in ids)
+
+
+def _plan(*blocks) -> bytes:
+    d = docx.Document()
+    d.add_paragraph("Tynset kommune")
+    for kind, text in blocks:
+        if kind.startswith("h"):
+            d.add_heading(text, int(kind[1]))
+        elif kind == "bullet":
+            d.add_paragraph(text, style="List Bullet")
+        else:
+            d.add_paragraph(text)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_goal_labels_that_start_again_under_each_theme_count_within_it():
+    data = _plan(("h1", "3 Oppvekst"), ("p", "Mål 1: Trygge skoler"), ("p", "Mål 2: Gode barnehager"),
+                 ("h1", "4 Helse"), ("p", "Mål 1: Kortere ventetid"))
+    assert [i.id for i in import_kommuneplan(data).master_plan.items] == ["KP-3", "KP-3.1", "KP-3.2", "KP-4",
+                                                                           "KP-4.1"]
+
+
+def test_a_chapter_that_only_names_goals_passes_them_to_the_level_above():
+    data = _plan(("h1", "Visjon og hovedmål"), ("p", "Vi skal være et godt sted å bo."), ("h2", "Trygg oppvekst"),
+                 ("p", "Vi vil:"), ("bullet", "Styrke foreldrestøtten"), ("h2", "God helse"), ("p", "Tekst."))
+    items = import_kommuneplan(data).master_plan.items
+    assert [(i.id, i.title) for i in items] == [("KP-a", "Trygg oppvekst"), ("KP-a.a", "Styrke foreldrestøtten"),
+                                                 ("KP-b", "God helse")]
