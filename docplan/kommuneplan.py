@@ -29,12 +29,11 @@ from docplan.municipalities import lookup_municipality
 from docplan.ooxml import tables as ooxml_tables
 from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element
-from docplan.ooxml.text import element_text
 from docplan.package import Source
 from docplan.reading import (PERIOD, TYPED_BULLET, clean, find_adoption, find_municipality, header_footer_texts,
                              is_bold, parse_date)
 
-_W_TBL, _W_TXBX, _W_P = qn("w:tbl"), qn("w:txbxContent"), qn("w:p")
+_W_TBL, _W_TXBX = qn("w:tbl"), qn("w:txbxContent")
 
 #: A typed number at the start of a line: «3.2 », «3.2. », «1) », «1.0 » (at most two digits a level).
 TYPED = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?:[.)])?\s+(?P<rest>[^\W\d_].*)$")
@@ -125,10 +124,6 @@ class _Node:
         child.parent = self
         self.children.append(child)
         return child
-
-    def takes_goals(self) -> bool:
-        """Whether goals may sit under it: a heading, bold heading or goal, in a chapter about goals."""
-        return self.kind in ("heading", "pseudo", "labelled", "typed") and not self.stop
 
 
 def _norm_title(text: str) -> str:
@@ -562,11 +557,11 @@ def catalogue_from_document(doc: PlanDocument, *, part: str | None = None, munic
                       "(bruk --part for å velge)")
     result = KpImport(mp, report, doc.name)
     if municipality is not None:
-        info = lookup_municipality(municipality)
-        if info is None:
+        known = lookup_municipality(municipality)
+        if known is None:
             raise InputError(f"kommunenummer {municipality} finnes ikke i kommunelisten for 2024",
                              Location(file=doc.name), code="unknown_municipality")
-        result.municipality = (info.number, info.name)
+        result.municipality = (known.number, known.name)
     else:
         found = find_municipality([plan_name, _core_title(doc) or "", *cover, *header_footer, *texts[:80]])
         result.municipality = (found.number, found.name) if found.number else None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 
 import docx
-from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import etree
@@ -160,9 +159,6 @@ class DocBuilder:
 
     def numbered(self, items: list[tuple[int, str]], num_id: str) -> list:
         return [self.para(t, style="ListParagraph", num=(num_id, level)) for level, t in items]
-
-    def page_break(self) -> None:
-        self.d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     # -- tables of contents --------------------------------------------------------------------------
     def _toc_styles(self) -> tuple[str, str]:
