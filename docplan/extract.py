@@ -748,7 +748,10 @@ def _title(title_parts: list[str], core_title: str, cover: list[str], doc: PlanD
     """Return the plan's title: the Title paragraphs, the title property when it names a plan, a cover line that
     names one (with the period on the next line), the title property, the first heading, the file name."""
     if title_parts:
-        return " ".join(title_parts)
+        title = " ".join(title_parts)
+        after = cover[0] if cover else ""
+        # «Rusmiddelpolitisk handlingsplan» in the Title, «2024–2027» on the line below it
+        return f"{title} {after}" if not find_period(title) and find_period(after) and len(after) <= 20 else title
     plan_word = re.compile(r"plan|strategi|retningslin", re.IGNORECASE)
     if core_title and plan_word.search(core_title):
         return core_title

@@ -214,3 +214,15 @@ def test_a_measure_id_used_twice_is_renamed_with_a_warning_and_the_draft_validat
     draft["plan"]["id"] = "ROP-1"
     out.write_text(yaml.safe_dump(draft, allow_unicode=True), "utf-8")
     assert [m.id for m in load_plan(out).measures] == ["T-1", "T-1-2"]
+
+
+def test_the_period_on_the_line_under_the_title_belongs_to_the_title():
+    data = _doc([("Rusmiddelpolitisk handlingsplan", "Title"), ("2024–2027", "Subtitle"), ("Tynset kommune", None)])
+    assert extract_plan(data).title == "Rusmiddelpolitisk handlingsplan 2024–2027"
+
+
+def test_nynorsk_text_is_nynorsk_even_when_word_marks_it_as_bokmal():
+    text = ("Kommunen skal ikkje gje opp arbeidet. Det er eit mål at fleire unge skal vere med frå starten, og "
+            "at kvar einaste innbyggjar får hjelp når dei treng det. Planen byggjer på arbeidet i heile kommunen.")
+    data = _doc([("Ruspolitisk plan 2024–2027", "Title"), (text, None), (text, None)], lang="nb-NO")
+    assert extract_plan(data).language == "nn"
