@@ -226,6 +226,7 @@ class _Extractor:
         self.region_signals = 0
         self.measure_chapter: int | None = None  # heading level of a «Tiltak» chapter we are in
         self.goal_heading: int | None = None  # heading level of a «Hovedmål 1: …» heading we are under
+        self.main_numbered = False  # the last hovedmål came from a numbered list or a typed «1.»
         self.by_title: dict[str, dict] = {}
         self.ongoing: list[tuple[dict, str, str]] = []
 
@@ -244,6 +245,7 @@ class _Extractor:
                 ident += "-2"
         goal = {"id": ident, "title": title, "sub_goals": []}
         self.result.goals.append(goal)
+        self.main_numbered = False
         self.current_main, self.current_sub = goal, None
         self.measure_context = [ident]
         return goal
@@ -383,6 +385,7 @@ class _Extractor:
             if label is not None and not label.bullet and label.number:
                 if label.level == 0 and not sub_here:
                     self.add_main(None, body, where)
+                    self.main_numbered = True
                 else:
                     self.add_sub(None, body, where, text)
                 self.region_signals += 1
@@ -393,10 +396,14 @@ class _Extractor:
                     self.add_sub(number if "." in number else None, typed.group("rest"), where, text)
                 else:
                     self.add_main(number, typed.group("rest"), where)
+                    self.main_numbered = True
                 self.region_signals += 1
                 return
             if is_list:
-                if sub_here or (self.goal_label is None and label is not None and label.level > 0):
+                # bullets under a numbered hovedmål («1. …» then «• …») are its delmål
+                bullets_under_number = self.main_numbered and (bullet is not None or label.bullet)
+                if sub_here or bullets_under_number or \
+                        (self.goal_label is None and label is not None and label.level > 0):
                     self.add_sub(None, body, where, text)
                 else:
                     self.add_main(None, body, where)

@@ -226,3 +226,13 @@ def test_nynorsk_text_is_nynorsk_even_when_word_marks_it_as_bokmal():
             "at kvar einaste innbyggjar får hjelp når dei treng det. Planen byggjer på arbeidet i heile kommunen.")
     data = _doc([("Ruspolitisk plan 2024–2027", "Title"), (text, None), (text, None)], lang="nb-NO")
     assert extract_plan(data).language == "nn"
+
+
+def test_bullets_under_a_numbered_hovedmal_are_its_delmal():
+    data = _doc([("Plan 2024–2027", "Title"), ("Mål", "Heading 1"), ("1. Utsette alkoholdebuten", None),
+                 ("Færre unge drikker", "List Bullet"), ("Flere foreldre setter grenser", "List Bullet"),
+                 ("2. Tidlig hjelp", None), ("Kortere ventetid", "List Bullet")])
+    goals = extract_plan(data).goals
+    assert [(g["id"], g["title"], [s["title"] for s in g["sub_goals"]]) for g in goals] == [
+        ("HM-1", "Utsette alkoholdebuten", ["Færre unge drikker", "Flere foreldre setter grenser"]),
+        ("HM-2", "Tidlig hjelp", ["Kortere ventetid"])]
