@@ -186,11 +186,21 @@ class Adoption(_Model):
 
 
 class KpItem(_Model):
-    """One item of a kommuneplan (goal, strategy or measure), e.g. ``KP-3.2`` or ``3.2.1``."""
+    """One item of a kommuneplan (goal, strategy or measure), e.g. ``KP-3.2`` or ``3.2.1``.
+
+    ``numbered`` is false for an item the document does not number (its id was made by ``docplan kp
+    import`` from its parent and place); ``number`` is the number the document shows («3.2», «III»), and
+    ``label`` the word in front of it («Samfunnsmål», «Kapittel»). ``kind``: *satsingsområde*, *mål* or
+    *strategi*.
+    """
 
     id: Text
     title: Text
     text: Optional[Text] = None
+    numbered: bool = True
+    number: Optional[Text] = None
+    label: Optional[Text] = None
+    kind: Optional[Literal["satsingsområde", "mål", "strategi"]] = None
 
 
 class MasterPlan(_Model):

@@ -117,10 +117,17 @@ class RuleSetting:
 
 @dataclass
 class CheckConfig:
-    """Disabled rules and changed severities, globally and per municipality (kommunenummer)."""
+    """Disabled rules and changed severities, globally and per municipality (kommunenummer); and the other
+    names a municipality gives the required chapters (``kapitler``: chapter → names, or None: not required)."""
 
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     municipalities: dict[str, dict[str, RuleSetting]] = field(default_factory=dict)
+    chapters: dict[str, list[str] | None] = field(default_factory=dict)
+    municipality_chapters: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
+
+    def chapter_names(self, municipality: str | None = None) -> dict[str, list[str] | None]:
+        """Return required chapter → the other names it goes by (None: not required), for one municipality."""
+        return {**self.chapters, **self.municipality_chapters.get(municipality or "", {})}
 
     def setting(self, rule_id: str, municipality: str | None = None) -> RuleSetting:
         base = self.rules.get(rule_id, RuleSetting())
@@ -159,8 +166,28 @@ def _parse_settings(raw, where: str, file: str) -> dict[str, RuleSetting]:
     return out
 
 
+def _parse_chapters(raw, where: str, file: str) -> dict[str, list[str] | None]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"«{where}» må være en liste med kapittel: [andre navn]", Location(file=file))
+    out: dict[str, list[str] | None] = {}
+    for chapter, names in raw.items():
+        if names in (False, "off", "av"):
+            out[str(chapter)] = None
+        elif isinstance(names, str):
+            out[str(chapter)] = [names]
+        elif isinstance(names, list) and all(isinstance(n, str) for n in names):
+            out[str(chapter)] = list(names)
+        else:
+            raise ConfigError(f"kapittel «{chapter}» under «{where}»: oppgi andre navn som en liste med tekst, eller "
+                              "off om kapitlet ikke kreves", Location(file=file))
+    return out
+
+
 def load_config(path: str | Path | None) -> CheckConfig:
-    """Read a check configuration (YAML): ``rules:`` for everyone, ``kommuner: {NNNN: {rules: …}}`` per municipality."""
+    """Read a check configuration (YAML): ``rules:`` for everyone, ``kommuner: {NNNN: {rules: …}}`` per municipality;
+    ``kapitler:`` (also per municipality) gives the required chapters' other names."""
     _load_rule_modules()
     if path is None:
         return CheckConfig()
@@ -171,16 +198,18 @@ def load_config(path: str | Path | None) -> CheckConfig:
         raise ConfigError("konfigurasjonsfila finnes ikke", Location(file=file)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"konfigurasjonsfila er ikke gyldig YAML ({exc})", Location(file=file)) from exc
-    if not isinstance(raw, dict) or not set(raw) <= {"rules", "kommuner"}:
-        raise ConfigError("konfigurasjonsfila kan bare ha feltene «rules» og «kommuner»", Location(file=file))
-    munis = {}
+    if not isinstance(raw, dict) or not set(raw) <= {"rules", "kommuner", "kapitler"}:
+        raise ConfigError("konfigurasjonsfila kan bare ha feltene «rules», «kapitler» og «kommuner»", Location(file=file))
+    munis, muni_chapters = {}, {}
     for number, section in (raw.get("kommuner") or {}).items():
         section = section or {}
-        if not isinstance(section, dict):
-            raise ConfigError(f"«kommuner.{number}» må ha feltet «rules»", Location(file=file))
-        munis[f"{number:04d}" if isinstance(number, int) else str(number)] = \
-            _parse_settings(section.get("rules"), f"kommuner.{number}.rules", file)
-    return CheckConfig(_parse_settings(raw.get("rules"), "rules", file), munis)
+        if not isinstance(section, dict) or not set(section) <= {"rules", "kapitler"}:
+            raise ConfigError(f"«kommuner.{number}» kan bare ha feltene «rules» og «kapitler»", Location(file=file))
+        key = f"{number:04d}" if isinstance(number, int) else str(number)
+        munis[key] = _parse_settings(section.get("rules"), f"kommuner.{number}.rules", file)
+        muni_chapters[key] = _parse_chapters(section.get("kapitler"), f"kommuner.{number}.kapitler", file)
+    return CheckConfig(_parse_settings(raw.get("rules"), "rules", file), munis,
+                       _parse_chapters(raw.get("kapitler"), "kapitler", file), muni_chapters)
 
 
 # -- running -----------------------------------------------------------------------------------
@@ -203,7 +232,8 @@ def run_checks(*, document=None, data=None, kp=None, config: CheckConfig | None 
     from docplan.i18n import language
 
     _load_rule_modules()
-    ctx = build_context(document=document, data=data, kp=kp, today=today, municipality=municipality)
+    config = config or CheckConfig()
+    ctx = build_context(document=document, data=data, kp=kp, today=today, municipality=municipality, config=config)
     chosen = finding_language(ctx.doc, ctx.plan, lang)
     with language(chosen):
         return Findings(_run(ctx, config, municipality, only), chosen)
@@ -229,8 +259,7 @@ def finding_language(document=None, plan=None, lang: str | None = None) -> str:
     return normalise_lang(doc_lang) if doc_lang else normalise_lang(getattr(plan, "language", None))
 
 
-def _run(ctx, config: CheckConfig | None, municipality: str | None, only) -> list[Finding]:
-    config = config or CheckConfig()
+def _run(ctx, config: CheckConfig, municipality: str | None, only) -> list[Finding]:
     selected = set(only) if only is not None else None
     findings: list[Finding] = []
     for rule_id, r in RULES.items():

@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from docplan.checks.docview import DocumentView, Table, read_document
-from docplan.errors import DataError, Location
+from docplan.errors import Location
 from docplan.model import Municipality, Plan
+from docplan.reading import ONGOING
 
 ID = r"(?:[A-ZÆØÅ]{1,4}-)?\d+(?:\.\d+)*"
 _ID_CELL = re.compile(rf"^(?:tiltak\s+)?({ID})\b\.?", re.IGNORECASE)
@@ -120,6 +119,8 @@ class CheckContext:
     today: dt.date
     municipality: str | None
     measures: list[MeasureRec] = field(default_factory=list)
+    #: the check configuration (rules read the required chapters' other names from it)
+    config: object = None
     goals: list[GoalRec] = field(default_factory=list)
     measure_tables: list[MeasureTable] = field(default_factory=list)
     doc_items: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -160,7 +161,7 @@ def parse_amount(text: str) -> int | None:
 
 
 def build_context(*, document=None, data=None, kp=None, today: dt.date | None = None,
-                  municipality: str | None = None) -> CheckContext:
+                  municipality: str | None = None, config=None) -> CheckContext:
     """Read the inputs once and derive every record the rules use."""
     doc = document if isinstance(document, DocumentView) or document is None else read_document(document)
     plan, data_file, positions = _load_data(data)
@@ -168,7 +169,7 @@ def build_context(*, document=None, data=None, kp=None, today: dt.date | None = 
     if catalogue is None:
         catalogue = [m for m in plan.municipalities if m is not None] if plan is not None else []
     ctx = CheckContext(plan, data_file, positions, doc, catalogue, catalogue_file, today or dt.date.today(),
-                       municipality)
+                       municipality, config=config)
     if doc is not None:
         _scan_document(ctx, doc)
     if plan is not None:
@@ -190,30 +191,14 @@ def _load_data(data) -> tuple[Plan | None, str | None, dict]:
 
 
 def _load_catalogue(kp) -> tuple[list[Municipality] | None, str | None]:
-    """Return the kommuneplan catalogue: a YAML/JSON file with ``municipalities`` (as in plan data)."""
+    """Return the kommuneplan catalogue: a file in the one catalogue shape (`docplan.loaders.validate_catalogue`)."""
     if kp is None:
         return None, None
     if isinstance(kp, list):
         return kp, None
-    from docplan.loaders import load_raw
+    from docplan.loaders import load_catalogue
 
-    raw, _ = load_raw(kp)
-    file = os.fspath(kp)
-    items = raw.get("municipalities") if isinstance(raw, dict) and "municipalities" in raw else \
-        [raw] if isinstance(raw, dict) else raw
-    if not isinstance(items, list):
-        raise DataError("kommuneplankatalogen må ha feltet «municipalities» med kommuner og deres kommuneplaner",
-                        Location(file=file), code="not_a_catalogue")
-    out = []
-    for i, item in enumerate(items):
-        try:
-            out.append(Municipality.model_validate(item))
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            where = ".".join(str(x) for x in first["loc"])
-            raise DataError(f"kommune nr. {i + 1} i kommuneplankatalogen er ugyldig ({where}: {first['msg']})",
-                            Location(file=file), code="not_a_catalogue") from exc
-    return out, Path(file).name
+    return load_catalogue(kp), Path(os.fspath(kp)).name
 
 
 def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
@@ -235,8 +220,12 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
     # the prose patterns run on paragraph texts by number (no Paragraph objects): each only on the
     # paragraphs holding the words it cannot match without
     texts, in_table = doc.paragraphs.texts, doc.paragraphs.in_table
+    # a table-of-contents line («6. Tiltak⇥7») repeats a heading: it defines and refers to nothing
+    toc = doc.document.toc_paragraphs() if doc.document is not None else frozenset()
     definitions = set()
     for i in doc.indexes_containing("tiltak", "mål"):  # the goal and measure patterns need one of them
+        if i in toc:
+            continue
         text = texts[i]
         m = _GOAL_DEF.match(text)
         if m:
@@ -255,6 +244,8 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
     chapter_words = set(doc.indexes_containing(*_KP_CHAPTER_WORDS))
     with_part = set(doc.indexes_containing("samfunnsdel"))
     for i in doc.indexes_containing("kommuneplan"):
+        if i in toc:
+            continue
         if i in chapter_words:
             for m in _KP_PROSE.finditer(texts[i]):
                 ctx.kp_text_refs.append((m.group(1), i))
@@ -263,6 +254,8 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
                 ctx.kp_version_claims.append((int(m.group(1)), int(m.group(2)), i))
     if ctx.plan is None:
         for i, text in enumerate(texts[:40]):
+            if i in toc:
+                continue
             m = _PERIOD.search(text)
             if m and int(m.group(1)) <= int(m.group(2)) <= int(m.group(1)) + 12:
                 ctx.period = (int(m.group(1)), int(m.group(2)))
@@ -335,7 +328,8 @@ def _records_from_document(ctx: CheckContext, doc: DocumentView) -> None:
                 goal_ids=_ID_TOKEN.findall(goal.text) if goal is not None else ["?"],  # no goal column: cannot tell
                 responsible=resp.text.strip() if resp is not None else "?",
                 years=years,
-                has_deadline=bool(years) if deadline is not None else True,  # no deadline column: cannot tell
+                # no deadline column: cannot tell; «årlig», «løpende», «hele perioden»: every year of the plan
+                has_deadline=bool(years) or bool(ONGOING.search(deadline.text)) if deadline is not None else True,
                 cost=amount,
                 has_funding=has_funding,
                 kp_refs=([kp.text] if kp.text else []) if kp is not None else None,

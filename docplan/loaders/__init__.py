@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from docplan.errors import DataError, Location, Problem
 from docplan.model import Goal, Measure, Meta, Municipality, Plan, PlanInfo, reference_problems
+from docplan.municipalities import lookup_municipality
 
 #: Data files larger than this are refused before parsing.
 MAX_DATA_BYTES = int(os.environ.get("DOCPLAN_MAX_DATA_BYTES", 20 * 1024 * 1024))
@@ -249,6 +250,62 @@ def _validate_pruned(raw: dict, bad_paths: list[tuple]) -> Plan | None:
                                 goals=entries("goals", Goal), measures=entries("measures", Measure))
 
 
+def validate_catalogue(raw: Any, positions: PositionMap, file: str) -> list[Municipality]:
+    """Return the municipalities of a kommuneplan catalogue, or raise one `DataError` listing every problem.
+
+    The catalogue has the one shape plan data gives it (``docplan kp import`` writes it):
+    ``municipalities:`` with ``number``, ``name`` and ``master_plans:`` (``plan_name``, ``part``, ``items:``
+    with ``id``, ``title``, ``text``, ``numbered``, ``number``, ``label``, ``kind``). A bare list of
+    municipalities is read the same way.
+    """
+    if isinstance(raw, dict) and "municipalities" in raw:
+        items, base = raw["municipalities"], ("municipalities",)
+    elif isinstance(raw, list):
+        items, base = raw, ()
+    elif isinstance(raw, dict) and "master_plans" in raw:
+        raise DataError("kommuneplankatalogen sier ikke hvilken kommune den gjelder; lag den på nytt med «docplan kp "
+                        "import --kommune NNNN», eller legg master_plans under «municipalities: - number: …, name: …»",
+                        Location(file=file), code="not_a_catalogue")
+    else:
+        raise DataError("kommuneplankatalogen må ha feltet «municipalities» med kommuner og deres kommuneplaner",
+                        Location(file=file), code="not_a_catalogue")
+    if not isinstance(items, list):
+        raise DataError("«municipalities» i kommuneplankatalogen må være en liste", location_for(base, positions, file),
+                        code="not_a_catalogue")
+    problems: list[Problem] = []
+    out: list[Municipality] = []
+    for i, item in enumerate(items):
+        try:
+            muni = Municipality.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                path = (*base, i, *_data_path(err["loc"]))
+                problems.append(Problem(f"{describe_path(path, raw)}: {_pydantic_message(err)}",
+                                        location_for(path, positions, file), code=err["type"]))
+            continue
+        out.append(muni)
+        if lookup_municipality(muni.number) is None:
+            problems.append(Problem(f"kommunenummer {muni.number} finnes ikke i kommunelisten for 2024",
+                                    location_for((*base, i, "number"), positions, file), code="reference"))
+        for j, mp in enumerate(muni.master_plans):
+            seen: set[str] = set()
+            for k, it in enumerate(mp.items):
+                if it.id in seen:
+                    problems.append(Problem(f"kommuneplanpunktet «{it.id}» i «{mp.plan_name}» finnes fra før; hver id "
+                                            "må være unik", location_for((*base, i, "master_plans", j, "items", k, "id"),
+                                                                         positions, file), code="reference"))
+                seen.add(it.id)
+    if problems:
+        raise DataError(f"kommuneplankatalogen har {len(problems)} feil", Location(file=file), problems=problems)
+    return out
+
+
+def load_catalogue(path: str | os.PathLike) -> list[Municipality]:
+    """Load and validate a kommuneplan catalogue (YAML, JSON or XLSX; see `validate_catalogue`)."""
+    raw, positions = load_raw(path)
+    return validate_catalogue(raw, positions, str(path))
+
+
 def load_raw_with_warnings(path: str | os.PathLike) -> tuple[Any, PositionMap, list[Problem]]:
     """Return the raw data, position map and warnings of a YAML, JSON or XLSX file.
 
@@ -292,5 +349,5 @@ def load_plan(path: str | os.PathLike, *, check_references: bool = True) -> Plan
     return load_plan_with_warnings(path, check_references=check_references)[0]
 
 
-__all__ = ["load_plan", "load_plan_with_warnings", "load_raw", "load_raw_with_warnings", "validate_plan",
-           "MAX_DATA_BYTES"]
+__all__ = ["load_catalogue", "load_plan", "load_plan_with_warnings", "load_raw", "load_raw_with_warnings",
+           "validate_catalogue", "validate_plan", "MAX_DATA_BYTES"]

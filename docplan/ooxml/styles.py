@@ -134,10 +134,28 @@ class StyleSheet:
 
     def numbering(self, style_id: str | None) -> tuple[str, int | None] | None:
         """Return (numId, ilvl) a paragraph style gives through its ``w:basedOn`` chain, or None."""
-        for _sid, st in self._chain(style_id):
-            if st is not None and st.num_id is not None:
-                return st.num_id, st.ilvl
+        found = self.numbering_source(style_id)
+        return (found[0], found[1]) if found is not None else None
+
+    def numbering_source(self, style_id: str | None) -> tuple[str, int | None, str] | None:
+        """Return (numId, ilvl, id of the style that names the list) through the ``w:basedOn`` chain, or None.
+
+        The first style in the chain with a ``w:numId`` names the list; its level is the nearest
+        ``w:ilvl`` from the paragraph's style up to that style (a derived style may set only the level).
+        """
+        ilvl = None
+        for sid, st in self._chain(style_id):
+            if st is None:
+                continue
+            if ilvl is None:
+                ilvl = st.ilvl
+            if st.num_id is not None:
+                return st.num_id, ilvl, sid
         return None
+
+    def chain(self, style_id: str | None) -> list[str]:
+        """Return the style and the styles it is ``w:basedOn``, nearest first."""
+        return [sid for sid, _st in self._chain(style_id)]
 
     def default_paragraph_style(self) -> str | None:
         return next((s.id for s in self.styles.values() if s.type == "paragraph" and s.is_default), None)

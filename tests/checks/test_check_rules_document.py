@@ -197,3 +197,12 @@ def test_edited_tagged_item_is_found_through_the_insertion_state(generated):
     assert f.subject == "docplan:goal:HM-1"
 
 
+
+
+def test_a_table_of_contents_line_is_not_a_reference_to_a_measure():
+    """«6. Tiltak⇥7» in the table of contents names chapter 6 on page 7, not measure 7."""
+    toc_lines = ("Innhold", "1 Innledning\t2", "3.2 Tiltaksplan\t7", "6. Tiltak\t7")
+    found = run_checks(document=_doc(paragraphs=(*GOAL_PARAGRAPHS, *toc_lines)), today=TODAY)
+    assert ids(found, "references.unknown_measure") == []
+    typed = run_checks(document=_doc(paragraphs=(*GOAL_PARAGRAPHS, "Se tiltak 7.")), today=TODAY)
+    assert ids(typed, "references.unknown_measure") == ["7"]
