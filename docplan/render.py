@@ -68,12 +68,12 @@ def _kp_short(ctx, ref: Any) -> str:
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_BREAKS = re.compile("[\n\t]")
+_BREAKS = re.compile("[\r\n\t]")
 
 
 def _finalize(value: Any) -> Any:
-    """Turn a value into document text: None renders as nothing (not «None»), a newline as a line break,
-    a tab as a tab; a character XML cannot hold is an error naming the value."""
+    """Turn a value into document text: None renders as nothing (not «None»), a newline (LF, CR LF or CR)
+    as a line break, a tab as a tab; a character XML cannot hold is an error naming the value."""
     if value is None:
         return ""
     if isinstance(value, str) and not isinstance(value, Markup):
@@ -82,7 +82,9 @@ def _finalize(value: Any) -> Any:
             raise DataError(f"teksten «{value[:60]}» inneholder et kontrolltegn (U+{ord(bad):04X}) som ikke kan stå i "
                             "et Word-dokument; fjern det fra plandataene", code="control_character")
         if _BREAKS.search(value):
-            text = str(escape(value))
+            # Word has one line break: a Windows (CR LF) or old Mac (CR) line end is one too; a CR left in
+            # the text would be read back as a newline inside the text, not as a break
+            text = str(escape(value.replace("\r\n", "\n").replace("\r", "\n")))
             text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
             text = text.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
             return Markup(text)
