@@ -59,7 +59,8 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 
 from docplan.errors import DocplanError  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "docx"
+#: The shared material (../shared next to the repository, or DOCPLAN_SHARED, as for the tests).
+CORPUS = Path(os.environ.get("DOCPLAN_SHARED", ROOT.parent / "shared")) / "corpus" / "docx"
 EXAMPLE = ROOT / "examples" / "osterdalen.yaml"
 SEED = 15
 #: Problems listed per family and kind (the counts are always complete).
