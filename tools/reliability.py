@@ -3,14 +3,16 @@
     python tools/reliability.py                  # every family (a few minutes on 2 cores)
     python tools/reliability.py --quick          # a small subset of each family (a smoke test)
     python tools/reliability.py --json out.json  # also write the figures as JSON
-    python tools/reliability.py --only files,server
+    python tools/reliability.py --only files,server --show 50   # some families; describe more problems
+
+POSIX only (SIGALRM, resource limits, FIFOs), like the safety tests it extends.
 
 Five families of cases (README, section «Reliability», says what each one tries):
 
 1. ``corpus``: every Word file of ../shared/corpus/docx through the public library: check, insert the
    measure table + save + reopen, list/refresh, extract, kp import (skipped when the corpus is absent);
-2. ``hostile-data``: seeded random plans with hostile text in YAML, JSON and XLSX: load, render, and
-   the text must come out verbatim or be refused with a location;
+2. ``hostile-data``: seeded random plans (``--seed``) with hostile text in YAML, JSON and XLSX: load,
+   render, insert into a document; the text must come out verbatim or be refused with a location;
 3. ``hostile-templates``: injection expressions and runaway templates through the bounded renderer;
 4. ``files``: ``python -m docplan`` as real processes in temporary folders, where a file could be lost;
 5. ``server``: every municipality's demo token against every other municipality's items on the
@@ -561,7 +563,8 @@ def family_hostile_data(quick: bool, seed: int) -> Family:
 INJECTIONS = [
     "{{ ''.__class__.__mro__ }}", "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "{{ plan.__class__.__init__.__globals__ }}", "{{ measures.append(1) }}", "{{ measures.pop() }}",
-    "{{ measures.clear() }}", "{{ lipsum.__globals__['os'] }}", "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ measures.clear() }}", "{{ lipsum.__globals__['os'] }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
     "{{ joiner.__init__.__globals__ }}", "{{ namespace.__init__.__globals__ }}", "{{ ''|attr('__class__') }}",
     "{{ (plan|attr('__class__')).__mro__ }}", "{{ '{0.__class__.__mro__}'.format(plan) }}",
     "{{ '{0.__init__.__globals__}'.format(plan) }}", "{{ self.__init__.__globals__ }}",
@@ -912,10 +915,12 @@ def scenes(quick: bool) -> list[Scene]:
               setup=_batch_summary_data, may_leave=BATCH_FILES),
     ]
     existing = [
-        Scene("render -o an existing file", ["render", "plan.yaml", "-o", "finnes.docx"], setup=_existing("finnes.docx")),
+        Scene("render -o an existing file", ["render", "plan.yaml", "-o", "finnes.docx"],
+              setup=_existing("finnes.docx")),
         Scene("insert -o an existing file", [*ins, "-o", "finnes.docx"], setup=_existing("finnes.docx")),
         Scene("refresh -o an existing file", [*ref, "-o", "finnes.docx"], setup=_existing("finnes.docx")),
-        Scene("extract -o an existing file", ["extract", "plan.docx", "-o", "finnes.yaml"], setup=_existing("finnes.yaml")),
+        Scene("extract -o an existing file", ["extract", "plan.docx", "-o", "finnes.yaml"],
+              setup=_existing("finnes.yaml")),
         Scene("kp import -o an existing file", ["kp", "import", "plan.docx", "-o", "finnes.yaml"],
               setup=_existing("finnes.yaml")),
         Scene("check --annotate an existing file", ["check", "plan.docx", "--annotate", "finnes.docx"],
@@ -973,7 +978,8 @@ def scenes(quick: bool) -> list[Scene]:
               timeout=30, may_leave=BATCH_FILES),
         Scene("check a FIFO document", ["check", "rør.docx"], setup=_fifo("rør.docx"), timeout=30),
         Scene("list a FIFO document", ["list", "rør.docx"], setup=_fifo("rør.docx"), timeout=30),
-        Scene("extract a FIFO document", ["extract", "rør.docx", "-o", "ny.yaml"], setup=_fifo("rør.docx"), timeout=30),
+        Scene("extract a FIFO document", ["extract", "rør.docx", "-o", "ny.yaml"], setup=_fifo("rør.docx"),
+              timeout=30),
         Scene("kp import a FIFO document", ["kp", "import", "rør.docx", "-o", "ny.yaml"], setup=_fifo("rør.docx"),
               timeout=30),
         Scene("refresh --in-place a FIFO document", ["refresh", "rør.docx", "plan.yaml", "--in-place"],
