@@ -1255,6 +1255,28 @@ def family_server(quick: bool) -> Family:
                 for route in ("catalogue", "adoption"):
                     fam.run(f"{a} → GET {b}/{route}", lambda route=route, b=b, a=a: _refused_or_clean(
                         server, "GET", b, route, f"demo-{a}", None, [], b), seconds=60)
+                # a's own items, asked as in a document made for b (the pane sends the document's edition)
+                theirs_all = sorted({t.strip() for (n, _k, _i), x in snippets.items() if n == b
+                                     for t in _paragraph_texts(x) if len(t.strip()) >= 8
+                                     and t.strip() not in universe[a]})
+                own = [f"docplan:goal:{g['id']}" for g in catalogues[a]["goals"]]
+                own += [f"docplan:goal:{s['id']}" for g in catalogues[a]["goals"] for s in g["sub_goals"]]
+                own += [f"docplan:measure:{m['id']}" for m in catalogues[a]["measures"]]
+                body = {"items": [{"tag": t, "shape": "block", "text": "x"} for t in own]
+                        + [{"tag": "docplan:measure-table:all", "shape": "block", "text": "x"}], "edition": b}
+                fam.run(f"{a} refreshes its own items as {b}'s edition",
+                        lambda a=a, b=b, body=body, markers=theirs_all: _refused_or_clean(
+                            server, "POST", a, "refresh", f"demo-{a}", body, markers, b), seconds=60)
+
+                def edition_control(a=a, b=b, body=body, markers=theirs_all):
+                    status, answer = server.call("POST", a, "refresh", "demo-korus", body)
+                    if not any(m in t for m in markers for t in _strings(answer)):
+                        raise Wrong(f"the maintainer's refresh as {b}'s edition holds none of {b}'s text: "
+                                    "the leak check sees nothing")
+                    return "ok"
+
+                fam.run(f"control: maintainer refreshes {a}'s items as {b}'s edition", edition_control,
+                        seconds=60)
     finally:
         server.close()
     return fam
