@@ -181,6 +181,9 @@ def refresh(plan_id: str, number: str):
         raise InputError("JSON-kroppen må ha «items»: en liste med {tag, text, hash}", code="bad_items")
     _check_refresh_limits(items)
     edition = body.get("edition") if isinstance(body.get("edition"), str) else None
+    if edition is not None:
+        # rebuilt items show the edition's municipality's kommuneplan references: the token must cover it
+        require_municipality(edition)
     answers = run_limited(_refresh_job, plan, number, items, _language(), g.grant.is_maintainer, edition,
                           int(current_app.config["MAX_RESPONSE_BYTES"]))
     return jsonify(items=answers, checked=len(items))

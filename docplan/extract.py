@@ -807,14 +807,20 @@ def draft_dict(result: ExtractResult) -> dict:
     }
 
 
+def _one_line(text: str) -> str:
+    """Return ``text`` on one line: a line break in a document's text would end the YAML comment, and what
+    followed it would be read as data."""
+    return " ".join(text.split())
+
+
 def write_extract(result: ExtractResult, path: str | Path) -> Path:
     """Write the draft YAML atomically, with the report of unrecognised content as comments at the top."""
-    lines = [f"# Utkast laget av «docplan extract» fra {Path(result.source).name}.",
+    lines = [f"# Utkast laget av «docplan extract» fra {_one_line(Path(result.source).name)}.",
              "# Fyll inn feltene merket FYLL INN og sjekk alt før bruk."]
     if result.language is None:
         lines.append("# Målform ikke funnet; satt til bokmål (meta.language: nb).")
-    lines += [f"# Advarsel: {w}" for w in result.warnings]
-    lines += [f"# Ikke gjenkjent: {u}" for u in result.unrecognised]
+    lines += [f"# Advarsel: {_one_line(w)}" for w in result.warnings]
+    lines += [f"# Ikke gjenkjent: {_one_line(u)}" for u in result.unrecognised]
     text = "\n".join(lines) + "\n" + yaml.safe_dump(draft_dict(result), allow_unicode=True, sort_keys=False,
                                                     width=100)
     return write_atomic(path, text.encode("utf-8"))

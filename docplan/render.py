@@ -68,12 +68,12 @@ def _kp_short(ctx, ref: Any) -> str:
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_BREAKS = re.compile("[\n\t]")
+_BREAKS = re.compile("[\r\n\t]")
 
 
 def _finalize(value: Any) -> Any:
-    """Turn a value into document text: None renders as nothing (not «None»), a newline as a line break,
-    a tab as a tab; a character XML cannot hold is an error naming the value."""
+    """Turn a value into document text: None renders as nothing (not «None»), a newline (LF, CR LF or CR)
+    as a line break, a tab as a tab; a character XML cannot hold is an error naming the value."""
     if value is None:
         return ""
     if isinstance(value, str) and not isinstance(value, Markup):
@@ -82,7 +82,9 @@ def _finalize(value: Any) -> Any:
             raise DataError(f"teksten «{value[:60]}» inneholder et kontrolltegn (U+{ord(bad):04X}) som ikke kan stå i "
                             "et Word-dokument; fjern det fra plandataene", code="control_character")
         if _BREAKS.search(value):
-            text = str(escape(value))
+            # Word has one line break: a Windows (CR LF) or old Mac (CR) line end is one too; a CR left in
+            # the text would be read back as a newline inside the text, not as a break
+            text = str(escape(value.replace("\r\n", "\n").replace("\r", "\n")))
             text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
             text = text.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
             return Markup(text)
@@ -332,7 +334,13 @@ class CompiledTemplate:
         xml = xml.replace("\n<w:p", "<w:p")
         full = part.prefix + xml + part.suffix
         try:
-            tree = parse_part(self.name, part.name, full.encode("utf-8"))
+            encoded = full.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate made by the template ('%c' % 55296, |safe)
+            bad = ord(exc.object[exc.start])
+            raise TemplateError(f"malen lager et tegn som ikke kan stå i et Word-dokument (U+{bad:04X})",
+                                Location(file=self.name, part=part.name), code="invalid_xml") from exc
+        try:
+            tree = parse_part(self.name, part.name, encoded)
         except DocumentError as exc:
             raise TemplateError("malen ga ugyldig XML; sjekk at {%p %}, {%tr %} og {%r %} står i egne avsnitt, "
                                 "rader og tekstbiter", Location(file=self.name, part=part.name),
@@ -344,7 +352,7 @@ class CompiledTemplate:
             for i, el in enumerate(doc_prs, start=1001):  # unique drawing ids after loops copied them
                 el.set("id", str(i))
             return serialize(tree)
-        return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + full.encode("utf-8")
+        return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + encoded
 
     def _render_core(self, context: dict[str, Any]) -> bytes:
         from docplan.ooxml.parser import parse_xml
@@ -353,12 +361,20 @@ class CompiledTemplate:
         for el in core:
             template = self._core_templates.get(el.tag)
             if template is not None:
+                where = Location(file=self.name, part="docProps/core.xml")
                 try:
                     text = template.render(context)
-                except jinja2.TemplateError as exc:
-                    raise TemplateError(f"malen kunne ikke fylles ut i dokumentegenskapene: {exc}",
-                                        Location(file=self.name, part="docProps/core.xml")) from exc
-                el.text = Markup(text).unescape()  # the XML serializer escapes; autoescape must not add a layer
+                except RecursionError as exc:
+                    raise TemplateError("malen brukte for mye minne i dokumentegenskapene: en makro kaller seg selv "
+                                        "uten å stoppe", where, code="template_memory") from exc
+                except (jinja2.TemplateError, TypeError, ValueError, AttributeError, ArithmeticError, KeyError,
+                        IndexError) as exc:
+                    raise TemplateError(f"malen kunne ikke fylles ut i dokumentegenskapene: {exc}", where) from exc
+                try:
+                    el.text = Markup(text).unescape()  # the XML serializer escapes; autoescape must not add a layer
+                except ValueError as exc:  # lxml refuses a control character or a lone surrogate
+                    raise TemplateError("malen lager et tegn som ikke kan stå i et Word-dokument, i "
+                                        "dokumentegenskapene", where, code="invalid_xml") from exc
         return serialize(core)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -193,6 +195,9 @@ def load_config(path: str | Path | None) -> CheckConfig:
         return CheckConfig()
     file = str(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would wait forever, a device never end
+            raise ConfigError("konfigurasjonsfila er ikke en vanlig fil (en FIFO, en enhet, en mappe eller "
+                              "lignende), og blir ikke lest", Location(file=file), code="not_a_file")
         raw = yaml.safe_load(Path(path).read_text("utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError("konfigurasjonsfila finnes ikke", Location(file=file)) from None

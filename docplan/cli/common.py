@@ -67,8 +67,12 @@ def word_owner_file(path: Path) -> Path | None:
 
 
 def _fingerprint(path: Path) -> tuple[int, int, str]:
+    from docplan.package import Limits, read_regular_file
+
+    # refused unless a regular file: reading a FIFO would wait forever, a device never end
+    data = read_regular_file(path, str(path), Limits().max_bytes)
     st = path.stat()
-    return st.st_mtime_ns, st.st_size, hashlib.sha256(path.read_bytes()).hexdigest()
+    return st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest()
 
 
 @contextmanager
