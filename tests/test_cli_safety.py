@@ -179,7 +179,7 @@ def test_the_report_and_the_annotated_copy_may_not_be_the_same_file(workdir):
 @pytest.mark.parametrize("command, flag", [
     (["render", "{data}", "-o", "{existing}"], "--force"),
     (["extract", "{doc}", "-o", "{existing}"], "--force"),
-    (["kp", "import", "{doc}", "-o", "{existing}"], "--force"),
+    (["kp", "import", "{doc}", "--kommune", "3427", "-o", "{existing}"], "--force"),
     (["check", "{doc}", "--annotate", "{existing}"], "--force"),
     # insert and refresh use --force for the planner's edited items; their output file has --overwrite
     (["insert", "{doc}", "{data}", "--what", "goals", "--at-document-end", "-o", "{existing}"], "--overwrite"),

@@ -11,6 +11,7 @@ import http.client
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -34,9 +35,16 @@ def call(port: int, method: str, path: str, token: str = "demo-3427", body: dict
         conn.close()
 
 
-def children(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
+def children(pid: int, expected: int = 0, within: float = 30.0) -> list[int]:
+    """The child processes of ``pid``; with ``expected``, wait up to ``within`` seconds for that many, since
+    gunicorn's arbiter listens before it has forked every worker."""
+    deadline = time.monotonic() + within
+    while True:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+        found = [int(p) for p in out.split()]
+        if len(found) >= expected or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 @pytest.fixture(params=["files", "postgresql"])
@@ -53,7 +61,7 @@ def test_n_worker_processes_share_one_workspace_and_never_lose_a_write(backend):
     port = free_port()
     proc = start_serve([*backend, "--workers", "2", "--threads", "4"], port)
     try:
-        assert len(children(proc.pid)) == 2  # gunicorn's arbiter and its two workers
+        assert len(children(proc.pid, expected=2)) == 2  # gunicorn's arbiter and its two workers
         status, headers, _ = call(port, "GET", ADOPTION)
         etag = headers["ETag"]
         body = {"status": "vedtatt", "date": "2024-06-20", "case_no": "PS 40/24"}
