@@ -277,6 +277,12 @@ def measure_block(plan: Plan, measure_id: str, styles: Styles | None = None, lan
     return b.elements(b.sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", "".join(paras)))
 
 
+def _table_size(st: Mapping[str, str | None]) -> int | None:
+    """Return the text size (half-points) of table cells: 9 pt set directly when the document has no table
+    text style of its own (its body text is too large for nine columns)."""
+    return None if st.get("table_text") else 18
+
+
 def _widths(total: int = TABLE_TWIPS) -> list[int]:
     """Return the measure table's column widths in twips for a table ``total`` twips wide."""
     cm = sum(COLUMNS_CM)
@@ -288,9 +294,10 @@ def _widths(total: int = TABLE_TWIPS) -> list[int]:
 def _measure_row(plan: Plan, m: Measure, st: Mapping[str, str | None], lg: str, scope: str | None = None) -> str:
     t = _t(lg)
     ts = st.get("table_text") or st.get("normal")
+    size = _table_size(st)
 
     def p(text: str, **kw) -> str:
-        return b.para(ts, [b.run(text, **kw)] if text else [])
+        return b.para(ts, [b.run(text, size=size, **kw)] if text else [])
 
     title = [p(m.title, bold=True)]
     if m.text:
@@ -361,13 +368,15 @@ def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, s
                 'w:noHBand="0" w:noVBand="1"/></w:tblPr>')
     grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
     ts = st.get("table_text") or st.get("normal")
-    head = b.row([b.cell(w, [b.para(ts, [b.run(h, bold=True)])]) for w, h in zip(widths, t["measure_head"])],
-                 header=True)
+    size = _table_size(st)
+    head = b.row([b.cell(w, [b.para(ts, [b.run(h, bold=True, size=size)])])
+                  for w, h in zip(widths, t["measure_head"])], header=True)
     rows = "".join(_measure_row(plan, m, st, lg, scope) for m in items)
     sums = [[b.para(ts)] for _ in widths]
-    sums[1] = [b.para(ts, [b.run(t["sum"], bold=True)])]
+    sums[1] = [b.para(ts, [b.run(t["sum"], bold=True, size=size)])]
     period = plan.info.period
-    sums[6] = [b.para(ts, [b.run(format_nok(sum(m.cost_in_period(period) for m in items)), bold=True)])]
+    sums[6] = [b.para(ts, [b.run(format_nok(sum(m.cost_in_period(period) for m in items)), bold=True,
+                                 size=size)])]
     total = b.row([b.cell(w, c) for w, c in zip(widths, sums)])
     table = f"<w:tbl>{tbl_pr}{grid}{head}{rows}{total}</w:tbl>"
     refs = table_kp_refs(plan, items, scope)
@@ -378,8 +387,16 @@ def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, s
     return b.elements(b.sdt(format_tag("measure-table", scope), t["table_alias"], table + after))[0]
 
 
-def set_table_width(el: Element, twips: int) -> None:
-    """Scale the columns of the (first) table in ``el`` so the table is ``twips`` wide."""
+#: The narrowest the Tiltak column of the measure table becomes before the other columns shrink too.
+MIN_TITLE_TWIPS = round(3.5 * 1440 / 2.54)
+
+
+def set_table_width(el: Element, twips: int, *, flexible: int | None = None, minimum: int = MIN_TITLE_TWIPS) -> None:
+    """Fit the columns of the (first) table in ``el`` to ``twips``.
+
+    With ``flexible`` (a column index) a narrower width is taken from that column first, down to ``minimum``,
+    so the other columns keep room for their header words; any other change scales every column.
+    """
     tbl = el if el.tag == qn("w:tbl") else el.find(".//" + qn("w:tbl"))
     grid = tbl.find(qn("w:tblGrid")) if tbl is not None else None
     if grid is None:
@@ -388,7 +405,11 @@ def set_table_width(el: Element, twips: int) -> None:
     old = [int(c.get(qn("w:w")) or 0) for c in cols]
     if not sum(old):
         return
-    new = [int(twips * w / sum(old)) for w in old]
+    new = list(old)
+    if flexible is not None and flexible < len(new) and twips < sum(old):
+        new[flexible] = max(minimum, old[flexible] - (sum(old) - twips))
+    if sum(new) != twips:
+        new = [int(twips * w / sum(new)) for w in new]
     new[max(range(len(new)), key=new.__getitem__)] += twips - sum(new)
     for c, w in zip(cols, new):
         c.set(qn("w:w"), str(w))
