@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from docplan.i18n import normalise_lang, pgettext, translate
+from docplan.i18n import current_language, normalise_lang, pgettext, translate
 from docplan.model import Plan, hours_ranges, parse_time_range
 
 
@@ -132,6 +132,11 @@ def _display_table(lang: str) -> dict[str, str]:
     }
 
 
+def _lang(lang: str | None) -> str:
+    """Return «nb» or «nn»: ``lang``, or the målform of the code running now when None."""
+    return current_language() if lang is None else normalise_lang(lang)
+
+
 def display_value(value: Any, lang: str | None = None) -> str:
     """Return a value of a fixed list (status, cost basis, funding status, KP status …) as written in ``lang``.
 
@@ -142,7 +147,7 @@ def display_value(value: Any, lang: str | None = None) -> str:
         return ""
     text = str(value)
     key = " ".join(text.split()).casefold()
-    table = _display_table(normalise_lang(lang))
+    table = _display_table(_lang(lang))
     shown = table.get(_SAME_AS.get(key, key))
     return shown if shown is not None else text
 
@@ -166,7 +171,7 @@ def is_adopted(status: str | None) -> bool:
 def hours_label(label: str, lang: str | None = None) -> str:
     """Return a day type or place of an hours mapping as the reader reads it: «fredag_lørdag» → «fredag og lørdag»."""
     key = label.strip().casefold()
-    table = _display_table(normalise_lang(lang))
+    table = _display_table(_lang(lang))
     if key in table:
         return table[key]
     spaced = key.replace("_", " ")
