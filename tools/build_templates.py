@@ -99,8 +99,9 @@ T = {
         "ch4_text": "Kapitlet beskriver rusmiddelsituasjonen med tall fra Ungdata, folkehelseprofilen, "
                     "BrukerPlan og kommunenes egne kontrollrapporter.",
         "ch4_1": "4.1 Kunnskapsgrunnlag",
-        "series_head": ["År", "{% if s.area %}{{ s.area }}{% elif s.municipality %}"
-                              "{{ [s.municipality] | municipality_names }}{% else %}Verdi{% endif %}",
+        "series_head": ["År", "{{ s.area or '' }}{% if s.area and s.municipality %}, {% endif %}{% if s.municipality %}"
+                              "{{ [s.municipality] | municipality_names }}{% endif %}"
+                              "{% if not (s.area or s.municipality) %}Verdi{% endif %}",
                         "Fylket", "Landet"],
         "source": "Kilde",
         "no_series": "Det er ikke registrert tall i kunnskapsgrunnlaget.",
@@ -255,8 +256,9 @@ T = {
         "ch4_text": "Kapittelet skildrar rusmiddelsituasjonen med tal frå Ungdata, folkehelseprofilen, "
                     "BrukerPlan og kommunane sine eigne kontrollrapportar.",
         "ch4_1": "4.1 Kunnskapsgrunnlag",
-        "series_head": ["År", "{% if s.area %}{{ s.area }}{% elif s.municipality %}"
-                              "{{ [s.municipality] | municipality_names }}{% else %}Verdi{% endif %}",
+        "series_head": ["År", "{{ s.area or '' }}{% if s.area and s.municipality %}, {% endif %}{% if s.municipality %}"
+                              "{{ [s.municipality] | municipality_names }}{% endif %}"
+                              "{% if not (s.area or s.municipality) %}Verdi{% endif %}",
                         "Fylket", "Landet"],
         "source": "Kjelde",
         "no_series": "Det er ikkje registrert tal i kunnskapsgrunnlaget.",
@@ -616,8 +618,9 @@ class Builder:
         # the part only where the plan's name does not say it; «erstattet av …» says the status
         para.add_run(" ({% if mp.part not in mp.plan_name | lower %}{{ mp.part | value }}, {% endif %}"
                      "{% if mp.adopted %}" + t["adopted"] + " {{ mp.adopted | date }}, {% endif %}"
-                     "{% if mp.replaced_by %}" + t["replaced_by"] + " {{ mp.replaced_by }}"
-                     "{% else %}{{ mp.status | value }}{% endif %}{% if mp.version %}, " + t["version"]
+                     "{% if not (mp.replaced_by and mp.status in ('erstattet', 'erstatta')) %}{{ mp.status | value }}"
+                     "{% if mp.replaced_by %}, {% endif %}{% endif %}{% if mp.replaced_by %}" + t["replaced_by"]
+                     + " {{ mp.replaced_by }}{% endif %}{% if mp.version %}, " + t["version"]
                      + " {{ mp.version }}{% endif %})")
         self.ctrl("for item in mp.items")
         q = self.p("{{ item.id }} {{ item.title }}", style="Quote")
