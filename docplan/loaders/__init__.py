@@ -17,7 +17,8 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from docplan.errors import DataError, Location, Problem
-from docplan.model import HOURS_TAGS, Goal, Measure, Meta, Municipality, Plan, PlanInfo, reference_problems
+from docplan.model import (HOURS_TAGS, Goal, KnowledgeBase, Measure, Meta, Municipality, Plan, PlanInfo,
+                           reference_problems)
 
 #: Data files larger than this are refused before parsing.
 MAX_DATA_BYTES = int(os.environ.get("DOCPLAN_MAX_DATA_BYTES", 20 * 1024 * 1024))
@@ -39,7 +40,7 @@ _SECTION_NAMES = {
 
 
 #: Groups of fields whose inner keys alone would not say which value is meant.
-_NESTED_FIELDS = {"alcohol_policy", "sales_hours", "serving_hours", "outlets", "hearing"}
+_NESTED_FIELDS = {"alcohol_policy", "sales_hours", "serving_hours", "outlets", "hearing", "organisation"}
 
 
 _NOT_REGULAR = (
@@ -259,7 +260,11 @@ def _validate_pruned(raw: dict, bad_paths: list[tuple]) -> Plan | None:
         info = PlanInfo.model_validate(pruned.get("plan"))
     except ValidationError:
         info = None
-    return Plan.model_construct(meta=Meta(), info=info, known_issues=[],
+    try:  # its series' municipalities and years are cross-checked too
+        knowledge = KnowledgeBase.model_validate(pruned.get("knowledge_base") or {})
+    except ValidationError:
+        knowledge = KnowledgeBase()
+    return Plan.model_construct(meta=Meta(), info=info, known_issues=[], knowledge_base=knowledge,
                                 municipalities=entries("municipalities", Municipality),
                                 goals=entries("goals", Goal), measures=entries("measures", Measure))
 
