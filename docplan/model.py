@@ -734,11 +734,8 @@ def reference_problems(plan: Plan) -> list[tuple[DataPath, str]]:
                          f"vertskommunen {plan.info.host_municipality} er ikke med i listen over kommuner"))
 
     knowledge = getattr(plan, "knowledge_base", None)
+    # a series may be another municipality's, for comparison (and a plan split per municipality keeps them)
     for i, series in enumerate(knowledge.indicators if knowledge is not None else []):
-        if series.municipality is not None and series.municipality not in numbers:
-            problems.append((("knowledge_base", "indicators", i, "municipality"),
-                             f"indikatoren «{series.name}» gjelder kommune {series.municipality}, som ikke er med "
-                             "i planen"))
         years = [v.year for v in series.values]
         for k, year in enumerate(years):
             if year in years[:k]:
