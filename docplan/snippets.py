@@ -6,8 +6,9 @@ Word's ``insertOoxml`` wrapped by `flat_opc`. `build` returns an item in a given
 replacement always has the shape of the control it replaces.
 
 Styles: ``styles`` maps a role (`docplan.ooxml.styles.ROLES`) to the target document's own style id
-(`docplan.ooxml.styles.StyleSheet.roles`). A role that maps to None is formatted directly instead, so
-no style definition is ever added to a planner's document.
+(`docplan.ooxml.styles.StyleSheet.roles`), plus «body»: the style of the document's own body text
+(`body_style`, e.g. «Brødtekst Skaun»), used for body paragraphs when given. A role that maps to None is
+formatted directly instead (table text in 9 pt), so no style definition is ever added to a planner's document.
 """
 
 from __future__ import annotations
@@ -529,7 +530,6 @@ def flat_opc(elements: Iterable[Element], *, styles: bool = True) -> str:
     return to_flat_opc(elements, snippet_styles() if styles else None)
 
 
-__all__ = ["DEFAULT_STYLES", "ROLES", "build", "flat_opc", "goal_block", "kp_quote_block", "kp_quote_text",
-           "kp_ref_run", "measure_block", "measure_row", "measure_table", "refs_in_scope", "resolve_styles",
-           "snippet_styles",
-           "table_measures"]
+__all__ = ["COLUMNS_CM", "DEFAULT_STYLES", "ROLES", "TABLE_TWIPS", "body_style", "build", "flat_opc", "goal_block",
+           "kp_quote_block", "kp_quote_text", "kp_ref_run", "measure_block", "measure_row", "measure_table",
+           "refs_in_scope", "resolve_styles", "set_table_width", "snippet_styles", "table_kp_refs", "table_measures"]
