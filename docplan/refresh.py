@@ -341,8 +341,10 @@ class Session:
 def document_styles(doc: PlanDocument) -> dict:
     """The document's own style ids per snippet role (resolved once per document)."""
     if "snippet_styles" not in doc.cache:
-        doc.cache["snippet_styles"] = doc.styles.roles() if doc.styles.root is not None else \
-            {role: None for role in snippets.ROLES}
+        roles = doc.styles.roles() if doc.styles.root is not None else {role: None for role in snippets.ROLES}
+        # body text in the style of the document's own body paragraphs («Brødtekst Skaun»)
+        roles["body"] = snippets.body_style(doc.body, doc.styles) if doc.styles.root is not None else None
+        doc.cache["snippet_styles"] = roles
     return doc.cache["snippet_styles"]  # type: ignore[return-value]
 
 

@@ -70,6 +70,8 @@ class MeasureRec:
     municipalities: list[str] = field(default_factory=list)
     location: Location = field(default_factory=Location)
     data_index: int | None = None
+    #: the cost over the plan period (a cost «per år» once per year of the measure); what budgets are compared with
+    period_cost: int | None = None
 
 
 @dataclass
@@ -299,6 +301,20 @@ def _row_id(row, mt: MeasureTable) -> str | None:
     return None
 
 
+_PER_YEAR = re.compile(r"(?:per|pr\.?|/)\s*år\b|\bårl[ie]g", re.IGNORECASE)
+
+
+def _years_of(text: str) -> list[int]:
+    """Return the years a cell names, ranges spelt out: «2024–2026, 2028» → 2024, 2025, 2026, 2028."""
+    years: set[int] = set()
+    for m in _PERIOD.finditer(text):
+        start, end = int(m.group(1)), int(m.group(2))
+        if start <= end <= start + 20:
+            years.update(range(start, end + 1))
+    years.update(int(y) for y in _YEAR.findall(text))
+    return sorted(years)
+
+
 def is_sum_row(row, mt: MeasureTable) -> bool:
     first = row[0].text.strip().lower() if row else ""
     return first.startswith(("sum", "totalt", "til sammen", "samla", "samlet"))
@@ -322,8 +338,15 @@ def _records_from_document(ctx: CheckContext, doc: DocumentView) -> None:
             if funding is not None:
                 filled = [t for t in funding.paragraphs if t]
                 has_funding = bool(filled[1:] if combined else filled)
+            period_cost = amount
+            if amount is not None and cost is not None and _PER_YEAR.search(cost.text):
+                # «15 000 kr per år» in a row for 2024–2027 costs that much in each of those years
+                counted = [y for y in _years_of(deadline.text if deadline is not None else "")
+                           if ctx.period is None or ctx.period[0] <= y <= ctx.period[1]]
+                period_cost = amount * max(1, len(counted))
             ctx.measures.append(MeasureRec(
                 ident,
+                period_cost=period_cost,
                 title=title.text if title is not None else "",
                 goal_ids=_ID_TOKEN.findall(goal.text) if goal is not None else ["?"],  # no goal column: cannot tell
                 responsible=resp.text.strip() if resp is not None else "?",
@@ -367,4 +390,5 @@ def _records_from_data(ctx: CheckContext, plan: Plan) -> None:
         ctx.measures.append(MeasureRec(
             m.id, m.title, list(m.goal_ids), m.responsible, list(m.years), m.deadline,
             bool(m.years or m.deadline), m.cost_nok, m.funded_nok, bool(m.funding), list(m.kp_refs), m.status,
-            list(m.municipalities), ctx.location("measure", m.id, ("measures", i, "id")), i))
+            list(m.municipalities), ctx.location("measure", m.id, ("measures", i, "id")), i,
+            period_cost=m.cost_in_period(plan.info.period) if plan.info is not None else m.cost_nok))

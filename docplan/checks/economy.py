@@ -13,7 +13,8 @@ def _kr(n: int) -> str:
 
 @rule("economy.budget_mismatch", Severity.WARNING, "Summen av tiltakenes kostnader stemmer ikke med budsjettet")
 def budget_mismatch(ctx):
-    costs = [m.cost for m in ctx.measures if m.cost is not None]
+    # the cost over the plan period: a cost «per år» counts once per year of the measure
+    costs = [m.period_cost for m in ctx.measures if m.period_cost is not None]
     if not costs:
         return
     total = sum(costs)

@@ -17,7 +17,8 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from docplan.errors import DataError, Location, Problem
-from docplan.model import Goal, Measure, Meta, Municipality, Plan, PlanInfo, reference_problems
+from docplan.model import (HOURS_TAGS, Goal, KnowledgeBase, Measure, Meta, Municipality, Plan, PlanInfo,
+                           reference_problems)
 from docplan.municipalities import lookup_municipality
 
 #: Data files larger than this are refused before parsing.
@@ -33,7 +34,14 @@ _SECTION_NAMES = {
     "master_plans": "kommuneplan",
     "items": "kommuneplanpunkt",
     "funding": "finansiering",
+    "indicators": "indikator",
+    "values": "tall",
+    "participation": "medvirkning",
 }
+
+
+#: Groups of fields whose inner keys alone would not say which value is meant.
+_NESTED_FIELDS = {"alcohol_policy", "sales_hours", "serving_hours", "outlets", "hearing", "organisation"}
 
 
 _NOT_REGULAR = (
@@ -115,6 +123,7 @@ def describe_path(path: tuple, raw: Any) -> str:
     words: list[str] = []
     node = raw
     field_name = None
+    trail: list[str] = []  # the keys since the last list index
     for i, key in enumerate(path):
         if isinstance(key, int):
             section = path[i - 1] if i else None
@@ -128,13 +137,17 @@ def describe_path(path: tuple, raw: Any) -> str:
             else:
                 words.append(f"element nr. {key + 1}")
             field_name = None
+            trail = []
         else:
             field_name = key
+            trail.append(str(key))
         try:
             node = node[key]
         except (KeyError, IndexError, TypeError):
             node = None
     if field_name is not None and field_name not in _SECTION_NAMES:
+        if len(trail) > 1 and trail[0] in _NESTED_FIELDS:
+            field_name = ".".join(trail)  # «alcohol_policy.serving_hours.group_3»: which hours
         words.append(f"felt «{_shown(field_name)}»")
     return ", ".join(words) or "dokumentet"
 
@@ -171,6 +184,8 @@ _PYDANTIC_NB: dict[str, Callable[[dict], str]] = {
     "less_than_equal": lambda e: f"kan ikke være over {e.get('ctx', {}).get('le')}",
     "too_short": lambda e: "kan ikke være tom",
     "value_error": lambda e: str(e.get("ctx", {}).get("error", e.get("msg"))),
+    "hours_type": lambda e: "må være et tidsrom som «08:00-20:00», eller tidsrom per dag eller sted "
+                            "(for eksempel «fredag_lørdag: 10:00-02:00»)",
 }
 
 
@@ -209,8 +224,9 @@ def validate_plan(raw: Any, positions: PositionMap, file: str, *, check_referenc
 
 def _data_path(loc: tuple) -> tuple:
     path = tuple("plan" if k == "info" else k for k in loc)
-    # pydantic puts literal/function validator names in some paths; they are not data keys
-    return tuple(k for k in path if isinstance(k, int) or not str(k).startswith(("literal[", "function-")))
+    # pydantic puts literal/function validator names and union tags in some paths; they are not data keys
+    return tuple(k for k in path if isinstance(k, int) or not (str(k).startswith(("literal[", "function-"))
+                                                                or k in HOURS_TAGS))
 
 
 def _validate_pruned(raw: dict, bad_paths: list[tuple]) -> Plan | None:
@@ -245,7 +261,11 @@ def _validate_pruned(raw: dict, bad_paths: list[tuple]) -> Plan | None:
         info = PlanInfo.model_validate(pruned.get("plan"))
     except ValidationError:
         info = None
-    return Plan.model_construct(meta=Meta(), info=info, known_issues=[],
+    try:  # its series' municipalities and years are cross-checked too
+        knowledge = KnowledgeBase.model_validate(pruned.get("knowledge_base") or {})
+    except ValidationError:
+        knowledge = KnowledgeBase()
+    return Plan.model_construct(meta=Meta(), info=info, known_issues=[], knowledge_base=knowledge,
                                 municipalities=entries("municipalities", Municipality),
                                 goals=entries("goals", Goal), measures=entries("measures", Measure))
 

@@ -152,11 +152,11 @@ def test_dangling_kp_when_the_item_left_the_catalogue(tmp_path, generated):
 
 
 def test_outdated_template_version_is_reported(generated):
-    old = replace_in_part(generated, "docProps/custom.xml", "<vt:lpwstr>1.1.0</vt:lpwstr>",
+    old = replace_in_part(generated, "docProps/custom.xml", "<vt:lpwstr>1.2.0</vt:lpwstr>",
                           "<vt:lpwstr>0.9.0</vt:lpwstr>")
     found = run_checks(document=old, only=["structure.outdated_template"])
     assert ids(found, "structure.outdated_template") == ["rusplan-standard"]
-    assert "1.1.0" in found[0].message
+    assert "1.2.0" in found[0].message
 
 
 def test_generated_plan_without_data_finds_the_gaps_visible_in_the_document(generated):

@@ -69,7 +69,11 @@ def get(plan, path: tuple):
 
 def write(tmp_path, data: dict, fmt: str) -> object:
     if fmt == "yaml":
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        # PyYAML's emitter writes NEL, LS and PS unescaped in a quoted scalar, where YAML reads them as line
+        # breaks (folded to a space): such a file does not hold the text, so they are written escaped
+        raw = json.dumps(data)
+        unicode_ok = not any(c in raw for c in ("\\u0085", "\\u2028", "\\u2029"))
+        text = yaml.safe_dump(data, allow_unicode=unicode_ok, sort_keys=False)
     elif fmt == "yaml-ascii":
         text = yaml.safe_dump(data, allow_unicode=False, sort_keys=False)
     else:
