@@ -59,7 +59,7 @@ def format_years(years: Any) -> str:
 
 #: Nynorsk (and other) spellings of the fixed values, mapped to the bokmål value they stand for.
 _SAME_AS = {
-    "ikkje starta": "ikke startet", "utsett": "utsatt", "eingongs": "engangs", "innvilga": "innvilget",
+    "ikkje starta": "ikke startet", "utsett": "utsatt", "avslutta": "avsluttet", "eingongs": "engangs", "innvilga": "innvilget",
     "innanfor driftsramma": "innenfor driftsramme", "ikkje avklart": "ikke avklart", "ikkje oppgitt": "ikke oppgitt",
     "gjeldande": "gjeldende", "erstatta": "erstattet", "vedteke": "vedtatt", "vedteken": "vedtatt",
     "vedteke med endringar": "vedtatt med endringer", "vedteken med endringar": "vedtatt med endringer",
@@ -82,6 +82,7 @@ def _display_table(lang: str) -> dict[str, str]:
         "pågår": pgettext("verdi", "pågår", lang),
         "gjennomført": pgettext("verdi", "gjennomført", lang),
         "utsatt": pgettext("verdi", "utsatt", lang),
+        "avsluttet": pgettext("verdi", "avsluttet", lang),
         # cost basis
         "per år": pgettext("verdi", "per år", lang),
         "totalt": pgettext("verdi", "totalt", lang),

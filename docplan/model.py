@@ -17,11 +17,15 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, Optional, Union
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
-                      field_validator)
+                      field_validator, model_validator)
 
 from docplan.municipalities import lookup_municipality
 
-MEASURE_STATUSES = ("ikke startet", "pågår", "gjennomført", "utsatt", "ikkje starta", "utsett")
+MEASURE_STATUSES = ("ikke startet", "pågår", "gjennomført", "utsatt", "avsluttet", "ikkje starta", "utsett", "avslutta")
+#: Nynorsk statuses and the bokmål status they mean.
+_SAME_STATUS = {"ikkje starta": "ikke startet", "utsett": "utsatt", "avslutta": "avsluttet"}
+#: Statuses after which a measure is no longer worked on: rolled to the next year as closed.
+FINISHED_STATUSES = ("gjennomført", "avsluttet", "avslutta")
 FUNDING_STATUSES = (
     "innvilget", "søkt", "planlagt søkt", "innenfor driftsramme", "planlagt i økonomiplan", "ikke avklart",
     "innvilga", "innanfor driftsramma", "ikkje avklart",
@@ -392,22 +396,6 @@ class Municipality(_Model):
         return check_municipality_number(v)
 
 
-class Indicator(_Model):
-    """How progress towards a goal is measured (*indikator*)."""
-
-    name: Text
-    source: Optional[Text] = None
-    baseline: Optional[Text] = None
-    baseline_year: Optional[int] = None
-    target: Optional[Text] = None
-    target_year: Optional[int] = None
-
-    @field_validator("baseline", "target", mode="before")
-    @classmethod
-    def _number_as_text(cls, v):
-        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-
-
 def _number_as_text(value):
     """Return a number typed where text is expected as the planner reads it: 1.8 → «1,8»."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -433,6 +421,43 @@ class YearValue(_Model):
     @classmethod
     def _numbers(cls, v):
         return _number_as_text(v)
+
+
+class Indicator(_Model):
+    """How progress towards a goal is measured (*indikator*)."""
+
+    name: Text
+    source: Optional[Text] = None
+    baseline: Optional[Text] = None
+    baseline_year: Optional[int] = None
+    target: Optional[Text] = None
+    target_year: Optional[int] = None
+    #: Measured values by year (*måltall*), e.g. from Ungdata; one entry per year.
+    values: list[YearValue] = Field(default_factory=list)
+
+    @field_validator("baseline", "target", mode="before")
+    @classmethod
+    def _number_as_text(cls, v):
+        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    @field_validator("values")
+    @classmethod
+    def _one_value_a_year(cls, v: list[YearValue]) -> list[YearValue]:
+        return _one_per_year(v, "verdier")
+
+    def value_for(self, year: int) -> YearValue | None:
+        """Return the value measured for ``year``, or None."""
+        return next((v for v in self.values if v.year == year), None)
+
+
+def _one_per_year(entries: list, what: str) -> list:
+    """Return ``entries`` (having a ``year``) sorted by year; two entries for one year are an error."""
+    seen: set[int] = set()
+    for e in entries:
+        if e.year in seen:
+            raise ValueError(f"{what} for {e.year} står to ganger; slå dem sammen til én")
+        seen.add(e.year)
+    return sorted(entries, key=lambda e: e.year)
 
 
 class IndicatorSeries(_Model):
@@ -526,6 +551,16 @@ class Funding(_Model):
     budget_ref: Optional[Text] = None
 
 
+class MeasureReport(_Model):
+    """One year's report on a measure (*årsrapportering*): its status, what was done and what it cost."""
+
+    year: int = Field(ge=1990, le=2100)
+    status: Literal[MEASURE_STATUSES]  # type: ignore[valid-type]
+    done: Optional[Text] = None
+    spent_nok: Optional[int] = Field(default=None, ge=0)
+    comment: Optional[Text] = None
+
+
 class Measure(_Model):
     """A measure (*tiltak*): the row of the measures table."""
 
@@ -546,6 +581,35 @@ class Measure(_Model):
     status: Optional[Literal[MEASURE_STATUSES]] = None  # type: ignore[valid-type]
     indicator: Optional[Text] = None
     kp_refs: list[Text] = Field(default_factory=list)
+    #: Yearly reports, oldest first; ``status`` is the newest report's.
+    reports: list[MeasureReport] = Field(default_factory=list)
+
+    @field_validator("reports")
+    @classmethod
+    def _one_report_a_year(cls, v: list[MeasureReport]) -> list[MeasureReport]:
+        return _one_per_year(v, "rapporten")
+
+    @model_validator(mode="after")
+    def _status_is_the_newest_report(self) -> "Measure":
+        """``status`` is «now»: taken from the newest report when left out, and must agree with it."""
+        if not self.reports:
+            return self
+        newest = self.reports[-1]
+        if self.status is None:
+            self.status = newest.status
+        elif _SAME_STATUS.get(self.status, self.status) != _SAME_STATUS.get(newest.status, newest.status):
+            raise ValueError(f"status «{self.status}» er ikke den samme som i rapporten for {newest.year} "
+                             f"(«{newest.status}»); status skal være den nyeste rapportens")
+        return self
+
+    def report_for(self, year: int) -> MeasureReport | None:
+        """Return the report for ``year``, or None."""
+        return next((r for r in self.reports if r.year == year), None)
+
+    @property
+    def finished(self) -> bool:
+        """True when the measure's status says it is no longer worked on (gjennomført, avsluttet)."""
+        return self.status in FINISHED_STATUSES
 
     @field_validator("years")
     @classmethod
