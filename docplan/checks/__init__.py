@@ -222,7 +222,7 @@ def load_config(path: str | Path | None) -> CheckConfig:
 def _load_rule_modules() -> None:
     from docplan.checks import (  # noqa: F401  (importing registers the rules)
         accessibility, economy, goals, measures, numbering, period, references, structure)
-    from docplan.checks import alcohol, knowledge, national_plans, participation, people  # noqa: F401
+    from docplan.checks import alcohol, knowledge, national_plans, participation, people, yearly  # noqa: F401
 
 
 def run_checks(*, document=None, data=None, kp=None, config: CheckConfig | None = None,

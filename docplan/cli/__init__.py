@@ -1,7 +1,7 @@
 """The ``docplan`` command line: each command parses, calls one library function and prints.
 
 One module per command group (`data`: render/validate/init; `document`: insert/refresh/list/kp/extract;
-`check`; `template`; `batch`; `serve`; `workspace`: import/export; `addin`: manifest; `cycle`: diff), registered here explicitly. Command modules import only
+`check`; `template`; `batch`; `serve`; `workspace`: import/export; `addin`: manifest; `cycle`: diff, roll), registered here explicitly. Command modules import only
 click at load time, so ``docplan check`` starts without Flask, the renderer or the server.
 
 Exit codes: 0 success; 1 input error (bad data, document or template; findings at or above
@@ -119,7 +119,8 @@ def _register() -> None:
 
     for command in (data.render, data.validate, data.init, document.insert, document.refresh_cmd,
                     document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
-                    batch.batch, serve.serve, serve.serve_token, workspace.workspace, addin.manifest, cycle.diff_cmd):
+                    batch.batch, serve.serve, serve.serve_token, workspace.workspace, addin.manifest, cycle.diff_cmd,
+                    cycle.roll_cmd):
         main.add_command(command)
     _norwegian_usage(main)
 

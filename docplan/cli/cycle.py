@@ -1,4 +1,4 @@
-"""The yearly cycle on the command line: ``docplan diff`` (what changed between two versions)."""
+"""The yearly cycle on the command line: ``docplan diff`` (what changed) and ``docplan roll`` (next year)."""
 
 from __future__ import annotations
 
@@ -49,3 +49,51 @@ def diff_cmd(old: Path, new: Path, output: Path | None, fmt: str, lang: str | No
     else:
         for line in result.lines():
             click.echo(line)
+
+
+@click.command("roll", epilog=EXIT_CODES_HELP)
+@click.argument("data", type=DATA)
+@click.option("--to", "to_year", type=click.IntRange(1990, 2100), required=True,
+              help="Året planen rulleres til (neste budsjettår).")
+@click.option("-o", "--output", type=OUT, required=True,
+              help="Neste års plandata (.yaml, eller .json); plandataene selv endres ikke.")
+@click.option("--force", is_flag=True, help="Skriv over utfila om den finnes fra før.")
+@click.pass_context
+def roll_cmd(ctx: click.Context, data: Path, to_year: int, output: Path, force: bool) -> None:
+    """Rull plandataene til neste år: avslutt gjennomførte tiltak, viderefør utsatte, og list det som må avgjøres.
+
+    Ingenting avgjøres for deg: tiltak fjernes ikke og frister flyttes ikke. Det som må avgjøres, skrives
+    ut og som en kommentar øverst i utfila. Avslutter med kode 3 når noe må avgjøres.
+    """
+    import yaml
+
+    from docplan.files import write_atomic
+    from docplan.i18n import _, language, ngettext
+    from docplan.loaders import load_raw, validate_plan
+    from docplan.roll import roll_plan
+
+    guard_outputs({"-o/--output": output}, [data], force=force)
+    if output.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise click.BadParameter(_("utfila må slutte på .yaml, .yml eller .json"), param_hint="-o/--output")
+    raw, positions = load_raw(data)
+    plan = validate_plan(raw, positions, str(data))
+    with language(plan.language):
+        result = roll_plan(raw, plan, to_year)
+        if output.suffix.lower() == ".json":
+            text = json.dumps(result.data, ensure_ascii=False, indent=2, default=str) + "\n"
+        else:
+            text = result.comment_block(data.name) + yaml.safe_dump(result.data, allow_unicode=True,
+                                                                    sort_keys=False, width=100)
+        # what is written must read back as valid plan data, or nothing is written
+        check_raw = yaml.safe_load(text) if output.suffix.lower() != ".json" else json.loads(text)
+        validate_plan(check_raw, {}, str(output))
+        write_atomic(output, text.encode("utf-8"))
+        for change in result.changes:
+            click.echo(f"- {change}")
+        click.echo(_("Lagret: {path}").format(path=output))
+        if result.pending:
+            click.echo(ngettext("Må avgjøres ({n} punkt):", "Må avgjøres ({n} punkter):",
+                                len(result.decisions)).format(n=len(result.decisions)))
+            for i, decision in enumerate(result.decisions, 1):
+                click.echo(f"  {i}. {decision}")
+            ctx.exit(3)

@@ -14,7 +14,6 @@ from docplan.checks import RULES, run_checks
 from docplan.checks.alcohol import latest_licence_end
 from docplan.checks.national_plans import ended_plans
 from docplan.checks.people import named_person
-from docplan.i18n import language
 from docplan.loaders import validate_plan
 
 TODAY = dt.date(2025, 6, 1)
@@ -179,8 +178,7 @@ def test_closed_days_and_a_range_over_midnight_are_read_as_the_law_reads_them():
 
 
 def test_check_messages_are_written_in_nynorsk_when_asked():
-    with language("nn"):
-        [f] = run_checks(data=_plan(example_raw()), only=["alcohol.sales_hours"], today=TODAY)
+    [f] = run_checks(data=_plan(example_raw()), only=["alcohol.sales_hours"], today=TODAY, lang="nn")
     assert "går ut over alkohollova § 3-7" in f.message and "før sun- og heilagdagar" in f.message
 
 
