@@ -156,6 +156,7 @@ class PlanDocument:
         self._headings: list[Heading] | None = None
         self._controls: list[Control] | None = None
         self._texts: list[str] | None = None
+        self._style_ids: list[str | None] | None = None
         self._scan: BodyScan | None = None
 
     # -- opening ---------------------------------------------------------------------------------
@@ -382,8 +383,25 @@ class PlanDocument:
     def paragraphs(self) -> list[Paragraph]:
         """Every ``w:p`` in the body in document order; indexes are stable until the body changes."""
         if self._paragraphs is None:
-            self._paragraphs = [Paragraph(i, p, paragraph_style(p)) for i, p in enumerate(self._paragraph_elements())]
+            styles = self.style_ids()
+            self._paragraphs = [Paragraph(i, p, styles[i]) for i, p in enumerate(self._paragraph_elements())]
         return self._paragraphs
+
+    def style_ids(self) -> list[str | None]:
+        """Every paragraph's style id (as `paragraph_style`; None without one), by paragraph number.
+
+        Found from the ``w:pStyle`` elements the one body walk collected, so unstyled paragraphs cost nothing.
+        """
+        if self._style_ids is None:
+            ids: list[str | None] = [None] * len(self._paragraph_elements())
+            index = self.paragraph_numbers()
+            for st in reversed(self.body_scan().styles):  # reversed: the first w:pStyle of a paragraph wins
+                ppr = st.getparent()
+                i = index.get(ppr.getparent()) if ppr is not None else None
+                if i is not None and ppr.tag == _W_PPR and ppr is next(ppr.getparent().iterchildren(_W_PPR)):
+                    ids[i] = st.get(_W_VAL)
+            self._style_ids = ids
+        return self._style_ids
 
     def paragraph_elements(self) -> list[Element]:
         return self._paragraph_elements()
@@ -551,6 +569,7 @@ class PlanDocument:
         """
         if "toc" not in self.cache:
             self.cache["toc"] = frozenset(toc_paragraphs(self.body, self._paragraph_elements(), self.texts(),
+                                                         self.style_ids(),
                                                          self.styles))
         return self.cache["toc"]  # type: ignore[return-value]
 

@@ -26,13 +26,10 @@ import yaml
 from docplan.document import PlanDocument
 from docplan.files import write_atomic
 from docplan.kommuneplan import TYPED, container_role, grid, is_stop_chapter, parse_labelled
-from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element
 from docplan.package import Source
 from docplan.reading import (ONGOING, PERIOD, TYPED_BULLET, clean, detect_language, find_adoption, find_municipality,
-                             find_period, header_footer_texts, is_bold, parse_date)
-
-_W_TBL, _W_TXBX = qn("w:tbl"), qn("w:txbxContent")
+                             find_period, header_footer_texts, is_bold, outline_paragraphs, parse_date)
 
 #: docplan's own id convention in headings («HM-1 …», «DM-1.1 …»), as the standard template writes them.
 ID_GOAL = re.compile(r"^\s*(?P<kind>HM|DM)-(?P<num>\d+(?:\.\d+)*)\s+(?P<rest>\S.*)$")
@@ -673,30 +670,13 @@ def extract_plan(source: Source, *, name: str | None = None) -> ExtractResult:
     labels = doc.numbering_labels()
     toc = doc.toc_paragraphs()
     texts = doc.texts()
-    seen_tables: set[Element] = set()
     title_parts: list[str] = []
     cover: list[str] = []
     seen_heading = False
 
-    def info(q: Element) -> tuple[str, int]:
-        k = doc.paragraph_index(q)
-        return ("" if k is None or k in toc else clean(texts[k])), (k if k is not None else -1)
-
     has_headings = bool(heads)
-    for para in doc.paragraphs():
+    for para, text in outline_paragraphs(doc, x.table):
         p, i = para.element, para.index
-        text = clean(texts[i])
-        if not text or i in toc:
-            continue
-        around = list(p.iterancestors(_W_TBL, _W_TXBX))
-        if any(a.tag == _W_TXBX for a in around):
-            continue
-        if around:
-            tbl = around[-1]
-            if tbl not in seen_tables:
-                seen_tables.add(tbl)
-                x.table(tbl, info)
-            continue
         style = (para.style_id or "").lower()
         if style in ("title", "tittel") or doc.styles.name(para.style_id).strip().lower() in ("title", "tittel"):
             if not seen_heading:

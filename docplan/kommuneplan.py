@@ -27,13 +27,10 @@ from docplan.files import write_atomic
 from docplan.model import KpItem, MasterPlan
 from docplan.municipalities import lookup_municipality
 from docplan.ooxml import tables as ooxml_tables
-from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element
 from docplan.package import Source
 from docplan.reading import (PERIOD, TYPED_BULLET, clean, find_adoption, find_municipality, header_footer_texts,
-                             is_bold, parse_date)
-
-_W_TBL, _W_TXBX = qn("w:tbl"), qn("w:txbxContent")
+                             is_bold, outline_paragraphs, parse_date)
 
 #: A typed number at the start of a line: «3.2 », «3.2. », «1) », «1.0 » (at most two digits a level).
 TYPED = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?:[.)])?\s+(?P<rest>[^\W\d_].*)$")
@@ -500,30 +497,11 @@ def catalogue_from_document(doc: PlanDocument, *, part: str | None = None, munic
     r = _Reader(doc)
     heads = {h.index: h for h in doc.headings()}
     labels = doc.numbering_labels()
-    toc = doc.toc_paragraphs()
-    texts = doc.texts()
     title_parts: list[str] = []
     cover: list[str] = []
-    seen_tables: set[Element] = set()
 
-    def info(q: Element) -> tuple[str, int]:
-        k = doc.paragraph_index(q)
-        return ("" if k is None or k in toc else clean(texts[k])), (k if k is not None else -1)
-
-    for para in doc.paragraphs():
-        p, i = para.element, para.index
-        text = clean(texts[i])
-        if not text or i in toc:
-            continue
-        around = list(p.iterancestors(_W_TBL, _W_TXBX))
-        if any(a.tag == _W_TXBX for a in around):  # text boxes are decoration, not the outline
-            continue
-        if around:
-            tbl = around[-1]  # the outermost table
-            if tbl not in seen_tables:
-                seen_tables.add(tbl)
-                r.table(tbl, info)
-            continue
+    for para, text in outline_paragraphs(doc, r.table):
+        i = para.index
         style = (para.style_id or "").lower()
         if style in _TITLE_STYLES or doc.styles.name(para.style_id).strip().lower() in _TITLE_STYLES:
             if not r.seen_heading:
@@ -563,7 +541,7 @@ def catalogue_from_document(doc: PlanDocument, *, part: str | None = None, munic
                              Location(file=doc.name), code="unknown_municipality")
         result.municipality = (known.number, known.name)
     else:
-        found = find_municipality([plan_name, _core_title(doc) or "", *cover, *header_footer, *texts[:80]])
+        found = find_municipality([plan_name, _core_title(doc) or "", *cover, *header_footer, *doc.texts()[:80]])
         result.municipality = (found.number, found.name) if found.number else None
         result.municipality_reason = found.reason
     return result

@@ -12,8 +12,9 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable, Iterator
 
-from docplan.document import PlanDocument
+from docplan.document import Paragraph, PlanDocument
 from docplan.errors import DocumentError
 from docplan.municipalities import municipality_register
 from docplan.ooxml.ns import qn
@@ -236,3 +237,39 @@ def is_bold(doc: PlanDocument, p: Element, style_id: str | None) -> bool:
 
 __all__ = ["Found", "ONGOING", "PERIOD", "TYPED_BULLET", "clean", "detect_language", "find_adoption", "find_case_no",
            "find_municipality", "find_period", "header_footer_texts", "is_bold", "parse_date"]
+
+
+_W_TBL, _W_TXBX = qn("w:tbl"), qn("w:txbxContent")
+#: ``info(paragraph element)`` → (its clean text, "" in a table of contents; its number, -1 outside the body)
+ParagraphInfo = Callable[[Element], tuple[str, int]]
+
+
+def outline_paragraphs(doc: PlanDocument, on_table: Callable[[Element, ParagraphInfo], None]
+                       ) -> Iterator[tuple[Paragraph, str]]:
+    """Yield (paragraph, clean text) for each body paragraph that can carry a plan's outline, in order.
+
+    Empty paragraphs, a table of contents and text boxes (decoration, not the outline) are passed over. A
+    table is handed to ``on_table(table, info)`` once, where its first paragraph stands (the outermost table
+    of nested ones), and its paragraphs are not yielded.
+    """
+    toc = doc.toc_paragraphs()
+    texts = doc.texts()
+    seen_tables: set[Element] = set()
+
+    def info(q: Element) -> tuple[str, int]:
+        k = doc.paragraph_index(q)
+        return ("" if k is None or k in toc else clean(texts[k])), (k if k is not None else -1)
+
+    for para in doc.paragraphs():
+        text = clean(texts[para.index])
+        if not text or para.index in toc:
+            continue
+        around = list(para.element.iterancestors(_W_TBL, _W_TXBX))
+        if any(a.tag == _W_TXBX for a in around):
+            continue
+        if around:
+            if around[-1] not in seen_tables:
+                seen_tables.add(around[-1])
+                on_table(around[-1], info)
+            continue
+        yield para, text

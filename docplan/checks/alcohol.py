@@ -61,42 +61,43 @@ def _when(kind_label: str, label: str | None) -> str:
     return kind_label if label in (None, "default") else f"{kind_label}, {hours_label(label)}"
 
 
+def _outside_law(ctx, field: str, kinds: dict[str, tuple[str, str]], within):
+    """Yield (municipality, when, range, bound, data path) for each range of a policy's ``field``
+    (``sales_hours`` or ``serving_hours``) that ``within(kind, range)`` finds outside the law; ``kinds`` maps
+    each kind of day or group to its words and the law's bound for it."""
+    for i, m, policy in _policies(ctx):
+        hours = getattr(policy, field)
+        if hours is None:
+            continue
+        for kind, (when, bound) in kinds.items():
+            base = ("municipalities", i, "alcohol_policy", field, kind)
+            for label, text, rng, path in _ranges(getattr(hours, kind), base):
+                if not within(kind, rng):
+                    yield m, _when(when, label), format_range(text), bound, path
+
+
 @rule("alcohol.sales_hours", Severity.ERROR, "Salgstider utover alkoholloven § 3-7",
       known_issue="sales_hours_beyond_law")
 def sales_hours(ctx):
     kinds = {"weekdays": (_("på hverdager"), "20.00"), "before_holidays": (_("før søn- og helligdager"), "18.00")}
-    for i, m, policy in _policies(ctx):
-        if policy.sales_hours is None:
-            continue
-        for kind, (when, latest) in kinds.items():
-            base = ("municipalities", i, "alcohol_policy", "sales_hours", kind)
-            for label, text, rng, path in _ranges(getattr(policy.sales_hours, kind), base):
-                if not sales_within_law(kind, rng):
-                    yield sales_hours.rule.finding(
-                        _("Salgstiden i {name} {when} ({range}) går utover alkoholloven § 3-7: salg av "
-                          "alkoholholdig drikk i gruppe 1 kan ikke skje etter kl. {latest}.").format(
-                            name=m.name, when=_when(when, label), range=format_range(text), latest=latest),
-                        _("Sett salgstiden til kl. {latest} eller tidligere.").format(latest=latest),
-                        location=_where(ctx, m, path), subject=m.number, municipality=m.number)
+    for m, when, hours, latest, path in _outside_law(ctx, "sales_hours", kinds, sales_within_law):
+        yield sales_hours.rule.finding(
+            _("Salgstiden i {name} {when} ({range}) går utover alkoholloven § 3-7: salg av alkoholholdig drikk i "
+              "gruppe 1 kan ikke skje etter kl. {latest}.").format(name=m.name, when=when, range=hours, latest=latest),
+            _("Sett salgstiden til kl. {latest} eller tidligere.").format(latest=latest),
+            location=_where(ctx, m, path), subject=m.number, municipality=m.number)
 
 
 @rule("alcohol.serving_hours", Severity.ERROR, "Skjenketider utenfor alkoholloven § 4-4",
       known_issue="serving_hours_beyond_law")
 def serving_hours(ctx):
     groups = {"group_1_2": (_("for gruppe 1 og 2"), "06.00"), "group_3": (_("for gruppe 3"), "13.00")}
-    for i, m, policy in _policies(ctx):
-        if policy.serving_hours is None:
-            continue
-        for group, (when, earliest) in groups.items():
-            base = ("municipalities", i, "alcohol_policy", "serving_hours", group)
-            for label, text, rng, path in _ranges(getattr(policy.serving_hours, group), base):
-                if not serving_within_law(group, rng):
-                    yield serving_hours.rule.finding(
-                        _("Skjenketiden i {name} {when} ({range}) er utenfor alkoholloven § 4-4: skjenking kan "
-                          "skje fra kl. {earliest} til kl. 03.00.").format(
-                            name=m.name, when=_when(when, label), range=format_range(text), earliest=earliest),
-                        _("Legg skjenketiden innenfor kl. {earliest}–03.00.").format(earliest=earliest),
-                        location=_where(ctx, m, path), subject=m.number, municipality=m.number)
+    for m, when, hours, earliest, path in _outside_law(ctx, "serving_hours", groups, serving_within_law):
+        yield serving_hours.rule.finding(
+            _("Skjenketiden i {name} {when} ({range}) er utenfor alkoholloven § 4-4: skjenking kan skje fra kl. "
+              "{earliest} til kl. 03.00.").format(name=m.name, when=when, range=hours, earliest=earliest),
+            _("Legg skjenketiden innenfor kl. {earliest}–03.00.").format(earliest=earliest),
+            location=_where(ctx, m, path), subject=m.number, municipality=m.number)
 
 
 @rule("alcohol.controls", Severity.WARNING, "For få planlagte kontroller etter alkoholforskriften § 9-7",

@@ -38,7 +38,7 @@ def ended_plans(text: str, year: int) -> list[tuple[str, int]]:
             found.append((" ".join(m.group(0).split()), end))
     for pattern, name, end in _KNOWN:
         if end < year and pattern.search(text) and not any(n.casefold().startswith(name[:20].casefold())
-                                                            for n, _ in found):
+                                                            for n, _end in found):
             found.append((name, end))
     return found
 

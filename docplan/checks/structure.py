@@ -70,10 +70,10 @@ def required_chapters(ctx) -> list[str]:
     return list(entry.required_chapters)
 
 
-def _chapter_lines(ctx) -> list[str]:
-    """Return the texts that may name a chapter: the headings, and short bold paragraphs outside tables that
-    stand as headings in plans written without heading styles."""
-    lines = [h.text for h in ctx.doc.headings]
+def _bold_lines(ctx) -> list[str]:
+    """Return the short bold paragraphs outside tables that stand as headings in plans written without heading
+    styles (read only when a chapter is not among the headings: it looks at every paragraph)."""
+    lines: list[str] = []
     doc = ctx.doc.document
     if doc is None:
         return lines
@@ -106,14 +106,17 @@ def missing_chapter(ctx):
     if ctx.doc is None:
         return
     configured = ctx.config.chapter_names(_municipality(ctx)) if ctx.config is not None else {}
-    lines = None
+    headings = [h.text for h in ctx.doc.headings]
+    bold = None
     for chapter in required_chapters(ctx):
         other = next((v for k, v in configured.items() if _norm(k) == _norm(chapter)), [])
         if other is None:  # the municipality has said this chapter is not required
             continue
-        if lines is None:
-            lines = _chapter_lines(ctx)
-        if not chapter_present(chapter, lines, other):
+        if chapter_present(chapter, headings, other):
+            continue
+        if bold is None:
+            bold = _bold_lines(ctx)
+        if not chapter_present(chapter, bold, other):
             yield _whole_document(ctx, missing_chapter, _("Kapitlet «{chapter}» mangler.").format(chapter=chapter),
                                   _("Legg til kapitlet som overskrift (stil Overskrift 1); alkoholpolitikken er "
                                     "påkrevd etter alkoholloven § 1-7d, og tiltaksplan og rullering trengs for å "

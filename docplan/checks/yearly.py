@@ -20,14 +20,14 @@ def _kr(n: int) -> str:
 
 
 def report_year(plan) -> int | None:
-    """Return the newest year any measure of ``plan`` has a report for, or None."""
+    """Return the newest year any measure of ``plan`` has a report for, or None (also without plan data)."""
+    if plan is None:
+        return None
     return max((r.year for m in plan.measures for r in m.reports), default=None)
 
 
 def _reports(ctx):
     """Yield (index, measure, report index, report) for each measure's report of the report year."""
-    if ctx.plan is None:
-        return
     year = report_year(ctx.plan)
     if year is None:
         return
@@ -47,7 +47,7 @@ def done_without_text(ctx):
                 _("Tiltak {id} er rapportert gjennomført i {year}, men fristen er {deadline} og rapporten sier ikke "
                   "hva som ble gjort.").format(id=m.id, year=r.year, deadline=format_date(m.deadline)),
                 _("Skriv i rapporten hva som ble gjort, eller rett status til «pågår»."),
-                location=ctx.data_location(("measures", i, "reports", j)), subject=m.id)
+                location=ctx.location("measure", m.id, ("measures", i, "reports", j)), subject=m.id)
 
 
 @rule("reports.overspent", Severity.WARNING, "Brukt mye mer enn planlagt")
@@ -68,28 +68,23 @@ def overspent(ctx):
         yield overspent.rule.finding(
             message, _("Forklar avviket i rapportens kommentar, og juster kostnaden og finansieringen ved neste "
                        "rullering."),
-            location=ctx.data_location(("measures", i, "reports", j, "spent_nok")), subject=m.id)
+            location=ctx.location("measure", m.id, ("measures", i, "reports", j, "spent_nok")), subject=m.id)
 
 
 @rule("reports.missing_indicator_value", Severity.WARNING, "Indikatorverdi mangler for rapportåret")
 def missing_indicator_value(ctx):
-    if ctx.plan is None:
-        return
     year = report_year(ctx.plan)
     if year is None:
         return
-    for gi, goal in enumerate(ctx.plan.goals):
-        paths = [(goal, ("goals", gi))] + [(sub, ("goals", gi, "sub_goals", si)) for si, sub in
-                                          enumerate(goal.sub_goals)]
-        for g, path in paths:
-            if g.indicator is not None and g.indicator.value_for(year) is None:
-                yield missing_indicator_value.rule.finding(
-                    _("Målet {id} har indikatoren «{name}», men ingen verdi for {year}.").format(
-                        id=g.id, name=g.indicator.name, year=year),
-                    _("Legg inn verdien for {year} under indicator.values (fra {source}), eller skriv i "
-                      "årsrapporten hvorfor den mangler.").format(
-                        year=year, source=g.indicator.source or _("kilden")),
-                    location=ctx.data_location((*path, "indicator")), subject=g.id)
+    for g, path in _goal_paths(ctx.plan):
+        if g.indicator is not None and g.indicator.value_for(year) is None:
+            yield missing_indicator_value.rule.finding(
+                _("Målet {id} har indikatoren «{name}», men ingen verdi for {year}.").format(
+                    id=g.id, name=g.indicator.name, year=year),
+                _("Legg inn verdien for {year} under indicator.values (fra {source}), eller skriv i "
+                  "årsrapporten hvorfor den mangler.").format(
+                    year=year, source=g.indicator.source or _("kilden")),
+                location=ctx.location("goal", g.id, (*path, "indicator")), subject=g.id)
 
 
 def kp_change_options() -> str:
@@ -105,19 +100,28 @@ def kp_changed(ctx):
     cat = ctx.catalogue_plan()
     if cat is None or ctx.plan is None:
         return
-    stale: dict[str, list[str]] = {}
+    stale: dict[str, dict[str, tuple[str, tuple]]] = {}  # municipality → owner id → (kind, data path)
     names: dict[str, str] = {}
-    for owner in [*ctx.plan.all_goals(), *ctx.plan.measures]:
+    owners = [(g, "goal", path) for g, path in _goal_paths(ctx.plan)] + \
+        [(m, "measure", ("measures", i)) for i, m in enumerate(ctx.plan.measures)]
+    for owner, kind, path in owners:
         for ref in owner.kp_refs:
             resolved = cat.resolve_kp_ref(ref)
             if resolved is not None and not resolved.master_plan.is_current:
                 number = resolved.municipality.number
-                stale.setdefault(number, []).append(owner.id)
+                stale.setdefault(number, {}).setdefault(owner.id, (kind, (*path, "kp_refs")))
                 names[number] = resolved.municipality.name
-    for number, owners in stale.items():
-        owners = list(dict.fromkeys(owners))
+    for number, found in stale.items():
+        ident, (kind, path) = next(iter(found.items()))
         yield kp_changed.rule.finding(
             _("{count} mål og tiltak i {name} er koblet til en kommuneplan som er erstattet ({ids}).").format(
-                count=len(owners), name=names[number], ids=", ".join(owners)),
-            kp_change_options(), location=ctx.data_location(("municipalities",)), subject=number,
-            municipality=number)
+                count=len(found), name=names[number], ids=", ".join(found)),
+            kp_change_options(), location=ctx.location(kind, ident, path), subject=number, municipality=number)
+
+
+def _goal_paths(plan):
+    """Yield (goal, data path) for each hovedmål and delmål of ``plan``."""
+    for gi, goal in enumerate(plan.goals):
+        yield goal, ("goals", gi)
+        for si, sub in enumerate(goal.sub_goals):
+            yield sub, ("goals", gi, "sub_goals", si)

@@ -18,7 +18,7 @@ import re
 
 from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element
-from docplan.ooxml.styles import StyleSheet, paragraph_style
+from docplan.ooxml.styles import StyleSheet
 
 _W_P, _W_FLD, _W_INSTR, _W_SDT = qn("w:p"), qn("w:fldChar"), qn("w:instrText"), qn("w:sdt")
 _W_FLD_TYPE, _W_VAL = qn("w:fldCharType"), qn("w:val")
@@ -50,15 +50,16 @@ def is_toc_style(sheet: StyleSheet, style_id: str | None) -> bool:
     return False
 
 
-def toc_paragraphs(body: Element, paragraphs: list[Element], texts: list[str], sheet: StyleSheet) -> set[int]:
+def toc_paragraphs(body: Element, paragraphs: list[Element], texts: list[str], style_ids: list[str | None],
+                   sheet: StyleSheet) -> set[int]:
     """Return the numbers of the paragraphs that belong to a table of contents (see the module docstring).
 
-    ``paragraphs`` are the body's ``w:p`` in document order and ``texts`` their texts, by number.
+    ``paragraphs`` are the body's ``w:p`` in document order, ``texts`` their texts and ``style_ids`` their
+    style ids (`docplan.ooxml.styles.paragraph_style`), by number.
     """
     found: set[int] = set()
-    decided: dict[str | None, bool] = {}
-    for i, p in enumerate(paragraphs):
-        sid = paragraph_style(p)
+    decided: dict[str | None, bool] = {None: False}
+    for i, sid in enumerate(style_ids):
         hit = decided.get(sid)
         if hit is None:
             hit = decided[sid] = is_toc_style(sheet, sid)
