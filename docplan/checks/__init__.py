@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import yaml
-
 from docplan.errors import ConfigError, Location
 
 if TYPE_CHECKING:
@@ -148,6 +146,8 @@ def load_config(path: str | Path | None) -> CheckConfig:
     _load_rule_modules()
     if path is None:
         return CheckConfig()
+    import yaml
+
     file = str(path)
     try:
         raw = yaml.safe_load(Path(path).read_text("utf-8")) or {}

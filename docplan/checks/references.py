@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from docplan.checks import Severity, rule
-from docplan.model import KpRef
 
 
 def _norm(text: str) -> str:
@@ -102,6 +101,8 @@ def dangling_kp(ctx):
 
 
 def _muni(ref: str) -> str | None:
+    from docplan.model import KpRef
+
     try:
         return KpRef.parse(ref).municipality
     except ValueError:

@@ -1,8 +1,9 @@
 """The ``docplan`` command line: each command parses, calls one library function and prints.
 
 One module per command group (`data`: render/validate/init; `document`: insert/refresh/list/kp/extract;
-`check`; `template`; `batch`; `serve`), registered here explicitly. Command modules import only
-click at load time, so ``docplan check`` starts without Flask, the renderer or the server.
+`check`; `template`; `batch`; `serve`), named here in `COMMANDS` and imported only when their command
+runs (or ``--help`` lists it). Command modules import only click at load time, so ``docplan check``
+starts without Flask, pydantic, the renderer or the server.
 
 Exit codes: 0 success; 1 input error (bad data, document or template; findings at or above
 --fail-on for ``check``); 2 usage, configuration or system error (bad option, LibreOffice missing,
@@ -14,7 +15,6 @@ printed as one Norwegian line per problem; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import sys
-import traceback
 
 import click
 
@@ -98,11 +98,15 @@ class DocplanGroup(click.Group):
             raise
         except DocplanError as exc:
             if debug():
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"Feil: {exc.format()}", err=True)
             ctx.exit(self._exit_code(ctx, exc))
         except OSError as exc:
             if debug():
+                import traceback
+
                 traceback.print_exc()
             err = os_error(exc, exc.filename or "?", "lese eller skrive")
             click.echo(f"Feil: {err.format()}", err=True)
@@ -112,11 +116,24 @@ class DocplanGroup(click.Group):
             ctx.exit(130)
         except Exception as exc:  # a bug in docplan: never a bare traceback for the planner
             if debug():
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"Feil: en uventet feil oppstod i docplan ({type(exc).__name__}). Kjør på nytt med "
                        "«docplan --debug …» og meld feilen til den som drifter docplan.", err=True)
             ctx.exit(INTERNAL_ERROR)
 
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str):
+        command = self.commands.get(name)
+        if command is None and name in COMMANDS:
+            module, attr = COMMANDS[name]
+            command = getattr(_command_module(module), attr)
+            self.commands[name] = command
+        return command
 
     @staticmethod
     def _exit_code(ctx: click.Context, exc: DocplanError) -> int:
@@ -143,13 +160,29 @@ def run() -> None:
     sys.exit(main(prog_name="docplan"))
 
 
-def _register() -> None:
-    from docplan.cli import batch, check, data, document, serve, template
+#: Command name → (module in docplan.cli, attribute). A command's module is imported only when that
+#: command runs (or help lists it), so ``docplan check`` does not load the renderer, batch or server code.
+COMMANDS = {
+    "render": ("data", "render"), "validate": ("data", "validate"), "init": ("data", "init"),
+    "insert": ("document", "insert"), "refresh": ("document", "refresh_cmd"), "list": ("document", "list_cmd"),
+    "kp": ("document", "kp_group"), "extract": ("document", "extract_cmd"), "check": ("check", "check"),
+    "template": ("template", "template"), "batch": ("batch", "batch"), "serve": ("serve", "serve"),
+    "serve-token": ("serve", "serve_token"),
+}
 
-    for command in (data.render, data.validate, data.init, document.insert, document.refresh_cmd,
-                    document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
-                    batch.batch, serve.serve, serve.serve_token):
-        main.add_command(command)
 
-
-_register()
+def _command_module(name: str):
+    """Import one command module of docplan.cli by name (plain imports, so tools can follow them)."""
+    if name == "data":
+        from docplan.cli import data as module
+    elif name == "document":
+        from docplan.cli import document as module
+    elif name == "check":
+        from docplan.cli import check as module
+    elif name == "template":
+        from docplan.cli import template as module
+    elif name == "batch":
+        from docplan.cli import batch as module
+    else:
+        from docplan.cli import serve as module
+    return module
