@@ -77,7 +77,8 @@ def _check_jobs(ctx, param, value):
 @click.option("--pdf", is_flag=True, help="Lag også PDF (krever LibreOffice).")
 @click.option("--force", is_flag=True, help="Lag alle dokumentene på nytt, også de som ikke er endret.")
 @click.option("--jobs", "-j", type=int, callback=_check_jobs,
-              help="Antall prosesser som arbeider samtidig. Standard: alle prosessorkjernene.")
+              help="Antall prosesser som arbeider samtidig. Standard: så mange som lønner seg for mengden "
+                   "arbeid (én for noen få kommuner, ellers én per prosessorkjerne).")
 @click.option("--language", "--språk", "language", type=click.Choice(["nb", "nn"]),
               help="Bruk denne målformen for alle. Standard: kommunens egen målform, ellers planens.")
 @click.option("-t", "--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -121,8 +122,9 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
         sys.exit(1)
     close()
     click.echo(_table(summary))
+    processes = f" med {summary.workers} prosesser" if summary.workers > 1 else ""
     click.echo(f"\n{len(summary.made)} laget, {len(summary.skipped)} uendret, {len(summary.failed)} feilet "
-               f"på {summary.seconds:.1f} s. Oversikt: {out_dir / SUMMARY_NAME}")
+               f"på {summary.seconds:.1f} s{processes}. Oversikt: {out_dir / SUMMARY_NAME}")
     traced = [r for r in summary.failed if r.traceback]
     if traced and debug:
         for r in traced:
