@@ -71,11 +71,12 @@ from collections import deque
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from docplan import __version__
 from docplan.errors import ConfigError, ConflictError, DataError, DocplanError, Location
-from docplan.model import Plan
+if TYPE_CHECKING:  # the data model (pydantic) is imported when a batch runs, not with this module
+    from docplan.model import Plan
 
 MANIFEST_NAME = ".docplan-batch-manifest.json"
 SUMMARY_NAME = "docplan-batch-sammendrag.json"
@@ -757,6 +758,8 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
                     municipalities: Optional[Iterable[str]], language: Optional[str],
                     template: Optional[Union[str, os.PathLike]], pdf: bool, force: bool, jobs: Optional[int],
                     progress: Optional[ProgressCallback], write_summary: bool) -> BatchSummary:
+    from docplan.model import Plan
+
     started = time.perf_counter()
     plan: Optional[Plan] = None
     pre_failed: list[JobResult] = []

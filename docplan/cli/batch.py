@@ -60,6 +60,18 @@ def _table(summary) -> str:
     return "\n".join(lines)
 
 
+def _start_converters(documents: int | None) -> None:
+    """Start LibreOffice for ``--pdf`` at once: it takes longer to start than the documents take to make."""
+    from docplan.convert import shared_pool
+    from docplan.errors import ConfigError
+
+    try:
+        pool = shared_pool()
+        pool.launch(min(documents or pool.size, pool.size))
+    except ConfigError:
+        pass  # no LibreOffice: reported when the PDFs are made, after the documents
+
+
 def _check_jobs(ctx, param, value):
     if value is not None and value < 1:
         raise click.BadParameter("må være minst 1", param_hint="--jobs")
@@ -91,13 +103,16 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
     eller en mappe med én planfil per kommune. Uendrede kommuner hoppes over ved ny kjøring.
     En oversikt skrives til docplan-batch-sammendrag.json i mappen.
     """
-    from docplan.batch import SUMMARY_NAME, generate_batch, parse_selection
+    from docplan.batch import MANIFEST_NAME, SUMMARY_NAME, generate_batch, parse_selection
     from docplan.errors import DocplanError
 
     if bool(selection) == all_:
         raise click.UsageError("velg kommuner med enten --kommune 3421,3424 eller --all")
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     numbers = parse_selection(selection) if selection else None
+    if pdf and (force or not (out_dir / MANIFEST_NAME).is_file()):
+        # before the data model and the renderer are imported and the data read (~0.5 s)
+        _start_converters(len(numbers) if numbers else None)
     callback, close = _progress_printer()
     try:
         summary = generate_batch(data, out_dir, municipalities=numbers, language=language, template=template,
