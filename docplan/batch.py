@@ -836,7 +836,7 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
 
     try:
         if pdf and (force or not state.manifest) and job_list:
-            _start_converters(len(job_list))
+            _start_converters()
         for r in pre_failed:
             finish(r)
         method = start_method()
@@ -878,7 +878,7 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
     return summary
 
 
-def _start_converters(documents: int) -> None:
+def _start_converters() -> None:
     """Start LibreOffice now, so that it is ready when the documents are (it starts in 1–2 s).
 
     Only processes are started (no thread), so the batch may still fork its workers. LibreOffice
@@ -887,8 +887,7 @@ def _start_converters(documents: int) -> None:
     from docplan.convert import shared_pool
 
     with contextlib.suppress(ConfigError):
-        pool = shared_pool()
-        pool.launch(min(documents, pool.size))
+        shared_pool().launch(1)  # another when the work pays for it (ConverterPool._worth_another)
 
 
 def _place_document(out: Path, result: JobResult) -> None:

@@ -5,7 +5,8 @@ municipality's website, where the universal design rules (WCAG 2.1) apply. Title
 from the document (docplan's templates set both), bookmarks from its headings.
 
 Starting LibreOffice costs 1–2 s, more than converting a plan. A `ConverterPool` therefore keeps up to
-two LibreOffice processes running (one per core, at most two), each driven through UNO by
+two LibreOffice processes running (one per core, at most two; the second is started only when the files
+waiting pay for its start, judged from what the first took), each driven through UNO by
 ``docplan/lo_worker.py`` in a Python that has LibreOffice's ``uno`` module (Debian: ``/usr/bin/python3``
 with python3-uno; Windows/macOS: the ``python`` shipped beside ``soffice``). `shared_pool` is the one
 pool of a process — batch and the add-in server use it — and stops its converters when the process
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Optional
@@ -146,8 +148,12 @@ class Converter:
         self.dead = False
         self.office_pid: Optional[int] = None  # LibreOffice's process, once it answered
         self.profile: Optional[str] = None
+        self.launched = 0.0
+        self.start_seconds: Optional[float] = None  # from launch until LibreOffice answered
+        self.file_seconds: Optional[float] = None  # the last conversion
 
     def launch(self) -> None:
+        self.launched = time.monotonic()
         self.profile = profile = tempfile.mkdtemp(prefix="docplan-lo-")  # the worker removes it when it ends
         setup = {"soffice": self.soffice, "profile": profile, "timeout": START_TIMEOUT,
                  "pipe": f"docplan-{os.getpid()}-{uuid.uuid4().hex[:12]}"}
@@ -190,6 +196,8 @@ class Converter:
                 self.close()
                 raise ConverterUnavailable(answer.get("error", "LibreOffice did not start"))
             self.ready, self.office_pid = True, answer.get("pid")
+            self.start_seconds = time.monotonic() - self.launched
+        began = time.monotonic()
         request = {"in": str(Path(source).resolve()), "out": str(Path(target).resolve()), "filter": PDF_FILTER,
                    "options": PDF_OPTIONS}
         try:
@@ -200,6 +208,7 @@ class Converter:
             raise ConverterUnavailable(str(exc)) from exc
         answer = self._answer(TIMEOUT_PER_FILE)
         if answer.get("ok"):
+            self.file_seconds = time.monotonic() - began
             return
         if answer.get("timeout"):
             raise DocumentError("LibreOffice brukte for lang tid på konverteringen", Location(file=str(source)),
@@ -277,8 +286,26 @@ class ConverterPool:
                 self._all.append(converter)
                 self._idle.put(converter)
 
-    def _take(self) -> Converter:
-        """Return an idle converter, starting one while fewer than `size` run; raise when none can."""
+    def _worth_another(self, live: list[Converter], backlog: int) -> bool:
+        """Whether one more LibreOffice would finish ``backlog`` waiting files sooner than those running.
+
+        Judged from what the running ones took here, now: to start, and per file. On two busy cores
+        a second LibreOffice's start (1–4 s of CPU) costs as much as it saves on a handful of files;
+        for a long batch, or a server that keeps it, it halves the time.
+        """
+        if not live:
+            return True
+        if len(live) >= self.size:
+            return False
+        timed = [c for c in live if c.start_seconds is not None and c.file_seconds is not None]
+        if not timed:
+            return False  # wait until one has answered and converted a file
+        start = max(c.start_seconds for c in timed)
+        per_file = max(c.file_seconds for c in timed)
+        return backlog * per_file * (1 - len(live) / (len(live) + 1)) > start
+
+    def _take(self, backlog: int = 0) -> Converter:
+        """Return an idle converter, starting another when `_worth_another` says so; raise when none can."""
         while True:
             if self._unavailable is not None:
                 raise ConverterUnavailable(self._unavailable)
@@ -286,20 +313,20 @@ class ConverterPool:
                 converter = self._idle.get_nowait()
             except queue.Empty:
                 with self._lock:
-                    live = len([c for c in self._all if not c.dead])
-                if live < self.size:
-                    self.launch(live + 1)
+                    live = [c for c in self._all if not c.dead]
+                if self._worth_another(live, backlog):
+                    self.launch(len(live) + 1)
                     continue
                 try:
-                    converter = self._idle.get(timeout=1)
+                    converter = self._idle.get(timeout=0.1)
                 except queue.Empty:
                     continue
             if not converter.dead:
                 return converter
 
-    def convert(self, source: Path, target: Path) -> None:
-        """Convert one file on an idle converter; see `Converter.convert`."""
-        converter = self._take()
+    def convert(self, source: Path, target: Path, backlog: int = 0) -> None:
+        """Convert one file on an idle converter; see `Converter.convert`. ``backlog``: files waiting after it."""
+        converter = self._take(backlog)
         try:
             converter.convert(source, target)
         except ConverterUnavailable as exc:
@@ -355,7 +382,7 @@ def convert_files(pairs: list[tuple[Path, Path]], pool: Optional[ConverterPool] 
     leftover: list[tuple[Path, Path]] = []
     lock = threading.Lock()
     if pool.available and pairs:
-        pool.launch(min(len(pairs), pool.size))
+        pool.launch(1)  # another starts when the work left pays for it (ConverterPool._worth_another)
         work: "queue.SimpleQueue[tuple[Path, Path]]" = queue.SimpleQueue()
         for pair in pairs:
             work.put(pair)
@@ -367,7 +394,7 @@ def convert_files(pairs: list[tuple[Path, Path]], pool: Optional[ConverterPool] 
                 except queue.Empty:
                     return
                 try:
-                    pool.convert(source, target)
+                    pool.convert(source, target, backlog=work.qsize())
                     outcome[source] = None
                 except DocumentError as exc:
                     outcome[source] = exc.message

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from docplan import convert
-from docplan.convert import ConverterPool, convert_files, to_pdf
+from docplan.convert import Converter, ConverterPool, convert_files, to_pdf
 from docplan.loaders import load_plan
 from docplan.render import render_plan, standard_template
 from testkit import EXAMPLE, pdf_text
@@ -128,6 +128,7 @@ def test_a_converter_stays_alive_between_conversions_and_stops_with_its_pool(uno
 
 def test_two_converters_share_the_work_and_one_that_cannot_open_a_file_goes_on(uno, documents, tmp_path):
     pool = ConverterPool(size=2)
+    pool.launch(2)  # as a server that keeps both; a batch starts the second only when the work pays for it
     missing = tmp_path / "finnes-ikke.docx"
     pairs = [(documents["nb"], tmp_path / "a.pdf"), (missing, tmp_path / "x.pdf"),
              (documents["nn"], tmp_path / "b.pdf"), (documents["nb"].with_name("plan-nb.docx"), tmp_path / "c.pdf")]
@@ -166,3 +167,20 @@ def test_converters_stop_when_the_process_that_started_them_is_killed(uno, docum
         proc.stdout.close()
     _wait_gone([started["office"], started["worker"]])
     assert not Path(started["profile"]).exists()
+
+
+def _timed(start: float | None, per_file: float | None) -> Converter:
+    converter = Converter("soffice", sys.executable)  # never launched: only its measured times matter here
+    converter.start_seconds, converter.file_seconds = start, per_file
+    return converter
+
+
+def test_a_second_libreoffice_starts_only_when_the_files_waiting_pay_for_its_start():
+    pool = ConverterPool(size=2)
+    assert pool._worth_another([], 0)  # the first always starts
+    assert not pool._worth_another([_timed(None, None)], 100)  # not before the first has answered and converted
+    # nine editions on two busy cores: 8 files × 0.45 s / 2 saves 1.8 s, less than a 3 s start
+    assert not pool._worth_another([_timed(3.0, 0.45)], 8)
+    assert pool._worth_another([_timed(1.2, 0.45)], 8)
+    assert pool._worth_another([_timed(3.0, 0.45)], 40)
+    assert not pool._worth_another([_timed(0.1, 0.1), _timed(0.1, 0.1)], 1000)  # never more than size

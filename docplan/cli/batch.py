@@ -60,14 +60,13 @@ def _table(summary) -> str:
     return "\n".join(lines)
 
 
-def _start_converters(documents: int | None) -> None:
+def _start_converters() -> None:
     """Start LibreOffice for ``--pdf`` at once: it takes longer to start than the documents take to make."""
     from docplan.convert import shared_pool
     from docplan.errors import ConfigError
 
     try:
-        pool = shared_pool()
-        pool.launch(min(documents or pool.size, pool.size))
+        shared_pool().launch(1)  # another when the work pays for it
     except ConfigError:
         pass  # no LibreOffice: reported when the PDFs are made, after the documents
 
@@ -112,7 +111,7 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
     numbers = parse_selection(selection) if selection else None
     if pdf and (force or not (out_dir / MANIFEST_NAME).is_file()):
         # before the data model and the renderer are imported and the data read (~0.5 s)
-        _start_converters(len(numbers) if numbers else None)
+        _start_converters()
     callback, close = _progress_printer()
     try:
         summary = generate_batch(data, out_dir, municipalities=numbers, language=language, template=template,
