@@ -374,8 +374,10 @@ def shared_pool() -> ConverterPool:
 def convert_files(pairs: list[tuple[Path, Path]], pool: Optional[ConverterPool] = None) -> dict[Path, Optional[str]]:
     """Convert each (source .docx, target .pdf) pair; return, per source, None or the Norwegian reason it failed.
 
-    Runs on the pool's converters in parallel; what no converter could take is converted by one-shot
-    ``soffice`` runs. Targets are written in place (callers write into a temporary folder first).
+    Runs on the pool's converters in parallel; what no converter could take or convert (some
+    documents LibreOffice opens in ``--convert-to`` mode but not through UNO, or one that crashed it)
+    is converted by one-shot ``soffice`` runs. Targets are written in place (callers write into a
+    temporary folder first).
     """
     pool = pool or shared_pool()
     outcome: dict[Path, Optional[str]] = {}
@@ -397,7 +399,11 @@ def convert_files(pairs: list[tuple[Path, Path]], pool: Optional[ConverterPool] 
                     pool.convert(source, target, backlog=work.qsize())
                     outcome[source] = None
                 except DocumentError as exc:
-                    outcome[source] = exc.message
+                    if exc.code == "soffice_timeout":
+                        outcome[source] = exc.message
+                    else:  # a document LibreOffice cannot open through UNO may convert in a one-shot run
+                        with lock:
+                            leftover.append((source, target))
                 except ConverterUnavailable:
                     with lock:
                         leftover.append((source, target))
@@ -414,12 +420,20 @@ def convert_files(pairs: list[tuple[Path, Path]], pool: Optional[ConverterPool] 
         by_folder.setdefault(target.parent, []).append((source, target))
     for folder, group in by_folder.items():
         with tempfile.TemporaryDirectory(prefix=".docplan-pdf-", dir=folder) as tmp:
-            staged = []
-            for k, (source, _) in enumerate(group):  # one-shot runs name outputs by stem: make stems unique
+            staged, copies = [], []
+            (Path(tmp) / "in").mkdir()
+            for k, (source, target) in enumerate(group):  # one-shot runs name outputs by stem: make them unique
                 copy = Path(tmp) / "in" / f"{k:05d}.docx"
-                copy.parent.mkdir(exist_ok=True)
-                shutil.copyfile(source, copy)
+                try:
+                    shutil.copyfile(source, copy)
+                except OSError:
+                    outcome[source] = "LibreOffice klarte ikke å lage PDF av dokumentet"
+                    continue
                 staged.append(copy)
+                copies.append((source, target))
+            group = copies
+            if not staged:
+                continue
             try:
                 convert_oneshot(staged, Path(tmp) / "out")
             except DocumentError as exc:

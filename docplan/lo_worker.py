@@ -82,6 +82,17 @@ def stop(proc, desktop) -> None:
         proc.wait()
 
 
+def usable(proc, desktop) -> bool:
+    """Whether LibreOffice still answers (a document can crash it: the bridge is then disposed)."""
+    if proc.poll() is not None:
+        return False
+    try:
+        desktop.getComponents()
+        return True
+    except Exception:
+        return False
+
+
 def convert(desktop, request: dict) -> None:
     options = request.get("options") or {}
     source = uno.systemPathToFileUrl(os.path.abspath(request["in"]))
@@ -121,8 +132,9 @@ def serve(setup: dict) -> int:
                 convert(desktop, json.loads(line))
                 reply(ok=True)
             except Exception as exc:  # answered, never raised: docplan decides what a failure means
-                reply(ok=False, error=f"{type(exc).__name__}: {exc}", alive=proc.poll() is None)
-                if proc.poll() is not None:
+                alive = usable(proc, desktop)
+                reply(ok=False, error=f"{type(exc).__name__}: {exc}", alive=alive)
+                if not alive:
                     return 1
     finally:
         stop(proc, desktop)

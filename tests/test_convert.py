@@ -84,8 +84,11 @@ def test_the_one_shot_fallback_exports_the_same_tagged_pdf(soffice, documents, t
     monkeypatch.setenv(convert.CONVERTER_ENV, "oneshot")
     pool = ConverterPool()
     assert not pool.available
-    outcome = convert_files([(documents["nb"], tmp_path / "a.pdf"), (documents["nn"], tmp_path / "b.pdf")], pool)
-    assert outcome == {documents["nb"]: None, documents["nn"]: None}
+    missing = tmp_path / "finnes-ikke.docx"
+    outcome = convert_files([(documents["nb"], tmp_path / "a.pdf"), (missing, tmp_path / "x.pdf"),
+                             (documents["nn"], tmp_path / "b.pdf")], pool)
+    assert outcome == {documents["nb"]: None, documents["nn"]: None,
+                       missing: "LibreOffice klarte ikke å lage PDF av dokumentet"}
     for pdf, language in ((tmp_path / "a.pdf", "nb-NO"), (tmp_path / "b.pdf", "nn-NO")):
         assert _pdfinfo(pdf)["Tagged"] == "yes" and _catalog(pdf)[0]["/Lang"] == language
     assert pool.converters == []  # nothing was started
