@@ -17,8 +17,9 @@ render and write their document to a temporary file beside its target (synced to
 the parent process alone puts each one in place with an atomic rename, so Ctrl-C (or a progress
 callback raising `KeyboardInterrupt`) never leaves a half-written file, and a result sent back is a
 few hundred bytes (a worker killed while sending cannot leave a pool waiting for the rest). At most
-``2 × jobs`` results are in flight, so memory stays bounded whatever the number of municipalities. PDFs come from LibreOffice
-converters kept running for the process (`docplan.convert.shared_pool`), started with the batch.
+``2 × jobs`` results are in flight, so memory stays bounded whatever the number of municipalities.
+PDFs come from LibreOffice converters kept running for the process (`docplan.convert.shared_pool`),
+the first started with the batch.
 
 A failure is isolated to its municipality: a broken municipality record or local measure in a
 dataset, a broken file in a folder, a template error for one municipality's data, a selected
@@ -31,9 +32,9 @@ each alone in a fresh pool, so only a job that kills its worker again fails. The
 Killing the parent (even ``kill -9``) leaves nothing running: each worker watches a pipe whose only
 writer is the parent and exits when it reads end-of-file (a forked worker closes its inherited copy
 of the writing end), the forkserver and resource tracker exit once no process holds their pipes,
-and a LibreOffice converter stops when its standard input closes. The manifest is written as documents finish (at most every
-`MANIFEST_INTERVAL` seconds), so a killed run is resumed. The output folder is locked for the run;
-temporary files a killed run left there (``*.docplan-tmp``, ``.docplan-pdf-*``) are removed at the
+and a LibreOffice converter stops when its standard input closes. The manifest is written as
+documents finish (at most every `MANIFEST_INTERVAL` seconds), so a killed run is resumed. The output
+folder is locked for the run; temporary files a killed run left there (``*.docplan-tmp``, ``.docplan-pdf-*``) are removed at the
 start of the next.
 
 Re-runs skip municipalities whose inputs are unchanged: ``.docplan-batch-manifest.json`` in the
@@ -661,10 +662,12 @@ def default_jobs() -> int:
 #: on 2 cores (standard plan, 20 tiltak); `pool_size` weighs the work with them.
 JOB_SECONDS = {"plan": 0.014, "file": 0.09}
 #: Seconds a pool costs before its workers render, by start method: a forked worker starts with
-#: docplan imported and the templates compiled; a spawned one (forkserver, spawn) first imports
-#: docplan and compiles the templates (~0.35 s) — the cost that made small batches slower than one
-#: process. Measured with ``bench/bench_batch.py --break-even``.
-POOL_START_SECONDS = {"fork": 0.04, "forkserver": 0.45, "spawn": 0.6}
+#: docplan imported and the templates compiled, but pays for forking, for the pages it copies on
+#: first touch and for sending results; a spawned one (forkserver, spawn) first imports docplan and
+#: compiles the templates (~0.35 s) — the cost that made small batches slower than one process.
+#: ``bench/bench_batch.py --break-even`` on 2 cores: a forked pair pays from about 18 documents, a
+#: forkserver pair not yet at 27; both costs grow with the machine's load, like `JOB_SECONDS`.
+POOL_START_SECONDS = {"fork": 0.12, "forkserver": 0.45, "spawn": 0.6}
 #: A pool must promise at least this much less time than one process, or the batch stays in one.
 POOL_MARGIN = 0.9
 

@@ -4,8 +4,9 @@ This file is a script, not a docplan module: it runs in LibreOffice's Python (De
 with the package python3-uno; Windows and macOS: the ``python`` beside ``soffice``), which has none of
 docplan's dependencies, so it imports only the standard library and ``uno``.
 
-It starts one headless LibreOffice with its own fresh profile (a folder it removes when it ends), listening on a named pipe (never a TCP
-port, so no other user or machine can drive it), connects through UNO and then converts on request:
+It starts one headless LibreOffice with its own fresh profile (a folder it removes when it ends),
+listening on a named pipe with a random name (never a TCP port, which any local process could drive
+and which could be exposed beyond the machine), connects through UNO and then converts on request:
 one JSON object per line on standard input, one answer per line on standard output::
 
     {"in": "/abs/plan.docx", "out": "/abs/plan.pdf", "filter": "writer_pdf_Export", "options": {...}}
@@ -49,8 +50,8 @@ def start(soffice: str, profile: str, pipe: str, timeout: float):
     """Start LibreOffice (profile in the folder ``profile``) listening on ``pipe``; return (process, desktop)."""
     accept = f"pipe,name={pipe};urp;StarOffice.ComponentContext"
     proc = subprocess.Popen(
-        [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--invisible", "--nologo", "--norestore",
-         "--nodefault", "--nolockcheck", "--nofirststartwizard", f"--accept={accept}"],
+        [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--invisible", "--nologo",
+         "--norestore", "--nodefault", "--nolockcheck", "--nofirststartwizard", f"--accept={accept}"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
