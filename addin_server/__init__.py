@@ -2,7 +2,8 @@
 
 `create_app` follows Flask's tutorial factory: defaults, then ``DOCPLAN_*`` environment variables,
 then ``test_config``. Blueprints: `auth` (tokens), `api` (``/api/v1``), `addin` (task pane statics
-and the manifest). All data lives in the workspace directory, so the app keeps no state of its own.
+and the manifest). All data lives in the workspace (`addin_server.storage`: a directory or PostgreSQL),
+so the app keeps no state of its own and several server processes can serve one workspace.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from flask import Flask, request
 
-from addin_server.workspace import Workspace, sample_root
+from addin_server.storage import open_storage
+from addin_server.workspace import sample_root
 
 #: Hosts that may show the task pane in a frame. Word on the web puts it in an iframe of
 #: *.officeapps.live.com inside the document's page (SharePoint/OneDrive for work: *.sharepoint.com;
@@ -34,7 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure an app instance.
 
     Settings (also as ``DOCPLAN_<NAME>`` environment variables): ``WORKSPACE`` (directory; the
-    embedded sample when unset), ``PUBLIC_URL`` (base URL written into the manifest),
+    embedded sample when neither it nor DATABASE is set), ``DATABASE`` (a ``postgresql://`` URL instead of a
+    directory, `addin_server.postgres`), ``DATABASE_POOL`` (connections per server process), ``PUBLIC_URL`` (base URL written into the manifest),
     ``MAX_CONTENT_LENGTH`` (bytes per request), ``MAX_RESPONSE_BYTES`` (bytes per answer),
     ``MAX_REFRESH_ITEMS`` and ``MAX_TABLES`` (items, and measure tables among them, per refresh),
     ``PROCESS_TIMEOUT`` (seconds a check/refresh may run before its process is stopped),
@@ -45,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(
         WORKSPACE=None,
+        DATABASE=None,
+        DATABASE_POOL=10,
         PUBLIC_URL=None,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         MAX_RESPONSE_BYTES=10 * 1024 * 1024,
@@ -61,8 +66,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
 
-    root = app.config["WORKSPACE"]
-    if not root:
+    database = app.config["DATABASE"]
+    if not app.config["WORKSPACE"] and not database:
         # The sample is copied so that writes (adoption records) never touch the installed package.
         temp = tempfile.mkdtemp(prefix="docplan-sample-")
         atexit.register(shutil.rmtree, temp, ignore_errors=True)
@@ -70,7 +75,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         shutil.copytree(sample_root(), root)
         app.config["WORKSPACE"] = str(root)
         app.config["SAMPLE"] = True
-    app.extensions["docplan.workspace"] = Workspace.open(root)
+    storage = open_storage(workspace=app.config["WORKSPACE"], database=database,
+                           pool_size=int(app.config["DATABASE_POOL"]))
+    atexit.register(storage.close)
+    app.extensions["docplan.workspace"] = storage
 
     from addin_server import addin, api, auth, errors, jobs
 

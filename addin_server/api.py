@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from addin_server import access, engines, openapi
 from addin_server.auth import require_municipality, token_required
-from addin_server.errors import LimitError, NotFoundError, error_body
+from addin_server.errors import LimitError, NotFoundError, VersionRequiredError, error_body
 from addin_server.jobs import run_limited
-from addin_server.workspace import Workspace
+from addin_server.storage import Storage, Versioned
 from docplan.errors import AccessError, DataError, InputError, Location, Problem
 from docplan.model import Plan
 from docplan.tags import parse_tag
@@ -25,7 +25,8 @@ DOCX_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.do
               "application/octet-stream")
 
 
-def _workspace() -> Workspace:
+def _workspace() -> Storage:
+    """Return the workspace: the storage every route reads and writes through (files or PostgreSQL)."""
     return current_app.extensions["docplan.workspace"]
 
 
@@ -96,10 +97,11 @@ def catalogue(plan_id: str, number: str):
     """Goals, the municipality's tiltak and its kommuneplan items, for browsing and search."""
     plan = _plan_for(plan_id, number)
     muni = plan.municipality(number)
-    goals = [{"id": g_.id, "title": g_.title,
-              "sub_goals": [{"id": s.id, "title": s.title} for s in g_.sub_goals]} for g_ in plan.goals]
-    measures = [{"id": m.id, "title": m.title, "scope": m.scope, "goal_ids": m.goal_ids,
-                 "responsible": m.responsible, "status": m.status, "kp_refs": m.kp_refs}
+    goals = [{"id": g_.id, "title": g_.title, "text": g_.text,
+              "sub_goals": [{"id": s.id, "title": s.title, "text": s.text} for s in g_.sub_goals]}
+             for g_ in plan.goals]
+    measures = [{"id": m.id, "title": m.title, "text": m.text, "scope": m.scope, "goal_ids": m.goal_ids,
+                 "responsible": m.responsible, "partners": m.partners, "status": m.status, "kp_refs": m.kp_refs}
                 for m in plan.measures_for(number)]
     kp = [{"ref": f"{number}:{item.id}", "id": item.id, "title": item.title, "plan_name": mp.plan_name,
            "part": mp.part, "current": mp.is_current}
@@ -118,7 +120,7 @@ def snippet(plan_id: str, number: str, kind: str, item_id: str):
         raise NotFoundError(f"ukjent type innhold «{kind}»; bruk en av: {', '.join(SNIPPET_KINDS)}")
     lang = _language()
     _check_visible(plan, number, kind, access.snippet_target(number, kind, item_id))
-    key = (str(_workspace().root), plan_id, stamp)
+    key = (_workspace().identity, plan_id, stamp)
     tag, ooxml, hashes = engines.cached_snippet(key, plan, number, kind, item_id, lang)
     return jsonify(kind=kind, id=item_id, tag=tag, ooxml=ooxml, hashes=hashes)
 
@@ -153,12 +155,14 @@ def _document_from_request() -> tuple[bytes | None, str | None]:
 def check(plan_id: str, number: str):
     """Check a document against the plan; return findings grouped by rule with selectable locations.
 
-    Findings about another municipality, or about an item the caller may not see, are left out."""
+    Findings about another municipality, or about an item the caller may not see, are left out. The
+    findings are in ``lang`` (nb/nn) where the library has them in both målformer."""
     plan = _plan_for(plan_id, number)
+    lang = _language()
     data, ooxml = _document_from_request()
-    findings = access.filter_findings(plan, number, run_limited(engines.check, plan, number, data, ooxml),
+    findings = access.filter_findings(plan, number, run_limited(engines.check, plan, number, data, ooxml, lang),
                                       maintainer=g.grant.is_maintainer)
-    return jsonify(findings=findings, summary=engines.summarise(findings))
+    return jsonify(findings=findings, summary=engines.summarise(findings), lang=lang)
 
 
 @bp.post("/plans/<plan_id>/municipalities/<number>/refresh")
@@ -177,6 +181,9 @@ def refresh(plan_id: str, number: str):
         raise InputError("JSON-kroppen må ha «items»: en liste med {tag, text, hash}", code="bad_items")
     _check_refresh_limits(items)
     edition = body.get("edition") if isinstance(body.get("edition"), str) else None
+    if edition is not None:
+        # rebuilt items show the edition's municipality's kommuneplan references: the token must cover it
+        require_municipality(edition)
     answers = run_limited(_refresh_job, plan, number, items, _language(), g.grant.is_maintainer, edition,
                           int(current_app.config["MAX_RESPONSE_BYTES"]))
     return jsonify(items=answers, checked=len(items))
@@ -215,14 +222,37 @@ def _check_refresh_limits(items: list[dict]) -> None:
 @bp.get("/plans/<plan_id>/municipalities/<number>/adoption")
 @token_required
 def get_adoption(plan_id: str, number: str):
-    plan = _plan_for(plan_id, number)
-    return jsonify(plan.municipality(number).adoption.model_dump(mode="json"))
+    """Return the adoption record; its version is the ``ETag``, which a ``PUT`` sends back as ``If-Match``."""
+    _plan_for(plan_id, number)
+    return _adoption_answer(_workspace().adoption(plan_id, number))
+
+
+def _adoption_answer(record: Versioned):
+    response = jsonify(record.value.model_dump(mode="json"))
+    response.set_etag(record.version)
+    return response
+
+
+def _expected_version(plan_id: str, number: str) -> str:
+    """Return the version the client read (``If-Match``); raise `VersionRequiredError` (428) without one.
+
+    ``If-Match: *`` (any version) is refused too: it is exactly the blind overwrite that loses an update."""
+    matches = request.if_match
+    tags = list(matches.as_set()) if matches and not matches.star_tag else []
+    if len(tags) != 1:
+        raise VersionRequiredError(
+            f"skriving av vedtaket krever versjonen du leste: hent det med GET …/{plan_id}/municipalities/{number}"
+            "/adoption og send verdien i toppfeltet «ETag» tilbake i «If-Match»; slik kan ingen annens endring gå "
+            "tapt")
+    return tags[0]
 
 
 @bp.put("/plans/<plan_id>/municipalities/<number>/adoption")
 @token_required
 def put_adoption(plan_id: str, number: str):
-    """Record the council's adoption (*vedtak*) of the plan for this municipality; the write is audited."""
+    """Record the council's adoption (*vedtak*) of the plan for this municipality; the write is audited.
+
+    The request names the version it replaces (``If-Match``); a record changed since is a 409."""
     _plan_for(plan_id, number)
     try:
         wanted = openapi.AdoptionRequest.model_validate_json(request.get_data(cache=False) or b"null")
@@ -230,9 +260,10 @@ def put_adoption(plan_id: str, number: str):
         problems = [_adoption_problem(e) for e in exc.errors(include_url=False, include_input=False)]
         raise InputError("ugyldig vedtak: " + "; ".join(p.message for p in problems), problems=problems,
                          code="invalid_adoption") from None
-    adoption = wanted.to_adoption()
-    _workspace().write_adoption(plan_id, number, adoption, actor=g.grant.name)
-    return jsonify(adoption.model_dump(mode="json"))
+    expected = _expected_version(plan_id, number)
+    stored = _workspace().write_adoption(plan_id, number, wanted.to_adoption(), expected=expected,
+                                         actor=g.grant.name)
+    return _adoption_answer(stored)
 
 
 _ADOPTION_FIELDS = "«status», «date», «case_no» og «body»"

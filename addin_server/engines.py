@@ -8,6 +8,7 @@ for the same document.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from docplan import snippets
 from docplan.document import PlanDocument
 from docplan.errors import InputError
 from docplan.model import Plan
+from docplan.ooxml.ns import qn
 from docplan.ooxml.sdt import Shape
 from docplan.refresh import MANAGED, Session, Status, classify, effective_tag
 from docplan.state import hashes_of
@@ -87,20 +89,90 @@ def open_document(data: bytes | None, ooxml: str | None) -> PlanDocument:
     return PlanDocument.from_flat_opc(ooxml or "", name="dokumentet")
 
 
-def check(plan: Plan, number: str, data: bytes | None, ooxml: str | None) -> list[dict]:
+def check(plan: Plan, number: str, data: bytes | None, ooxml: str | None, lang: str = "nb") -> list[dict]:
     """Run `docplan.checks` on the document and the plan; return findings as in docplan-check/1.
 
-    Each finding also carries ``comment`` (the Word comment text the library writes) and ``tag``.
-    Findings about another municipality (its adoption, its local measures) are left out.
+    Each finding also carries ``comment`` (the Word comment text the library writes), ``tag`` and
+    ``place`` (`finding_place`). Findings about another municipality (its adoption, its local measures)
+    are left out. Messages are in ``lang`` (bokmål or nynorsk, `docplan.i18n`).
     """
     from docplan.checks import report, run_checks
     from docplan.checks.docview import read_document
 
-    view = read_document(open_document(data, ooxml))
-    findings = run_checks(document=view, data=plan, municipality=number)
-    own = [f for f in findings if f.municipality in (None, number)]
-    return [{**report.finding_dict(f), "comment": report.comment_text(f), "tag": _subject_tag(plan, f.subject)}
-            for f in own]
+    from docplan.i18n import language
+
+    with language(lang):
+        view = read_document(open_document(data, ooxml))
+        findings = run_checks(document=view, data=plan, municipality=number, lang=lang)
+        own = [f for f in findings if f.municipality in (None, number)]
+        places = Places(view)
+        return [{**report.finding_dict(f), "comment": report.comment_text(f), "tag": _subject_tag(plan, f.subject),
+                 "place": places.of(f.location.paragraph)} for f in own]
+
+
+#: Longest text the pane gives Word's ``body.search`` (which takes at most 255 characters).
+PLACE_MAX = 200
+_SEGMENT = re.compile(r"[^\t\n\r\x07\x0b\x0c]+")
+
+
+class Places:
+    """Where the task pane finds a finding's paragraph: its text and which occurrence of it in the body.
+
+    The pane searches the body for the text (``body.search``) and takes that match: a paragraph number
+    would not do, as the checker counts paragraphs Word's ``body.paragraphs`` leaves out (text boxes,
+    once in each ``mc:AlternateContent`` branch). Occurrences are counted in the text Word's body holds:
+    paragraphs inside text boxes are left out (a finding in one has no place), and so is a text box's
+    text inside the paragraph it is anchored in.
+    """
+
+    def __init__(self, view) -> None:
+        self.view = view
+        self._texts: list[str | None] | None = None
+
+    @property
+    def texts(self) -> list[str | None]:
+        """Each paragraph's text as Word's body shows it; None for a paragraph inside a text box."""
+        if self._texts is None:
+            box = qn("w:txbxContent")
+            texts: list[str | None] = list(self.view.paragraphs.texts)
+            document = self.view.document
+            for i, el in enumerate(document.paragraph_elements() if document is not None else []):
+                if next(el.iterancestors(box), None) is not None:
+                    texts[i] = None
+                elif next(el.iter(box), None) is not None:  # anchors a text box: its own text only
+                    texts[i] = _join_text(n for n in el.iter(*_TEXT_NODES) if next(n.iterancestors(box), None) is None)
+            self._texts = texts
+        return self._texts
+
+    def of(self, paragraph: int | None) -> dict | None:
+        """Return ``{text, occurrence}`` for paragraph number ``paragraph``, or None when it has no place."""
+        texts = self.texts
+        if paragraph is None or not 0 <= paragraph < len(texts) or texts[paragraph] is None:
+            return None
+        text = search_text(texts[paragraph])
+        if not text:
+            return None
+        before = sum(t.count(text) for t in texts[:paragraph] if t)
+        return {"text": text, "occurrence": before}
+
+
+_TEXT_NODES = (qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"))
+
+
+def _join_text(nodes) -> str:
+    """Return the text of run-level text nodes: ``w:t`` text, tabs, breaks as line ends."""
+    t, tab = qn("w:t"), qn("w:tab")
+    return "".join((n.text or "") if n.tag == t else "\t" if n.tag == tab else "\n" for n in nodes)
+
+
+def search_text(paragraph: str) -> str:
+    """Return the start of a paragraph's text that Word's search can match: its first piece of text
+    between tabs and breaks, at most `PLACE_MAX` characters, cut at a space; "" when it has no text."""
+    text = next((t for t in (m.group(0).strip() for m in _SEGMENT.finditer(paragraph or "")) if t), "")
+    if len(text) > PLACE_MAX:
+        cut = text.rfind(" ", PLACE_MAX // 2, PLACE_MAX)
+        text = text[:cut if cut > 0 else PLACE_MAX].rstrip()
+    return text
 
 
 def _subject_tag(plan: Plan, subject: str | None) -> str | None:

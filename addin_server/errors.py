@@ -9,8 +9,12 @@ The server's own errors, besides docplan's (`docplan.errors`)::
     ├── RetryLaterError     the client should try again after ``Retry-After`` seconds
     │   ├── BusyError       every worker stayed busy while the job waited, or the adoption log is
     │   │                   locked by another write (503)
+    │   ├── DatabaseUnavailableError  PostgreSQL does not answer (503)
     │   └── TooManyJobsError  the caller already has JOBS_PER_TOKEN jobs running (429)
     ├── UnavailableError    a docplan engine is not installed (503)
+    ├── VersionRequiredError  a write without the version it replaces (``If-Match``) (428)
+    ├── ConflictError
+    │   └── StaleVersionError  a write names a version the record no longer has (409)
     └── InputError
         └── LimitError      a request asks for more work or a larger answer than allowed (413)
 
@@ -25,7 +29,7 @@ import os
 from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from docplan.errors import DocplanError, InputError
+from docplan.errors import ConflictError, DocplanError, InputError
 
 log = logging.getLogger("addin_server")
 
@@ -38,6 +42,7 @@ HTTP_MESSAGES = {
     401: ("unauthorized", "mangler gyldig tilgangsnøkkel (token)"),
     403: ("forbidden", "du har ikke tilgang til dette"),
     404: ("not_found", "finnes ikke"),
+    409: ("conflict", "endret av noen andre i mellomtiden; hent på nytt og prøv igjen"),
     405: ("method_not_allowed", "metoden er ikke tillatt her"),
     413: ("too_large", "forespørselen er for stor"),
     415: ("unsupported_media_type", "innholdstypen støttes ikke"),
@@ -89,6 +94,26 @@ class BusyError(RetryLaterError):
 
     http_status = 503
     code = "busy"
+
+
+class StaleVersionError(ConflictError):
+    """Raised when a write names a version of a record that has changed since: never a lost update."""
+
+    code = "stale_version"
+
+
+class VersionRequiredError(DocplanError):
+    """Raised for a write that does not say which version of the record it replaces."""
+
+    http_status = 428
+    code = "version_required"
+
+
+class DatabaseUnavailableError(RetryLaterError):
+    """Raised when the workspace's PostgreSQL database does not answer (down, restarting, no connection)."""
+
+    http_status = 503
+    code = "database_unavailable"
 
 
 class LimitError(InputError):

@@ -65,7 +65,8 @@ def _today() -> dt.date:
 
 
 class AuditEntry(BaseModel):
-    """One write of an adoption record, as kept in the workspace's ``audit/adoption.jsonl``."""
+    """One write of an adoption record, as kept in the workspace's audit log (``audit/adoption.jsonl``,
+    or the ``adoption_audit`` table in PostgreSQL)."""
 
     time: str = Field(description="UTC, ISO 8601")
     token: str = Field(description="the name of the token that wrote (workspace.yaml)")
@@ -100,10 +101,18 @@ def _json(schema: dict, description: str) -> dict:
 
 def _errors(*codes: int) -> dict:
     text = {400: "Ugyldig forespørsel", 401: "Mangler token", 403: "Ingen tilgang til kommunen eller innholdet",
-            404: "Finnes ikke", 413: "For stor forespørsel eller for stort svar",
+            404: "Finnes ikke", 409: "Endret av noen andre siden du leste (versjonen i If-Match er utdatert)",
+            413: "For stor forespørsel eller for stort svar",
+            428: "Mangler versjonen du leste (If-Match med ETag fra GET)",
             429: "For mange samtidige jobber for nøkkelen (se Retry-After)",
             503: "Tidsgrense, opptatt (se Retry-After) eller motor mangler"}
     return {str(c): _json(_ERROR, text[c]) for c in codes}
+
+
+def _versioned(response: dict) -> dict:
+    """Return a response description with the record's version in the ``ETag`` header."""
+    return {**response, "headers": {"ETag": {"required": True, "schema": {"type": "string"},
+                                             "description": "the record's version; send it as If-Match to write"}}}
 
 
 _PATH_PARAMS = [
@@ -141,7 +150,9 @@ SCHEMAS = {
                           "properties": {"id": {"type": "string"}, "title": {"type": "string"},
                                          "scope": {"enum": ["felles", "lokal"]},
                                          "goal_ids": {"type": "array", "items": {"type": "string"}},
+                                         "text": {"type": ["string", "null"]},
                                          "responsible": {"type": ["string", "null"]},
+                                         "partners": {"type": "array", "items": {"type": "string"}},
                                          "status": {"type": ["string", "null"]},
                                          "kp_refs": {"type": "array", "items": {"type": "string"}}}}},
                       "kp_items": {"type": "array", "items": {
@@ -164,9 +175,16 @@ SCHEMAS = {
                                "subject": {"type": ["string", "null"]}, "chapter": {"type": ["string", "null"]},
                                "municipality": {"type": ["string", "null"]},
                                "known_issue": {"type": ["string", "null"]}, "location": _LOC,
-                               "comment": {"type": "string"}, "tag": {"type": ["string", "null"]}}},
-    "CheckResult": {"type": "object", "required": ["findings", "summary"],
-                    "properties": {"findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+                               "comment": {"type": "string"}, "tag": {"type": ["string", "null"]},
+                               "place": {"oneOf": [{"type": "null"}, {
+                                   "type": "object", "required": ["text", "occurrence"],
+                                   "description": "where the pane finds the paragraph: body.search(text) and "
+                                                  "take match number `occurrence` (0-based)",
+                                   "properties": {"text": {"type": "string", "maxLength": 200},
+                                                  "occurrence": {"type": "integer", "minimum": 0}}}]}}},
+    "CheckResult": {"type": "object", "required": ["findings", "summary", "lang"],
+                    "properties": {"lang": {"enum": ["nb", "nn"]},
+                                   "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
                                    "summary": {"type": "object", "required": ["total", "by_rule", "by_severity"]}}},
     "RefreshRequest": {"type": "object", "required": ["items"], "properties": {
         "edition": {"type": "string", "pattern": r"^\d{4}$",
@@ -249,7 +267,7 @@ def document() -> dict:
                 "responses": {"200": _json({"$ref": "#/components/schemas/Snippet"}, "OOXML snippet"),
                               **_errors(400, 401, 403, 404, 503)}}},
             base + "/check": {"post": {
-                "operationId": "check", "security": _SECURED, "parameters": _PATH_PARAMS,
+                "operationId": "check", "security": _SECURED, "parameters": [*_PATH_PARAMS, _LANG],
                 "requestBody": {"required": True, "content": {
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
                         "schema": {"type": "string", "format": "binary"}},
@@ -267,14 +285,19 @@ def document() -> dict:
                               **_errors(400, 401, 403, 404, 413, 429, 503)}}},
             base + "/adoption": {
                 "get": {"operationId": "getAdoption", "security": _SECURED, "parameters": _PATH_PARAMS,
-                        "responses": {"200": _json({"$ref": "#/components/schemas/Adoption"}, "Adoption"),
+                        "responses": {"200": _versioned(_json({"$ref": "#/components/schemas/Adoption"}, "Adoption")),
                                       **_errors(401, 403, 404)}},
-                "put": {"operationId": "putAdoption", "security": _SECURED, "parameters": _PATH_PARAMS,
-                        "description": "Every write is appended to the workspace's audit log.",
+                "put": {"operationId": "putAdoption", "security": _SECURED,
+                        "parameters": [*_PATH_PARAMS, {
+                            "name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+                            "description": "The ETag of the record as read (GET); a record changed since is a "
+                                           "409, so no update is lost. '*' is refused."}],
+                        "description": "Optimistic: the write names the version it replaces. Every write is "
+                                       "appended to the workspace's audit log.",
                         "requestBody": {"required": True, "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/AdoptionRequest"}}}},
-                        "responses": {"200": _json({"$ref": "#/components/schemas/Adoption"}, "Stored"),
-                                      **_errors(400, 401, 403, 404, 503)}}},
+                        "responses": {"200": _versioned(_json({"$ref": "#/components/schemas/Adoption"}, "Stored")),
+                                      **_errors(400, 401, 403, 404, 409, 428, 503)}}},
             "/audit/adoption": {"get": {
                 "operationId": "adoptionAudit", "security": _SECURED,
                 "description": "The latest writes of adoption records, oldest first (maintainer tokens only).",

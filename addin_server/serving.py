@@ -162,3 +162,54 @@ class HttpsServer:
         elif self._fd is not None:
             os.close(self._fd)  # never served
             self._fd = None
+
+
+class MultiProcessServer:
+    """gunicorn (POSIX): ``workers`` processes on one listening socket, each with ``threads`` threads.
+
+    Each worker process creates its own app (`create_app` with ``config``) after the fork, so each has
+    its own job pool, caches and database connections; they share only the workspace, which is safe
+    for several processes (file locks, or PostgreSQL transactions) and versions every write. gunicorn's
+    threads wait for a whole request and it has no guard against slow clients, so put a reverse proxy
+    that buffers requests (nginx, Caddy) in front of it, as gunicorn itself advises; TLS is the
+    proxy's too (docs/deployment.md).
+    """
+
+    scheme = "http"
+
+    def __init__(self, config: dict, host: str, port: int, *, workers: int, threads: int = 8,
+                 idle_timeout: int = IDLE_TIMEOUT) -> None:
+        from gunicorn.app.base import BaseApplication
+
+        sock = _listen(host, port)
+        self.host, self.port = host, sock.getsockname()[1]
+        self._fd: int | None = sock.detach()  # gunicorn's arbiter takes the socket over (fd://)
+        timeout = float(config.get("PROCESS_TIMEOUT") or 30) + float(config.get("QUEUE_TIMEOUT")
+                                                                      or config.get("PROCESS_TIMEOUT") or 30)
+        settings = {"bind": [f"fd://{self._fd}"], "workers": workers, "worker_class": "gthread",
+                    "threads": threads, "keepalive": idle_timeout, "timeout": int(timeout) + 30,
+                    "graceful_timeout": 10, "backlog": BACKLOG, "proc_name": "docplan", "loglevel": "warning",
+                    "accesslog": None, "errorlog": "-", "preload_app": False}
+
+        class _Application(BaseApplication):
+            def load_config(self) -> None:
+                for key, value in settings.items():
+                    self.cfg.set(key, value)
+
+            def load(self):  # in each worker, after the fork
+                from addin_server import create_app
+
+                return create_app(dict(config))
+
+        self._application = _Application()
+
+    def run(self) -> None:
+        """Serve until SIGTERM or Ctrl-C (gunicorn's arbiter ends the process with SystemExit)."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            self._application.run()
+
+    def close(self) -> None:
+        if self._fd is not None:  # never served
+            os.close(self._fd)
+            self._fd = None

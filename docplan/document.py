@@ -42,6 +42,7 @@ from docplan.ooxml.sdt import Shape, docplan_tag, own_text, sdt_text, shape, tag
 from docplan.ooxml.styles import StyleSheet, paragraph_level, paragraph_style
 from docplan.ooxml.scan import BodyScan, scan
 from docplan.ooxml.text import element_text
+from docplan.ooxml.toc import toc_paragraphs
 from docplan.package import (CONTENT_TYPES, Limits, Package, Source, parse_part, rels_name, resolve_target,
                              write_package)
 from docplan.tags import Tag
@@ -220,6 +221,7 @@ class PlanDocument:
             self._reset_body_caches()
             self.cache.pop("levels", None)
             self.cache.pop("labels", None)
+            self.cache.pop("toc", None)
 
     def set_part(self, name: str, data: bytes | Element) -> None:
         """Add or replace a part with bytes or an element."""
@@ -541,6 +543,16 @@ class PlanDocument:
             out.append(Heading(i, level, number, text, elements[i], label_text))
         self._headings = out
         return out
+
+    def toc_paragraphs(self) -> frozenset[int]:
+        """Return the numbers of the paragraphs that belong to a table of contents (`docplan.ooxml.toc`).
+
+        Import, extract and check pass over them: a TOC line repeats a heading and ends in a page number.
+        """
+        if "toc" not in self.cache:
+            self.cache["toc"] = frozenset(toc_paragraphs(self.body, self._paragraph_elements(), self.texts(),
+                                                         self.styles))
+        return self.cache["toc"]  # type: ignore[return-value]
 
     def chapter_of(self, paragraph: int | None) -> str | None:
         """Return the text of the level-1 heading a paragraph is under (None before the first one)."""

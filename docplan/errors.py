@@ -37,23 +37,25 @@ class Location:
 
     def format(self) -> str:
         """Return the location in Norwegian, e.g. ``plan.xlsx, ark «Tiltak», celle C7``."""
+        from docplan.i18n import _
+
         bits: list[str] = []
         if self.file:
             bits.append(self.file)
         if self.sheet:
-            bits.append(f"ark «{self.sheet}»")
+            bits.append(_("ark «{sheet}»").format(sheet=self.sheet))
         if self.cell:
-            bits.append(f"celle {self.cell}")
+            bits.append(_("celle {cell}").format(cell=self.cell))
         if self.line is not None:
-            bits.append(f"linje {self.line}")
+            bits.append(_("linje {n}").format(n=self.line))
         if self.column is not None:
-            bits.append(f"kolonne {self.column}")
+            bits.append(_("kolonne {n}").format(n=self.column))
         if self.part:
-            bits.append(f"del {self.part}")
+            bits.append(_("del {part}").format(part=self.part))
         if self.paragraph is not None:
-            bits.append(f"avsnitt {self.paragraph}")
+            bits.append(_("avsnitt {n}").format(n=self.paragraph))
         if self.path and self.line is None and self.cell is None:
-            bits.append(f"felt {self.path}")
+            bits.append(_("felt {path}").format(path=self.path))
         return ", ".join(bits)
 
     def to_dict(self) -> dict:

@@ -13,6 +13,7 @@ edited by hand is reported and only overwritten with ``force=True``::
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
@@ -25,10 +26,10 @@ from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element, make_element
 from docplan.ooxml.sdt import docplan_tag, outermost_item, sdt_content, shape
 from docplan.ooxml.text import element_text
-from docplan.refresh import (STATUS_NB, ItemInfo, Report, Session, Status, document_styles, list_items,
+from docplan.refresh import (ItemInfo, Report, Session, Status, document_styles, list_items,
                              note_missing_kp, refresh)
 
-__all__ = ["STATUS_NB", "WHAT", "ItemInfo", "Report", "Status", "Target", "build_items", "insert_items",
+__all__ = ["WHAT", "ItemInfo", "Report", "Status", "Target", "build_items", "insert_items",
            "list_items", "refresh"]
 
 WHAT = ("goals", "measures", "measure-table", "kp-refs", "all")
@@ -163,22 +164,134 @@ def _position(doc: PlanDocument, target: Target) -> tuple[Element, int, Element 
                      "--bookmark eller --placeholder", loc, code="no_insertion_point")
 
 
-def _is_table(el: Element | None) -> bool:
-    if el is None:
-        return False
-    if el.tag == _W_TBL:
-        return True
-    content = sdt_content(el) if el.tag == qn("w:sdt") else None
-    return content is not None and any(c.tag == _W_TBL for c in content)
+#: Markup that may stand between two blocks without separating them (Word and LibreOffice still join the
+#: tables around it).
+_INVISIBLE = {qn(t) for t in ("w:bookmarkStart", "w:bookmarkEnd", "w:proofErr", "w:permStart", "w:permEnd",
+                              "w:commentRangeStart", "w:commentRangeEnd", "w:moveFromRangeStart",
+                              "w:moveFromRangeEnd", "w:moveToRangeStart", "w:moveToRangeEnd")}
+
+
+def _edge_block(el: Element | None, last: bool) -> Element | None:
+    """Return the first (or last) paragraph or table ``el`` puts on the page, looking inside content controls."""
+    while el is not None and el.tag == qn("w:sdt"):
+        content = sdt_content(el)
+        blocks = [c for c in (content if content is not None else []) if isinstance(c.tag, str)
+                  and c.tag not in _INVISIBLE]
+        el = (blocks[-1] if last else blocks[0]) if blocks else None
+    return el
+
+
+def _neighbour(el: Element, after: bool) -> Element | None:
+    node = el.getnext() if after else el.getprevious()
+    while node is not None and (not isinstance(node.tag, str) or node.tag in _INVISIBLE):
+        node = node.getnext() if after else node.getprevious()
+    return node
+
+
+def _is_table(el: Element | None, last: bool = False) -> bool:
+    block = _edge_block(el, last)
+    return block is not None and block.tag == _W_TBL
 
 
 def _separate_tables(first: Element, last: Element) -> None:
     """Keep inserted tables from merging with a table right before or after them (Word and LibreOffice
-    join adjacent tables): an empty paragraph goes between."""
-    if _is_table(first) and _is_table(first.getprevious()):
+    join adjacent tables, also across bookmarks and other invisible markup): an empty paragraph goes between."""
+    if _is_table(first) and _is_table(_neighbour(first, after=False), last=True):
         first.addprevious(make_element(_W_P))
-    if _is_table(last) and _is_table(last.getnext()):
+    if _is_table(last, last=True) and _is_table(_neighbour(last, after=True)):
         last.addnext(make_element(_W_P))
+
+
+# -- a landscape section for the measure table ------------------------------------------------------
+_W_PGSZ, _W_PGMAR, _W_PPR, _W_TYPE = qn("w:pgSz"), qn("w:pgMar"), qn("w:pPr"), qn("w:type")
+_MIN_MARGIN = 851  # 1.5 cm
+
+
+def _governing_section(el: Element, body: Element) -> Element | None:
+    """Return the ``w:sectPr`` of the section ``el`` (a child of the body) lies in."""
+    for node in el.itersiblings():
+        if node.tag == _W_P:
+            ppr = node.find(_W_PPR)
+            sect = ppr.find(_W_SECT) if ppr is not None else None
+            if sect is not None:
+                return sect
+        elif node.tag == _W_SECT:
+            return node
+    return body.find(_W_SECT)
+
+
+def _twips(el: Element | None, attr: str, default: int) -> int:
+    try:
+        return int(float(el.get(qn(f"w:{attr}")))) if el is not None and el.get(qn(f"w:{attr}")) else default
+    except ValueError:
+        return default
+
+
+def _is_landscape(sect: Element) -> bool:
+    size = sect.find(_W_PGSZ)
+    return size is not None and (size.get(qn("w:orient")) == "landscape"
+                                 or _twips(size, "w", 11906) > _twips(size, "h", 16838))
+
+
+def _text_width(sect: Element) -> int:
+    size, margins = sect.find(_W_PGSZ), sect.find(_W_PGMAR)
+    return _twips(size, "w", 11906) - _twips(margins, "left", 1440) - _twips(margins, "right", 1440)
+
+
+def _section_break(sect: Element) -> Element:
+    p = make_element(_W_P)
+    ppr = make_element(_W_PPR)
+    p.append(ppr)
+    ppr.append(sect)
+    return p
+
+
+def _place_in_landscape(table: Element, body: Element) -> None:
+    """Give a measure table inserted into a portrait section a landscape section of its own (a section break
+    before and after it), and fit its columns to the landscape text width; in a landscape section, fit it
+    to that section's width."""
+    if table.getparent() is not body:
+        return  # inside a table cell or another control: no section can start there
+    sect = _governing_section(table, body)
+    if sect is None:
+        return
+    if _is_landscape(sect):
+        snippets.set_table_width(table, _text_width(sect), flexible=1)
+        return
+    before = copy.deepcopy(sect)
+    landscape = copy.deepcopy(sect)
+    # a restart of page numbers belongs to the section's first part, which now ends before the table
+    for el in (landscape, sect):
+        for num in el.iter(qn("w:pgNumType")):
+            num.attrib.pop(qn("w:start"), None)
+    size = landscape.find(_W_PGSZ)
+    if size is None:
+        size = make_element(_W_PGSZ)
+        follower = next((c for c in landscape if c.tag not in (qn("w:headerReference"), qn("w:footerReference"),
+                                                              qn("w:footnotePr"), qn("w:endnotePr"), _W_TYPE)), None)
+        if follower is not None:
+            follower.addprevious(size)
+        else:
+            landscape.append(size)
+    width, height = _twips(size, "w", 11906), _twips(size, "h", 16838)
+    size.set(qn("w:w"), str(height))
+    size.set(qn("w:h"), str(width))
+    size.set(qn("w:orient"), "landscape")
+    kind = landscape.find(_W_TYPE)
+    if kind is None:
+        kind = make_element(_W_TYPE)
+        size.addprevious(kind)  # the schema's order: header and footer references, type, page size …
+    kind.set(qn("w:val"), "nextPage")
+    # side margins narrow enough for the table's full width (1.5 cm at the least)
+    margins = landscape.find(_W_PGMAR)
+    if margins is not None:
+        side = max(_MIN_MARGIN, (height - snippets.TABLE_TWIPS) // 2)
+        for attr in ("left", "right"):
+            if _twips(margins, attr, 1440) > side:
+                margins.set(qn(f"w:{attr}"), str(side))
+    table.addprevious(_section_break(before))
+    table.addnext(_section_break(landscape))
+    snippets.set_table_width(table, _text_width(landscape), flexible=1)
 
 
 # -- applying ------------------------------------------------------------------------------------------
@@ -242,10 +355,14 @@ def insert_items(doc: PlanDocument, plan: Plan, what: str, target: Target | None
         session.changed = True
         session.report.inserted.append(str(docplan_tag(el)))
         session.record_element(el)
+    if removal is not None and removal.getparent() is not None:
+        tree.remove(removal)  # first, so the tables the placeholder stood between are seen as neighbours
+    for el in inserted:
+        tag = docplan_tag(el)
+        if tag is not None and tag.kind == "measure-table":
+            _place_in_landscape(el, doc.body)
     if inserted:
         _separate_tables(inserted[0], inserted[-1])
-    if removal is not None and removal.getparent() is not None:
-        tree.remove(removal)
     if standalone:  # inline references in the planner's own text: keep them current
         session.apply(session.classify(standalone))
     for t in holders:

@@ -13,18 +13,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Optional
+from dataclasses import dataclass
+from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
+                      field_validator, model_validator)
 
 from docplan.municipalities import lookup_municipality
 
-MEASURE_STATUSES = ("ikke startet", "pågår", "gjennomført", "utsatt", "ikkje starta", "utsett")
+MEASURE_STATUSES = ("ikke startet", "pågår", "gjennomført", "utsatt", "avsluttet", "ikkje starta", "utsett", "avslutta")
+#: Nynorsk statuses and the bokmål status they mean.
+_SAME_STATUS = {"ikkje starta": "ikke startet", "utsett": "utsatt", "avslutta": "avsluttet"}
+#: Statuses after which a measure is no longer worked on: rolled to the next year as closed.
+FINISHED_STATUSES = ("gjennomført", "avsluttet", "avslutta")
 FUNDING_STATUSES = (
     "innvilget", "søkt", "planlagt søkt", "innenfor driftsramme", "planlagt i økonomiplan", "ikke avklart",
     "innvilga", "innanfor driftsramma", "ikkje avklart",
 )
 COST_BASES = ("per år", "totalt", "engangs", "eingongs")
+#: Cost bases counted once for each year of the measure in the plan period.
+PER_YEAR_BASES = ("per år",)
+#: Cost bases counted once, in the first year of the measure.
+ONE_OFF_BASES = ("engangs", "eingongs")
+#: Groups whose participation in the planning is recorded (*medvirkning*), bokmål and nynorsk forms.
+PARTICIPANT_GROUPS = (
+    "brukere", "pårørende", "frivillige", "ungdomsråd", "eldreråd", "råd for personer med funksjonsnedsettelse",
+    "andre", "brukarar", "pårørande", "råd for personar med funksjonsnedsetjing",
+)
+#: The groups that count as user participation (*brukermedvirkning*).
+USER_GROUPS = ("brukere", "brukarar")
 SCOPES = ("felles", "lokal")
 KP_PARTS = ("samfunnsdel", "handlingsdel", "økonomiplan")
 
@@ -103,6 +120,94 @@ def check_municipality_number(value):
 MunicipalityNumber = Annotated[str, BeforeValidator(check_municipality_number)]
 
 
+# -- opening hours (alkoholloven §§ 3-7 and 4-4) ---------------------------------------------------
+
+_TIME = r"(?:kl\.?\s*)?([0-9]{1,2})(?:[:.]([0-9]{2}))?"
+_RANGE = re.compile(rf"^\s*{_TIME}\s*(?:[-–—]|til)\s*{_TIME}\s*$", re.IGNORECASE)
+#: Words that mean «no sales or serving» on a day type (17 May, Christmas Eve …).
+CLOSED_WORDS = ("stengt", "ingen", "ikke salg", "ikkje sal", "ingen skjenking", "ikke skjenking", "ikkje skjenking")
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """A time of day range in minutes after midnight; ``end`` passes 24 × 60 when it runs past midnight."""
+
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{_clock(self.start)}–{_clock(self.end)}"
+
+
+def _clock(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    hours = hours if hours == 24 and mins == 0 else hours % 24
+    return f"{hours:02d}.{mins:02d}"
+
+
+def parse_time_range(text: str) -> TimeRange | None:
+    """Return the range ``"10:00-02:00"`` stands for (the end the next day when not after the start), or
+    None for a closed day («stengt»); raise ValueError (Norwegian) for anything else."""
+    value = " ".join(str(text).split()).casefold()
+    if value in CLOSED_WORDS:
+        return None
+    m = _RANGE.match(value)
+    if not m:
+        raise ValueError(f"«{text}» er ikke et tidsrom; skriv for eksempel «08:00-20:00» (eller «stengt»)")
+    h1, m1, h2, m2 = (int(g) if g else 0 for g in m.groups())
+    if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+        raise ValueError(f"«{text}» har et klokkeslett som ikke finnes; timer 00–24 og minutter 00–59")
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if end <= start:
+        end += 24 * 60  # «10:00-02:00»: until two the next night
+    return TimeRange(start, end)
+
+
+def check_hours_text(value: str) -> str:
+    """Return an hours range text unchanged, or raise ValueError (Norwegian) when it is no range."""
+    parse_time_range(value)
+    return value
+
+
+def _check_hours_map(value: dict) -> dict:
+    if not value:
+        raise ValueError("gruppen med tider er tom; skriv ett tidsrom, eller ett per dag eller sted")
+    return value
+
+
+_HoursText = Annotated[str, BeforeValidator(check_text), AfterValidator(check_hours_text)]
+
+
+def _hours_kind(value) -> str | None:
+    if isinstance(value, str):
+        return "hours-range"
+    if isinstance(value, dict):
+        return "hours-by-day"
+    return None
+
+
+#: Opening hours: one range (``"08:00-20:00"``), or ranges by day type or place
+#: (``{default: "10:00-01:00", fredag_lørdag: "10:00-02:00", uteservering: "12:00-24:00"}``).
+Hours = Annotated[
+    Union[Annotated[_HoursText, Tag("hours-range")],
+          Annotated[dict[Annotated[str, BeforeValidator(check_text)], _HoursText], AfterValidator(_check_hours_map),
+                    Tag("hours-by-day")]],
+    Discriminator(_hours_kind, custom_error_type="hours_type",
+                  custom_error_message="must be a range or a mapping of ranges"),
+]
+#: The tags of `Hours` that appear in validation error paths (they are not data keys).
+HOURS_TAGS = ("hours-range", "hours-by-day")
+
+
+def hours_ranges(hours: "str | dict[str, str] | None") -> list[tuple[str | None, str]]:
+    """Return (day type or place, range text) pairs of an `Hours` value; a single range has no label."""
+    if hours is None:
+        return []
+    if isinstance(hours, str):
+        return [(None, hours)]
+    return list(hours.items())
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
 
@@ -172,6 +277,7 @@ class PlanInfo(_Model):
     case_no: Optional[Text] = None
     budget_total_nok: Optional[int] = Field(default=None, ge=0)
     legal_basis: list[Text] = Field(default_factory=list)
+    national_guidance: list[Text] = Field(default_factory=list)
     follow_up: FollowUp = Field(default_factory=FollowUp)
     document_outline: list[OutlineEntry] = Field(default_factory=list)
 
@@ -186,11 +292,21 @@ class Adoption(_Model):
 
 
 class KpItem(_Model):
-    """One item of a kommuneplan (goal, strategy or measure), e.g. ``KP-3.2`` or ``3.2.1``."""
+    """One item of a kommuneplan (goal, strategy or measure), e.g. ``KP-3.2`` or ``3.2.1``.
+
+    ``numbered`` is false for an item the document does not number (its id was made by ``docplan kp
+    import`` from its parent and place); ``number`` is the number the document shows («3.2», «III»), and
+    ``label`` the word in front of it («Samfunnsmål», «Kapittel»). ``kind``: *satsingsområde*, *mål* or
+    *strategi*.
+    """
 
     id: Text
     title: Text
     text: Optional[Text] = None
+    numbered: bool = True
+    number: Optional[Text] = None
+    label: Optional[Text] = None
+    kind: Optional[Literal["satsingsområde", "mål", "strategi"]] = None
 
 
 class MasterPlan(_Model):
@@ -209,6 +325,52 @@ class MasterPlan(_Model):
         return self.status in ("gjeldende", "gjeldande", "under revisjon")
 
 
+class SalesHours(_Model):
+    """Retail hours for group 1 (*salgstider*, alkoholloven § 3-7)."""
+
+    weekdays: Optional[Hours] = None
+    before_holidays: Optional[Hours] = None
+
+
+class ServingHours(_Model):
+    """Serving hours (*skjenketider*, alkoholloven § 4-4) for groups 1 and 2 and for group 3."""
+
+    group_1_2: Optional[Hours] = None
+    group_3: Optional[Hours] = None
+
+
+class Outlets(_Model):
+    """Places with a licence (*salgs- og skjenkesteder*), and the most the council allows."""
+
+    sales: Optional[int] = Field(default=None, ge=0)
+    serving: Optional[int] = Field(default=None, ge=0)
+    max_sales: Optional[int] = Field(default=None, ge=0)
+    max_serving: Optional[int] = Field(default=None, ge=0)
+
+    @property
+    def total(self) -> int:
+        """Return the number of licensed places (sales and serving)."""
+        return (self.sales or 0) + (self.serving or 0)
+
+
+class AlcoholPolicy(_Model):
+    """One municipality's alcohol and licensing policy (*alkohol- og bevillingspolitikk*)."""
+
+    sales_hours: Optional[SalesHours] = None
+    serving_hours: Optional[ServingHours] = None
+    outlets: Optional[Outlets] = None
+    controls_per_year: Optional[int] = Field(default=None, ge=0)
+    licence_period_end: Optional[dt.date] = None
+    licence_criteria: list[Text] = Field(default_factory=list)
+    single_occasion: Optional[Text] = None
+    ambulant: Optional[Text] = None
+    youth_events: Optional[Text] = None
+    fees: Optional[Text] = None
+    knowledge_test: Optional[Text] = None
+    sanctions: Optional[Text] = None
+    guidelines: Optional[Text] = None
+
+
 class Municipality(_Model):
     """A municipality (*kommune*) taking part in the plan, with its own kommuneplan catalogue."""
 
@@ -221,6 +383,7 @@ class Municipality(_Model):
     #: template); None means the plan's language (``meta.language``).
     language: Optional[Literal["nb", "nn"]] = None
     master_plans: list[MasterPlan] = Field(default_factory=list)
+    alcohol_policy: Optional[AlcoholPolicy] = None
 
     @field_validator("adoption", mode="before")
     @classmethod
@@ -233,6 +396,33 @@ class Municipality(_Model):
         return check_municipality_number(v)
 
 
+def _number_as_text(value):
+    """Return a number typed where text is expected as the planner reads it: 1.8 → «1,8»."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
+    return str(value)
+
+
+class YearValue(_Model):
+    """One year's figure of an indicator, with the county's and the country's for comparison.
+
+    The shape of «values by year» wherever docplan keeps them (knowledge base series; goal indicators
+    can carry the same list).
+    """
+
+    year: int = Field(ge=1990, le=2100)
+    value: Optional[Text] = None
+    county: Optional[Text] = None
+    country: Optional[Text] = None
+
+    @field_validator("value", "county", "country", mode="before")
+    @classmethod
+    def _numbers(cls, v):
+        return _number_as_text(v)
+
+
 class Indicator(_Model):
     """How progress towards a goal is measured (*indikator*)."""
 
@@ -242,11 +432,94 @@ class Indicator(_Model):
     baseline_year: Optional[int] = None
     target: Optional[Text] = None
     target_year: Optional[int] = None
+    #: Measured values by year (*måltall*), e.g. from Ungdata; one entry per year.
+    values: list[YearValue] = Field(default_factory=list)
 
     @field_validator("baseline", "target", mode="before")
     @classmethod
     def _number_as_text(cls, v):
         return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+    @field_validator("values")
+    @classmethod
+    def _one_value_a_year(cls, v: list[YearValue]) -> list[YearValue]:
+        return _one_per_year(v, "verdier")
+
+    def value_for(self, year: int) -> YearValue | None:
+        """Return the value measured for ``year``, or None."""
+        return next((v for v in self.values if v.year == year), None)
+
+
+def _one_per_year(entries: list, what: str) -> list:
+    """Return ``entries`` (having a ``year``) sorted by year; two entries for one year are an error."""
+    seen: set[int] = set()
+    for e in entries:
+        if e.year in seen:
+            raise ValueError(f"{what} for {e.year} står to ganger; slå dem sammen til én")
+        seen.add(e.year)
+    return sorted(entries, key=lambda e: e.year)
+
+
+class IndicatorSeries(_Model):
+    """An indicator of the knowledge base (*kunnskapsgrunnlag*): figures by year from a source."""
+
+    id: Optional[Text] = None
+    name: Text
+    source: Optional[Text] = None
+    unit: Optional[Text] = None
+    municipality: Optional[MunicipalityNumber] = None
+    area: Optional[Text] = None
+    values: list[YearValue] = Field(default_factory=list)
+    comment: Optional[Text] = None
+
+    @property
+    def latest_year(self) -> int | None:
+        """Return the year of the newest figure, or None without figures."""
+        return max((v.year for v in self.values), default=None)
+
+
+class KnowledgeBase(_Model):
+    """Status and challenges (*status og utfordringsbilde*): indicator series and their assessment."""
+
+    indicators: list[IndicatorSeries] = Field(default_factory=list)
+    assessment: Optional[Text] = None
+    challenges: list[Text] = Field(default_factory=list)
+
+
+class Participation(_Model):
+    """A group that took part in the planning (*medvirkning*): who, and how."""
+
+    group: Literal[PARTICIPANT_GROUPS]  # type: ignore[valid-type]
+    who: Optional[Text] = None
+    how: Optional[Text] = None
+
+
+class Hearing(_Model):
+    """The public hearing of the plan proposal (*høring*)."""
+
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+    responses: Optional[int] = Field(default=None, ge=0)
+    summary: Optional[Text] = None
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, v, info):
+        start = info.data.get("start")
+        if v is not None and start is not None and v < start:
+            raise ValueError(f"høringsfristen ({v:%d.%m.%Y}) kan ikke være før høringen starter ({start:%d.%m.%Y})")
+        return v
+
+
+class Organisation(_Model):
+    """How the planning was organised: coordinator, groups, participation and hearing."""
+
+    coordinator: Optional[Text] = None
+    working_group: list[Text] = Field(default_factory=list)
+    steering_group: list[Text] = Field(default_factory=list)
+    reference_group: list[Text] = Field(default_factory=list)
+    participation: list[Participation] = Field(default_factory=list)
+    hearing: Optional[Hearing] = None
 
 
 class _GoalFields(_Model):
@@ -278,6 +551,16 @@ class Funding(_Model):
     budget_ref: Optional[Text] = None
 
 
+class MeasureReport(_Model):
+    """One year's report on a measure (*årsrapportering*): its status, what was done and what it cost."""
+
+    year: int = Field(ge=1990, le=2100)
+    status: Literal[MEASURE_STATUSES]  # type: ignore[valid-type]
+    done: Optional[Text] = None
+    spent_nok: Optional[int] = Field(default=None, ge=0)
+    comment: Optional[Text] = None
+
+
 class Measure(_Model):
     """A measure (*tiltak*): the row of the measures table."""
 
@@ -298,6 +581,35 @@ class Measure(_Model):
     status: Optional[Literal[MEASURE_STATUSES]] = None  # type: ignore[valid-type]
     indicator: Optional[Text] = None
     kp_refs: list[Text] = Field(default_factory=list)
+    #: Yearly reports, oldest first; ``status`` is the newest report's.
+    reports: list[MeasureReport] = Field(default_factory=list)
+
+    @field_validator("reports")
+    @classmethod
+    def _one_report_a_year(cls, v: list[MeasureReport]) -> list[MeasureReport]:
+        return _one_per_year(v, "rapporten")
+
+    @model_validator(mode="after")
+    def _status_is_the_newest_report(self) -> "Measure":
+        """``status`` is «now»: taken from the newest report when left out, and must agree with it."""
+        if not self.reports:
+            return self
+        newest = self.reports[-1]
+        if self.status is None:
+            self.status = newest.status
+        elif _SAME_STATUS.get(self.status, self.status) != _SAME_STATUS.get(newest.status, newest.status):
+            raise ValueError(f"status «{self.status}» er ikke den samme som i rapporten for {newest.year} "
+                             f"(«{newest.status}»); status skal være den nyeste rapportens")
+        return self
+
+    def report_for(self, year: int) -> MeasureReport | None:
+        """Return the report for ``year``, or None."""
+        return next((r for r in self.reports if r.year == year), None)
+
+    @property
+    def finished(self) -> bool:
+        """True when the measure's status says it is no longer worked on (gjennomført, avsluttet)."""
+        return self.status in FINISHED_STATUSES
 
     @field_validator("years")
     @classmethod
@@ -309,7 +621,54 @@ class Measure(_Model):
 
     @property
     def funded_nok(self) -> int:
+        """Return the sum of the funding lines as entered (per year for a cost «per år»)."""
         return sum(f.amount_nok or 0 for f in self.funding)
+
+    # -- money over the plan period ------------------------------------------------------------
+    def years_in(self, period: "Period") -> list[int]:
+        """Return the measure's years inside ``period``; a measure without years runs the whole period."""
+        if not self.years:
+            return list(period.years)
+        return sorted({y for y in self.years if period.start_year <= y <= period.end_year})
+
+    def times_counted(self, period: "Period") -> int:
+        """Return how often the cost and funding lines count in ``period``: once per year of the measure
+        for «per år», else once."""
+        if self.cost_basis in PER_YEAR_BASES:
+            return len(self.years_in(period))
+        return 1
+
+    def cost_in_period(self, period: "Period") -> int:
+        """Return the measure's cost over the plan period (``cost_nok`` × the years counted)."""
+        return (self.cost_nok or 0) * self.times_counted(period)
+
+    def funded_in_period(self, period: "Period") -> int:
+        """Return the measure's funding over the plan period, counted as the cost is."""
+        return self.funded_nok * self.times_counted(period)
+
+    def cost_by_year(self, period: "Period") -> dict[int, int]:
+        """Return the cost in each year of ``period`` (years without cost left out).
+
+        «per år»: the amount in every year of the measure; «engangs»: all in its first year; «totalt» (or
+        no basis): spread evenly over its years (the remainder in the last). A measure whose years all lie
+        outside the period has its one-off or total cost in the nearest year of the period.
+        """
+        amount = self.cost_nok or 0
+        if not amount:
+            return {}
+        if self.cost_basis in PER_YEAR_BASES:
+            return {y: amount for y in self.years_in(period)}
+        years = self.years_in(period) if self.years else []
+        if not years:
+            near = (self.deadline.year if self.deadline and not self.years else None) or \
+                (min(self.years) if self.years else period.start_year)
+            years = [min(max(near, period.start_year), period.end_year)]
+        if self.cost_basis in ONE_OFF_BASES:
+            return {years[0]: amount}
+        share, rest = divmod(amount, len(years))
+        out = {y: share for y in years}
+        out[years[-1]] += rest
+        return out
 
 
 class KnownIssue(_Model):
@@ -362,6 +721,8 @@ class Plan(_Model):
     municipalities: list[Municipality] = Field(min_length=1)
     goals: list[Goal] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
+    knowledge_base: KnowledgeBase = Field(default_factory=KnowledgeBase)
+    organisation: Organisation = Field(default_factory=Organisation)
     known_issues: list[KnownIssue] = Field(default_factory=list, alias="example_known_issues")
 
     # -- lookups -------------------------------------------------------------------------------
@@ -407,7 +768,8 @@ class Plan(_Model):
         return None
 
     def total_cost_nok(self) -> int:
-        return sum(m.cost_nok or 0 for m in self.measures)
+        """Return the cost of all measures over the plan period (a cost «per år» once per year)."""
+        return sum(m.cost_in_period(self.info.period) for m in self.measures)
 
 
 def _dupes(ids: list[tuple[DataPath, str]], what: str) -> list[tuple[DataPath, str]]:
@@ -444,6 +806,15 @@ def reference_problems(plan: Plan) -> list[tuple[DataPath, str]]:
     if plan.info is not None and plan.info.host_municipality and plan.info.host_municipality not in numbers:
         problems.append((("plan", "host_municipality"),
                          f"vertskommunen {plan.info.host_municipality} er ikke med i listen over kommuner"))
+
+    knowledge = getattr(plan, "knowledge_base", None)
+    # a series may be another municipality's, for comparison (and a plan split per municipality keeps them)
+    for i, series in enumerate(knowledge.indicators if knowledge is not None else []):
+        years = [v.year for v in series.values]
+        for k, year in enumerate(years):
+            if year in years[:k]:
+                problems.append((("knowledge_base", "indicators", i, "values", k, "year"),
+                                 f"indikatoren «{series.name}» har to tall for {year}; hvert år kan stå én gang"))
 
     goals = [(i, g) for i, g in enumerate(plan.goals) if g is not None]
     measures = [(i, m) for i, m in enumerate(plan.measures) if m is not None]

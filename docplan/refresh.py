@@ -31,6 +31,7 @@ from typing import Mapping, Protocol, Sequence
 from docplan import snippets
 from docplan.document import Control, PlanDocument
 from docplan.errors import Location, Problem
+from docplan.i18n import N_, _, ngettext, translate
 from docplan.model import Plan
 from docplan.ooxml.parser import Element
 from docplan.ooxml.sdt import Shape, docplan_tag, iter_tagged, own_text, sdt_text
@@ -191,14 +192,15 @@ class Report:
         """Return the report as Norwegian lines for the planner."""
         out = []
         if self.inserted:
-            out.append(f"Satt inn: {', '.join(self.inserted)}")
+            out.append(_("Satt inn: {items}").format(items=", ".join(self.inserted)))
         if self.updated:
-            out.append(f"Oppdatert: {', '.join(self.updated)}")
+            out.append(_("Oppdatert: {items}").format(items=", ".join(self.updated)))
         if self.unchanged:
-            out.append(f"Uendret: {len(self.unchanged)} element(er)")
-        for label, problems in (("Endret for hånd, ikke overskrevet", self.conflicts),
-                                ("Viser til kommuneplanpunkt som ikke finnes", self.missing_kp),
-                                ("Finnes ikke lenger i dataene", self.orphans)):
+            out.append(ngettext("Uendret: {n} element", "Uendret: {n} elementer", len(self.unchanged)).format(
+                n=len(self.unchanged)))
+        for label, problems in ((_("Endret for hånd, ikke overskrevet"), self.conflicts),
+                                (_("Viser til kommuneplanpunkt som ikke finnes"), self.missing_kp),
+                                (_("Finnes ikke lenger i dataene"), self.orphans)):
             if problems:
                 out.append(label + ":")
                 out += [f"  - {p.format()}" for p in problems]
@@ -257,7 +259,7 @@ class Session:
             self.apply(st.children)
             return
         if st.status is Status.ORPHAN:
-            self.report.orphans.append(Problem(f"«{tag}» finnes ikke lenger i dataene; elementet er latt stå",
+            self.report.orphans.append(Problem(_("«{tag}» finnes ikke lenger i dataene; elementet er latt stå").format(tag=tag),
                                                self._location(el), code="orphan"))
             self.kept.add(tag)
             self.apply(st.children)
@@ -291,15 +293,16 @@ class Session:
         tag = st.tag
         self.kept.add(tag)
         if reason == "children":
-            message = (f"«{tag}» ble ikke oppdatert fordi et element i det, som er endret for hånd, ellers ville "
-                       "gått tapt")
+            message = _("«{tag}» ble ikke oppdatert fordi et element i det, som er endret for hånd, ellers ville "
+                        "gått tapt").format(tag=tag)
             code = "manual_edit"
         elif st.status is Status.EDITED:
-            message = f"«{tag}» er endret i dokumentet siden docplan satte det inn"
+            message = _("«{tag}» er endret i dokumentet siden docplan satte det inn").format(tag=tag)
             code = "manual_edit"
         else:
-            message = (f"«{tag}» avviker fra dataene, og docplan har ingen registrering av hva som ble satt inn "
-                       "(dokumentet er laget fra malen eller før registreringen fantes); det kan være endret for hånd")
+            message = _("«{tag}» avviker fra dataene, og docplan har ingen registrering av hva som ble satt inn "
+                        "(dokumentet er laget fra malen eller før registreringen fantes); det kan være endret for "
+                        "hånd").format(tag=tag)
             code = "unrecorded"
         self.report.conflicts.append(Problem(message, self._location(st.item.element), code=code))
         self.report.held.append(tag)
@@ -338,8 +341,10 @@ class Session:
 def document_styles(doc: PlanDocument) -> dict:
     """The document's own style ids per snippet role (resolved once per document)."""
     if "snippet_styles" not in doc.cache:
-        doc.cache["snippet_styles"] = doc.styles.roles() if doc.styles.root is not None else \
-            {role: None for role in snippets.ROLES}
+        roles = doc.styles.roles() if doc.styles.root is not None else {role: None for role in snippets.ROLES}
+        # body text in the style of the document's own body paragraphs («Brødtekst Skaun»)
+        roles["body"] = snippets.body_style(doc.body, doc.styles) if doc.styles.root is not None else None
+        doc.cache["snippet_styles"] = roles
     return doc.cache["snippet_styles"]  # type: ignore[return-value]
 
 
@@ -367,7 +372,8 @@ def note_missing_kp(session: Session, root: Element) -> None:
             seen.add(tag.id)
             if session.plan.resolve_kp_ref(tag.id) is None:
                 session.report.missing_kp.append(Problem(
-                    f"kommuneplanreferansen «{tag.id}» viser til et punkt som ikke finnes i kommuneplanen",
+                    _("kommuneplanreferansen «{ref}» viser til et punkt som ikke finnes i kommuneplanen").format(
+                        ref=tag.id),
                     Location(file=session.doc.name, paragraph=session.paragraph(sdt)), code="kp_missing"))
 
 
@@ -410,7 +416,14 @@ def list_items(doc: PlanDocument, plan: Plan | None = None, *, lang: str | None 
     return out
 
 
-STATUS_NB = {Status.CURRENT.value: "oppdatert", Status.EDITED.value: "endret av planleggeren",
-             Status.STALE.value: "utdatert (dataene er endret)",
-             Status.UNKNOWN.value: "avviker fra dataene, uten registrering (kan være endret for hånd)",
-             Status.ORPHAN.value: "finnes ikke i dataene", Status.UNMANAGED.value: "lages av malen"}
+STATUS_LABELS = {Status.CURRENT.value: N_("oppdatert"), Status.EDITED.value: N_("endret av planleggeren"),
+                 Status.STALE.value: N_("utdatert (dataene er endret)"),
+                 Status.UNKNOWN.value: N_("avviker fra dataene, uten registrering (kan være endret for hånd)"),
+                 Status.ORPHAN.value: N_("finnes ikke i dataene"), Status.UNMANAGED.value: N_("lages av malen")}
+
+
+def status_label(status: "Status | str", lang: str | None = None) -> str:
+    """Return how a planner reads an item's status, in ``lang`` (default: the current målform)."""
+    value = status.value if isinstance(status, Status) else str(status)
+    label = STATUS_LABELS.get(value)
+    return translate(label, lang) if label is not None else value

@@ -32,9 +32,10 @@ from markupsafe import Markup, escape
 
 from docplan.document import PlanDocument
 from docplan.errors import DataError, DocumentError, Location, TemplateError
-from docplan.formatting import (format_date, format_funding, format_nok, format_with_year, format_years,
+from docplan.formatting import (alcohol_cell, display_value, format_amount, format_date, format_funding,
+                                format_hours, format_nok, format_with_year, format_years, is_adopted, kp_label,
                                 kp_short_text)
-from docplan.model import Plan
+from docplan.model import Plan, SubGoal
 from docplan.ooxml import customxml
 from docplan.ooxml.ns import NSMAP
 from docplan.ooxml.parser import serialize, split_document
@@ -67,13 +68,38 @@ def _kp_short(ctx, ref: Any) -> str:
     return kp_short_text(ctx["data"], str(ref), ctx.get("lang", "nb"))
 
 
+@jinja2.pass_context
+def _kp_label(ctx, ref: Any) -> str:
+    return kp_label(ctx["data"], str(ref))
+
+
+@jinja2.pass_context
+def _value(ctx, value: Any) -> str:
+    return display_value(value, ctx.get("lang", "nb"))
+
+
+@jinja2.pass_context
+def _hours(ctx, hours: Any) -> str:
+    return format_hours(hours, ctx.get("lang", "nb"))
+
+
+@jinja2.pass_context
+def _funding(ctx, funding: Any) -> str:
+    return format_funding(funding, ctx.get("lang", "nb"), ctx.get("data"))
+
+
+@jinja2.pass_context
+def _alcohol(ctx, policy: Any, what: str) -> str:
+    return alcohol_cell(policy, str(what), ctx.get("lang", "nb"))
+
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_BREAKS = re.compile("[\n\t]")
+_BREAKS = re.compile("[\r\n\t]")
 
 
 def _finalize(value: Any) -> Any:
-    """Turn a value into document text: None renders as nothing (not «None»), a newline as a line break,
-    a tab as a tab; a character XML cannot hold is an error naming the value."""
+    """Turn a value into document text: None renders as nothing (not «None»), a newline (LF, CR LF or CR)
+    as a line break, a tab as a tab; a character XML cannot hold is an error naming the value."""
     if value is None:
         return ""
     if isinstance(value, str) and not isinstance(value, Markup):
@@ -82,21 +108,45 @@ def _finalize(value: Any) -> Any:
             raise DataError(f"teksten «{value[:60]}» inneholder et kontrolltegn (U+{ord(bad):04X}) som ikke kan stå i "
                             "et Word-dokument; fjern det fra plandataene", code="control_character")
         if _BREAKS.search(value):
-            text = str(escape(value))
+            # Word has one line break: a Windows (CR LF) or old Mac (CR) line end is one too; a CR left in
+            # the text would be read back as a newline inside the text, not as a break
+            text = str(escape(value.replace("\r\n", "\n").replace("\r", "\n")))
             text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
             text = text.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
             return Markup(text)
     return value
 
 
+#: The longest text or list a template may make by multiplying (``'a' * n``, ``[x] * n``).
+MAX_PRODUCT = 10_000_000
+
+
+class TemplateTooLarge(SecurityError):
+    """Raised when a template multiplies a text or list past `MAX_PRODUCT` or raises a number too far."""
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with ``*`` and ``**`` checked: the sandbox bounds ``range`` but not ``'a' * 10**10``."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_PRODUCT:
+                    raise TemplateTooLarge(f"{len(seq)} × {n}")
+        elif operator == "**" and isinstance(right, int) and isinstance(left, int) and abs(left) > 1 and right > 64:
+            raise TemplateTooLarge(f"{left} ** {right}")
+        return super().call_binop(context, operator, left, right)
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
     """Return a new sandboxed Jinja environment: autoescape on, undefined variables are errors."""
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize,
-                                        keep_trailing_newline=True)
+    env = _Sandbox(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_finalize, keep_trailing_newline=True)
     env.filters.update(
-        nok=format_nok, date=format_date, years=format_years, funding=format_funding,
+        nok=format_nok, amount=format_amount, date=format_date, years=format_years, funding=_funding,
         with_year=format_with_year, municipality_names=_municipality_names, kp_short=_kp_short,
-        kp_in_scope=_kp_in_scope,
+        kp_label=_kp_label, kp_in_scope=_kp_in_scope, value=_value, hours=_hours, alcohol=_alcohol,
     )
     return env
 
@@ -119,22 +169,28 @@ def build_context(plan: Plan, *, municipality: str | None = None) -> dict[str, A
     """Return the template context for a plan; with ``municipality`` only its measures are included.
 
     Templates see ``plan`` (the plan's own facts), ``meta``, ``municipalities``, ``goals``,
-    ``measures``, ``totals``, ``lang`` and ``scope`` (``all``, or the edition's kommunenummer: the
-    measure table's tag); ``data`` is the whole `Plan` for the filters.
+    ``measures``, ``totals``, ``economy`` (costs by year, main goal and municipality; funding by status),
+    ``indicators`` (every goal, sub-goal and measure indicator), ``knowledge_base`` and ``series`` (its
+    indicator series in the edition), ``organisation``, ``alcohol`` (one row per municipality in the
+    edition), ``kp_table_refs`` (the kommuneplan references of the measure table, each once), ``joint``
+    (more than one municipality), ``adoption_state`` («all», «some» or «none» of the councils adopted),
+    ``lang`` and ``scope`` (``all``, or the edition's kommunenummer: the measure table's tag); ``data``
+    is the whole `Plan` for the filters.
     """
+    from docplan.economy import economy
+    from docplan.snippets import table_kp_refs
+
     measures = plan.measures_for(municipality) if municipality else list(plan.measures)
-    by_status: dict[str, int] = {}
-    for m in measures:
-        for line in m.funding:
-            key = line.status or "ikke oppgitt"
-            by_status[key] = by_status.get(key, 0) + (line.amount_nok or 0)
+    money = economy(plan, measures)
     totals = {
-        "cost_nok": sum(m.cost_nok or 0 for m in measures),
-        "funded_nok": sum(m.funded_nok for m in measures),
-        "funding_by_status": [{"status": k, "amount_nok": v} for k, v in by_status.items()],
+        "cost_nok": money["total_nok"],
+        "funded_nok": money["funded_nok"],
+        "funding_by_status": money["funding_by_status"],
         "measure_count": len(measures),
         "goal_count": len(plan.goals),
     }
+    in_scope = [m for m in plan.municipalities if not municipality or m.number == municipality]
+    adopted = [is_adopted(m.adoption.status) and m.adoption.date is not None for m in plan.municipalities]
     return {
         "plan": plan.info,
         "meta": plan.meta,
@@ -143,10 +199,38 @@ def build_context(plan: Plan, *, municipality: str | None = None) -> dict[str, A
         "goals": plan.goals,
         "measures": measures,
         "totals": totals,
+        "economy": money,
+        "indicators": indicator_rows(plan, measures),
+        "knowledge_base": plan.knowledge_base,
+        "series": [s for s in plan.knowledge_base.indicators
+                   if not municipality or s.municipality in (None, municipality)],
+        "organisation": plan.organisation,
+        "alcohol": [{"municipality": m, "policy": m.alcohol_policy,
+                     "licence_period_end": (m.alcohol_policy.licence_period_end if m.alcohol_policy else None)
+                     or plan.info.licence_period_end} for m in in_scope],
+        "kp_table_refs": table_kp_refs(plan, measures, municipality or "all"),
+        "joint": len(plan.municipalities) > 1,
+        "adoption_state": "all" if all(adopted) else "some" if any(adopted) else "none",
         "lang": plan.meta.language,
         "scope": municipality or "all",
         "data": plan,
     }
+
+
+def indicator_rows(plan: Plan, measures) -> list[dict[str, Any]]:
+    """Return one row per indicator: every main goal's and sub-goal's, then every measure's (name only)."""
+    rows: list[dict[str, Any]] = []
+    for g in plan.all_goals():
+        ind = g.indicator
+        if ind is not None:
+            rows.append({"owner": g.id, "kind": "sub_goal" if isinstance(g, SubGoal) else "goal", "name": ind.name,
+                         "source": ind.source, "baseline": ind.baseline, "baseline_year": ind.baseline_year,
+                         "target": ind.target, "target_year": ind.target_year})
+    for m in measures:
+        if m.indicator:
+            rows.append({"owner": m.id, "kind": "measure", "name": m.indicator, "source": None, "baseline": None,
+                         "baseline_year": None, "target": None, "target_year": None})
+    return rows
 
 
 # -- the compiled template ---------------------------------------------------------------------
@@ -246,7 +330,7 @@ class CompiledTemplate:
                                 Location(file=self.name, part=part), code="syntax") from exc
 
     def _error(self, exc: Exception, part: str, source: str, message: str, lineno: int | None = None, *,
-               paragraphs: dict[int, int] | None = None) -> TemplateError:
+               paragraphs: dict[int, int] | None = None, code: str = "template") -> TemplateError:
         lineno = lineno or getattr(exc, "lineno", None)
         paragraph = None
         if lineno:
@@ -256,7 +340,7 @@ class CompiledTemplate:
                 snippet = _strip_tags(lines[lineno - 1])
                 if snippet:
                     message += f" (i avsnittet «{snippet[:120]}»)"
-        return TemplateError(message, Location(file=self.name, part=part, paragraph=paragraph), code="template")
+        return TemplateError(message, Location(file=self.name, part=part, paragraph=paragraph), code=code)
 
     # -- rendering ---------------------------------------------------------------------------
     def render(self, context: dict[str, Any]) -> bytes:
@@ -282,6 +366,19 @@ class CompiledTemplate:
         except jinja2.UndefinedError as exc:
             raise self._error(exc, part.name, part.source, _undefined_message(exc), _template_lineno(exc),
                               paragraphs=part.paragraphs) from exc
+        except TemplateTooLarge as exc:
+            raise self._error(exc, part.name, part.source,
+                              "malen brukte for mye minne: den lager en for stor tekst eller liste eller et for "
+                              f"stort tall ({exc})", _template_lineno(exc), paragraphs=part.paragraphs,
+                              code="template_memory") from exc
+        except RecursionError as exc:
+            raise self._error(exc, part.name, part.source,
+                              "malen brukte for mye minne: en makro kaller seg selv uten å stoppe",
+                              _template_lineno(exc), paragraphs=part.paragraphs, code="template_memory") from exc
+        except MemoryError as exc:
+            raise self._error(exc, part.name, part.source,
+                              "malen brukte for mye minne: den lager for store tekster eller lister",
+                              _template_lineno(exc), paragraphs=part.paragraphs, code="template_memory") from exc
         except SecurityError as exc:
             raise self._error(exc, part.name, part.source,
                               "malen prøver å bruke noe som ikke er tillatt av sikkerhetshensyn "
@@ -297,7 +394,13 @@ class CompiledTemplate:
         xml = xml.replace("\n<w:p", "<w:p")
         full = part.prefix + xml + part.suffix
         try:
-            tree = parse_part(self.name, part.name, full.encode("utf-8"))
+            encoded = full.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate made by the template ('%c' % 55296, |safe)
+            bad = ord(exc.object[exc.start])
+            raise TemplateError(f"malen lager et tegn som ikke kan stå i et Word-dokument (U+{bad:04X})",
+                                Location(file=self.name, part=part.name), code="invalid_xml") from exc
+        try:
+            tree = parse_part(self.name, part.name, encoded)
         except DocumentError as exc:
             raise TemplateError("malen ga ugyldig XML; sjekk at {%p %}, {%tr %} og {%r %} står i egne avsnitt, "
                                 "rader og tekstbiter", Location(file=self.name, part=part.name),
@@ -305,11 +408,12 @@ class CompiledTemplate:
         if record is not None:
             record.update(hashes_of(tree))
         doc_prs = tree.findall(".//{%s}docPr" % NSMAP["wp"])
-        if doc_prs:
+        refit = _fit_grids(tree)
+        if doc_prs or refit:
             for i, el in enumerate(doc_prs, start=1001):  # unique drawing ids after loops copied them
                 el.set("id", str(i))
             return serialize(tree)
-        return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + full.encode("utf-8")
+        return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + encoded
 
     def _render_core(self, context: dict[str, Any]) -> bytes:
         from docplan.ooxml.parser import parse_xml
@@ -318,13 +422,69 @@ class CompiledTemplate:
         for el in core:
             template = self._core_templates.get(el.tag)
             if template is not None:
+                where = Location(file=self.name, part="docProps/core.xml")
                 try:
                     text = template.render(context)
-                except jinja2.TemplateError as exc:
-                    raise TemplateError(f"malen kunne ikke fylles ut i dokumentegenskapene: {exc}",
-                                        Location(file=self.name, part="docProps/core.xml")) from exc
-                el.text = Markup(text).unescape()  # the XML serializer escapes; autoescape must not add a layer
+                except RecursionError as exc:
+                    raise TemplateError("malen brukte for mye minne i dokumentegenskapene: en makro kaller seg selv "
+                                        "uten å stoppe", where, code="template_memory") from exc
+                except (jinja2.TemplateError, TypeError, ValueError, AttributeError, ArithmeticError, KeyError,
+                        IndexError) as exc:
+                    raise TemplateError(f"malen kunne ikke fylles ut i dokumentegenskapene: {exc}", where) from exc
+                try:
+                    el.text = Markup(text).unescape()  # the XML serializer escapes; autoescape must not add a layer
+                except ValueError as exc:  # lxml refuses a control character or a lone surrogate
+                    raise TemplateError("malen lager et tegn som ikke kan stå i et Word-dokument, i "
+                                        "dokumentegenskapene", where, code="invalid_xml") from exc
         return serialize(core)
+
+
+_W = "{%s}" % NSMAP["w"]
+
+
+def _span(tc) -> int:
+    span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+    try:
+        return int(span.get(f"{_W}val")) if span is not None else 1
+    except (TypeError, ValueError):
+        return 1
+
+
+def _fit_grids(root) -> bool:
+    """Give each table whose rows have more or fewer cells than its grid (a ``{%tc for %}`` repeated or
+    dropped cells) a grid that fits: the first column keeps its width, the others share the rest of the
+    table's width equally, and each cell's width follows. Return whether any table changed."""
+    changed = False
+    for tbl in root.iter(f"{_W}tbl"):
+        grid = tbl.find(f"{_W}tblGrid")
+        rows = tbl.findall(f"{_W}tr")
+        if grid is None or not rows:
+            continue
+        cols = grid.findall(f"{_W}gridCol")
+        count = max(sum(_span(tc) for tc in tr.findall(f"{_W}tc")) for tr in rows)
+        if count == len(cols) or count == 0 or not cols:
+            continue
+        widths = [int(c.get(f"{_W}w") or 0) for c in cols]
+        total = sum(widths)
+        first = widths[0] if count > 1 else total
+        rest = (total - first) // (count - 1) if count > 1 else 0
+        new = [first] + [rest] * (count - 1)
+        for c in cols:
+            grid.remove(c)
+        for w in new:
+            el = grid.makeelement(f"{_W}gridCol", {f"{_W}w": str(w)})
+            grid.append(el)
+        for tr in rows:
+            col = 0
+            for tc in tr.findall(f"{_W}tc"):
+                span = _span(tc)
+                tcw = tc.find(f"{_W}tcPr/{_W}tcW")
+                if tcw is not None:
+                    tcw.set(f"{_W}w", str(sum(new[col:col + span])))
+                    tcw.set(f"{_W}type", "dxa")
+                col += span
+        changed = True
+    return changed
 
 
 def _ensure_state_part(doc: PlanDocument) -> str | None:

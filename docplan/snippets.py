@@ -6,8 +6,9 @@ Word's ``insertOoxml`` wrapped by `flat_opc`. `build` returns an item in a given
 replacement always has the shape of the control it replaces.
 
 Styles: ``styles`` maps a role (`docplan.ooxml.styles.ROLES`) to the target document's own style id
-(`docplan.ooxml.styles.StyleSheet.roles`). A role that maps to None is formatted directly instead, so
-no style definition is ever added to a planner's document.
+(`docplan.ooxml.styles.StyleSheet.roles`), plus «body»: the style of the document's own body text
+(`body_style`, e.g. «Brødtekst Skaun»), used for body paragraphs when given. A role that maps to None is
+formatted directly instead (table text in 9 pt), so no style definition is ever added to a planner's document.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from docplan.ooxml.ns import NSMAP, qn
 from docplan.ooxml.parser import Element, make_element, sub_element
 from docplan.ooxml.sdt import Shape
 from docplan.ooxml.styles import ROLES, StyleSheet
-from docplan.formatting import format_date, format_funding, format_nok, format_with_year, format_years, kp_short_text
+from docplan.formatting import (display_value, format_date, format_funding, format_nok, format_with_year,
+                                format_years, kp_label, kp_short_text)
+from docplan.i18n import translate
 from docplan.tags import Tag, format_tag
 
 Styles = Mapping[str, "str | None"]
@@ -32,35 +35,76 @@ DEFAULT_STYLES: dict[str, str | None] = {
     "table": "TableGrid", "table_text": None, "quote": "Quote", "list": None,
 }
 
-T = {
-    "nb": {
-        "goal_alias": "Mål", "measure_alias": "Tiltak", "table_alias": "Tiltaksplan", "kp_alias": "Kommuneplan",
-        "quote_alias": "Kommuneplan – sitat", "indicator": "Indikator", "from": "fra", "to": "til",
-        "kp_link": "Kobling til kommuneplanen: ", "applies_to": "Gjelder", "deadline": "Frist", "sum": "Sum",
-        "responsible": "Ansvarlig", "partners": "Samarbeidspartnere", "years": "År", "cost": "Kostnad",
-        "funding": "Finansiering", "status": "Status", "goals": "Delmål", "missing": "finnes ikke i kommuneplanen",
-        "measure_head": ["Nr.", "Tiltak", "Delmål", "Ansvarlig", "Samarbeidspartnere", "År og frist",
-                         "Kostnad og finansiering", "Status", "Kommuneplan"],
-    },
-    "nn": {
-        "goal_alias": "Mål", "measure_alias": "Tiltak", "table_alias": "Tiltaksplan", "kp_alias": "Kommuneplan",
-        "quote_alias": "Kommuneplan – sitat", "indicator": "Indikator", "from": "frå", "to": "til",
-        "kp_link": "Kopling til kommuneplanen: ", "applies_to": "Gjeld", "deadline": "Frist", "sum": "Sum",
-        "responsible": "Ansvarleg", "partners": "Samarbeidspartnarar", "years": "År", "cost": "Kostnad",
-        "funding": "Finansiering", "status": "Status", "goals": "Delmål", "missing": "finst ikkje i kommuneplanen",
-        "measure_head": ["Nr.", "Tiltak", "Delmål", "Ansvarleg", "Samarbeidspartnarar", "År og frist",
-                         "Kostnad og finansiering", "Status", "Kommuneplan"],
-    },
-}
-#: Relative column widths of the measure table (as in the standard template).
-_COLUMNS = (1.4, 6.0, 1.8, 3.2, 3.4, 2.4, 3.6, 2.0, 2.9)
-_TABLE_TWIPS = 9638  # A4 portrait with 2 cm margins; the table itself is 100 % wide
+def _t(lang: str) -> dict:
+    """Return the words snippets write, in ``lang`` (the same words the standard templates use)."""
+    return {
+        "goal_alias": translate("Mål", lang), "measure_alias": translate("Tiltak", lang),
+        "table_alias": translate("Tiltaksplan", lang), "kp_alias": translate("Kommuneplan", lang),
+        "quote_alias": translate("Kommuneplan – sitat", lang), "indicator": translate("Indikator", lang),
+        "from": translate("fra", lang), "to": translate("til", lang),
+        "kp_link": translate("Kobling til kommuneplanen: ", lang), "applies_to": translate("Gjelder", lang),
+        "deadline": translate("Frist", lang), "sum": translate("Sum for planperioden", lang),
+        "responsible": translate("Ansvarlig", lang), "partners": translate("Samarbeidspartnere", lang),
+        "years": translate("År", lang), "cost": translate("Kostnad", lang),
+        "funding": translate("Finansiering", lang), "status": translate("Status", lang),
+        "goals": translate("Delmål", lang), "target_group": translate("Målgruppe", lang),
+        "kp_list": translate("Henvisninger til kommuneplanen i tabellen:", lang),
+        "measure_head": [translate("Nr.", lang), translate("Tiltak", lang), translate("Delmål", lang),
+                         translate("Ansvarlig", lang), translate("Samarbeidspartnere", lang),
+                         translate("År og frist", lang), translate("Kostnad og finansiering", lang),
+                         translate("Status", lang), translate("Kommuneplan", lang)],
+    }
+
+
+#: Column widths of the measure table in centimetres (as in the standard template): wide enough on an A4
+#: landscape page (1.5 cm margins) for every header word in both målformer, also in a wide fallback font.
+COLUMNS_CM = (1.2, 5.6, 1.7, 3.0, 4.3, 2.2, 3.1, 2.4, 3.2)
+#: The text width the measure table is made for: A4 landscape with 1.5 cm margins, in twips.
+TABLE_TWIPS = round(sum(COLUMNS_CM) * 1440 / 2.54)
 _HEADING_SIZE = {1: 32, 2: 28, 3: 24}  # half-points, only when the document has no heading style
 
 
 def resolve_styles(styles_part_root: Element | None) -> dict[str, str | None]:
     """Map each role to the document's own style id (`StyleSheet.roles`)."""
     return StyleSheet(styles_part_root).roles()
+
+
+def body_style(body: Element | None, sheet: StyleSheet) -> str | None:
+    """Return the paragraph style most of the document's own body text uses (e.g. «Brødtekst Skaun»), or None.
+
+    Counted over the body's own paragraphs with text, outside tables and docplan's controls, leaving out
+    headings, lists and styles for titles, quotes, captions and tables of contents; a paragraph without a
+    style counts as the default paragraph style.
+    """
+    if body is None:
+        return None
+    counts: dict[str | None, int] = {}
+    default = sheet.default_paragraph_style()
+    p_style, w_t = qn("w:pStyle"), qn("w:t")
+    for p in body.iterchildren(qn("w:p")):
+        if not any((t.text or "").strip() for t in p.iter(w_t)):
+            continue
+        el = p.find(qn("w:pPr") + "/" + p_style)
+        sid = el.get(qn("w:val")) if el is not None else default
+        if sid is None:
+            counts[None] = counts.get(None, 0) + 1
+            continue
+        if sheet.heading_level(sid) is not None or sheet.numbering(sid) is not None:
+            continue
+        name = sheet.name(sid).casefold()
+        if name.startswith(_NOT_BODY_STYLES) or sid.casefold().startswith(_NOT_BODY_STYLES):
+            continue
+        counts[sid] = counts.get(sid, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=counts.__getitem__)  # the first seen wins a tie
+    return best
+
+
+#: Style names (English or Norwegian, lower case) that mark paragraphs other than body text.
+_NOT_BODY_STYLES = ("title", "tittel", "subtitle", "undertittel", "quote", "sitat", "intense quote", "sterkt sitat",
+                    "caption", "bildetekst", "toc", "innhold", "list", "liste", "header", "topptekst", "footer",
+                    "bunntekst", "footnote", "fotnote", "heading", "overskrift", "no spacing", "ingen mellomrom")
 
 
 def _styles(styles: Styles | None) -> Mapping[str, str | None]:
@@ -78,13 +122,18 @@ def _heading(level: int, text: str, styles: Mapping[str, str | None]) -> str:
     return b.para(None, [b.run(text, bold=True, size=_HEADING_SIZE[level])], outline=level - 1)
 
 
-def _text_para(text: str, styles: Mapping[str, str | None], role: str = "normal", **run_kw) -> str:
-    return b.para(styles.get(role), [b.run(text, **run_kw)])
+def _body(styles: Mapping[str, str | None]) -> str | None:
+    """Return the style of body text: the document's own body style (role «body»), else its normal style."""
+    return styles.get("body") or styles.get("normal")
+
+
+def _text_para(text: str, styles: Mapping[str, str | None], role: str = "body", **run_kw) -> str:
+    return b.para(_body(styles) if role == "body" else styles.get(role), [b.run(text, **run_kw)])
 
 
 # -- KP references ---------------------------------------------------------------------------------
 def _kp_ref(plan: Plan, ref: str, lg: str) -> str:
-    return b.sdt(format_tag("kp-ref", ref), f"{T[lg]['kp_alias']} {ref}", b.run(kp_short_text(plan, ref, lg)))
+    return b.sdt(format_tag("kp-ref", ref), f"{_t(lg)['kp_alias']} {ref}", b.run(kp_short_text(plan, ref, lg)))
 
 
 def kp_ref_run(plan: Plan, ref: str, styles: Styles | None = None, lang: str | None = None) -> Element:
@@ -100,7 +149,7 @@ def kp_quote_text(plan: Plan, ref: str, lang: str | None = None) -> str:
     lg = _lang(plan, lang)
     resolved = plan.resolve_kp_ref(ref)
     if resolved is None:
-        return f"{ref} ({T[lg]['missing']})"
+        return translate("{ref} (finnes ikke i kommuneplanen)", lg).format(ref=ref)
     item = resolved.item
     return f"{item.id} {item.title}" + (f": {item.text}" if item.text else "")
 
@@ -117,7 +166,7 @@ def kp_quote_block(plan: Plan, ref: str, styles: Styles | None = None, lang: str
         mp = resolved.master_plan
         source = mp.plan_name + (f" ({format_date(mp.adopted)})" if mp.adopted else "")
         paras.append(b.para(quote_style, [b.run("– " + source, italic=not quote_style)], indent=indent))
-    return b.elements(b.sdt(format_tag("kp-quote", ref), f"{T[lg]['quote_alias']} {ref}", "".join(paras)))[0]
+    return b.elements(b.sdt(format_tag("kp-quote", ref), f"{_t(lg)['quote_alias']} {ref}", "".join(paras)))[0]
 
 
 def refs_in_scope(plan: Plan, refs: Iterable[str], scope: str | None) -> list[str]:
@@ -141,13 +190,13 @@ def _kp_runs(plan: Plan, refs: list[str], lg: str) -> list[str]:
 
 
 def _kp_link_para(plan: Plan, refs: list[str], st: Mapping[str, str | None], lg: str) -> str:
-    return b.para(st.get("normal"), [b.run(T[lg]["kp_link"]), *_kp_runs(plan, refs, lg)])
+    return b.para(_body(st), [b.run(_t(lg)["kp_link"]), *_kp_runs(plan, refs, lg)])
 
 
 # -- goals -----------------------------------------------------------------------------------------
 def _goal_sdt(plan: Plan, goal: Goal | SubGoal, level: int, st: Mapping[str, str | None], lg: str,
               scope: str | None = None) -> str:
-    t = T[lg]
+    t = _t(lg)
     paras = [_heading(level, f"{goal.id} {goal.title}", st)]
     if goal.text:
         paras.append(_text_para(goal.text, st))
@@ -194,8 +243,8 @@ def _names(plan: Plan, numbers: list[str]) -> str:
     return ", ".join((m.name if (m := plan.municipality(n)) else n) for n in numbers)
 
 
-def _cost(m: Measure) -> str:
-    return " ".join(x for x in (format_nok(m.cost_nok), m.cost_basis or "") if x)
+def _cost(m: Measure, lg: str) -> str:
+    return " ".join(x for x in (format_nok(m.cost_nok), display_value(m.cost_basis, lg)) if x)
 
 
 def measure_block(plan: Plan, measure_id: str, styles: Styles | None = None, lang: str | None = None, *,
@@ -203,52 +252,68 @@ def measure_block(plan: Plan, measure_id: str, styles: Styles | None = None, lan
     """Return ``[w:sdt]`` tagged ``docplan:measure:<id>``: a heading, the text and the measure's facts."""
     m = _measure(plan, measure_id)
     lg, st = _lang(plan, lang), _styles(styles)
-    t = T[lg]
+    t = _t(lg)
     paras = [_heading(level, f"{m.id} {m.title}", st)]
     if m.text:
         paras.append(_text_para(m.text, st))
     facts = [
         (t["applies_to"], _names(plan, m.municipalities) if m.scope == "lokal" else ""),
         (t["goals"], ", ".join(m.goal_ids)),
+        (t["target_group"], m.target_group or ""),
         (t["responsible"], m.responsible or ""),
         (t["partners"], ", ".join(m.partners)),
         (t["years"], format_years(m.years)),
         (t["deadline"], format_date(m.deadline)),
-        (t["cost"], _cost(m)),
-        (t["funding"], format_funding(m.funding)),
-        (t["status"], m.status or ""),
+        (t["cost"], _cost(m, lg)),
+        (t["funding"], format_funding(m.funding, lg, plan)),
+        (t["status"], display_value(m.status, lg)),
+        (t["indicator"], m.indicator or ""),
     ]
     for label, value in facts:
         if value:
-            paras.append(b.para(st.get("normal"), [b.run(f"{label}: ", bold=True), b.run(value)]))
+            paras.append(b.para(_body(st), [b.run(f"{label}: ", bold=True), b.run(value)]))
     refs = refs_in_scope(plan, m.kp_refs, scope)
     if refs:
         paras.append(_kp_link_para(plan, refs, st, lg))
     return b.elements(b.sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", "".join(paras)))
 
 
-def _widths() -> list[int]:
-    total = sum(_COLUMNS)
-    return [int(_TABLE_TWIPS * c / total) for c in _COLUMNS]
+def _table_size(st: Mapping[str, str | None]) -> int | None:
+    """Return the text size (half-points) of table cells: 9 pt set directly when the document has no table
+    text style of its own (its body text is too large for nine columns)."""
+    return None if st.get("table_text") else 18
+
+
+def _widths(total: int = TABLE_TWIPS) -> list[int]:
+    """Return the measure table's column widths in twips for a table ``total`` twips wide."""
+    cm = sum(COLUMNS_CM)
+    widths = [int(total * c / cm) for c in COLUMNS_CM]
+    widths[1] += total - sum(widths)  # the Tiltak column takes the rounding
+    return widths
 
 
 def _measure_row(plan: Plan, m: Measure, st: Mapping[str, str | None], lg: str, scope: str | None = None) -> str:
-    t = T[lg]
+    t = _t(lg)
     ts = st.get("table_text") or st.get("normal")
+    size = _table_size(st)
 
     def p(text: str, **kw) -> str:
-        return b.para(ts, [b.run(text, **kw)] if text else [])
+        return b.para(ts, [b.run(text, size=size, **kw)] if text else [])
 
     title = [p(m.title, bold=True)]
     if m.text:
         title.append(p(m.text))
+    if m.target_group:
+        title.append(p(f"{t['target_group']}: {m.target_group}"))
+    if m.indicator:
+        title.append(p(f"{t['indicator']}: {m.indicator}"))
     if m.scope == "lokal":
         title.append(p(f"{t['applies_to']}: {_names(plan, m.municipalities)}", italic=True))
     years = [p(format_years(m.years))] + ([p(f"{t['deadline']} {format_date(m.deadline)}")] if m.deadline else [])
-    cost = [p(_cost(m))] + ([p(format_funding(m.funding))] if m.funding else [])
-    kp = b.para(ts, _kp_runs(plan, refs_in_scope(plan, m.kp_refs, scope), lg))
+    cost = [p(_cost(m, lg))] + ([p(format_funding(m.funding, lg, plan))] if m.funding else [])
+    kp = [p("\n".join(kp_label(plan, ref) for ref in refs_in_scope(plan, m.kp_refs, scope)))]
     columns = [[p(m.id)], title, [p(", ".join(m.goal_ids))], [p(m.responsible or "")],
-               [p(", ".join(m.partners))], years, cost, [p(m.status or "")], [kp]]
+               [p(", ".join(m.partners))], years, cost, [p(display_value(m.status, lg))], kp]
     row = b.row([b.cell(w, c) for w, c in zip(_widths(), columns)])
     return b.sdt(format_tag("measure", m.id), f"{t['measure_alias']} {m.id}", row)
 
@@ -260,37 +325,106 @@ def measure_row(plan: Plan, measure: Measure | str, styles: Styles | None = None
     return b.elements(_measure_row(plan, m, _styles(styles), _lang(plan, lang), scope))[0]
 
 
+def table_kp_refs(plan: Plan, measures: Iterable[Measure], scope: str | None = "all") -> list[str]:
+    """Return the kommuneplan references of a measure table, each once: by municipality (in the plan's
+    order), then in the order the table first shows them."""
+    seen: dict[str, int] = {}
+    for m in measures:
+        for ref in refs_in_scope(plan, m.kp_refs, scope):
+            seen.setdefault(ref, len(seen))
+    order = {mu.number: i for i, mu in enumerate(plan.municipalities)}
+
+    def key(ref: str):
+        resolved = plan.resolve_kp_ref(ref)
+        if resolved is None:
+            return len(order), 0, seen[ref]
+        items = [it.id for mp in resolved.municipality.master_plans for it in mp.items]
+        return order.get(resolved.municipality.number, len(order)), items.index(resolved.item.id), seen[ref]
+
+    return sorted(seen, key=key)
+
+
 def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, styles: Styles | None = None,
                   lang: str | None = None, *, scope: str = "all") -> Element:
     """Return a ``w:sdt`` tagged ``docplan:measure-table:<scope>`` wrapping the measures table.
 
-    The header row repeats on each page (``w:tblHeader``); each measure is a row-level control
-    ``docplan:measure:<id>``; a last row gives the total cost.
+    The header row repeats on each page (``w:tblHeader``) and no row splits across pages; each measure is a
+    row-level control ``docplan:measure:<id>``; a last row gives the cost over the plan period (a cost «per
+    år» once per year). The kommuneplan column gives short labels («Tynset KP-3.2»); the full references
+    follow the table, each once, as inline controls ``docplan:kp-ref:<ref>``. The table is laid out for an
+    A4 landscape page (`TABLE_TWIPS`); `set_table_width` fits it to another width.
     """
     lg, st = _lang(plan, lang), _styles(styles)
-    t = T[lg]
+    t = _t(lg)
     items = [(_measure(plan, m) if isinstance(m, str) else m) for m in (plan.measures if measures is None
                                                                        else measures)]
     table_style = st.get("table")
     borders = "" if table_style else ("<w:tblBorders>" + "".join(
         f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
+    widths = _widths()
     tbl_pr = ("<w:tblPr>" + (f"<w:tblStyle w:val={b.quoted(table_style)}/>" if table_style else "")
-              + '<w:tblW w:w="5000" w:type="pct"/>' + borders + '<w:tblLayout w:type="autofit"/>'
+              + f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>' + borders + '<w:tblLayout w:type="fixed"/>'
               + '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                 'w:noHBand="0" w:noVBand="1"/></w:tblPr>')
-    widths = _widths()
     grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
     ts = st.get("table_text") or st.get("normal")
-    head = b.row([b.cell(w, [b.para(ts, [b.run(h, bold=True)])]) for w, h in zip(widths, t["measure_head"])],
-                 header=True)
+    size = _table_size(st)
+    head = b.row([b.cell(w, [b.para(ts, [b.run(h, bold=True, size=size)])])
+                  for w, h in zip(widths, t["measure_head"])], header=True)
     rows = "".join(_measure_row(plan, m, st, lg, scope) for m in items)
     sums = [[b.para(ts)] for _ in widths]
-    sums[1] = [b.para(ts, [b.run(t["sum"], bold=True)])]
-    sums[6] = [b.para(ts, [b.run(format_nok(sum(m.cost_nok or 0 for m in items)), bold=True)])]
+    sums[1] = [b.para(ts, [b.run(t["sum"], bold=True, size=size)])]
+    period = plan.info.period
+    sums[6] = [b.para(ts, [b.run(format_nok(sum(m.cost_in_period(period) for m in items)), bold=True,
+                                 size=size)])]
     total = b.row([b.cell(w, c) for w, c in zip(widths, sums)])
     table = f"<w:tbl>{tbl_pr}{grid}{head}{rows}{total}</w:tbl>"
-    return b.elements(b.sdt(format_tag("measure-table", scope), t["table_alias"], table))[0]
+    refs = table_kp_refs(plan, items, scope)
+    after = ""
+    if refs:
+        after = _text_para(t["kp_list"], st) + "".join(b.para(_body(st), [_kp_ref(plan, ref, lg)])
+                                                       for ref in refs)
+    return b.elements(b.sdt(format_tag("measure-table", scope), t["table_alias"], table + after))[0]
+
+
+#: The narrowest the Tiltak column of the measure table becomes before the other columns shrink too.
+MIN_TITLE_TWIPS = round(3.5 * 1440 / 2.54)
+
+
+def set_table_width(el: Element, twips: int, *, flexible: int | None = None, minimum: int = MIN_TITLE_TWIPS) -> None:
+    """Fit the columns of the (first) table in ``el`` to ``twips``.
+
+    With ``flexible`` (a column index) a narrower width is taken from that column first, down to ``minimum``,
+    so the other columns keep room for their header words; any other change scales every column.
+    """
+    tbl = el if el.tag == qn("w:tbl") else el.find(".//" + qn("w:tbl"))
+    grid = tbl.find(qn("w:tblGrid")) if tbl is not None else None
+    if grid is None:
+        return
+    cols = grid.findall(qn("w:gridCol"))
+    old = [int(c.get(qn("w:w")) or 0) for c in cols]
+    if not sum(old):
+        return
+    new = list(old)
+    if flexible is not None and flexible < len(new) and twips < sum(old):
+        new[flexible] = max(minimum, old[flexible] - (sum(old) - twips))
+    if sum(new) != twips:
+        new = [int(twips * w / sum(new)) for w in new]
+    new[max(range(len(new)), key=new.__getitem__)] += twips - sum(new)
+    for c, w in zip(cols, new):
+        c.set(qn("w:w"), str(w))
+    tbl_w = tbl.find(qn("w:tblPr") + "/" + qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:w"), str(twips))
+        tbl_w.set(qn("w:type"), "dxa")
+    for tr in tbl.iter(qn("w:tr")):
+        if next(tr.iterancestors(qn("w:tbl")), None) is not tbl:
+            continue  # a nested table's row
+        for tc, w in zip(tr.findall(qn("w:tc")), new):
+            tcw = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+            if tcw is not None:
+                tcw.set(qn("w:w"), str(w))
 
 
 def table_measures(plan: Plan, scope: str) -> list[Measure]:
@@ -312,7 +446,7 @@ def build(plan: Plan, tag: Tag, shape: Shape, styles: Styles | None = None, lang
     edition's or the caller's kommunenummer) keeps only that municipality's kommuneplan references.
     """
     lg = _lang(plan, lang)
-    t = T[lg]
+    t = _t(lg)
     try:
         if tag.kind == "goal":
             goal = plan.goal(tag.id)
@@ -396,7 +530,6 @@ def flat_opc(elements: Iterable[Element], *, styles: bool = True) -> str:
     return to_flat_opc(elements, snippet_styles() if styles else None)
 
 
-__all__ = ["DEFAULT_STYLES", "ROLES", "build", "flat_opc", "goal_block", "kp_quote_block", "kp_quote_text",
-           "kp_ref_run", "measure_block", "measure_row", "measure_table", "refs_in_scope", "resolve_styles",
-           "snippet_styles",
-           "table_measures"]
+__all__ = ["COLUMNS_CM", "DEFAULT_STYLES", "ROLES", "TABLE_TWIPS", "body_style", "build", "flat_opc", "goal_block",
+           "kp_quote_block", "kp_quote_text", "kp_ref_run", "measure_block", "measure_row", "measure_table",
+           "refs_in_scope", "resolve_styles", "set_table_width", "snippet_styles", "table_kp_refs", "table_measures"]

@@ -11,6 +11,6 @@ def test_render_benchmark_smoke():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     out = io.StringIO()
-    result = module.run(n=2, out=out)
-    assert result["n"] == 2 and result["speedup"] > 0
-    assert "docs/s" in out.getvalue() and "ratio" in out.getvalue()
+    result = module.run(rounds=2, out=out)
+    assert result["rounds"] == 2 and result["speedup"].rounds == 2 and result["speedup"].median > 0
+    assert "per document" in out.getvalue() and "speed-up" in out.getvalue()

@@ -183,3 +183,41 @@ def test_one_municipality_edition_is_checked_against_its_own_measures(tmp_path, 
     assert "economy.budget_mismatch" not in rules
     subjects = {f["subject"] for f in json.loads(res.output)["findings"]}
     assert "T-17" not in subjects  # Engerdal's local measure is not Tynset's problem
+
+
+@pytest.fixture(scope="module")
+def nynorsk_docx(tmp_path_factory) -> Path:
+    from docplan.loaders import load_plan
+    from docplan.render import render_plan
+
+    plan = load_plan(ROOT / "examples" / "osterdalen.yaml")
+    plan.meta.language = "nn"
+    path = tmp_path_factory.mktemp("check-nn") / "plan-nn.docx"
+    path.write_bytes(render_plan(plan))
+    return path
+
+
+def test_a_nynorsk_document_is_checked_in_nynorsk_and_lang_overrides_it(nynorsk_docx):
+    nn = _run(nynorsk_docx)
+    assert nn.exit_code == 1, nn.output
+    assert "Slik rettar du:" in nn.output and "manglar" in nn.output
+    assert "Slik retter du:" not in nn.output and "mangler" not in nn.output
+    nb = _run(nynorsk_docx, "--lang", "nb")
+    assert "Slik retter du:" in nb.output and "Slik rettar du:" not in nb.output
+    as_json = json.loads(_run(nynorsk_docx, "--format", "json").output)
+    titles = {f["rule"]: f["title"] for f in as_json["findings"]}
+    assert titles.get("measures.missing_responsible") == "Tiltak utan ansvarleg"
+
+
+def test_word_comments_are_written_in_the_documents_malform(nynorsk_docx, tmp_path):
+    out = tmp_path / "kommentert.docx"
+    r = _run(nynorsk_docx, "--annotate", out)
+    assert r.exit_code == 1, r.output
+    assert "kommentarar" in r.output
+    from docplan.document import PlanDocument
+    from docplan.ooxml.ns import qn
+    from docplan.ooxml.text import element_text
+
+    comments = [element_text(c) for c in PlanDocument.open(out).xml("word/comments.xml").iter(qn("w:comment"))]
+    assert comments and not [c for c in comments if "Slik retter du" in c or "mangler" in c]
+    assert any("manglar" in c for c in comments) and any("Slik rettar du" in c for c in comments)

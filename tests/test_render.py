@@ -59,13 +59,15 @@ def test_real_headings_language_and_properties(rendered, lang, chapter):
     assert lang_el.get(f"{{{W}}}val") == f"{lang}-NO"
 
 
-def test_tables_have_repeated_header_rows(rendered):
+def test_every_table_repeats_its_header_row_and_no_row_splits_across_pages(rendered):
     d = docx.Document(str(rendered["nb"]))
     tables = list(d.element.body.iter(f"{{{W}}}tbl"))  # includes the table inside its content control
-    assert len(tables) == 4
+    assert len(tables) >= 8  # adoption, participation, indicators, alcohol ×2, measures, costs ×2, funding
     for tbl in tables:
         first = tbl.find(f"{{{W}}}tr")
         assert first.find(f"{{{W}}}trPr/{{{W}}}tblHeader") is not None
+        for tr in tbl.iter(f"{{{W}}}tr"):
+            assert tr.find(f"{{{W}}}trPr/{{{W}}}cantSplit") is not None
 
 
 def test_content_controls_are_tagged_for_every_item(rendered, sample_plan):
@@ -87,7 +89,7 @@ def test_libreoffice_converts_both_languages(rendered, soffice, tmp_path):
     nb, nn = (pdf_text(p) for p in pdfs)
     assert "Tiltaksplan" in nb and "Forord og vedtak" in nb
     assert "Føreord og vedtak" in nn and "Innleiing" in nn
-    assert "Felles Ungdata-undersøkelse" in nn
+    assert "Felles Ungdata-" in nn
 
 
 def test_rendering_is_deterministic_and_compiled_once(sample_plan):

@@ -30,7 +30,7 @@ def test_committed_templates_are_what_the_builder_makes(tmp_path):
 
 def test_published_versions_stay_in_the_registry():
     versions = {(e.language, e.version) for e in load_registry()}
-    assert {("nb", "1.0.0"), ("nn", "1.0.0"), ("nb", "1.1.0"), ("nn", "1.1.0")} <= versions
+    assert {("nb", "1.0.0"), ("nn", "1.0.0"), ("nb", "1.1.0"), ("nn", "1.1.0"), ("nb", "1.2.0"), ("nn", "1.2.0")} <= versions
     for entry in load_registry():
         assert entry.path.is_file(), entry.path
 
@@ -45,20 +45,30 @@ def test_registry_names_a_template_per_language_with_identity(lang):
 
 
 @pytest.mark.slow
-def test_pip_install_ships_templates_and_municipality_list(tmp_path):
+def test_the_wheel_is_pure_python_and_ships_templates_catalogues_and_municipality_list(tmp_path):
+    built = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(built), str(ROOT)], check=True, capture_output=True)
+    wheels = list(built.glob("docplan-*.whl"))
+    assert len(wheels) == 1 and wheels[0].name.endswith("-py3-none-any.whl"), wheels
+    with zipfile.ZipFile(wheels[0]) as zf:
+        assert not [n for n in zf.namelist() if n.endswith((".so", ".pyd", ".c", ".pyx"))]
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q",
-                    "--target", str(target), str(ROOT)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                    str(wheels[0])], check=True, capture_output=True)
     wheel_files = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
     assert "docplan/data/kommuner-2024.csv" in wheel_files
     assert "docplan/templates/index.yaml" in wheel_files
     assert "docplan/templating/lint.py" in wheel_files
+    assert "docplan/locale/nn/LC_MESSAGES/docplan.mo" in wheel_files
+    assert "docplan/locale/nb/LC_MESSAGES/click.mo" in wheel_files
     for entry in load_registry():
         assert f"docplan/templates/{entry.path.name}" in wheel_files
-    # the installed copy finds its own templates without the source tree
+    # the installed copy finds its own templates and catalogue without the source tree
     code = ("import docplan.registry as r, docplan.render as d; p=d.standard_template('nn'); "
             "print(p); assert 'site' in str(p) and p.is_file(); import docplan.templating as t; "
-            "assert 'site' in t.__file__")
+            "assert 'site' in t.__file__; from docplan.i18n import translate; "
+            "assert translate('Tiltak uten ansvarlig', 'nn') == 'Tiltak utan ansvarleg'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path, env={"PYTHONPATH": str(target)})
 
 

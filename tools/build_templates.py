@@ -28,13 +28,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from docplan.ooxml import make_sdt, wrap_in_sdt  # noqa: E402
+from docplan.snippets import COLUMNS_CM  # noqa: E402  (the measure table as docplan inserts it)
 
 TEMPLATE_ID = "rusplan-standard"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 #: Versions published before this one: their files stay in templates/ and in the index, never rebuilt.
-PUBLISHED = ("1.0.0",)
+PUBLISHED = ("1.0.0", "1.1.0")
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 
+# Column widths (cm) are chosen so every header word fits on one line also in a wide fallback font
+# (LibreOffice without Calibri uses DejaVu Sans: «Saksnummer» in bold 9 pt is 2.3 cm plus 0.4 cm cell
+# margins). Portrait text width is 16 cm, landscape 26.7 cm (the measure table, docplan.snippets.COLUMNS_CM).
 T = {
     "nb": {
         "lang": "nb-NO",
@@ -42,14 +46,40 @@ T = {
         "period": "Planperiode",
         "ch1": "1 Forord og vedtak",
         "ch1_text": "Dette er den rusmiddelpolitiske handlingsplanen, med den alkoholpolitiske handlingsplanen "
-                    "etter alkoholloven § 1-7d som eget kapittel. Planen er vedtatt slik tabellen viser.",
+                    "etter alkoholloven § 1-7d som eget kapittel.",
+        "ch1_adoption": "{% if adoption_state == 'all' %}Planen er vedtatt slik tabellen viser."
+                        "{% elif adoption_state == 'some' %}Planen er vedtatt i noen av kommunene; tabellen viser "
+                        "hvor langt behandlingen er kommet i hver kommune."
+                        "{% elif joint %}Planen er ennå ikke vedtatt; tabellen viser hvor langt behandlingen er "
+                        "kommet i hver kommune.{% else %}Planen er ennå ikke vedtatt.{% endif %}",
+        "ch1_plan_adopted": "Planen ble vedtatt {{ plan.adopted | date }}{% if plan.case_no %} "
+                            "(sak {{ plan.case_no }}){% endif %}.",
+        "ch1_term": "Kommunestyreperiode: {{ plan.council_term }}.",
         "adopt_head": ["Kommune", "Vedtatt av", "Dato", "Saksnummer", "Status"],
         "ch2": "2 Innledning",
         "ch2_text": "Planen beskriver mål og tiltak for å forebygge og redusere skader av rusmiddelbruk, og hvordan "
-                    "alkoholloven følges opp. Den bygger på kommuneplanens samfunnsdel og handlingsdel, og "
+                    "alkoholloven følges opp. Planen bygger på kommuneplanens samfunnsdel og handlingsdel, og "
                     "tiltakene følges opp gjennom handlings- og økonomiplanen.",
         "plan_type": "Plantype",
+        "county": "Fylke",
+        "host": "Vertskommune",
+        "ch2_1": "2.1 Organisering av arbeidet",
         "coordination": "Organisering av arbeidet",
+        "coordinator": "Plankoordinator",
+        "working_group": "Arbeidsgruppe:",
+        "steering_group": "Styringsgruppe:",
+        "reference_group": "Referansegruppe:",
+        "contacts": "Kontaktpersoner i kommunene:",
+        "no_organisation": "Organiseringen av arbeidet er ikke beskrevet.",
+        "ch2_2": "2.2 Medvirkning og høring",
+        "participation_text": "Disse har medvirket i arbeidet med planen:",
+        "part_head": ["Gruppe", "Hvem", "Hvordan"],
+        "no_participation": "Det er ikke registrert medvirkning fra brukere, pårørende eller andre i arbeidet med "
+                            "planen.",
+        "hearing": "{% if organisation.hearing.start and organisation.hearing.end %}Planforslaget var på høring fra {{ organisation.hearing.start | date }} til "
+                   "{{ organisation.hearing.end | date }}.{% elif organisation.hearing.end %}Høringsfristen for planforslaget var {{ organisation.hearing.end | date }}."
+                   "{% elif organisation.hearing.start %}Planforslaget ble sendt på høring {{ organisation.hearing.start | date }}.{% endif %}"
+                   "{% if organisation.hearing.responses is not none %} Det kom {{ organisation.hearing.responses }} høringsinnspill.{% endif %}",
         "ch3": "3 Lovgrunnlag og føringer",
         "ch3_1": "3.1 Lovgrunnlag",
         "ch3_1_text": "Planen bygger på disse lovene og forskriftene:",
@@ -57,31 +87,62 @@ T = {
         "ch3_2_text": "Helsedirektoratet anbefaler at den alkoholpolitiske handlingsplanen inngår i en helhetlig "
                       "rusmiddelpolitisk handlingsplan, og at planen behandles i hver kommunestyreperiode. "
                       "Folkehelseloven pålegger kommunen å fremme folkehelse i alle sektorer.",
+        "ch3_2_list": "Planen bygger også på disse nasjonale føringene:",
         "ch3_3": "3.3 Lokale føringer – kobling til kommuneplanen",
         "ch3_3_text": "Målene og tiltakene i planen er forankret i kommuneplanens samfunnsdel og handlingsdel. "
-                      "Her er punktene i kommuneplanene som planen bygger på.",
+                      "Her er punktene i {% if joint %}kommuneplanene{% else %}kommuneplanen{% endif %} som "
+                      "planen bygger på.",
         "adopted": "vedtatt",
+        "version": "versjon",
         "replaced_by": "erstattet av",
         "ch4": "4 Status og utfordringsbilde",
         "ch4_text": "Kapitlet beskriver rusmiddelsituasjonen med tall fra Ungdata, folkehelseprofilen, "
-                    "BrukerPlan og kommunenes egne kontrollrapporter. Planen følges opp med disse indikatorene:",
-        "ind_head": ["Mål", "Indikator", "Kilde", "Utgangsverdi", "Målverdi"],
+                    "BrukerPlan og kommunenes egne kontrollrapporter.",
+        "ch4_1": "4.1 Kunnskapsgrunnlag",
+        "series_head": ["År", "{{ s.area or '' }}{% if s.area and s.municipality %}, {% endif %}{% if s.municipality %}"
+                              "{{ [s.municipality] | municipality_names }}{% endif %}"
+                              "{% if not (s.area or s.municipality) %}Verdi{% endif %}",
+                        "Fylket", "Landet"],
+        "source": "Kilde",
+        "no_series": "Det er ikke registrert tall i kunnskapsgrunnlaget.",
+        "ch4_2": "4.2 Vurdering",
+        "no_assessment": "Vurderingen av utfordringsbildet er ikke skrevet.",
+        "ch4_3": "4.3 Indikatorer for oppfølging",
+        "ch4_3_text": "Planen følges opp med disse indikatorene for hovedmål, delmål og tiltak:",
+        "ind_head": ["Mål/tiltak", "Indikator", "Kilde", "Utgangsverdi", "Målverdi"],
         "ch5": "5 Visjon, hovedmål og delmål",
         "vision": "Visjon",
         "indicator": "Indikator",
-        "from_to": "fra {{ goal.indicator.baseline | with_year(goal.indicator.baseline_year) }} "
-                   "til {{ goal.indicator.target | with_year(goal.indicator.target_year) }}",
+        "from_to": "fra {{ IND.baseline | with_year(IND.baseline_year) }} "
+                   "til {{ IND.target | with_year(IND.target_year) }}",
         "kp_link": "Kobling til kommuneplanen: ",
         "ch6": "6 Alkoholpolitikk og bevillingspolitikk",
-        "ch6_text": "Kommunen skal ha en alkoholpolitisk handlingsplan (alkoholloven § 1-7d). Kapitlet beskriver "
-                    "bevillingspolitikken: antall salgs- og skjenkesteder, salgs- og skjenketider, kontroll og "
-                    "reaksjoner ved brudd.",
+        "ch6_text": "{% if joint %}Hver kommune skal ha en alkoholpolitisk handlingsplan (alkoholloven § 1-7d), og "
+                    "hver kommune fastsetter sin egen bevillingspolitikk.{% else %}Kommunen skal ha en "
+                    "alkoholpolitisk handlingsplan (alkoholloven § 1-7d).{% endif %} Kapitlet beskriver "
+                    "salgs- og skjenketider, antall salgs- og skjenkesteder, kontroll og reaksjoner ved brudd.",
         "ch6_period": "Bevillingsperioden varer til {{ plan.licence_period_end | date }} (alkoholloven § 1-6).",
-        "ch6_1": "6.1 Salgs- og skjenketider",
-        "ch6_1_text": "Salgstider følger alkoholloven § 3-7 og skjenketider § 4-4, med de lokale tidene "
-                      "kommunestyret har vedtatt i de alkoholpolitiske retningslinjene.",
-        "ch6_2": "6.2 Kontroll og prikktildeling",
-        "ch6_2_text": "Alle salgs- og skjenkesteder kontrolleres minst én gang i året, og samlet gjennomføres minst "
+        "ch6_1": "6.1 Salgs- og skjenketider, steder og kontroller",
+        "ch6_1_text": "Salg av alkoholholdig drikk i gruppe 1 kan ikke skje etter kl. 20.00 på hverdager og "
+                      "kl. 18.00 før søn- og helligdager (alkoholloven § 3-7). Skjenking kan skje mellom kl. 06.00 "
+                      "og 03.00 for gruppe 1 og 2 og mellom kl. 13.00 og 03.00 for gruppe 3 (§ 4-4). Tabellen "
+                      "viser {% if joint %}hver kommunes{% else %}kommunens{% endif %} tider, antall steder med "
+                      "bevilling og hvor mange kontroller som er planlagt per år.",
+        "alc_head": ["Kommune", "Salgstider", "Skjenketider", "Steder", "Kontroller per år",
+                     "Bevillinger gjelder til"],
+        "ch6_2": "6.2 Kriterier og retningslinjer",
+        "crit_head": ["Kommune", "Kriterier og retningslinjer"],
+        "criteria": "Kriterier for bevilling:",
+        "single_occasion": "Bevilling for en enkelt anledning",
+        "ambulant": "Ambulerende skjenkebevilling",
+        "youth_events": "Arrangementer for barn og unge",
+        "fees": "Gebyrer",
+        "knowledge_test": "Kunnskapsprøve",
+        "sanctions": "Prikktildeling og reaksjoner",
+        "guidelines": "Alkoholpolitiske retningslinjer",
+        "not_given": "ikke oppgitt",
+        "ch6_3": "6.3 Kontroll og prikktildeling",
+        "ch6_3_text": "Alle salgs- og skjenkesteder kontrolleres minst én gang i året, og samlet gjennomføres minst "
                       "tre ganger så mange kontroller som det er steder (alkoholforskriften § 9-7). Brudd gir "
                       "prikker etter alkoholforskriften kapittel 10.",
         "ch7": "7 Forebygging og tidlig innsats",
@@ -92,19 +153,39 @@ T = {
         "ch8_text": "Personer med rusproblemer skal få sammenhengende tjenester, individuell plan og koordinator "
                     "når de trenger det, en trygg bolig og støtte til pårørende, også barn som pårørende.",
         "ch9": "9 Tiltaksplan",
-        "ch9_text": "Tabellen viser alle tiltak i planen. Felles tiltak gjelder alle kommunene i planen; lokale "
-                    "tiltak gjelder kommunene som er nevnt.",
+        "ch9_text": "{% if joint %}Tabellen viser alle tiltak i planen. Felles tiltak gjelder alle kommunene i "
+                    "planen; lokale tiltak gjelder kommunene som er nevnt.{% else %}Tabellen viser alle tiltakene "
+                    "i planen.{% endif %} Kolonnen Kommuneplan viser punktene i kort form; de står i sin helhet "
+                    "under tabellen.",
         "measure_head": ["Nr.", "Tiltak", "Delmål", "Ansvarlig", "Samarbeidspartnere", "År og frist",
                          "Kostnad og finansiering", "Status", "Kommuneplan"],
+        "target_group": "Målgruppe",
         "applies_to": "Gjelder",
         "deadline": "Frist",
-        "sum": "Sum",
+        "sum": "Sum for planperioden",
+        "kp_list": "Henvisninger til kommuneplanen i tabellen:",
         "ch10": "10 Økonomi og finansiering",
-        "ch10_total": "Samlet kostnad for tiltakene i planen er {{ totals.cost_nok | nok }}.",
+        "ch10_total": "Samlet kostnad for tiltakene i planperioden {{ plan.period }} er {{ totals.cost_nok | nok }}. "
+                      "Tiltak med kostnad per år er regnet med for hvert år de gjennomføres i planperioden.",
         "ch10_budget": "Budsjettrammen for planen er {{ plan.budget_total_nok | nok }}.",
         "ch10_text": "Kostnader som ikke dekkes innenfor driftsrammene, tas inn i handlings- og økonomiplanen. "
-                     "Kommunene søker tilskudd til kommunalt rusarbeid fra Statsforvalteren der det er aktuelt.",
-        "fund_head": ["Finansieringsstatus", "Beløp"],
+                     "{% if joint %}Kommunene søker{% else %}Kommunen søker{% endif %} tilskudd til kommunalt "
+                     "rusarbeid fra Statsforvalteren der det er aktuelt.",
+        "ch10_1": "10.1 Kostnad per år og hovedmål",
+        "ch10_1_text": "Tabellen viser kostnaden per år i kroner, slik den tas inn i handlings- og økonomiplanen.",
+        "goal_col": "Hovedmål",
+        "no_goal": "Tiltak uten hovedmål",
+        "sum_col": "Sum",
+        "ch10_2": "10.2 Kostnad per år og kommune",
+        "ch10_2_text": "Felles tiltak står for seg. Lokale tiltak som flere kommuner har sammen, er fordelt likt "
+                       "mellom dem.",
+        "muni_col": "Kommune",
+        "common": "Felles tiltak",
+        "ch10_3": "10.{{ 3 if joint and scope == 'all' else 2 }} Finansiering",
+        "ch10_3_text": "Finansieringen i planperioden etter status:",
+        "fund_head": ["Finansieringsstatus", "Beløp i planperioden"],
+        "fund_sum": "Sum finansiering",
+        "uncovered": "Av den samlede kostnaden er {{ economy.uncovered_nok | nok }} ikke dekket av finansiering.",
         "ch11": "11 Gjennomføring, rapportering, evaluering og rullering",
         "ch11_rollover": "11.1 Rullering",
         "ch11_reporting": "11.2 Rapportering",
@@ -122,14 +203,40 @@ T = {
         "period": "Planperiode",
         "ch1": "1 Føreord og vedtak",
         "ch1_text": "Dette er den rusmiddelpolitiske handlingsplanen, med den alkoholpolitiske handlingsplanen "
-                    "etter alkohollova § 1-7d som eige kapittel. Planen er vedteken slik tabellen viser.",
+                    "etter alkohollova § 1-7d som eige kapittel.",
+        "ch1_adoption": "{% if adoption_state == 'all' %}Planen er vedteken slik tabellen viser."
+                        "{% elif adoption_state == 'some' %}Planen er vedteken i nokre av kommunane; tabellen viser "
+                        "kor langt handsaminga har kome i kvar kommune."
+                        "{% elif joint %}Planen er ikkje vedteken enno; tabellen viser kor langt handsaminga har "
+                        "kome i kvar kommune.{% else %}Planen er ikkje vedteken enno.{% endif %}",
+        "ch1_plan_adopted": "Planen vart vedteken {{ plan.adopted | date }}{% if plan.case_no %} "
+                            "(sak {{ plan.case_no }}){% endif %}.",
+        "ch1_term": "Kommunestyreperiode: {{ plan.council_term }}.",
         "adopt_head": ["Kommune", "Vedteken av", "Dato", "Saksnummer", "Status"],
         "ch2": "2 Innleiing",
         "ch2_text": "Planen skildrar mål og tiltak for å førebyggje og redusere skadar av rusmiddelbruk, og korleis "
-                    "alkohollova blir følgd opp. Han byggjer på kommuneplanen sin samfunnsdel og handlingsdel, og "
-                    "tiltaka blir følgde opp gjennom handlings- og økonomiplanen.",
+                    "alkohollova blir følgd opp. Planen byggjer på kommuneplanen sin samfunnsdel og handlingsdel, "
+                    "og tiltaka blir følgde opp gjennom handlings- og økonomiplanen.",
         "plan_type": "Plantype",
+        "county": "Fylke",
+        "host": "Vertskommune",
+        "ch2_1": "2.1 Organisering av arbeidet",
         "coordination": "Organisering av arbeidet",
+        "coordinator": "Plankoordinator",
+        "working_group": "Arbeidsgruppe:",
+        "steering_group": "Styringsgruppe:",
+        "reference_group": "Referansegruppe:",
+        "contacts": "Kontaktpersonar i kommunane:",
+        "no_organisation": "Organiseringa av arbeidet er ikkje skildra.",
+        "ch2_2": "2.2 Medverknad og høyring",
+        "participation_text": "Desse har medverka i arbeidet med planen:",
+        "part_head": ["Gruppe", "Kven", "Korleis"],
+        "no_participation": "Det er ikkje registrert medverknad frå brukarar, pårørande eller andre i arbeidet med "
+                            "planen.",
+        "hearing": "{% if organisation.hearing.start and organisation.hearing.end %}Planframlegget var på høyring frå {{ organisation.hearing.start | date }} til "
+                   "{{ organisation.hearing.end | date }}.{% elif organisation.hearing.end %}Høyringsfristen for planframlegget var {{ organisation.hearing.end | date }}."
+                   "{% elif organisation.hearing.start %}Planframlegget vart sendt på høyring {{ organisation.hearing.start | date }}.{% endif %}"
+                   "{% if organisation.hearing.responses is not none %} Det kom {{ organisation.hearing.responses }} høyringsinnspel.{% endif %}",
         "ch3": "3 Lovgrunnlag og føringar",
         "ch3_1": "3.1 Lovgrunnlag",
         "ch3_1_text": "Planen byggjer på desse lovene og forskriftene:",
@@ -137,32 +244,61 @@ T = {
         "ch3_2_text": "Helsedirektoratet tilrår at den alkoholpolitiske handlingsplanen inngår i ein heilskapleg "
                       "rusmiddelpolitisk handlingsplan, og at planen blir handsama i kvar kommunestyreperiode. "
                       "Folkehelselova pålegg kommunen å fremje folkehelse i alle sektorar.",
+        "ch3_2_list": "Planen byggjer også på desse nasjonale føringane:",
         "ch3_3": "3.3 Lokale føringar – kopling til kommuneplanen",
         "ch3_3_text": "Måla og tiltaka i planen er forankra i kommuneplanen sin samfunnsdel og handlingsdel. "
-                      "Her er punkta i kommuneplanane som planen byggjer på.",
+                      "Her er punkta i {% if joint %}kommuneplanane{% else %}kommuneplanen{% endif %} som "
+                      "planen byggjer på.",
         "adopted": "vedteken",
+        "version": "versjon",
         "replaced_by": "erstatta av",
         "ch4": "4 Status og utfordringsbilete",
         "ch4_text": "Kapittelet skildrar rusmiddelsituasjonen med tal frå Ungdata, folkehelseprofilen, "
-                    "BrukerPlan og kommunane sine eigne kontrollrapportar. Planen blir følgd opp med desse "
-                    "indikatorane:",
-        "ind_head": ["Mål", "Indikator", "Kjelde", "Utgangsverdi", "Målverdi"],
+                    "BrukerPlan og kommunane sine eigne kontrollrapportar.",
+        "ch4_1": "4.1 Kunnskapsgrunnlag",
+        "series_head": ["År", "{{ s.area or '' }}{% if s.area and s.municipality %}, {% endif %}{% if s.municipality %}"
+                              "{{ [s.municipality] | municipality_names }}{% endif %}"
+                              "{% if not (s.area or s.municipality) %}Verdi{% endif %}",
+                        "Fylket", "Landet"],
+        "source": "Kjelde",
+        "no_series": "Det er ikkje registrert tal i kunnskapsgrunnlaget.",
+        "ch4_2": "4.2 Vurdering",
+        "no_assessment": "Vurderinga av utfordringsbiletet er ikkje skriven.",
+        "ch4_3": "4.3 Indikatorar for oppfølging",
+        "ch4_3_text": "Planen blir følgd opp med desse indikatorane for hovudmål, delmål og tiltak:",
+        "ind_head": ["Mål/tiltak", "Indikator", "Kjelde", "Utgangsverdi", "Målverdi"],
         "ch5": "5 Visjon, hovudmål og delmål",
         "vision": "Visjon",
         "indicator": "Indikator",
-        "from_to": "frå {{ goal.indicator.baseline | with_year(goal.indicator.baseline_year) }} "
-                   "til {{ goal.indicator.target | with_year(goal.indicator.target_year) }}",
+        "from_to": "frå {{ IND.baseline | with_year(IND.baseline_year) }} "
+                   "til {{ IND.target | with_year(IND.target_year) }}",
         "kp_link": "Kopling til kommuneplanen: ",
         "ch6": "6 Alkoholpolitikk og løyvepolitikk",
-        "ch6_text": "Kommunen skal ha ein alkoholpolitisk handlingsplan (alkohollova § 1-7d). Kapittelet skildrar "
-                    "løyvepolitikken: talet på sals- og skjenkestader, sals- og skjenketider, kontroll og "
-                    "reaksjonar ved brot.",
+        "ch6_text": "{% if joint %}Kvar kommune skal ha ein alkoholpolitisk handlingsplan (alkohollova § 1-7d), og "
+                    "kvar kommune fastset sin eigen løyvepolitikk.{% else %}Kommunen skal ha ein alkoholpolitisk "
+                    "handlingsplan (alkohollova § 1-7d).{% endif %} Kapittelet skildrar sals- og skjenketider, "
+                    "talet på sals- og skjenkestader, kontroll og reaksjonar ved brot.",
         "ch6_period": "Løyveperioden varer til {{ plan.licence_period_end | date }} (alkohollova § 1-6).",
-        "ch6_1": "6.1 Sals- og skjenketider",
-        "ch6_1_text": "Salstider følgjer alkohollova § 3-7 og skjenketider § 4-4, med dei lokale tidene "
-                      "kommunestyret har vedteke i dei alkoholpolitiske retningslinene.",
-        "ch6_2": "6.2 Kontroll og prikktildeling",
-        "ch6_2_text": "Alle sals- og skjenkestader blir kontrollerte minst éin gong i året, og samla blir det "
+        "ch6_1": "6.1 Sals- og skjenketider, stader og kontrollar",
+        "ch6_1_text": "Sal av alkoholhaldig drikk i gruppe 1 kan ikkje skje etter kl. 20.00 på kvardagar og "
+                      "kl. 18.00 før sun- og heilagdagar (alkohollova § 3-7). Skjenking kan skje mellom kl. 06.00 "
+                      "og 03.00 for gruppe 1 og 2 og mellom kl. 13.00 og 03.00 for gruppe 3 (§ 4-4). Tabellen "
+                      "viser {% if joint %}tidene til kvar kommune{% else %}tidene til kommunen{% endif %}, talet "
+                      "på stader med løyve og kor mange kontrollar som er planlagde per år.",
+        "alc_head": ["Kommune", "Salstider", "Skjenketider", "Stader", "Kontrollar per år", "Løyve gjeld til"],
+        "ch6_2": "6.2 Kriterium og retningsliner",
+        "crit_head": ["Kommune", "Kriterium og retningsliner"],
+        "criteria": "Kriterium for løyve:",
+        "single_occasion": "Løyve for ein einskild høve",
+        "ambulant": "Ambulerande skjenkeløyve",
+        "youth_events": "Arrangement for barn og unge",
+        "fees": "Gebyr",
+        "knowledge_test": "Kunnskapsprøve",
+        "sanctions": "Prikktildeling og reaksjonar",
+        "guidelines": "Alkoholpolitiske retningsliner",
+        "not_given": "ikkje oppgitt",
+        "ch6_3": "6.3 Kontroll og prikktildeling",
+        "ch6_3_text": "Alle sals- og skjenkestader blir kontrollerte minst éin gong i året, og samla blir det "
                       "gjennomført minst tre gonger så mange kontrollar som det er stader (alkoholforskrifta "
                       "§ 9-7). Brot gir prikkar etter alkoholforskrifta kapittel 10.",
         "ch7": "7 Førebygging og tidleg innsats",
@@ -173,20 +309,40 @@ T = {
         "ch8_text": "Personar med rusproblem skal få samanhengande tenester, individuell plan og koordinator "
                     "når dei treng det, ein trygg bustad og støtte til pårørande, også barn som pårørande.",
         "ch9": "9 Tiltaksplan",
-        "ch9_text": "Tabellen viser alle tiltaka i planen. Felles tiltak gjeld alle kommunane i planen; lokale "
-                    "tiltak gjeld kommunane som er nemnde.",
+        "ch9_text": "{% if joint %}Tabellen viser alle tiltaka i planen. Felles tiltak gjeld alle kommunane i "
+                    "planen; lokale tiltak gjeld kommunane som er nemnde.{% else %}Tabellen viser alle tiltaka i "
+                    "planen.{% endif %} Kolonnen Kommuneplan viser punkta i kort form; dei står i heilskap under "
+                    "tabellen.",
         "measure_head": ["Nr.", "Tiltak", "Delmål", "Ansvarleg", "Samarbeidspartnarar", "År og frist",
                          "Kostnad og finansiering", "Status", "Kommuneplan"],
+        "target_group": "Målgruppe",
         "applies_to": "Gjeld",
         "deadline": "Frist",
-        "sum": "Sum",
+        "sum": "Sum for planperioden",
+        "kp_list": "Tilvisingar til kommuneplanen i tabellen:",
         "ch10": "10 Økonomi og finansiering",
-        "ch10_total": "Samla kostnad for tiltaka i planen er {{ totals.cost_nok | nok }}.",
+        "ch10_total": "Samla kostnad for tiltaka i planperioden {{ plan.period }} er {{ totals.cost_nok | nok }}. "
+                      "Tiltak med kostnad per år er rekna med for kvart år dei blir gjennomførte i planperioden.",
         "ch10_budget": "Budsjettramma for planen er {{ plan.budget_total_nok | nok }}.",
         "ch10_text": "Kostnader som ikkje blir dekte innanfor driftsrammene, blir tekne inn i handlings- og "
-                     "økonomiplanen. Kommunane søkjer tilskot til kommunalt rusarbeid frå Statsforvaltaren der "
-                     "det er aktuelt.",
-        "fund_head": ["Finansieringsstatus", "Beløp"],
+                     "økonomiplanen. {% if joint %}Kommunane søkjer{% else %}Kommunen søkjer{% endif %} tilskot "
+                     "til kommunalt rusarbeid frå Statsforvaltaren der det er aktuelt.",
+        "ch10_1": "10.1 Kostnad per år og hovudmål",
+        "ch10_1_text": "Tabellen viser kostnaden per år i kroner, slik han blir teken inn i handlings- og "
+                       "økonomiplanen.",
+        "goal_col": "Hovudmål",
+        "no_goal": "Tiltak utan hovudmål",
+        "sum_col": "Sum",
+        "ch10_2": "10.2 Kostnad per år og kommune",
+        "ch10_2_text": "Felles tiltak står for seg. Lokale tiltak som fleire kommunar har saman, er fordelte likt "
+                       "mellom dei.",
+        "muni_col": "Kommune",
+        "common": "Felles tiltak",
+        "ch10_3": "10.{{ 3 if joint and scope == 'all' else 2 }} Finansiering",
+        "ch10_3_text": "Finansieringa i planperioden etter status:",
+        "fund_head": ["Finansieringsstatus", "Beløp i planperioden"],
+        "fund_sum": "Sum finansiering",
+        "uncovered": "Av den samla kostnaden er {{ economy.uncovered_nok | nok }} ikkje dekt av finansiering.",
         "ch11": "11 Gjennomføring, rapportering, evaluering og rullering",
         "ch11_rollover": "11.1 Rullering",
         "ch11_reporting": "11.2 Rapportering",
@@ -207,8 +363,6 @@ REQUIRED = {
     "nn": ["Alkoholpolitikk og løyvepolitikk", "Tiltaksplan",
            "Gjennomføring, rapportering, evaluering og rullering"],
 }
-
-
 class Builder:
     def __init__(self, lang: str):
         self.lang = lang
@@ -264,6 +418,15 @@ class Builder:
         """Add a docxtpl control paragraph such as ``{%p for goal in goals %}``."""
         return self.p("{%p " + tag + " %}")
 
+    def kp_ref_para(self):
+        """Add a paragraph holding one inline kommuneplan reference ``ref`` (long form)."""
+        para = self.p()
+        r_el = para.add_run("{{ ref | kp_short }}")._r
+        sdt = make_sdt("docplan:kp-ref:{{ ref }}", self.t["kp_alias"] + " {{ ref }}", [])
+        r_el.addprevious(sdt)
+        sdt.find(qn("w:sdtContent")).append(r_el)
+        return para
+
     def kp_ref_runs(self, para, refs_expr: str, prefix: str | None = None) -> None:
         """Append «prefix» + one inline content control per reference in ``refs_expr``."""
         if prefix:
@@ -280,6 +443,7 @@ class Builder:
         para.add_run("{%r endfor %}")
 
     def table(self, header: list[str], widths: list[float] | None = None):
+        """Add a table with a bold header row that repeats on every page; rows never split across pages."""
         tbl = self.doc.add_table(rows=1, cols=len(header))
         tbl.style = self.doc.styles["Table Grid"]
         row = tbl.rows[0]
@@ -287,6 +451,7 @@ class Builder:
             cell.paragraphs[0].style = self.doc.styles["Tabelltekst"]
             cell.paragraphs[0].add_run(text).bold = True
         tr_pr = row._tr.get_or_add_trPr()
+        etree.SubElement(tr_pr, qn("w:cantSplit"))
         etree.SubElement(tr_pr, qn("w:tblHeader"))
         if widths:
             tbl.autofit = False
@@ -295,14 +460,21 @@ class Builder:
                 col.set(qn("w:w"), str(int(Cm(w).twips)))
             for cell, w in zip(row.cells, widths):
                 cell.width = Cm(w)
+            tbl_w = tbl._tbl.tblPr.find(qn("w:tblW"))
+            tbl_w.set(qn("w:type"), "dxa")
+            tbl_w.set(qn("w:w"), str(sum(int(Cm(w).twips) for w in widths)))
         return tbl
 
     @staticmethod
     def loop_rows(tbl, for_tag: str, cells: list[list[str]], sdt: tuple[str, str] | None = None):
-        """Add ``{%tr for %}``, one data row (optionally inside a row-level content control), ``{%tr endfor %}``."""
+        """Add ``{%tr for %}``, one data row (optionally inside a row-level content control), ``{%tr endfor %}``.
+
+        A cell's texts are paragraphs; a text that starts with ``{%p `` is a control paragraph.
+        """
         begin = tbl.add_row()
         begin.cells[0].paragraphs[0].add_run("{%tr " + for_tag + " %}")
         data = tbl.add_row()
+        etree.SubElement(data._tr.get_or_add_trPr(), qn("w:cantSplit"))
         for cell, hdr in zip(data.cells, tbl.rows[0].cells):
             cell.width = hdr.width
         for cell, paras in zip(data.cells, cells):
@@ -317,11 +489,37 @@ class Builder:
             wrap_in_sdt(data._tr, data._tr, sdt[0], sdt[1])
         return data
 
+    def year_table(self, label: str, rows_expr: str, row_label: str, sum_label: str):
+        """Add a table with one column per year of the plan period (``{%tc %}``) and a sum column: a row
+        per item of ``rows_expr`` (each with ``amounts`` and ``total``), then the sums."""
+        tbl = self.table([label, "{%tc for y in economy.years %}", "{{ y }}", "{%tc endfor %}", sum_label],
+                         [4.4, 2.9, 2.9, 2.9, 2.9])
+        for cell in tbl.rows[0].cells[1:4]:
+            cell.paragraphs[0].runs[0].bold = None
+        tbl.rows[0].cells[2].paragraphs[0].runs[0].bold = True
+        self.loop_rows(tbl, "for row in " + rows_expr, [
+            [row_label], ["{%tc for a in row.amounts %}"], ["{{ a | amount }}"], ["{%tc endfor %}"],
+            ["{{ row.total | amount }}"]])
+        total = tbl.add_row()
+        etree.SubElement(total._tr.get_or_add_trPr(), qn("w:cantSplit"))
+        for cell, text in zip(total.cells, [self.t["sum_col"], "{%tc for a in economy.sums.amounts %}",
+                                            "{{ a | amount }}", "{%tc endfor %}", "{{ economy.sums.total | amount }}"]):
+            cell.paragraphs[0].style = "Tabelltekst"
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = True if not text.startswith("{%") else None
+        return tbl
+
     def sdt_block(self, first, last, kind: str, ident_expr: str, alias: str):
         return wrap_in_sdt(first._p, last._p, f"docplan:{kind}:" + "{{ " + ident_expr + " }}",
                            alias + " {{ " + ident_expr + " }}")
 
     # -- the plan ----------------------------------------------------------------------------
+    def bullets(self, expr: str, text: str = "{{ item }}", var: str = "item") -> None:
+        """Add one «List Bullet» paragraph per item of ``expr``."""
+        self.ctrl(f"for {var} in {expr}")
+        self.p(text, style="List Bullet")
+        self.ctrl("endfor")
+
     def build(self) -> None:
         t = self.t
         self.doc.add_paragraph("{{ plan.title }}", style="Title")
@@ -333,39 +531,97 @@ class Builder:
         self.p("{{ meta.disclaimer }}", italic=True)
         self.ctrl("endif")
 
+        # 1 Forord og vedtak
         self.h(1, t["ch1"])
         self.p(t["ch1_text"])
-        tbl = self.table(t["adopt_head"], [4.5, 3, 2.5, 2.5, 3.5])
+        self.p(t["ch1_adoption"])
+        self.ctrl("if plan.adopted")
+        self.p(t["ch1_plan_adopted"])
+        self.ctrl("endif")
+        self.ctrl("if plan.council_term")
+        self.p(t["ch1_term"])
+        self.ctrl("endif")
+        tbl = self.table(t["adopt_head"], [4.0, 3.2, 2.6, 3.0, 3.2])
         self.loop_rows(tbl, "for m in municipalities", [
-            ["{{ m.name }} ({{ m.number }})"], ["{{ m.adoption.body }}"], ["{{ m.adoption.date | date }}"],
-            ["{{ m.adoption.case_no }}"], ["{{ m.adoption.status }}"]], sdt=("docplan:adoption:{{ m.number }}",
-                                                                           "Vedtak {{ m.name }}"))
+            ["{{ m.name }} ({{ m.number }}){% if m.role and m.role not in ('deltaker', 'deltakar') %}, "
+             "{{ m.role | value }}{% endif %}"],
+            ["{{ m.adoption.body }}"], ["{{ m.adoption.date | date }}"],
+            ["{{ m.adoption.case_no }}"], ["{{ m.adoption.status | value }}"]],
+            sdt=("docplan:adoption:{{ m.number }}", "Vedtak {{ m.name }}"))
 
+        # 2 Innledning
         self.h(1, t["ch2"])
         self.p(t["ch2_text"])
         self.ctrl("if plan.plan_type")
         self.p(t["plan_type"] + ": {{ plan.plan_type }}.")
         self.ctrl("endif")
+        self.ctrl("if plan.county")
+        self.p(t["county"] + ": {{ plan.county }}.")
+        self.ctrl("endif")
+        self.ctrl("if plan.host_municipality")
+        self.p(t["host"] + ": {{ [plan.host_municipality] | municipality_names }}.")
+        self.ctrl("endif")
+        self.h(2, t["ch2_1"])
         self.ctrl("if plan.coordination")
         self.p(t["coordination"] + ": {{ plan.coordination }}.")
         self.ctrl("endif")
+        self.ctrl("if organisation.coordinator")
+        self.p(t["coordinator"] + ": {{ organisation.coordinator }}.")
+        self.ctrl("endif")
+        for key in ("working_group", "steering_group", "reference_group"):
+            self.ctrl(f"if organisation.{key}")
+            self.p(t[key])
+            self.bullets(f"organisation.{key}")
+            self.ctrl("endif")
+        self.ctrl("if municipalities | selectattr('local_contact_role') | list")
+        self.p(t["contacts"])
+        self.bullets("municipalities if m.local_contact_role", "{{ m.name }}: {{ m.local_contact_role }}", "m")
+        self.ctrl("endif")
+        self.ctrl("if not (plan.coordination or organisation.coordinator or organisation.working_group or "
+                  "organisation.steering_group or organisation.reference_group or "
+                  "(municipalities | selectattr('local_contact_role') | list))")
+        self.p(t["no_organisation"])
+        self.ctrl("endif")
+        self.h(2, t["ch2_2"])
+        self.ctrl("if organisation.participation")
+        self.p(t["participation_text"])
+        tbl = self.table(t["part_head"], [4.0, 5.0, 7.0])
+        self.loop_rows(tbl, "for part in organisation.participation",
+                       [["{{ part.group | value }}"], ["{{ part.who }}"], ["{{ part.how }}"]])
+        self.ctrl("else")
+        self.p(t["no_participation"])
+        self.ctrl("endif")
+        self.ctrl("if organisation.hearing")
+        self.p(t["hearing"])
+        self.ctrl("if organisation.hearing.summary")
+        self.p("{{ organisation.hearing.summary }}")
+        self.ctrl("endif")
+        self.ctrl("endif")
 
+        # 3 Lovgrunnlag og føringer
         self.h(1, t["ch3"])
         self.h(2, t["ch3_1"])
         self.p(t["ch3_1_text"])
-        self.ctrl("for law in plan.legal_basis")
-        self.p("{{ law }}", style="List Bullet")
-        self.ctrl("endfor")
+        self.bullets("plan.legal_basis")
         self.h(2, t["ch3_2"])
         self.p(t["ch3_2_text"])
+        self.ctrl("if plan.national_guidance")
+        self.p(t["ch3_2_list"])
+        self.bullets("plan.national_guidance")
+        self.ctrl("endif")
         self.h(2, t["ch3_3"])
         self.p(t["ch3_3_text"])
         self.ctrl("for m in municipalities if m.master_plans and (scope == 'all' or m.number == scope)")
         self.h(3, "{{ m.name }}")
         self.ctrl("for mp in m.master_plans")
         para = self.p("{{ mp.plan_name }}", bold=True)
-        para.add_run(" (" + t["adopted"] + " {{ mp.adopted | date }}, {{ mp.status }}"
-                     "{% if mp.replaced_by %}, " + t["replaced_by"] + " {{ mp.replaced_by }}{% endif %})")
+        # the part only where the plan's name does not say it; «erstattet av …» says the status
+        para.add_run(" ({% if mp.part not in mp.plan_name | lower %}{{ mp.part | value }}, {% endif %}"
+                     "{% if mp.adopted %}" + t["adopted"] + " {{ mp.adopted | date }}, {% endif %}"
+                     "{% if not (mp.replaced_by and mp.status in ('erstattet', 'erstatta')) %}{{ mp.status | value }}"
+                     "{% if mp.replaced_by %}, {% endif %}{% endif %}{% if mp.replaced_by %}" + t["replaced_by"]
+                     + " {{ mp.replaced_by }}{% endif %}{% if mp.version %}, " + t["version"]
+                     + " {{ mp.version }}{% endif %})")
         self.ctrl("for item in mp.items")
         q = self.p("{{ item.id }} {{ item.title }}", style="Quote")
         q.add_run("{% if item.text %}: {{ item.text }}{% endif %}")
@@ -376,47 +632,54 @@ class Builder:
         self.ctrl("endfor")
         self.ctrl("endfor")
 
+        # 4 Status og utfordringsbilde
         self.h(1, t["ch4"])
         self.p(t["ch4_text"])
-        tbl = self.table(t["ind_head"], [2, 6, 4, 2.5, 2.5])
-        self.loop_rows(tbl, "for goal in goals if goal.indicator", [
-            ["{{ goal.id }}"], ["{{ goal.indicator.name }}"], ["{{ goal.indicator.source }}"],
-            ["{{ goal.indicator.baseline | with_year(goal.indicator.baseline_year) }}"],
-            ["{{ goal.indicator.target | with_year(goal.indicator.target_year) }}"]],
-            sdt=("docplan:indicator:{{ goal.id }}", t["indicator"] + " {{ goal.id }}"))
+        self.h(2, t["ch4_1"])
+        self.ctrl("for s in series")
+        self.p("{{ s.name }}{% if s.unit %} ({{ s.unit }}){% endif %}", bold=True)
+        tbl = self.table(t["series_head"], [2.0, 5.0, 4.5, 4.5])
+        self.loop_rows(tbl, "for v in s.values", [["{{ v.year }}"], ["{{ v.value }}"], ["{{ v.county }}"],
+                                                  ["{{ v.country }}"]])
+        self.ctrl("if s.source")
+        self.p(t["source"] + ": {{ s.source }}.", italic=True)
+        self.ctrl("endif")
+        self.ctrl("if s.comment")
+        self.p("{{ s.comment }}")
+        self.ctrl("endif")
+        self.ctrl("else")
+        self.p(t["no_series"])
+        self.ctrl("endfor")
+        self.h(2, t["ch4_2"])
+        self.ctrl("if knowledge_base.assessment")
+        self.p("{{ knowledge_base.assessment }}")
+        self.ctrl("endif")
+        self.bullets("knowledge_base.challenges")
+        self.ctrl("if not (knowledge_base.assessment or knowledge_base.challenges)")
+        self.p(t["no_assessment"])
+        self.ctrl("endif")
+        self.h(2, t["ch4_3"])
+        self.p(t["ch4_3_text"])
+        tbl = self.table(t["ind_head"], [2.2, 5.0, 3.4, 3.0, 2.4])
+        self.loop_rows(tbl, "for row in indicators", [
+            ["{{ row.owner }}"], ["{{ row.name }}"], ["{{ row.source }}"],
+            ["{{ row.baseline | with_year(row.baseline_year) }}"], ["{{ row.target | with_year(row.target_year) }}"]],
+            sdt=("docplan:indicator:{{ row.owner }}", t["indicator"] + " {{ row.owner }}"))
 
+        # 5 Visjon, hovedmål og delmål
         self.h(1, t["ch5"])
         self.ctrl("if plan.vision")
         self.h(2, t["vision"])
         self.p("{{ plan.vision }}", style="Intense Quote")
         self.ctrl("endif")
         self.ctrl("for goal in goals")
-        first = self.h(2, "{{ goal.id }} {{ goal.title }}")
-        self.ctrl("if goal.text")
-        self.p("{{ goal.text }}")
-        self.ctrl("endif")
-        self.ctrl("if goal.indicator")
-        self.p(t["indicator"] + ": {{ goal.indicator.name }}"
-               "{% if goal.indicator.baseline or goal.indicator.target %}, " + t["from_to"] + "{% endif %}.")
-        self.ctrl("endif")
-        self.ctrl("if goal.kp_refs | kp_in_scope")
-        last = self.p()
-        self.kp_ref_runs(last, "goal.kp_refs", t["kp_link"])
-        last = self.ctrl("endif")
-        self.sdt_block(first, last, "goal", "goal.id", t["goal_alias"])
+        self.goal(2, "goal")
         self.ctrl("for sub in goal.sub_goals")
-        first = self.h(3, "{{ sub.id }} {{ sub.title }}")
-        self.ctrl("if sub.text")
-        self.p("{{ sub.text }}")
-        self.ctrl("endif")
-        self.ctrl("if sub.kp_refs | kp_in_scope")
-        para = self.p()
-        self.kp_ref_runs(para, "sub.kp_refs", t["kp_link"])
-        last = self.ctrl("endif")
-        self.sdt_block(first, last, "goal", "sub.id", t["goal_alias"])
+        self.goal(3, "sub")
         self.ctrl("endfor")
         self.ctrl("endfor")
 
+        # 6 Alkoholpolitikk og bevillingspolitikk
         self.h(1, t["ch6"])
         self.p(t["ch6_text"])
         self.ctrl("if plan.licence_period_end")
@@ -424,15 +687,32 @@ class Builder:
         self.ctrl("endif")
         self.h(2, t["ch6_1"])
         self.p(t["ch6_1_text"])
+        tbl = self.table(t["alc_head"], [2.4, 3.2, 3.6, 2.1, 2.3, 2.4])
+        self.loop_rows(tbl, "for row in alcohol", [
+            ["{{ row.municipality.name }}"], ["{{ row.policy | alcohol('sales_hours') }}"],
+            ["{{ row.policy | alcohol('serving_hours') }}"], ["{{ row.policy | alcohol('outlets') }}"],
+            ["{{ row.policy | alcohol('controls_per_year') }}"],
+            ["{% if row.licence_period_end %}{{ row.licence_period_end | date }}{% else %}" + t["not_given"]
+             + "{% endif %}"]])
         self.h(2, t["ch6_2"])
-        self.p(t["ch6_2_text"])
+        tbl = self.table(t["crit_head"], [3.0, 13.0])
+        texts = ["{%p if row.policy and row.policy.licence_criteria %}", t["criteria"],
+                 "{%p for c in row.policy.licence_criteria %}", "– {{ c }}", "{%p endfor %}", "{%p endif %}"]
+        for key in ("single_occasion", "ambulant", "youth_events", "fees", "knowledge_test", "sanctions",
+                    "guidelines"):
+            texts += [f"{{%p if row.policy and row.policy.{key} %}}",
+                      t[key] + f": {{{{ row.policy.{key} }}}}", "{%p endif %}"]
+        texts += ["{%p if not row.policy %}", t["not_given"].capitalize() + ".", "{%p endif %}"]
+        self.loop_rows(tbl, "for row in alcohol", [["{{ row.municipality.name }}"], texts])
+        self.h(2, t["ch6_3"])
+        self.p(t["ch6_3_text"])
 
         self.h(1, t["ch7"])
         self.p(t["ch7_text"])
         self.h(1, t["ch8"])
         self.p(t["ch8_text"])
 
-        # the measures table gets a landscape section of its own
+        # 9 Tiltaksplan: a landscape section of its own
         self.doc.add_section(WD_SECTION.NEW_PAGE)
         sec = self.doc.sections[-1]
         sec.orientation = WD_ORIENT.LANDSCAPE
@@ -440,34 +720,46 @@ class Builder:
         sec.left_margin = sec.right_margin = Cm(1.5)
         self.h(1, t["ch9"])
         self.p(t["ch9_text"])
-        tbl = self.table(t["measure_head"], [1.4, 6.0, 1.8, 3.2, 3.4, 2.4, 3.6, 2.0, 2.9])
+        tbl = self.table(t["measure_head"], list(COLUMNS_CM))
+        # the same paragraphs as docplan.snippets.measure_row, so a refresh finds nothing to change
         row = self.loop_rows(tbl, "for m in measures", [
             ["{{ m.id }}"],
-            ["{{ m.title }}", "{{ m.text }}"],
+            ["{{ m.title }}", "{%p if m.text %}", "{{ m.text }}", "{%p endif %}",
+             "{%p if m.target_group %}", t["target_group"] + ": {{ m.target_group }}", "{%p endif %}",
+             "{%p if m.indicator %}", t["indicator"] + ": {{ m.indicator }}", "{%p endif %}",
+             "{%p if m.scope == 'lokal' %}", t["applies_to"] + ": {{ m.municipalities | municipality_names }}",
+             "{%p endif %}"],
             ["{{ m.goal_ids | join(', ') }}"],
             ["{{ m.responsible }}"],
             ["{{ m.partners | join(', ') }}"],
-            ["{{ m.years | years }}"],
-            ["{{ m.cost_nok | nok }} {{ m.cost_basis }}", "{{ m.funding | funding }}"],
-            ["{{ m.status }}"],
-            [""],
+            ["{{ m.years | years }}", "{%p if m.deadline %}", t["deadline"] + " {{ m.deadline | date }}",
+             "{%p endif %}"],
+            ["{{ m.cost_nok | nok }} {{ m.cost_basis | value }}", "{%p if m.funding %}", "{{ m.funding | funding }}",
+             "{%p endif %}"],
+            ["{{ m.status | value }}"],
+            ["{{ m.kp_refs | kp_in_scope | map('kp_label') | join('\\n') }}"],
         ], sdt=("docplan:measure:{{ m.id }}", t["measure_alias"] + " {{ m.id }}"))
         cells = row.cells
         cells[1].paragraphs[0].runs[0].bold = True
-        scope = cells[1].add_paragraph(style="Tabelltekst")
-        scope.add_run("{% if m.scope == 'lokal' %}" + t["applies_to"] + ": {{ m.municipalities | municipality_names }}"
-                      "{% endif %}").italic = True
-        deadline = cells[5].add_paragraph(style="Tabelltekst")
-        deadline.add_run("{% if m.deadline %}" + t["deadline"] + " {{ m.deadline | date }}{% endif %}")
-        self.kp_ref_runs(cells[8].paragraphs[0], "m.kp_refs")
+        for para in cells[1].paragraphs:
+            if para.text.startswith(t["applies_to"]):
+                para.runs[0].italic = True
         total = tbl.add_row()
+        etree.SubElement(total._tr.get_or_add_trPr(), qn("w:cantSplit"))
         for cell in total.cells:
             cell.paragraphs[0].style = "Tabelltekst"
         total.cells[1].paragraphs[0].add_run(t["sum"]).bold = True
         total.cells[6].paragraphs[0].add_run("{{ totals.cost_nok | nok }}").bold = True
+        self.ctrl("if kp_table_refs")
+        self.p(t["kp_list"])
+        self.ctrl("for ref in kp_table_refs")
+        self.kp_ref_para()
+        last = self.ctrl("endfor")
+        last = self.ctrl("endif")
         # the table's scope: "all", or the edition's kommunenummer (render --kommune), as the add-in tags it
-        wrap_in_sdt(tbl._tbl, tbl._tbl, "docplan:measure-table:{{ scope }}", t["table_alias"])
+        wrap_in_sdt(tbl._tbl, last._p, "docplan:measure-table:{{ scope }}", t["table_alias"])
 
+        # 10 Økonomi og finansiering: portrait again
         self.doc.add_section(WD_SECTION.NEW_PAGE)
         sec = self.doc.sections[-1]
         sec.orientation = WD_ORIENT.PORTRAIT
@@ -479,9 +771,33 @@ class Builder:
         self.p(t["ch10_budget"])
         self.ctrl("endif")
         self.p(t["ch10_text"])
-        tbl = self.table(t["fund_head"], [8, 4])
-        self.loop_rows(tbl, "for line in totals.funding_by_status", [["{{ line.status }}"], ["{{ line.amount_nok | nok }}"]])
+        self.h(2, t["ch10_1"])
+        self.p(t["ch10_1_text"])
+        self.year_table(t["goal_col"], "economy.by_goal",
+                        "{% if row.kind == 'goal' %}{{ row.id }} {{ row.title }}{% else %}" + t["no_goal"]
+                        + "{% endif %}", t["sum_col"])
+        self.ctrl("if joint and scope == 'all'")
+        self.h(2, t["ch10_2"])
+        self.p(t["ch10_2_text"])
+        self.year_table(t["muni_col"], "economy.by_municipality",
+                        "{% if row.kind == 'common' %}" + t["common"] + "{% else %}{{ row.name }}{% endif %}",
+                        t["sum_col"])
+        self.ctrl("endif")
+        self.h(2, t["ch10_3"])
+        self.p(t["ch10_3_text"])
+        tbl = self.table(t["fund_head"], [9.0, 7.0])
+        self.loop_rows(tbl, "for line in economy.funding_by_status",
+                       [["{{ line.status | value }}"], ["{{ line.amount_nok | nok }}"]])
+        total = tbl.add_row()
+        etree.SubElement(total._tr.get_or_add_trPr(), qn("w:cantSplit"))
+        for cell, text in zip(total.cells, [t["fund_sum"], "{{ economy.funded_nok | nok }}"]):
+            cell.paragraphs[0].style = "Tabelltekst"
+            cell.paragraphs[0].add_run(text).bold = True
+        self.ctrl("if economy.uncovered_nok")
+        self.p(t["uncovered"])
+        self.ctrl("endif")
 
+        # 11 Gjennomføring
         self.h(1, t["ch11"])
         for key, field in (("ch11_rollover", "annual_rollover"), ("ch11_reporting", "reporting"),
                            ("ch11_evaluation", "evaluation")):
@@ -496,6 +812,25 @@ class Builder:
         self._header_footer()
         self._properties()
         self._prune_styles()
+
+    def goal(self, level: int, var: str) -> None:
+        """Add a goal (level 2) or sub-goal (level 3) as `docplan.snippets.goal_block` writes it."""
+        t = self.t
+        first = self.h(level, "{{ %s.id }} {{ %s.title }}" % (var, var))
+        self.ctrl(f"if {var}.text")
+        self.p("{{ %s.text }}" % var)
+        self.ctrl("endif")
+        self.ctrl(f"if {var}.indicator")
+        ind = f"{var}.indicator"
+        self.p(t["indicator"] + ": {{ " + ind + ".name }}"
+               "{% if " + ind + ".baseline or " + ind + ".target %}, " + t["from_to"].replace("IND", ind)
+               + "{% endif %}.")
+        self.ctrl("endif")
+        self.ctrl(f"if {var}.kp_refs | kp_in_scope")
+        para = self.p()
+        self.kp_ref_runs(para, f"{var}.kp_refs", t["kp_link"])
+        last = self.ctrl("endif")
+        self.sdt_block(first, last, "goal", f"{var}.id", t["goal_alias"])
 
     def _prune_styles(self) -> None:
         """Keep only the styles the template uses (and what they are based on or linked to), and drop

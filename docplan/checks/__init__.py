@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from docplan.errors import ConfigError, Location
+from docplan.i18n import N_
 
 if TYPE_CHECKING:
     from docplan.checks.context import CheckContext
@@ -35,8 +38,13 @@ class Severity(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        """Return the Norwegian word the planner reads."""
-        return {"error": "feil", "warning": "advarsel", "info": "merknad"}[self.value]
+        """Return the Norwegian word the planner reads (in the current målform)."""
+        from docplan.i18n import translate
+
+        return translate(_SEVERITY_LABELS[self.value])
+
+
+_SEVERITY_LABELS = {"error": N_("feil"), "warning": N_("advarsel"), "info": N_("merknad")}
 
 
 @dataclass(frozen=True)
@@ -60,13 +68,23 @@ class Finding:
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: id, default severity, one-line Norwegian title, the code it matches."""
+    """A registered rule: id, default severity, one-line Norwegian title, the code it matches.
+
+    ``title`` is the bokmål title as registered (a catalogue message); `display_title` reads it in the
+    current målform.
+    """
 
     id: str
     severity: Severity
     title: str
     func: Callable[["CheckContext"], Iterable[Finding]]
     known_issue: str | None = None
+
+    @property
+    def display_title(self) -> str:
+        from docplan.i18n import translate
+
+        return translate(self.title)
 
     def finding(self, message: str, fix: str = "", *, location: Location | None = None, subject: str | None = None,
                 chapter: str | None = None, municipality: str | None = None) -> Finding:
@@ -99,10 +117,17 @@ class RuleSetting:
 
 @dataclass
 class CheckConfig:
-    """Disabled rules and changed severities, globally and per municipality (kommunenummer)."""
+    """Disabled rules and changed severities, globally and per municipality (kommunenummer); and the other
+    names a municipality gives the required chapters (``kapitler``: chapter → names, or None: not required)."""
 
     rules: dict[str, RuleSetting] = field(default_factory=dict)
     municipalities: dict[str, dict[str, RuleSetting]] = field(default_factory=dict)
+    chapters: dict[str, list[str] | None] = field(default_factory=dict)
+    municipality_chapters: dict[str, dict[str, list[str] | None]] = field(default_factory=dict)
+
+    def chapter_names(self, municipality: str | None = None) -> dict[str, list[str] | None]:
+        """Return required chapter → the other names it goes by (None: not required), for one municipality."""
+        return {**self.chapters, **self.municipality_chapters.get(municipality or "", {})}
 
     def setting(self, rule_id: str, municipality: str | None = None) -> RuleSetting:
         base = self.rules.get(rule_id, RuleSetting())
@@ -141,8 +166,28 @@ def _parse_settings(raw, where: str, file: str) -> dict[str, RuleSetting]:
     return out
 
 
+def _parse_chapters(raw, where: str, file: str) -> dict[str, list[str] | None]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"«{where}» må være en liste med kapittel: [andre navn]", Location(file=file))
+    out: dict[str, list[str] | None] = {}
+    for chapter, names in raw.items():
+        if names in (False, "off", "av"):
+            out[str(chapter)] = None
+        elif isinstance(names, str):
+            out[str(chapter)] = [names]
+        elif isinstance(names, list) and all(isinstance(n, str) for n in names):
+            out[str(chapter)] = list(names)
+        else:
+            raise ConfigError(f"kapittel «{chapter}» under «{where}»: oppgi andre navn som en liste med tekst, eller "
+                              "off om kapitlet ikke kreves", Location(file=file))
+    return out
+
+
 def load_config(path: str | Path | None) -> CheckConfig:
-    """Read a check configuration (YAML): ``rules:`` for everyone, ``kommuner: {NNNN: {rules: …}}`` per municipality."""
+    """Read a check configuration (YAML): ``rules:`` for everyone, ``kommuner: {NNNN: {rules: …}}`` per municipality;
+    ``kapitler:`` (also per municipality) gives the required chapters' other names."""
     _load_rule_modules()
     if path is None:
         return CheckConfig()
@@ -150,21 +195,26 @@ def load_config(path: str | Path | None) -> CheckConfig:
 
     file = str(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would wait forever, a device never end
+            raise ConfigError("konfigurasjonsfila er ikke en vanlig fil (en FIFO, en enhet, en mappe eller "
+                              "lignende), og blir ikke lest", Location(file=file), code="not_a_file")
         raw = yaml.safe_load(Path(path).read_text("utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError("konfigurasjonsfila finnes ikke", Location(file=file)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"konfigurasjonsfila er ikke gyldig YAML ({exc})", Location(file=file)) from exc
-    if not isinstance(raw, dict) or not set(raw) <= {"rules", "kommuner"}:
-        raise ConfigError("konfigurasjonsfila kan bare ha feltene «rules» og «kommuner»", Location(file=file))
-    munis = {}
+    if not isinstance(raw, dict) or not set(raw) <= {"rules", "kommuner", "kapitler"}:
+        raise ConfigError("konfigurasjonsfila kan bare ha feltene «rules», «kapitler» og «kommuner»", Location(file=file))
+    munis, muni_chapters = {}, {}
     for number, section in (raw.get("kommuner") or {}).items():
         section = section or {}
-        if not isinstance(section, dict):
-            raise ConfigError(f"«kommuner.{number}» må ha feltet «rules»", Location(file=file))
-        munis[f"{number:04d}" if isinstance(number, int) else str(number)] = \
-            _parse_settings(section.get("rules"), f"kommuner.{number}.rules", file)
-    return CheckConfig(_parse_settings(raw.get("rules"), "rules", file), munis)
+        if not isinstance(section, dict) or not set(section) <= {"rules", "kapitler"}:
+            raise ConfigError(f"«kommuner.{number}» kan bare ha feltene «rules» og «kapitler»", Location(file=file))
+        key = f"{number:04d}" if isinstance(number, int) else str(number)
+        munis[key] = _parse_settings(section.get("rules"), f"kommuner.{number}.rules", file)
+        muni_chapters[key] = _parse_chapters(section.get("kapitler"), f"kommuner.{number}.kapitler", file)
+    return CheckConfig(_parse_settings(raw.get("rules"), "rules", file), munis,
+                       _parse_chapters(raw.get("kapitler"), "kapitler", file), muni_chapters)
 
 
 # -- running -----------------------------------------------------------------------------------
@@ -172,21 +222,50 @@ def load_config(path: str | Path | None) -> CheckConfig:
 def _load_rule_modules() -> None:
     from docplan.checks import (  # noqa: F401  (importing registers the rules)
         accessibility, economy, goals, measures, numbering, period, references, structure)
+    from docplan.checks import alcohol, knowledge, national_plans, participation, people, yearly  # noqa: F401
 
 
 def run_checks(*, document=None, data=None, kp=None, config: CheckConfig | None = None,
                municipality: str | None = None, today: dt.date | None = None,
-               only: Iterable[str] | None = None) -> list[Finding]:
+               only: Iterable[str] | None = None, lang: str | None = None) -> "Findings":
     """Return the findings for a document and/or plan data, sorted by paragraph, then data order.
 
     ``document`` is a path, bytes or `DocumentView`; ``data`` a path or `Plan`; ``kp`` a catalogue
-    file or a list of `Municipality`. Input that cannot be read raises a `DocplanError`.
+    file or a list of `Municipality`. Input that cannot be read raises a `DocplanError`. Messages are in
+    ``lang`` ("nb"/"nn"), else in the document's language, else the plan data's (`finding_language`).
     """
     from docplan.checks.context import build_context
+    from docplan.i18n import language
 
     _load_rule_modules()
-    ctx = build_context(document=document, data=data, kp=kp, today=today, municipality=municipality)
     config = config or CheckConfig()
+    ctx = build_context(document=document, data=data, kp=kp, today=today, municipality=municipality, config=config)
+    chosen = finding_language(ctx.doc, ctx.plan, lang)
+    with language(chosen):
+        return Findings(_run(ctx, config, municipality, only), chosen)
+
+
+class Findings(list):
+    """The findings of one check (a list), with the målform their messages are in (``language``), so a
+    report or Word comments written from them use the same."""
+
+    def __init__(self, findings=(), language: str = "nb"):
+        super().__init__(findings)
+        self.language = language
+
+
+def finding_language(document=None, plan=None, lang: str | None = None) -> str:
+    """Return the målform of a check's messages: ``lang`` when given, else the document's language, else
+    the plan data's, else bokmål."""
+    from docplan.i18n import normalise_lang
+
+    if lang:
+        return normalise_lang(lang)
+    doc_lang = getattr(document, "language", None)
+    return normalise_lang(doc_lang) if doc_lang else normalise_lang(getattr(plan, "language", None))
+
+
+def _run(ctx, config: CheckConfig, municipality: str | None, only) -> list[Finding]:
     selected = set(only) if only is not None else None
     findings: list[Finding] = []
     for rule_id, r in RULES.items():
@@ -216,4 +295,4 @@ def all_rules() -> list[Rule]:
 
 
 __all__ = ["Finding", "Severity", "Rule", "RULES", "rule", "CheckConfig", "RuleSetting", "load_config",
-           "run_checks", "all_rules"]
+           "run_checks", "all_rules", "finding_language", "Findings"]

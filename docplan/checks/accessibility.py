@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docplan.checks import Severity, rule
+from docplan.i18n import _
 
 
 @rule("accessibility.skipped_heading_level", Severity.WARNING, "Overskriftsnivå hoppes over")
@@ -12,9 +13,12 @@ def skipped_heading_level(ctx):
     prev = 0
     for h in ctx.doc.headings:
         if h.level > prev + 1:
+            message = _("Overskriften «{text}» har nivå {level}, men forrige overskrift har nivå {previous}.") if prev \
+                else _("Overskriften «{text}» har nivå {level}, men det er ingen overskrift før den.")
             yield skipped_heading_level.rule.finding(
-                f"Overskriften «{h.text[:60]}» har nivå {h.level}, men forrige overskrift har nivå {prev or 'ingen'}.",
-                f"Bruk Overskrift {prev + 1} her, så skjermlesere og innholdsfortegnelsen får riktig struktur.",
+                message.format(text=h.text[:60], level=h.level, previous=prev),
+                _("Bruk Overskrift {level} her, så skjermlesere og innholdsfortegnelsen får riktig struktur.").format(
+                    level=prev + 1),
                 location=ctx.doc.location(h.index), subject=h.text[:60])
         prev = h.level
 
@@ -26,8 +30,8 @@ def table_without_header(ctx):
     for t in ctx.doc.tables:
         if len(t.rows) > 1 and not t.has_header_row:
             yield table_without_header.rule.finding(
-                "Tabellen har ingen merket overskriftsrad.",
-                "Marker første rad som overskriftsrad (Tabellegenskaper → Rad → «Gjenta som overskriftsrad»).",
+                _("Tabellen har ingen merket overskriftsrad."),
+                _("Marker første rad som overskriftsrad (Tabellegenskaper → Rad → «Gjenta som overskriftsrad»)."),
                 location=ctx.doc.location(t.first_paragraph), subject="tabell")
 
 
@@ -38,15 +42,15 @@ def image_without_alt(ctx):
     for img in ctx.doc.images:
         if not img.alt:
             yield image_without_alt.rule.finding(
-                "Bildet mangler alternativ tekst.",
-                "Høyreklikk bildet → «Rediger alternativ tekst», og beskriv hva bildet viser (eller merk det som "
-                "dekorativt).", location=ctx.doc.location(img.paragraph), subject="bilde")
+                _("Bildet mangler alternativ tekst."),
+                _("Høyreklikk bildet → «Rediger alternativ tekst», og beskriv hva bildet viser (eller merk det som "
+                  "dekorativt)."), location=ctx.doc.location(img.paragraph), subject="bilde")
 
 
 @rule("accessibility.language_not_set", Severity.WARNING, "Dokumentspråket er ikke satt")
 def language_not_set(ctx):
     if ctx.doc is not None and not ctx.doc.language:
         yield language_not_set.rule.finding(
-            "Dokumentet har ikke noe språk satt.",
-            "Sett språket til norsk (bokmål) eller norsk (nynorsk) under Se gjennom → Språk, så skjermlesere "
-            "leser riktig.", location=ctx.doc.location(None), subject="språk")
+            _("Dokumentet har ikke noe språk satt."),
+            _("Sett språket til norsk (bokmål) eller norsk (nynorsk) under Se gjennom → Språk, så skjermlesere "
+              "leser riktig."), location=ctx.doc.location(None), subject="språk")

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docplan.checks.docview import DocumentView, Table, read_document
-from docplan.errors import DataError, Location
+from docplan.errors import Location
+from docplan.reading import ONGOING
 
 if TYPE_CHECKING:  # the data model (pydantic) is loaded only when a check has data to read
     from docplan.model import Municipality, Plan
@@ -72,6 +73,8 @@ class MeasureRec:
     municipalities: list[str] = field(default_factory=list)
     location: Location = field(default_factory=Location)
     data_index: int | None = None
+    #: the cost over the plan period (a cost «per år» once per year of the measure); what budgets are compared with
+    period_cost: int | None = None
 
 
 @dataclass
@@ -121,6 +124,8 @@ class CheckContext:
     today: dt.date
     municipality: str | None
     measures: list[MeasureRec] = field(default_factory=list)
+    #: the check configuration (rules read the required chapters' other names from it)
+    config: object = None
     goals: list[GoalRec] = field(default_factory=list)
     measure_tables: list[MeasureTable] = field(default_factory=list)
     doc_items: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -163,7 +168,7 @@ def parse_amount(text: str) -> int | None:
 
 
 def build_context(*, document=None, data=None, kp=None, today: dt.date | None = None,
-                  municipality: str | None = None) -> CheckContext:
+                  municipality: str | None = None, config=None) -> CheckContext:
     """Read the inputs once and derive every record the rules use."""
     doc = document if isinstance(document, DocumentView) or document is None else read_document(document)
     plan, data_file, positions = _load_data(data)
@@ -171,7 +176,7 @@ def build_context(*, document=None, data=None, kp=None, today: dt.date | None = 
     if catalogue is None:
         catalogue = [m for m in plan.municipalities if m is not None] if plan is not None else []
     ctx = CheckContext(plan, data_file, positions, doc, catalogue, catalogue_file, today or dt.date.today(),
-                       municipality)
+                       municipality, config=config)
     if doc is not None:
         _scan_document(ctx, doc)
     if plan is not None:
@@ -195,33 +200,14 @@ def _load_data(data) -> tuple[Plan | None, str | None, dict]:
 
 
 def _load_catalogue(kp) -> tuple[list[Municipality] | None, str | None]:
-    """Return the kommuneplan catalogue: a YAML/JSON file with ``municipalities`` (as in plan data)."""
+    """Return the kommuneplan catalogue: a file in the one catalogue shape (`docplan.loaders.validate_catalogue`)."""
     if kp is None:
         return None, None
     if isinstance(kp, list):
         return kp, None
-    from pydantic import ValidationError
+    from docplan.loaders import load_catalogue
 
-    from docplan.loaders import load_raw
-    from docplan.model import Municipality
-
-    raw, _ = load_raw(kp)
-    file = os.fspath(kp)
-    items = raw.get("municipalities") if isinstance(raw, dict) and "municipalities" in raw else \
-        [raw] if isinstance(raw, dict) else raw
-    if not isinstance(items, list):
-        raise DataError("kommuneplankatalogen må ha feltet «municipalities» med kommuner og deres kommuneplaner",
-                        Location(file=file), code="not_a_catalogue")
-    out = []
-    for i, item in enumerate(items):
-        try:
-            out.append(Municipality.model_validate(item))
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            where = ".".join(str(x) for x in first["loc"])
-            raise DataError(f"kommune nr. {i + 1} i kommuneplankatalogen er ugyldig ({where}: {first['msg']})",
-                            Location(file=file), code="not_a_catalogue") from exc
-    return out, Path(file).name
+    return load_catalogue(kp), Path(os.fspath(kp)).name
 
 
 def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
@@ -243,8 +229,12 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
     # the prose patterns run on paragraph texts by number (no Paragraph objects): each only on the
     # paragraphs holding the words it cannot match without
     texts, in_table = doc.paragraphs.texts, doc.paragraphs.in_table
+    # a table-of-contents line («6. Tiltak⇥7») repeats a heading: it defines and refers to nothing
+    toc = doc.document.toc_paragraphs() if doc.document is not None else frozenset()
     definitions = set()
     for i in doc.indexes_containing("tiltak", "mål"):  # the goal and measure patterns need one of them
+        if i in toc:
+            continue
         text = texts[i]
         m = _GOAL_DEF.match(text)
         if m:
@@ -263,6 +253,8 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
     chapter_words = set(doc.indexes_containing(*_KP_CHAPTER_WORDS))
     with_part = set(doc.indexes_containing("samfunnsdel"))
     for i in doc.indexes_containing("kommuneplan"):
+        if i in toc:
+            continue
         if i in chapter_words:
             for m in _KP_PROSE.finditer(texts[i]):
                 ctx.kp_text_refs.append((m.group(1), i))
@@ -271,6 +263,8 @@ def _scan_document(ctx: CheckContext, doc: DocumentView) -> None:
                 ctx.kp_version_claims.append((int(m.group(1)), int(m.group(2)), i))
     if ctx.plan is None:
         for i, text in enumerate(texts[:40]):
+            if i in toc:
+                continue
             m = _PERIOD.search(text)
             if m and int(m.group(1)) <= int(m.group(2)) <= int(m.group(1)) + 12:
                 ctx.period = (int(m.group(1)), int(m.group(2)))
@@ -314,6 +308,20 @@ def _row_id(row, mt: MeasureTable) -> str | None:
     return None
 
 
+_PER_YEAR = re.compile(r"(?:per|pr\.?|/)\s*år\b|\bårl[ie]g", re.IGNORECASE)
+
+
+def _years_of(text: str) -> list[int]:
+    """Return the years a cell names, ranges spelt out: «2024–2026, 2028» → 2024, 2025, 2026, 2028."""
+    years: set[int] = set()
+    for m in _PERIOD.finditer(text):
+        start, end = int(m.group(1)), int(m.group(2))
+        if start <= end <= start + 20:
+            years.update(range(start, end + 1))
+    years.update(int(y) for y in _YEAR.findall(text))
+    return sorted(years)
+
+
 def is_sum_row(row, mt: MeasureTable) -> bool:
     first = row[0].text.strip().lower() if row else ""
     return first.startswith(("sum", "totalt", "til sammen", "samla", "samlet"))
@@ -337,13 +345,21 @@ def _records_from_document(ctx: CheckContext, doc: DocumentView) -> None:
             if funding is not None:
                 filled = [t for t in funding.paragraphs if t]
                 has_funding = bool(filled[1:] if combined else filled)
+            period_cost = amount
+            if amount is not None and cost is not None and _PER_YEAR.search(cost.text):
+                # «15 000 kr per år» in a row for 2024–2027 costs that much in each of those years
+                counted = [y for y in _years_of(deadline.text if deadline is not None else "")
+                           if ctx.period is None or ctx.period[0] <= y <= ctx.period[1]]
+                period_cost = amount * max(1, len(counted))
             ctx.measures.append(MeasureRec(
                 ident,
+                period_cost=period_cost,
                 title=title.text if title is not None else "",
                 goal_ids=_ID_TOKEN.findall(goal.text) if goal is not None else ["?"],  # no goal column: cannot tell
                 responsible=resp.text.strip() if resp is not None else "?",
                 years=years,
-                has_deadline=bool(years) if deadline is not None else True,  # no deadline column: cannot tell
+                # no deadline column: cannot tell; «årlig», «løpende», «hele perioden»: every year of the plan
+                has_deadline=bool(years) or bool(ONGOING.search(deadline.text)) if deadline is not None else True,
                 cost=amount,
                 has_funding=has_funding,
                 kp_refs=([kp.text] if kp.text else []) if kp is not None else None,
@@ -381,4 +397,5 @@ def _records_from_data(ctx: CheckContext, plan: Plan) -> None:
         ctx.measures.append(MeasureRec(
             m.id, m.title, list(m.goal_ids), m.responsible, list(m.years), m.deadline,
             bool(m.years or m.deadline), m.cost_nok, m.funded_nok, bool(m.funding), list(m.kp_refs), m.status,
-            list(m.municipalities), ctx.location("measure", m.id, ("measures", i, "id")), i))
+            list(m.municipalities), ctx.location("measure", m.id, ("measures", i, "id")), i,
+            period_cost=m.cost_in_period(plan.info.period) if plan.info is not None else m.cost_nok))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docplan.checks import Severity, rule
+from docplan.i18n import _
 
 
 @rule("goals.without_measure", Severity.WARNING, "Mål uten tiltak", known_issue="goal_without_measure")
@@ -14,8 +15,9 @@ def without_measure(ctx):
     for g in ctx.goals:
         if g.id in served or (g.level == "main" and g.id in parents_served):
             continue
-        noun = "Delmål" if g.level == "sub" else "Hovedmål"
+        message = _("Delmål {id} «{title}» har ingen tiltak knyttet til seg.") if g.level == "sub" else \
+            _("Hovedmål {id} «{title}» har ingen tiltak knyttet til seg.")
         yield without_measure.rule.finding(
-            f"{noun} {g.id} «{g.title}» har ingen tiltak knyttet til seg.",
-            "Legg til minst ett tiltak som bidrar til målet, eller ta målet ut av planen ved neste rullering.",
+            message.format(id=g.id, title=g.title),
+            _("Legg til minst ett tiltak som bidrar til målet, eller ta målet ut av planen ved neste rullering."),
             location=g.location, subject=g.id)

@@ -3,42 +3,44 @@
 from __future__ import annotations
 
 from docplan.checks import Severity, rule
+from docplan.i18n import N_, _, display_value, format_date, format_number
 
 
 def _kr(n: int) -> str:
-    return f"{n:,} kr".replace(",", "\u00a0")
+    return f"{format_number(n)}\u00a0kr"
 
 
 def _each_measure(rule_func, lacks, message: str, fix: str):
-    """Yield a finding of ``rule_func``'s rule for each measure ``lacks`` is true for (``{id}`` in the message)."""
+    """Yield a finding of ``rule_func``'s rule for each measure ``lacks`` is true for (``{id}`` in the message;
+    both texts are catalogue messages, translated when the rule runs)."""
     def check(ctx):
         for m in ctx.measures:
             if lacks(m):
-                yield rule_func.rule.finding(message.format(id=m.id), fix, location=m.location, subject=m.id)
+                yield rule_func.rule.finding(_(message).format(id=m.id), _(fix), location=m.location, subject=m.id)
     return check
 
 
 @rule("measures.without_goal", Severity.WARNING, "Tiltak uten delmål", known_issue="measure_without_goal")
 def without_goal(ctx):
     return _each_measure(
-        without_goal, lambda m: not m.goal_ids, "Tiltak {id} er ikke knyttet til noe delmål.",
-        "Før opp delmålet (eller målene) tiltaket skal bidra til, eller vurder om tiltaket hører hjemme i planen.",
+        without_goal, lambda m: not m.goal_ids, N_("Tiltak {id} er ikke knyttet til noe delmål."),
+        N_("Før opp delmålet (eller målene) tiltaket skal bidra til, eller vurder om tiltaket hører hjemme i planen."),
     )(ctx)
 
 
 @rule("measures.missing_responsible", Severity.WARNING, "Tiltak uten ansvarlig", known_issue="missing_responsible")
 def missing_responsible(ctx):
     return _each_measure(
-        missing_responsible, lambda m: not (m.responsible or "").strip(), "Tiltak {id} mangler ansvarlig.",
-        "Før opp en rolle eller enhet som ansvarlig (ikke en navngitt person), f.eks. «Leder NAV».",
+        missing_responsible, lambda m: not (m.responsible or "").strip(), N_("Tiltak {id} mangler ansvarlig."),
+        N_("Før opp en rolle eller enhet som ansvarlig (ikke en navngitt person), f.eks. «Leder NAV»."),
     )(ctx)
 
 
 @rule("measures.missing_deadline", Severity.WARNING, "Tiltak uten frist eller år")
 def missing_deadline(ctx):
     return _each_measure(
-        missing_deadline, lambda m: not m.has_deadline, "Tiltak {id} mangler frist og gjennomføringsår.",
-        "Før opp hvilke år tiltaket gjennomføres, og gjerne en frist innenfor planperioden.",
+        missing_deadline, lambda m: not m.has_deadline, N_("Tiltak {id} mangler frist og gjennomføringsår."),
+        N_("Før opp hvilke år tiltaket gjennomføres, og gjerne en frist innenfor planperioden."),
     )(ctx)
 
 
@@ -49,13 +51,13 @@ def missing_funding(ctx):
         if m.has_funding is not False:
             continue
         if m.cost:
-            msg = f"Tiltak {m.id} har en kostnad ({_kr(m.cost)}), men ingen finansiering er oppgitt."
+            msg = _("Tiltak {id} har en kostnad ({cost}), men ingen finansiering er oppgitt.").format(id=m.id, cost=_kr(m.cost))
         elif m.cost is None:
-            msg = f"Tiltak {m.id} mangler både kostnad og finansiering."
+            msg = _("Tiltak {id} mangler både kostnad og finansiering.").format(id=m.id)
         else:
             continue
         yield missing_funding.rule.finding(
-            msg, "Oppgi kilde (driftsbudsjett, tilskudd, økonomiplan …), beløp og status (søkt, innvilget …).",
+            msg, _("Oppgi kilde (driftsbudsjett, tilskudd, økonomiplan …), beløp og status (søkt, innvilget …)."),
             location=m.location, subject=m.id)
 
 
@@ -64,9 +66,9 @@ def missing_funding(ctx):
 def without_kp_ref(ctx):
     return _each_measure(
         without_kp_ref, lambda m: m.kp_refs is not None and not m.kp_refs,
-        "Tiltak {id} har ingen kobling til kommuneplanen.",
-        "Knytt tiltaket til et mål eller en strategi i kommuneplanens samfunnsdel eller handlingsdel "
-        "(«knaggen»), så det kan følges opp i handlings- og økonomiplanen.",
+        N_("Tiltak {id} har ingen kobling til kommuneplanen."),
+        N_("Knytt tiltaket til et mål eller en strategi i kommuneplanens samfunnsdel eller handlingsdel "
+           "(«knaggen»), så det kan følges opp i handlings- og økonomiplanen."),
     )(ctx)
 
 
@@ -75,8 +77,9 @@ def past_deadline_not_started(ctx):
     for m in ctx.measures:
         if m.deadline and m.deadline < ctx.today and (m.status or "") in ("ikke startet", "ikkje starta"):
             yield past_deadline_not_started.rule.finding(
-                f"Fristen for tiltak {m.id} ({m.deadline:%d.%m.%Y}) er passert, men status er «{m.status}».",
-                "Oppdater status, eller sett en ny frist ved neste rullering.", location=m.location, subject=m.id)
+                _("Fristen for tiltak {id} ({deadline}) er passert, men status er «{status}».").format(
+                    id=m.id, deadline=format_date(m.deadline), status=display_value(m.status)),
+                _("Oppdater status, eller sett en ny frist ved neste rullering."), location=m.location, subject=m.id)
 
 
 @rule("measures.funding_mismatch", Severity.INFO, "Finansieringen dekker ikke kostnaden")
@@ -84,5 +87,6 @@ def funding_mismatch(ctx):
     for m in ctx.measures:
         if m.cost and m.has_funding and m.funded is not None and 0 < m.funded < m.cost:
             yield funding_mismatch.rule.finding(
-                f"Finansieringen av tiltak {m.id} ({_kr(m.funded)}) dekker ikke kostnaden ({_kr(m.cost)}).",
-                "Før opp resten av finansieringen, eller juster kostnaden.", location=m.location, subject=m.id)
+                _("Finansieringen av tiltak {id} ({funded}) dekker ikke kostnaden ({cost}).").format(
+                    id=m.id, funded=_kr(m.funded), cost=_kr(m.cost)),
+                _("Før opp resten av finansieringen, eller juster kostnaden."), location=m.location, subject=m.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from docplan.checks import Severity, rule
+from docplan.i18n import _
 
 _NUMBERED_HEADING = re.compile(r"^(?:kapittel\s+)?(\d+(?:\.\d+)*)\.?\s+\S", re.IGNORECASE)
 
@@ -24,18 +25,18 @@ def _duplicates(items):
 
 @rule("numbering.duplicate", Severity.ERROR, "Samme nummer brukt to ganger")
 def duplicate(ctx):
-    for what, items in (("Tiltak", [(m.id, m.location) for m in ctx.measures]),
-                        ("Mål", [(g.id, g.location) for g in ctx.goals])):
+    for message, items in ((_("Tiltak {id} finnes mer enn én gang."), [(m.id, m.location) for m in ctx.measures]),
+                           (_("Mål {id} finnes mer enn én gang."), [(g.id, g.location) for g in ctx.goals])):
         for ident, loc in _duplicates(items):
             yield duplicate.rule.finding(
-                f"{what} {ident} finnes mer enn én gang.",
-                "Gi hvert mål og tiltak et eget nummer; pass på henvisninger i teksten når du nummererer om.",
+                message.format(id=ident),
+                _("Gi hvert mål og tiltak et eget nummer; pass på henvisninger i teksten når du nummererer om."),
                 location=loc, subject=ident)
     if ctx.doc is not None:
         for ident, para in _duplicates(_heading_numbers(ctx.doc)):
             yield duplicate.rule.finding(
-                f"Kapittelnummer {ident} er brukt på flere overskrifter.",
-                "Nummerer kapitlene fortløpende (bruk gjerne automatisk nummerering i Word).",
+                _("Kapittelnummer {number} er brukt på flere overskrifter.").format(number=ident),
+                _("Nummerer kapitlene fortløpende (bruk gjerne automatisk nummerering i Word)."),
                 location=ctx.doc.location(para), subject=ident)
 
 
@@ -58,15 +59,18 @@ def _out_of_order(items):
 
 @rule("numbering.out_of_order", Severity.WARNING, "Nummereringen er ikke i rekkefølge")
 def out_of_order(ctx):
-    for what, items in (("Tiltak", [(m.id, m.location) for m in ctx.measures]),
-                        ("Mål", [(g.id, g.location) for g in ctx.goals])):
+    for message, items in (
+            (_("Tiltak {id} står etter {before}; nummereringen er ikke i rekkefølge."),
+             [(m.id, m.location) for m in ctx.measures]),
+            (_("Mål {id} står etter {before}; nummereringen er ikke i rekkefølge."),
+             [(g.id, g.location) for g in ctx.goals])):
         for ident, before, loc in _out_of_order(items):
             yield out_of_order.rule.finding(
-                f"{what} {ident} står etter {before}; nummereringen er ikke i rekkefølge.",
-                "Sorter eller nummerer om, og oppdater henvisninger i teksten.", location=loc, subject=ident)
+                message.format(id=ident, before=before),
+                _("Sorter eller nummerer om, og oppdater henvisninger i teksten."), location=loc, subject=ident)
     if ctx.doc is not None:
         for ident, before, para in _out_of_order(list(_heading_numbers(ctx.doc))):
             yield out_of_order.rule.finding(
-                f"Kapittel {ident} står etter kapittel {before}.",
-                "Kontroller kapittelnummereringen (bruk gjerne automatisk nummerering i Word).",
+                _("Kapittel {number} står etter kapittel {before}.").format(number=ident, before=before),
+                _("Kontroller kapittelnummereringen (bruk gjerne automatisk nummerering i Word)."),
                 location=ctx.doc.location(para), subject=ident)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from docplan.checks import Severity, rule
+from docplan.i18n import _, format_date
 
 FIRST_ELECTION = 2023  # municipal elections every four years: 2023, 2027, 2031, …
 
@@ -35,8 +36,9 @@ def measure_outside_period(ctx):
         outside = sorted(y for y in years if not start <= y <= end)
         if outside:
             yield measure_outside_period.rule.finding(
-                f"Tiltak {m.id} har år eller frist ({', '.join(map(str, outside))}) utenfor planperioden {start}–{end}.",
-                "Flytt tiltaket inn i planperioden, eller ta det med i neste plan.", location=m.location, subject=m.id)
+                _("Tiltak {id} har år eller frist ({years}) utenfor planperioden {start}–{end}.").format(
+                    id=m.id, years=", ".join(map(str, outside)), start=start, end=end),
+                _("Flytt tiltaket inn i planperioden, eller ta det med i neste plan."), location=m.location, subject=m.id)
 
 
 @rule("period.council_term", Severity.WARNING, "Planperioden følger ikke kommunestyreperioden")
@@ -48,9 +50,10 @@ def council_term(ctx):
     if straddled:
         e = straddled[0]
         yield council_term.rule.finding(
-            f"Planperioden {start}–{end} går over kommunevalget i {e}, og dermed over to kommunestyreperioder.",
-            f"Helsedirektoratet anbefaler at planen behandles i hver kommunestyreperiode (alkoholloven § 1-7d); "
-            f"la planperioden følge kommunestyreperioden, f.eks. {e + 1}–{e + 4}.",
+            _("Planperioden {start}–{end} går over kommunevalget i {year}, og dermed over to "
+              "kommunestyreperioder.").format(start=start, end=end, year=e),
+            _("Helsedirektoratet anbefaler at planen behandles i hver kommunestyreperiode (alkoholloven § 1-7d); "
+              "la planperioden følge kommunestyreperioden, f.eks. {start}–{end}.").format(start=e + 1, end=e + 4),
             location=ctx.period_location, subject="planperiode")
 
 
@@ -58,9 +61,9 @@ def council_term(ctx):
 def revision_overdue(ctx):
     if ctx.period is not None and ctx.today.year > ctx.period[1]:
         yield revision_overdue.rule.finding(
-            f"Planperioden {ctx.period[0]}–{ctx.period[1]} er utløpt.",
-            "Rull planen: det nye kommunestyret skal behandle planen (alkoholloven § 1-7d), helst innen planstrategien "
-            "er vedtatt.", location=ctx.period_location, subject="planperiode")
+            _("Planperioden {start}–{end} er utløpt.").format(start=ctx.period[0], end=ctx.period[1]),
+            _("Rull planen: det nye kommunestyret skal behandle planen (alkoholloven § 1-7d), helst innen "
+              "planstrategien er vedtatt."), location=ctx.period_location, subject="planperiode")
         return
     if ctx.plan is None:
         return
@@ -68,8 +71,9 @@ def revision_overdue(ctx):
     dates = [m.adoption.date for m in ctx.plan.municipalities if m is not None and m.adoption.date]
     if dates and max(dates) < term:
         yield revision_overdue.rule.finding(
-            f"Planen ble sist vedtatt {max(dates):%d.%m.%Y}, før dette kommunestyret ble konstituert.",
-            "Legg planen fram for det sittende kommunestyret; planen skal behandles i hver kommunestyreperiode.",
+            _("Planen ble sist vedtatt {date}, før dette kommunestyret ble konstituert.").format(
+                date=format_date(max(dates))),
+            _("Legg planen fram for det sittende kommunestyret; planen skal behandles i hver kommunestyreperiode."),
             location=ctx.period_location, subject="vedtak")
 
 
@@ -81,8 +85,9 @@ def licence_period_end(ctx):
     given = ctx.plan.info.licence_period_end
     if given != expected:
         yield licence_period_end.rule.finding(
-            f"Bevillingsperioden er satt til å slutte {given:%d.%m.%Y}; etter alkoholloven § 1-6 slutter den "
-            f"senest {expected:%d.%m.%Y}.", f"Sett slutten av bevillingsperioden til {expected:%d.%m.%Y}.",
+            _("Bevillingsperioden er satt til å slutte {given}; etter alkoholloven § 1-6 slutter den senest "
+              "{expected}.").format(given=format_date(given), expected=format_date(expected)),
+            _("Sett slutten av bevillingsperioden til {date}.").format(date=format_date(expected)),
             location=ctx.data_location(("plan", "licence_period_end")), subject="bevillingsperiode")
 
 
@@ -100,6 +105,6 @@ def not_adopted_by_all(ctx):
             loc = ctx.doc.location(para) if para is not None and ctx.doc is not None else \
                 ctx.data_location(("municipalities", i, "adoption"))
             yield not_adopted_by_all.rule.finding(
-                f"Planen er ikke vedtatt av kommunestyret i {m.name} ({m.number}).",
-                "Før opp vedtaksdato og saksnummer når kommunestyret har behandlet planen.",
+                _("Planen er ikke vedtatt av kommunestyret i {name} ({number}).").format(name=m.name, number=m.number),
+                _("Før opp vedtaksdato og saksnummer når kommunestyret har behandlet planen."),
                 location=loc, subject=m.number, municipality=m.number)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from docplan.checks import Severity, rule
+from docplan.i18n import _
 
 
 def _norm(text: str) -> str:
@@ -20,11 +21,12 @@ def unknown_goal(ctx):
         for gid in m.goal_ids:
             if gid != "?" and gid not in known:
                 yield unknown_goal.rule.finding(
-                    f"Tiltak {m.id} viser til målet «{gid}», som ikke finnes i planen.",
-                    "Rett målnummeret, eller legg til målet (nummereringen kan ha endret seg ved rullering).",
+                    _("Tiltak {id} viser til målet «{goal}», som ikke finnes i planen.").format(id=m.id, goal=gid),
+                    _("Rett målnummeret, eller legg til målet (nummereringen kan ha endret seg ved rullering)."),
                     location=m.location, subject=m.id)
-    yield from _unknown_in_text(ctx, unknown_goal, "goal", known, "Teksten viser til delmål/hovedmål {id}, som ikke "
-                                "finnes i planen.", "Rett henvisningen slik at den peker på et mål som finnes.")
+    yield from _unknown_in_text(ctx, unknown_goal, "goal", known,
+                                _("Teksten viser til delmål/hovedmål {id}, som ikke finnes i planen."),
+                                _("Rett henvisningen slik at den peker på et mål som finnes."))
 
 
 @rule("references.unknown_measure", Severity.ERROR, "Henvisning til et tiltak som ikke finnes")
@@ -32,9 +34,9 @@ def unknown_measure(ctx):
     known = {m.id for m in ctx.measures} | {i for (k, i) in ctx.doc_items if k == "measure"}
     if not known:
         return
-    yield from _unknown_in_text(ctx, unknown_measure, "measure", known, "Teksten viser til tiltak {id}, som ikke "
-                                "finnes i tiltaksplanen.", "Rett henvisningen (tiltak kan ha fått nytt nummer ved "
-                                "rullering).")
+    yield from _unknown_in_text(ctx, unknown_measure, "measure", known,
+                                _("Teksten viser til tiltak {id}, som ikke finnes i tiltaksplanen."),
+                                _("Rett henvisningen (tiltak kan ha fått nytt nummer ved rullering)."))
 
 
 def _unknown_in_text(ctx, rule_func, kind: str, known: set[str], message: str, fix: str):
@@ -52,10 +54,10 @@ def _data_kp_refs(ctx):
     for g in ctx.goals:
         src = ctx.plan.goal(g.id)
         for ref in (src.kp_refs if src is not None else []):
-            yield f"Mål {g.id}", g.id, ref, g.location
+            yield _("Mål {id}").format(id=g.id), g.id, ref, g.location
     for m in ctx.measures:
         for ref in m.kp_refs or []:
-            yield f"Tiltak {m.id}", m.id, ref, m.location
+            yield _("Tiltak {id}").format(id=m.id), m.id, ref, m.location
 
 
 def _doc_kp_items(ctx, cat):
@@ -80,14 +82,16 @@ def dangling_kp(ctx):
     for owner, subject, ref, loc in _data_kp_refs(ctx):
         if cat.resolve_kp_ref(ref) is None:
             yield dangling_kp.rule.finding(
-                f"{owner} viser til kommuneplanpunktet «{ref}», som ikke finnes i kommuneplankatalogen.",
-                "Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater katalogen.",
+                _("{owner} viser til kommuneplanpunktet «{ref}», som ikke finnes i kommuneplankatalogen.").format(
+                    owner=owner, ref=ref),
+                _("Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater katalogen."),
                 location=loc, subject=subject, municipality=_muni(ref))
     for item, resolved in _doc_kp_items(ctx, cat):
         if resolved is None:
             yield _at_item(dangling_kp, item, ctx,
-                           f"Henvisningen til kommuneplanpunktet «{item.tag.id}» finnes ikke i kommuneplankatalogen.",
-                           "Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater henvisningen.")
+                           _("Henvisningen til kommuneplanpunktet «{ref}» finnes ikke i kommuneplankatalogen.").format(
+                               ref=item.tag.id),
+                           _("Velg et punkt som finnes i gjeldende kommuneplan, eller oppdater henvisningen."))
     if len(ctx.catalogue) == 1:
         ids = {re.sub(r"^[A-ZÆØÅ]+-", "", it.id) for mp in ctx.catalogue[0].master_plans if mp.is_current
                for it in mp.items}
@@ -95,8 +99,9 @@ def dangling_kp(ctx):
             for number, para in ctx.kp_text_refs:
                 if not any(i == number or i.startswith(number + ".") for i in ids):
                     yield dangling_kp.rule.finding(
-                        f"Teksten viser til kommuneplanen, punkt/kapittel {number}, som ikke finnes i gjeldende "
-                        "kommuneplan.", "Rett henvisningen til riktig kapittel eller punkt i gjeldende kommuneplan.",
+                        _("Teksten viser til kommuneplanen, punkt/kapittel {number}, som ikke finnes i gjeldende "
+                          "kommuneplan.").format(number=number),
+                        _("Rett henvisningen til riktig kapittel eller punkt i gjeldende kommuneplan."),
                         location=ctx.doc.location(para), subject=number)
 
 
@@ -120,9 +125,9 @@ def stale_kp_quote(ctx):
         expected = resolved.item.text if item.tag.kind == "kp-quote" and resolved.item.text else resolved.item.title
         if _norm(expected) not in _norm(item.text):
             yield _at_item(stale_kp_quote, item, ctx,
-                           f"Teksten for kommuneplanpunktet «{item.tag.id}» stemmer ikke med gjeldende kommuneplan "
-                           f"(der står det: «{expected}»).",
-                           "Oppdater sitatet/henvisningen fra kommuneplankatalogen (docplan refresh).")
+                           _("Teksten for kommuneplanpunktet «{ref}» stemmer ikke med gjeldende kommuneplan "
+                             "(der står det: «{expected}»).").format(ref=item.tag.id, expected=expected),
+                           _("Oppdater sitatet/henvisningen fra kommuneplankatalogen (docplan refresh)."))
 
 
 @rule("references.outdated_kp", Severity.WARNING, "Henvisning til en erstattet kommuneplan",
@@ -134,11 +139,12 @@ def outdated_kp(ctx):
     for owner, subject, ref, loc in _data_kp_refs(ctx):
         resolved = cat.resolve_kp_ref(ref)
         if resolved is not None and not resolved.master_plan.is_current:
-            newer = f", som er erstattet av {resolved.master_plan.replaced_by}" if resolved.master_plan.replaced_by else \
-                ", som ikke lenger gjelder"
+            mp = resolved.master_plan
+            message = _("{owner} viser til «{ref}» i {plan}, som er erstattet av {newer}.") if mp.replaced_by else \
+                _("{owner} viser til «{ref}» i {plan}, som ikke lenger gjelder.")
             yield outdated_kp.rule.finding(
-                f"{owner} viser til «{ref}» i {resolved.master_plan.plan_name}{newer}.",
-                "Finn det tilsvarende punktet i gjeldende kommuneplan og oppdater koblingen.",
+                message.format(owner=owner, ref=ref, plan=mp.plan_name, newer=mp.replaced_by),
+                _("Finn det tilsvarende punktet i gjeldende kommuneplan og oppdater koblingen."),
                 location=loc, subject=subject, municipality=resolved.municipality.number)
     current_starts = []
     old_names = {}
@@ -156,6 +162,7 @@ def outdated_kp(ctx):
     for start, end, para in ctx.kp_version_claims:
         if start < min(current_starts):
             yield outdated_kp.rule.finding(
-                f"Dokumentet viser til kommuneplanens samfunnsdel {start}–{end}, men gjeldende samfunnsdel er nyere.",
-                "Oppdater henvisningen til gjeldende samfunnsdel og kontroller at koblingene fortsatt stemmer.",
+                _("Dokumentet viser til kommuneplanens samfunnsdel {start}–{end}, men gjeldende samfunnsdel er "
+                  "nyere.").format(start=start, end=end),
+                _("Oppdater henvisningen til gjeldende samfunnsdel og kontroller at koblingene fortsatt stemmer."),
                 location=ctx.doc.location(para), subject=f"{start}–{end}")

@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 from docplan import __version__
 from docplan.checks import RULES, Finding, Severity, all_rules
+from docplan.i18n import _, ngettext
 
 JSON_SCHEMA = "docplan-check/1"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -17,7 +18,7 @@ def finding_dict(f: Finding) -> dict:
     r = RULES.get(f.rule)
     return {
         "rule": f.rule,
-        "title": r.title if r else f.rule,
+        "title": r.display_title if r else f.rule,
         "severity": f.severity.value,
         "message": f.message,
         "fix": f.fix,
@@ -58,7 +59,7 @@ def to_sarif(findings: list[Finding]) -> str:
             physical["region"] = {"startLine": loc.line, **({"startColumn": loc.column} if loc.column else {})}
         location: dict = {"physicalLocation": physical}
         if loc.paragraph is not None:
-            location["logicalLocations"] = [{"name": f"avsnitt {loc.paragraph}", "kind": "element",
+            location["logicalLocations"] = [{"name": _("avsnitt {n}").format(n=loc.paragraph), "kind": "element",
                                              "fullyQualifiedName": f"{loc.part or ''}#p{loc.paragraph}"}]
         results.append({
             "ruleId": f.rule, "ruleIndex": index.get(f.rule, -1), "level": _SARIF_LEVEL[f.severity],
@@ -71,7 +72,7 @@ def to_sarif(findings: list[Finding]) -> str:
         "runs": [{
             "tool": {"driver": {
                 "name": "docplan", "version": __version__,
-                "rules": [{"id": r.id, "name": r.id, "shortDescription": {"text": r.title},
+                "rules": [{"id": r.id, "name": r.id, "shortDescription": {"text": r.display_title},
                            "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]}} for r in rules],
             }},
             "results": results,
@@ -82,29 +83,33 @@ def to_sarif(findings: list[Finding]) -> str:
 def to_text(findings: list[Finding]) -> str:
     """Return the planner's report: findings grouped by chapter, each with its paragraph and fix."""
     if not findings:
-        return "Ingen funn: planen henger sammen etter alle kontrollene."
+        return _("Ingen funn: planen henger sammen etter alle kontrollene.")
     groups: "OrderedDict[str, list[Finding]]" = OrderedDict()
     for f in findings:
         if f.location.paragraph is not None:
-            key = f"Kapittel «{f.chapter}»" if f.chapter else "Før første kapittel"
+            key = _("Kapittel «{chapter}»").format(chapter=f.chapter) if f.chapter else _("Før første kapittel")
         elif f.location.line is not None or f.location.cell:
-            key = f"Plandata ({f.location.file})"
+            key = _("Plandata ({file})").format(file=f.location.file)
         else:
-            key = "Hele dokumentet"
+            key = _("Hele dokumentet")
         groups.setdefault(key, []).append(f)
     lines = []
     for key, items in groups.items():
         lines.append(key)
         for f in items:
-            where = f"avsnitt {f.location.paragraph}" if f.location.paragraph is not None else \
-                f"linje {f.location.line}" if f.location.line else (f"celle {f.location.cell}" if f.location.cell else "")
+            where = _("avsnitt {n}").format(n=f.location.paragraph) if f.location.paragraph is not None else \
+                _("linje {n}").format(n=f.location.line) if f.location.line else (
+                    _("celle {cell}").format(cell=f.location.cell) if f.location.cell else "")
             prefix = f"  {where}: " if where else "  "
             lines.append(f"{prefix}[{f.severity.label}] {f.message} ({f.rule})")
             if f.fix:
-                lines.append(f"      Slik retter du: {f.fix}")
+                lines.append("      " + _("Slik retter du: {fix}").format(fix=f.fix))
         lines.append("")
     s = summary(findings)
-    lines.append(f"{len(findings)} funn: {s['error']} feil, {s['warning']} advarsler, {s['info']} merknader.")
+    lines.append(_("{total} funn: {errors}, {warnings}, {notes}.").format(
+        total=len(findings), errors=ngettext("{n} feil", "{n} feil", s["error"]).format(n=s["error"]),
+        warnings=ngettext("{n} advarsel", "{n} advarsler", s["warning"]).format(n=s["warning"]),
+        notes=ngettext("{n} merknad", "{n} merknader", s["info"]).format(n=s["info"])))
     return "\n".join(lines)
 
 
@@ -113,8 +118,8 @@ def comment_text(f: Finding) -> str:
     replaces it instead of adding a second one)."""
     from docplan.ooxml.comments import MARKER
 
-    body = f"[{f.severity.label}] {f.message}\nSlik retter du: {f.fix}\n({f.rule})" if f.fix else \
-        f"[{f.severity.label}] {f.message}\n({f.rule})"
+    fix = "\n" + _("Slik retter du: {fix}").format(fix=f.fix) if f.fix else ""
+    body = f"[{f.severity.label}] {f.message}{fix}\n({f.rule})"
     return f"{MARKER} {body}"
 
 

@@ -1,9 +1,10 @@
 """The ``docplan`` command line: each command parses, calls one library function and prints.
 
 One module per command group (`data`: render/validate/init; `document`: insert/refresh/list/kp/extract;
-`check`; `template`; `batch`; `serve`), named here in `COMMANDS` and imported only when their command
-runs (or ``--help`` lists it). Command modules import only click at load time, so ``docplan check``
-starts without Flask, pydantic, the renderer or the server.
+`check`; `template`; `batch`; `serve`; `workspace`: import/export; `manifest`; `cycle`: diff, roll), named
+here in `COMMANDS` and imported only when their command runs (or ``--help`` lists it). Command modules
+import only click at load time, so ``docplan check`` starts without Flask, pydantic, the renderer or the
+server.
 
 Exit codes: 0 success; 1 input error (bad data, document or template; findings at or above
 --fail-on for ``check``); 2 usage, configuration or system error (bad option, LibreOffice missing,
@@ -25,33 +26,6 @@ EXIT_CODES_HELP = ("Avslutningskoder: 0 ok, 1 feil i inndata, 2 bruks-, oppsett-
                    "4 intern feil.")
 INTERNAL_ERROR = 4
 
-# click's own words, in Norwegian (its messages go through gettext; docplan has one language per run)
-_CLICK_WORDS = {
-    "Show this message and exit.": "Vis denne hjelpen og avslutt.",
-    "Show the version and exit.": "Vis versjonen og avslutt.",
-    "Usage:": "Bruk:",
-    "Options": "Valg",
-    "Commands": "Kommandoer",
-    "Arguments": "Argumenter",
-    "Error": "Feil",
-    "Try '{command} {option}' for help.": "Prøv «{command} {option}» for hjelp.",
-    "No such command {name!r}.": "Ukjent kommando «{name}».",
-    "No such option: {name}": "Ukjent valg: {name}",
-    "Missing argument {param_hint}.": "Mangler argumentet {param_hint}.",
-    "Missing option {param_hint}.": "Mangler valget {param_hint}.",
-    "Invalid value for {param_hint}: {message}": "Ugyldig verdi for {param_hint}: {message}",
-    "Option {name!r} requires an argument.": "Valget «{name}» trenger en verdi.",
-    "Got unexpected extra argument ({args})": "Fikk et argument for mye ({args})",
-    "Got unexpected extra arguments ({args})": "Fikk argumenter for mye ({args})",
-    "{value!r} is not one of {choices}.": "«{value}» er ikke en av {choices}.",
-    "{value!r} is not a valid integer.": "«{value}» er ikke et heltall.",
-    "File {name!r} does not exist.": "Fila «{name}» finnes ikke.",
-    "Path {name!r} does not exist.": "Stien «{name}» finnes ikke.",
-    "(dynamic)": "(dynamisk)",
-    "default:": "standard:",
-    "required": "påkrevd",
-}
-
 
 def _norwegian_click() -> None:
     """Make click speak Norwegian: it looks its words up with gettext at run time."""
@@ -62,8 +36,7 @@ def _norwegian_click() -> None:
     import click.parser
     import click.types
 
-    def translate(message: str) -> str:
-        return _CLICK_WORDS.get(message, message)
+    from docplan.i18n import click_word as translate
 
     def ntranslate(singular: str, plural: str, n: int) -> str:
         return translate(singular if n == 1 else plural)
@@ -132,6 +105,7 @@ class DocplanGroup(click.Group):
         if command is None and name in COMMANDS:
             module, attr = COMMANDS[name]
             command = getattr(_command_module(module), attr)
+            _norwegian_usage(command)
             self.commands[name] = command
         return command
 
@@ -155,6 +129,10 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+main.options_metavar = "[VALG]"
+main.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
+
+
 def run() -> None:
     """Entry point used by ``python -m docplan``."""
     sys.exit(main(prog_name="docplan"))
@@ -167,8 +145,18 @@ COMMANDS = {
     "insert": ("document", "insert"), "refresh": ("document", "refresh_cmd"), "list": ("document", "list_cmd"),
     "kp": ("document", "kp_group"), "extract": ("document", "extract_cmd"), "check": ("check", "check"),
     "template": ("template", "template"), "batch": ("batch", "batch"), "serve": ("serve", "serve"),
-    "serve-token": ("serve", "serve_token"),
+    "serve-token": ("serve", "serve_token"), "workspace": ("workspace", "workspace"),
+    "manifest": ("addin", "manifest"), "diff": ("cycle", "diff_cmd"), "roll": ("cycle", "roll_cmd"),
 }
+
+
+def _norwegian_usage(command: click.Command) -> None:
+    """Write the usage line's placeholders in Norwegian («Bruk: docplan check [VALG] [PLAN]»)."""
+    command.options_metavar = "[VALG]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
+        for sub in command.commands.values():
+            _norwegian_usage(sub)
 
 
 def _command_module(name: str):
@@ -183,6 +171,12 @@ def _command_module(name: str):
         from docplan.cli import template as module
     elif name == "batch":
         from docplan.cli import batch as module
+    elif name == "workspace":
+        from docplan.cli import workspace as module
+    elif name == "addin":
+        from docplan.cli import addin as module
+    elif name == "cycle":
+        from docplan.cli import cycle as module
     else:
         from docplan.cli import serve as module
     return module

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -71,6 +72,27 @@ def _start_converters() -> None:
         pass  # no LibreOffice: reported when the PDFs are made, after the documents
 
 
+#: Names a batch writes in its output folder (besides the summary and the manifest).
+_OUTPUT_NAME = re.compile(r"\d{4}(-.*)?\.(docx|pdf)", re.IGNORECASE)
+
+
+def _guard_inputs(data: Path, template: Path | None, out_dir: Path) -> None:
+    """Refuse a run that would write over its own input: a re-run replaces the documents in the output
+    folder (as documented), so an input kept there under a name the batch writes would be lost."""
+    from docplan.batch import MANIFEST_NAME, SUMMARY_NAME
+    from docplan.cli.common import same_file
+
+    if data.is_dir() and same_file(data, out_dir):
+        raise click.UsageError(f"utmappen {out_dir} er datamappen selv; sammendraget ville blitt lest som en "
+                               "planfil neste gang – velg en annen utmappe")
+    for label, path in (("DATA", data), ("-t/--template", template)):
+        if path is None or path.is_dir() or not out_dir.is_dir() or not same_file(path.parent, out_dir):
+            continue
+        if path.name in (SUMMARY_NAME, MANIFEST_NAME) or _OUTPUT_NAME.fullmatch(path.name):
+            raise click.UsageError(f"{path} ({label}) ligger i utmappen med et navn batch skriver til, og ville "
+                                   "blitt overskrevet; flytt fila eller velg en annen utmappe")
+
+
 def _check_jobs(ctx, param, value):
     if value is not None and value < 1:
         raise click.BadParameter("må være minst 1", param_hint="--jobs")
@@ -107,6 +129,7 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
 
     if bool(selection) == all_:
         raise click.UsageError("velg kommuner med enten --kommune 3421,3424 eller --all")
+    _guard_inputs(data, template, out_dir)
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     numbers = parse_selection(selection) if selection else None
     if pdf and (force or not (out_dir / MANIFEST_NAME).is_file()):

@@ -33,14 +33,16 @@ class CheckCommand(click.Command):
               help="Laveste alvorlighet som gir avslutningskode 1.")
 @click.option("--config", type=PATH, help="Regeloppsett (YAML): slå av regler eller endre alvorlighet, også per kommune.")
 @click.option("--kommune", "municipality", metavar="NNNN", help="Bruk regeloppsettet for denne kommunen.")
+@click.option("--lang", type=click.Choice(["nb", "nn"]),
+              help="Målform for funn og kommentarer (standard: dokumentets språk, ellers plandataenes).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Dato kontrollen regner fra (for tester).")
 @click.option("-o", "--output", type=PATH, help="Skriv rapporten til fil.")
 @click.option("--force", is_flag=True, help="Skriv over rapporten/kopien om de finnes fra før.")
 @click.pass_context
-def check(ctx, plan, data, kp, fmt, annotate, fail_on, config, municipality, today, output, force):
+def check(ctx, plan, data, kp, fmt, annotate, fail_on, config, municipality, lang, today, output, force):
     """Kontroller at PLAN (.docx) og/eller plandataene henger sammen."""
-    from docplan.checks import Severity, load_config, report, run_checks
-    from docplan.files import write_atomic
+    from docplan.checks import load_config, run_checks
+    from docplan.i18n import language
 
     if plan is None and data is None:
         raise click.UsageError("oppgi et plandokument (.docx), --data eller begge")
@@ -54,7 +56,17 @@ def check(ctx, plan, data, kp, fmt, annotate, fail_on, config, municipality, tod
 
         doc = read_document(plan)
     findings = run_checks(document=doc, data=data, kp=kp, config=cfg, municipality=municipality,
-                          today=today.date() if today else dt.date.today())
+                          today=today.date() if today else dt.date.today(), lang=lang)
+    with language(findings.language):
+        _report(ctx, findings, fmt, plan, doc, data, annotate, output, fail_on)
+
+
+def _report(ctx, findings, fmt, plan, doc, data, annotate, output, fail_on) -> None:
+    """Write the report (and the annotated copy) in the current målform, and exit with the check's code."""
+    from docplan.checks import Severity, report
+    from docplan.files import write_atomic
+    from docplan.i18n import ngettext
+
     if fmt == "json":
         out = report.to_json(findings, document=str(plan) if plan else None, data=str(data) if data else None)
     elif fmt == "sarif":
@@ -68,7 +80,8 @@ def check(ctx, plan, data, kp, fmt, annotate, fail_on, config, municipality, tod
     else:
         click.echo(out)
     if annotate is not None:
-        click.echo(f"Skrev {annotate} med {len(findings)} kommentar(er).", err=True)
+        click.echo(ngettext("Skrev {file} med {n} kommentar.", "Skrev {file} med {n} kommentarer.",
+                            len(findings)).format(file=annotate, n=len(findings)), err=True)
     if fail_on != "never" and any(f.severity.rank >= Severity(fail_on).rank for f in findings):
         ctx.exit(1)
     ctx.exit(0)

@@ -32,10 +32,11 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def guard_outputs(outputs: dict[str, Path | None], inputs: list[Path | None], *, force: bool = False,
-                  existing_ok: bool = False) -> None:
+                  existing_ok: bool = False, force_flag: str = "--force") -> None:
     """Refuse (usage error, exit 2) an output that is an input or another output, and, unless ``force``
     or ``existing_ok``, an output that exists already. ``outputs`` maps the option that names each
-    output (e.g. ``"-o/--output"``) to its path."""
+    output (e.g. ``"-o/--output"``) to its path; ``force_flag`` is the option that allows replacing an
+    existing output (``--overwrite`` where ``--force`` means something else)."""
     given = [(flag, path) for flag, path in outputs.items() if path is not None]
     for flag, path in given:
         for source in inputs:
@@ -51,7 +52,7 @@ def guard_outputs(outputs: dict[str, Path | None], inputs: list[Path | None], *,
     if not force and not existing_ok:
         for flag, path in given:
             if path.exists():
-                raise click.UsageError(f"{path} ({flag}) finnes fra før; bruk --force for å skrive over den")
+                raise click.UsageError(f"{path} ({flag}) finnes fra før; bruk {force_flag} for å skrive over den")
 
 
 def word_owner_file(path: Path) -> Path | None:
@@ -66,8 +67,12 @@ def word_owner_file(path: Path) -> Path | None:
 
 
 def _fingerprint(path: Path) -> tuple[int, int, str]:
+    from docplan.package import Limits, read_regular_file
+
+    # refused unless a regular file: reading a FIFO would wait forever, a device never end
+    data = read_regular_file(path, str(path), Limits().max_bytes)
     st = path.stat()
-    return st.st_mtime_ns, st.st_size, hashlib.sha256(path.read_bytes()).hexdigest()
+    return st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest()
 
 
 @contextmanager

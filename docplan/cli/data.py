@@ -38,8 +38,13 @@ def render(data: Path, template: Path | None, standard: str | None, output: Path
     plan = load_plan(data)
     if municipality and plan.municipality(municipality) is None:
         raise click.BadParameter(f"kommune {municipality} er ikke med i planen", param_hint="--kommune")
-    chosen = template or standard_template(standard or plan.meta.language)
-    write_atomic(output, render_plan(plan, chosen, municipality=municipality))
+    if template is not None:  # the user's own template is code nobody vetted: bounded in time and memory
+        from docplan.templating.bounded import render_bounded
+
+        data_bytes = render_bounded(plan, template, municipality=municipality)
+    else:
+        data_bytes = render_plan(plan, standard_template(standard or plan.meta.language), municipality=municipality)
+    write_atomic(output, data_bytes)
     click.echo(f"Skrev {output}")
     if pdf:
         from docplan.convert import to_pdf

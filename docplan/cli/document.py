@@ -28,7 +28,7 @@ def _edit(document: Path, data: Path, output: Path | None, in_place: bool, force
         raise click.UsageError("bruk enten -o/--output eller --in-place, ikke begge")
     if not in_place and output is None:
         raise click.UsageError("oppgi utfil med -o/--output, eller --in-place for å endre dokumentet selv")
-    guard_outputs({"-o/--output": output}, [document, data], force=force_output)
+    guard_outputs({"-o/--output": output}, [document, data], force=force_output, force_flag="--overwrite")
     plan = load_plan(data)
     if in_place:
         with edit_in_place(document) as editing:
@@ -111,7 +111,7 @@ def list_cmd(document: Path, data: Path | None, as_json: bool) -> None:
     """Vis docplan-elementene i DOCUMENT med status (med DATA: også om dataene er endret)."""
     from docplan.document import PlanDocument
     from docplan.loaders import load_plan
-    from docplan.refresh import STATUS_NB, list_items
+    from docplan.refresh import list_items, status_label
 
     doc = PlanDocument.open(document)
     items = list_items(doc, load_plan(data) if data else None)
@@ -122,7 +122,7 @@ def list_cmd(document: Path, data: Path | None, as_json: bool) -> None:
         click.echo("Dokumentet har ingen docplan-elementer.")
     for i in items:
         where = f"avsnitt {i.paragraph}" if i.paragraph is not None else "-"
-        click.echo(f"{i.tag}\t{STATUS_NB.get(i.status, i.status)}\t{where}\t{i.text}")
+        click.echo(f"{i.tag}\t{status_label(i.status)}\t{where}\t{i.text}")
 
 
 @click.group("kp")
@@ -133,17 +133,30 @@ def kp_group() -> None:
 @kp_group.command("import", epilog=EXIT_CODES_HELP)
 @click.argument("document", type=DOCX)
 @click.option("-o", "--output", required=True, type=DOCX, help="YAML-fil for katalogen.")
+@click.option("--kommune", "municipality", metavar="NNNN",
+              help="Kommunenummeret kommuneplanen gjelder (standard: kommunen dokumentet nevner som «<navn> kommune»).")
 @click.option("--part", type=click.Choice(["samfunnsdel", "handlingsdel", "økonomiplan"]),
               help="Hvilken del av kommuneplanen dokumentet er (standard: gjettes fra tittelen).")
+@click.option("--prefix", default="KP-", show_default=True, metavar="TEKST",
+              help="Det id-ene starter med (KP-3.2); bruk --prefix '' for bare nummeret (3.2).")
 @click.option("--force", is_flag=True, help="Skriv over utfila om den finnes fra før.")
-def kp_import(document: Path, output: Path, part: str | None, force: bool) -> None:
-    """Les en kommuneplan (samfunnsdel/handlingsdel) og lag katalogen over nummererte punkter."""
+def kp_import(document: Path, output: Path, municipality: str | None, part: str | None, prefix: str,
+              force: bool) -> None:
+    """Les en kommuneplan (samfunnsdel/handlingsdel) og lag katalogen over mål og strategier.
+
+    Katalogen har samme form som «municipalities» i plandataene, og kan brukes direkte med
+    «docplan check --kp».
+    """
     from docplan.kommuneplan import import_kommuneplan, write_catalogue
 
     guard_outputs({"-o/--output": output}, [document], force=force)
-    result = import_kommuneplan(document, part=part)
+    result = import_kommuneplan(document, part=part, municipality=municipality, prefix=prefix)
     write_catalogue(result, output)
-    click.echo(f"Fant {len(result.master_plan.items)} punkter i «{result.master_plan.plan_name}». Lagret: {output}")
+    items = result.master_plan.items
+    unnumbered = sum(1 for i in items if not i.numbered)
+    number, name = result.municipality or ("", "")
+    click.echo(f"Fant {len(items)} punkter ({unnumbered} uten nummer i dokumentet) i «{result.master_plan.plan_name}» "
+               f"for {name} ({number}). Lagret: {output}")
     for line in result.unrecognised:
         click.echo(f"Ikke gjenkjent: {line}")
 
@@ -153,12 +166,22 @@ def kp_import(document: Path, output: Path, part: str | None, force: bool) -> No
 @click.option("-o", "--output", required=True, type=DOCX, help="YAML-fil med planen som data.")
 @click.option("--force", is_flag=True, help="Skriv over utfila om den finnes fra før.")
 def extract_cmd(document: Path, output: Path, force: bool) -> None:
-    """Lag et utkast til plandata fra en eksisterende handlingsplan skrevet for hånd."""
+    """Lag et utkast til plandata fra en eksisterende handlingsplan skrevet for hånd.
+
+    Det som ikke ble forstått, listes med avsnittsnummer og tekst (også øverst i utfila), så du vet hva
+    som må legges inn for hånd.
+    """
     from docplan.extract import extract_plan, write_extract
 
     guard_outputs({"-o/--output": output}, [document], force=force)
     result = extract_plan(document)
     write_extract(result, output)
-    click.echo(f"Fant {len(result.goals)} mål og {len(result.measures)} tiltak. Lagret: {output}")
+    subs = sum(len(g["sub_goals"]) for g in result.goals)
+    where = f" for {result.municipality[1]} ({result.municipality[0]})" if result.municipality else ""
+    period = f" {result.period[0]}–{result.period[1]}" if result.period else ""
+    click.echo(f"Fant {len(result.goals)} mål ({subs} delmål) og {len(result.measures)} tiltak i «{result.title}»"
+               f"{where}{period}. Lagret: {output}")
+    for line in result.warnings:
+        click.echo(f"Advarsel: {line}")
     for line in result.unrecognised:
         click.echo(f"Ikke gjenkjent: {line}")

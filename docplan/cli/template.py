@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from docplan.cli.common import guard_outputs
 from docplan.cli.data import EXIT_CODES_HELP
 
 TEMPLATE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -30,8 +31,9 @@ def template() -> None:
 @click.option("--required-chapter", "required", multiple=True, metavar="TITTEL",
               help="Kapittel som må finnes (kan gjentas). Standard: kapitlene registeret krever for malen.")
 @click.option("--strict", is_flag=True, help="Avslutt med kode 1 også ved advarsler.")
+@click.option("--force", is_flag=True, help="Skriv over den rettede kopien (-o) om den finnes fra før.")
 def lint(template_path: Path, fix: bool, output: Path | None, fmt: str, required: tuple[str, ...],
-         strict: bool) -> None:
+         strict: bool, force: bool) -> None:
     """Kontroller en mal: syntaks, felt mot datamodellen, tabell-løkker, stiler, språk og kapitler."""
     from docplan.package import write_atomic
     from docplan.templating import fix_split_tags, lint_template
@@ -41,8 +43,8 @@ def lint(template_path: Path, fix: bool, output: Path | None, fmt: str, required
     if fix:
         if output is None:
             raise click.UsageError("--fix trenger -o/--output; malen du ga, blir ikke overskrevet")
-        if output.resolve() == template_path.resolve():
-            raise click.UsageError("-o må være en annen fil enn malen; malen du ga, blir ikke overskrevet")
+        # the same file by any name (a link too) is refused: the template given is never overwritten
+        guard_outputs({"-o/--output": output}, [template_path], force=force)
         data, fixed, skipped = fix_split_tags(template_path)
         write_atomic(output, data)
         if fmt == "text":
@@ -82,11 +84,13 @@ def fields(template_path: Path, fmt: str) -> None:
 @template.command(epilog=EXIT_CODES_HELP)
 @click.option("--markdown", is_flag=True, help="Skriv feltoversikten (som i docs/maintainers.md) i stedet.")
 @click.option("-o", "--output", type=OUT, help="Skriv til fil i stedet for skjermen.")
-def schema(markdown: bool, output: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Skriv over utfila om den finnes fra før.")
+def schema(markdown: bool, output: Path | None, force: bool) -> None:
     """Skriv JSON Schema for dataene en mal kan bruke (laget fra datamodellen)."""
     from docplan.package import write_atomic
     from docplan.templating import context_schema, field_reference_markdown
 
+    guard_outputs({"-o/--output": output}, [], force=force)
     text = field_reference_markdown() if markdown else json.dumps(context_schema(), ensure_ascii=False, indent=2)
     if output:
         write_atomic(output, (text + "\n").encode("utf-8"))

@@ -17,7 +17,9 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from docplan.errors import DataError, Location, Problem
-from docplan.model import Goal, Measure, Meta, Municipality, Plan, PlanInfo, reference_problems
+from docplan.model import (HOURS_TAGS, Goal, KnowledgeBase, Measure, Meta, Municipality, Plan, PlanInfo,
+                           reference_problems)
+from docplan.municipalities import lookup_municipality
 
 #: Data files larger than this are refused before parsing.
 MAX_DATA_BYTES = int(os.environ.get("DOCPLAN_MAX_DATA_BYTES", 20 * 1024 * 1024))
@@ -32,7 +34,14 @@ _SECTION_NAMES = {
     "master_plans": "kommuneplan",
     "items": "kommuneplanpunkt",
     "funding": "finansiering",
+    "indicators": "indikator",
+    "values": "tall",
+    "participation": "medvirkning",
 }
+
+
+#: Groups of fields whose inner keys alone would not say which value is meant.
+_NESTED_FIELDS = {"alcohol_policy", "sales_hours", "serving_hours", "outlets", "hearing", "organisation"}
 
 
 _NOT_REGULAR = (
@@ -114,6 +123,7 @@ def describe_path(path: tuple, raw: Any) -> str:
     words: list[str] = []
     node = raw
     field_name = None
+    trail: list[str] = []  # the keys since the last list index
     for i, key in enumerate(path):
         if isinstance(key, int):
             section = path[i - 1] if i else None
@@ -127,13 +137,17 @@ def describe_path(path: tuple, raw: Any) -> str:
             else:
                 words.append(f"element nr. {key + 1}")
             field_name = None
+            trail = []
         else:
             field_name = key
+            trail.append(str(key))
         try:
             node = node[key]
         except (KeyError, IndexError, TypeError):
             node = None
     if field_name is not None and field_name not in _SECTION_NAMES:
+        if len(trail) > 1 and trail[0] in _NESTED_FIELDS:
+            field_name = ".".join(trail)  # «alcohol_policy.serving_hours.group_3»: which hours
         words.append(f"felt «{_shown(field_name)}»")
     return ", ".join(words) or "dokumentet"
 
@@ -170,6 +184,8 @@ _PYDANTIC_NB: dict[str, Callable[[dict], str]] = {
     "less_than_equal": lambda e: f"kan ikke være over {e.get('ctx', {}).get('le')}",
     "too_short": lambda e: "kan ikke være tom",
     "value_error": lambda e: str(e.get("ctx", {}).get("error", e.get("msg"))),
+    "hours_type": lambda e: "må være et tidsrom som «08:00-20:00», eller tidsrom per dag eller sted "
+                            "(for eksempel «fredag_lørdag: 10:00-02:00»)",
 }
 
 
@@ -208,8 +224,9 @@ def validate_plan(raw: Any, positions: PositionMap, file: str, *, check_referenc
 
 def _data_path(loc: tuple) -> tuple:
     path = tuple("plan" if k == "info" else k for k in loc)
-    # pydantic puts literal/function validator names in some paths; they are not data keys
-    return tuple(k for k in path if isinstance(k, int) or not str(k).startswith(("literal[", "function-")))
+    # pydantic puts literal/function validator names and union tags in some paths; they are not data keys
+    return tuple(k for k in path if isinstance(k, int) or not (str(k).startswith(("literal[", "function-"))
+                                                                or k in HOURS_TAGS))
 
 
 def _validate_pruned(raw: dict, bad_paths: list[tuple]) -> Plan | None:
@@ -244,9 +261,69 @@ def _validate_pruned(raw: dict, bad_paths: list[tuple]) -> Plan | None:
         info = PlanInfo.model_validate(pruned.get("plan"))
     except ValidationError:
         info = None
-    return Plan.model_construct(meta=Meta(), info=info, known_issues=[],
+    try:  # its series' municipalities and years are cross-checked too
+        knowledge = KnowledgeBase.model_validate(pruned.get("knowledge_base") or {})
+    except ValidationError:
+        knowledge = KnowledgeBase()
+    return Plan.model_construct(meta=Meta(), info=info, known_issues=[], knowledge_base=knowledge,
                                 municipalities=entries("municipalities", Municipality),
                                 goals=entries("goals", Goal), measures=entries("measures", Measure))
+
+
+def validate_catalogue(raw: Any, positions: PositionMap, file: str) -> list[Municipality]:
+    """Return the municipalities of a kommuneplan catalogue, or raise one `DataError` listing every problem.
+
+    The catalogue has the one shape plan data gives it (``docplan kp import`` writes it):
+    ``municipalities:`` with ``number``, ``name`` and ``master_plans:`` (``plan_name``, ``part``, ``items:``
+    with ``id``, ``title``, ``text``, ``numbered``, ``number``, ``label``, ``kind``). A bare list of
+    municipalities is read the same way.
+    """
+    if isinstance(raw, dict) and "municipalities" in raw:
+        items, base = raw["municipalities"], ("municipalities",)
+    elif isinstance(raw, list):
+        items, base = raw, ()
+    elif isinstance(raw, dict) and "master_plans" in raw:
+        raise DataError("kommuneplankatalogen sier ikke hvilken kommune den gjelder; lag den på nytt med «docplan kp "
+                        "import --kommune NNNN», eller legg master_plans under «municipalities: - number: …, name: …»",
+                        Location(file=file), code="not_a_catalogue")
+    else:
+        raise DataError("kommuneplankatalogen må ha feltet «municipalities» med kommuner og deres kommuneplaner",
+                        Location(file=file), code="not_a_catalogue")
+    if not isinstance(items, list):
+        raise DataError("«municipalities» i kommuneplankatalogen må være en liste", location_for(base, positions, file),
+                        code="not_a_catalogue")
+    problems: list[Problem] = []
+    out: list[Municipality] = []
+    for i, item in enumerate(items):
+        try:
+            muni = Municipality.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                path = (*base, i, *_data_path(err["loc"]))
+                problems.append(Problem(f"{describe_path(path, raw)}: {_pydantic_message(err)}",
+                                        location_for(path, positions, file), code=err["type"]))
+            continue
+        out.append(muni)
+        if lookup_municipality(muni.number) is None:
+            problems.append(Problem(f"kommunenummer {muni.number} finnes ikke i kommunelisten for 2024",
+                                    location_for((*base, i, "number"), positions, file), code="reference"))
+        for j, mp in enumerate(muni.master_plans):
+            seen: set[str] = set()
+            for k, it in enumerate(mp.items):
+                if it.id in seen:
+                    problems.append(Problem(f"kommuneplanpunktet «{it.id}» i «{mp.plan_name}» finnes fra før; hver id "
+                                            "må være unik", location_for((*base, i, "master_plans", j, "items", k, "id"),
+                                                                         positions, file), code="reference"))
+                seen.add(it.id)
+    if problems:
+        raise DataError(f"kommuneplankatalogen har {len(problems)} feil", Location(file=file), problems=problems)
+    return out
+
+
+def load_catalogue(path: str | os.PathLike) -> list[Municipality]:
+    """Load and validate a kommuneplan catalogue (YAML, JSON or XLSX; see `validate_catalogue`)."""
+    raw, positions = load_raw(path)
+    return validate_catalogue(raw, positions, str(path))
 
 
 def load_raw_with_warnings(path: str | os.PathLike) -> tuple[Any, PositionMap, list[Problem]]:
@@ -292,5 +369,5 @@ def load_plan(path: str | os.PathLike, *, check_references: bool = True) -> Plan
     return load_plan_with_warnings(path, check_references=check_references)[0]
 
 
-__all__ = ["load_plan", "load_plan_with_warnings", "load_raw", "load_raw_with_warnings", "validate_plan",
-           "MAX_DATA_BYTES"]
+__all__ = ["load_catalogue", "load_plan", "load_plan_with_warnings", "load_raw", "load_raw_with_warnings",
+           "validate_catalogue", "validate_plan", "MAX_DATA_BYTES"]

@@ -8,6 +8,12 @@ Sheets (names and headers are matched case-insensitively, bokmål or nynorsk):
 - «Hovedmål» and «Delmål» (optional): Nr | (Hovedmål) | Tittel | Beskrivelse | Indikator … | Kommuneplan
 - «Tiltak»: Nr | Tiltak | Beskrivelse | Delmål | Målgruppe | Ansvarlig | Samarbeidspartnere | År | Frist |
   Kostnad | Kostnadsgrunnlag | Finansiering | Status | Indikator | Kommuneplan | Kommuner
+- «Alkoholpolitikk» (optional): one row per municipality: Kommunenummer | Salgstid hverdager | Salgstid før
+  helligdager | Skjenketid gruppe 1 og 2 | Skjenketid gruppe 3 | Salgssteder | Skjenkesteder | Kontroller per år |
+  Bevillingsperiode slutt | Kriterier | Enkeltanledninger | Ambulerende | Arrangementer for barn og unge |
+  Gebyrer | Kunnskapsprøve | Prikktildeling | Retningslinjer. A time cell holds one range («08:00-20:00») or
+  ranges by day type or place, one per line or separated by semicolons: «10:00-01:00; fredag_lørdag:
+  10:00-02:00; uteservering: 12:00-24:00» (a range without a label is the default).
 
 Every value's cell is recorded, so a validation error names sheet and cell. Nothing is dropped
 silently: a column or sheet docplan does not know is a warning, a duplicate column, a formula
@@ -39,6 +45,7 @@ SHEETS = {
     "goals": ("hovedmål", "hovudmål"),
     "sub_goals": ("delmål",),
     "measures": ("tiltak", "tiltaksplan"),
+    "alcohol": ("alkoholpolitikk", "alkoholpolitikken", "bevillingspolitikk", "løyvepolitikk"),
 }
 
 PLAN_FIELDS = {
@@ -87,8 +94,36 @@ COLUMNS = {
         "kommuner": "municipalities", "gjelder": "municipalities",
     },
 }
+COLUMNS["alcohol"] = {
+    "kommunenummer": "municipality", "kommunenr": "municipality", "kommune": "municipality", "nr": "municipality",
+    "salgstid hverdager": "sales_hours.weekdays", "salstid kvardagar": "sales_hours.weekdays",
+    "salgstider hverdager": "sales_hours.weekdays", "salstider kvardagar": "sales_hours.weekdays",
+    "salgstid før helligdager": "sales_hours.before_holidays",
+    "salgstid før søn- og helligdager": "sales_hours.before_holidays",
+    "salstid før heilagdagar": "sales_hours.before_holidays",
+    "salstid før sun- og heilagdagar": "sales_hours.before_holidays",
+    "skjenketid gruppe 1 og 2": "serving_hours.group_1_2", "skjenketid gruppe 1-2": "serving_hours.group_1_2",
+    "skjenketid gruppe 1–2": "serving_hours.group_1_2", "skjenketider gruppe 1 og 2": "serving_hours.group_1_2",
+    "skjenketid gruppe 3": "serving_hours.group_3", "skjenketider gruppe 3": "serving_hours.group_3",
+    "salgssteder": "outlets.sales", "salsstader": "outlets.sales", "skjenkesteder": "outlets.serving",
+    "skjenkestader": "outlets.serving", "maks salgssteder": "outlets.max_sales",
+    "maks salsstader": "outlets.max_sales", "maks skjenkesteder": "outlets.max_serving",
+    "maks skjenkestader": "outlets.max_serving", "kontroller per år": "controls_per_year",
+    "kontrollar per år": "controls_per_year", "kontroller": "controls_per_year", "kontrollar": "controls_per_year",
+    "bevillingsperiode slutt": "licence_period_end", "løyveperiode slutt": "licence_period_end",
+    "bevillingsperioden slutter": "licence_period_end", "løyveperioden sluttar": "licence_period_end",
+    "kriterier": "licence_criteria", "kriterium": "licence_criteria", "kriteria": "licence_criteria",
+    "vilkår": "licence_criteria", "enkeltanledninger": "single_occasion", "enkeltanledning": "single_occasion",
+    "einskildhøve": "single_occasion", "ambulerende": "ambulant", "ambulerande": "ambulant",
+    "arrangementer for barn og unge": "youth_events", "arrangement for barn og unge": "youth_events",
+    "gebyrer": "fees", "gebyr": "fees", "kunnskapsprøve": "knowledge_test", "kunnskapsprøva": "knowledge_test",
+    "prikktildeling": "sanctions", "reaksjoner": "sanctions", "reaksjonar": "sanctions",
+    "retningslinjer": "guidelines", "retningsliner": "guidelines",
+}
+
 REQUIRED_COLUMNS = {"municipalities": ("number", "name"), "measures": ("id", "title"),
                     "kp": ("municipality", "plan_name", "id", "title"), "goals": ("id", "title"),
+                    "alcohol": ("municipality",),
                     "sub_goals": ("id", "parent", "title")}
 
 
@@ -185,6 +220,26 @@ def _keyword(value: Any) -> Any:
     return value.strip(" \u00a0").lower() if isinstance(value, str) else value
 
 
+_PER_YEAR_SUFFIX = re.compile(r"\s*(?:per|pr\.?|/)\s*år\s*$|\s*årlig\s*$|\s*årleg\s*$", re.IGNORECASE)
+_COST_BASIS_WORDS = {
+    "per år": "per år", "pr. år": "per år", "pr år": "per år", "/år": "per år", "årlig": "per år",
+    "årleg": "per år", "kr/år": "per år", "kr per år": "per år", "totalt": "totalt", "total": "totalt",
+    "samlet": "totalt", "samla": "totalt", "engangs": "engangs", "engang": "engangs", "eingongs": "eingongs",
+    "eingong": "eingongs", "engangsbeløp": "engangs", "eingongsbeløp": "eingongs",
+}
+
+
+def _cost_basis(value: Any) -> Any:
+    """Return a «Kostnadsgrunnlag» cell as one of the model's words: «Pr. år», «per\u00a0år», «årlig» → «per år».
+
+    Anything else is left for validation to name.
+    """
+    if not isinstance(value, str):
+        return value
+    words = " ".join(value.replace("\u00a0", " ").split()).lower()
+    return _COST_BASIS_WORDS.get(words, words)
+
+
 def _date(value: Any) -> Any:
     # A date with a time of day is left as it is, so validation says it must be a date only.
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
@@ -244,6 +299,31 @@ def _funding(value: Any) -> Any:
         if m["status"]:
             line["status"] = m["status"].strip()
         out.append(line)
+    return out
+
+
+_HOURS_LABEL = re.compile(r"^\s*([^:0-9][^:]*?)\s*:\s*(.+?)\s*$")
+
+
+def _hours(value: Any) -> Any:
+    """Parse an hours cell: «10:00-01:00», or «10:00-01:00; fredag_lørdag: 10:00-02:00» (by day type or place).
+
+    The ranges themselves are checked by validation; here only the labels are read. A range without a label is
+    the default.
+    """
+    if value is None or value == "":
+        return None
+    text = _text(value)
+    parts = [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
+    if len(parts) == 1 and not _HOURS_LABEL.match(parts[0]):
+        return parts[0]
+    out: dict[str, str] = {}
+    for part in parts:
+        m = _HOURS_LABEL.match(part)
+        label, hours = (m[1], m[2]) if m else ("default", part)
+        if label in out:
+            raise _CellError(f"«{label}» står to ganger i cellen; skriv hvert tidsrom med sin egen dag eller sitt sted")
+        out[label] = hours
     return out
 
 
@@ -493,7 +573,7 @@ def _find_sheets(wb, formulas_wb, package, reader: _Reader) -> dict[str, _Sheet]
         if entity is None:
             reader.warnings.append(Problem(
                 "arket er ukjent og blir ikke lest; docplan leser arkene Plan, Kommuner, Kommuneplan, Hovedmål, "
-                "Delmål og Tiltak", Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
+                "Delmål, Tiltak og Alkoholpolitikk", Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
             continue
         if entity in found:
             raise DataError(f"arbeidsboken har både arket «{found[entity].title}» og «{ws.title}» for det samme; "
@@ -559,6 +639,54 @@ def _goal_fields(goal: dict[str, Any], row: dict, convert, pos: PositionMap, pat
         for k, (_, loc) in row.items():
             if k.startswith("ind_"):
                 pos[(*path, "indicator", k[4:])] = loc
+
+
+_ALCOHOL_CONVERTERS = {
+    "sales_hours": _hours, "serving_hours": _hours, "outlets": _int, "controls_per_year": _int,
+    "licence_period_end": _date, "licence_criteria": _split_list,
+}
+
+
+def _alcohol_rows(sheet: _Sheet, reader: _Reader, data: dict, munis: dict[str, dict], pos: PositionMap,
+                  numbers_ok: bool) -> None:
+    """Read the «Alkoholpolitikk» sheet into each municipality's ``alcohol_policy``."""
+    seen: dict[str, Location] = {}
+    for r, row in reader.table(sheet, "alcohol"):
+        v, loc = row["municipality"]
+        number = reader.convert(_municipality_number, v, loc)
+        if number is None:
+            continue
+        muni = munis.get(number)
+        if muni is None:
+            if numbers_ok:
+                reader.problems.append(Problem(f"kommunenummer «{number}» står ikke i arket «Kommuner»", loc,
+                                               code="reference"))
+            continue
+        if number in seen:
+            reader.problems.append(Problem(
+                f"kommune {number} har alkoholpolitikk i to rader (også i celle {seen[number].cell}); slå dem sammen",
+                loc, code="duplicate_row"))
+            continue
+        seen[number] = loc
+        i = data["municipalities"].index(muni)
+        base = ("municipalities", i, "alcohol_policy")
+        policy: dict[str, Any] = {}
+        pos[base] = loc
+        for field, (value, cell) in row.items():
+            if field == "municipality":
+                continue
+            group, _, key = field.partition(".")
+            value = reader.convert(_ALCOHOL_CONVERTERS.get(group, lambda x: x), value, cell)
+            if value in (None, "") or value == []:
+                continue
+            if key:
+                policy.setdefault(group, {})[key] = value
+                pos[(*base, group, key)] = cell
+                pos.setdefault((*base, group), cell)
+            else:
+                policy[group] = value
+                pos[(*base, group)] = cell
+        muni["alcohol_policy"] = policy
 
 
 def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
@@ -747,18 +875,27 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             for key, (_, loc) in row.items():
                 pos[("goals", i, "sub_goals", j, key)] = loc
 
+    # -- Alkoholpolitikk: one row per municipality
+    if "alcohol" in sheets:
+        _alcohol_rows(sheets["alcohol"], reader, data, munis, pos, numbers_ok)
+
     # -- Tiltak
     pos[("measures",)] = sheets["measures"].loc(1, 1)
     converters = {"id": _identifier, "goal_ids": _split_ids, "kp_refs": _split_ids,
                   "municipalities": _municipality_numbers, "partners": _split_list, "years": _years,
                   "deadline": _date, "cost_nok": _int, "funding": _funding, "status": _keyword,
-                  "cost_basis": _keyword}
+                  "cost_basis": _cost_basis}
     for r, row in reader.table(sheets["measures"], "measures"):
         i = len(data["measures"])
         m = {}
         pos[("measures", i)] = row["id"][1]
         for key, (v, loc) in row.items():
             pos[("measures", i, key)] = loc
+            if key == "cost_nok" and isinstance(v, str) and _PER_YEAR_SUFFIX.search(v):
+                # «180 000 kr per år» in the cost cell: the amount is per year
+                m.setdefault("cost_basis", "per år")
+                pos.setdefault(("measures", i, "cost_basis"), loc)
+                v = _PER_YEAR_SUFFIX.sub("", v)
             if key in converters:
                 v = convert(converters[key], v, loc)
             if v in (None, "") or v == []:

@@ -27,10 +27,10 @@ def quoted(value: str) -> str:
 
 
 def run(text: str, *, bold: bool = False, italic: bool = False, size: int | None = None) -> str:
-    """Return a ``w:r``; newlines in ``text`` become ``w:br``, tabs ``w:tab``."""
+    """Return a ``w:r``; newlines (LF, CR LF or CR) in ``text`` become ``w:br``, tabs ``w:tab``."""
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + (f'<w:sz w:val="{size}"/>' if size else "")
     out = ["<w:r>", f"<w:rPr>{props}</w:rPr>" if props else ""]
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         if i:
             out.append("<w:br/>")
         for j, piece in enumerate(line.split("\t")):

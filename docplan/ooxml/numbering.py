@@ -4,8 +4,9 @@
 Word shows («2.1», «Samfunnsmål 3:», «b)») and the number behind it («2.1», «3», «b»). The rules
 followed (ECMA-376 Part 1, 17.9):
 
-- a paragraph's own ``w:numPr`` wins; else its style's, through ``w:basedOn`` (a style's level is its
-  ``w:ilvl``, else the level whose ``w:pStyle`` names the style, else 0); ``w:numId`` 0 removes it;
+- a paragraph's own ``w:numPr`` wins; else its style's, through ``w:basedOn`` (a style's level is the
+  nearest ``w:ilvl`` in the chain, else the level whose ``w:pStyle`` names the style or one it is based
+  on, else 0); ``w:numId`` 0, on the paragraph or on any style in the chain before the list, removes it;
 - a ``w:num`` points at a ``w:abstractNum`` (through ``w:numStyleLink``/``w:styleLink`` when the
   definition lives in a numbering style); ``w:lvlOverride`` replaces a level or restarts it at
   ``w:startOverride`` the first time that ``w:num`` is used;
@@ -187,23 +188,31 @@ class Numbering:
         return aid, levels
 
     def num_pr(self, p: Element) -> tuple[str, int] | None:
-        """Return (numId, ilvl) a paragraph is numbered with (own ``w:numPr``, else its style's), or None."""
+        """Return (numId, ilvl) a paragraph is numbered with (own ``w:numPr``, else its style's), or None.
+
+        A paragraph's own ``w:numId`` wins; without one its style's list applies (through ``w:basedOn``).
+        The level is the paragraph's own ``w:ilvl``, else the style's when the list is the style's, else the
+        level of the list that names the paragraph's style (or one it is based on) in its ``w:pStyle``, else 0.
+        """
         ppr = _child(p, "pPr")
         num_pr = _child(ppr, "numPr")
         style = paragraph_style(p)
         own_id, own_lvl = (_val(num_pr, "numId"), int_value(_val(num_pr, "ilvl"))) if num_pr is not None else (None, None)
-        from_style = self.styles.numbering(style)
+        from_style = self.styles.numbering_source(style)
         nid = own_id if own_id is not None else (from_style[0] if from_style else None)
         if nid is None or nid == "0":
             return None
         ilvl = own_lvl
-        if ilvl is None and from_style is not None:
+        if ilvl is None and from_style is not None and from_style[0] == nid:
             ilvl = from_style[1]
-        if ilvl is None and style is not None:
-            linked = self.style_levels.get(style)
+        if ilvl is None:
             num = self.nums.get(nid)
-            if linked is not None and num is not None and self._abstract_of(num[0]) == linked[0]:
-                ilvl = linked[1]
+            aid = self._abstract_of(num[0]) if num is not None else None
+            for sid in self.styles.chain(style):
+                linked = self.style_levels.get(sid)
+                if linked is not None and linked[0] == aid:
+                    ilvl = linked[1]
+                    break
         return nid, ilvl or 0
 
     def label(self, p: Element) -> Label | None:

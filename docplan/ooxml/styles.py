@@ -134,23 +134,49 @@ class StyleSheet:
 
     def numbering(self, style_id: str | None) -> tuple[str, int | None] | None:
         """Return (numId, ilvl) a paragraph style gives through its ``w:basedOn`` chain, or None."""
-        for _sid, st in self._chain(style_id):
-            if st is not None and st.num_id is not None:
-                return st.num_id, st.ilvl
+        found = self.numbering_source(style_id)
+        return (found[0], found[1]) if found is not None else None
+
+    def numbering_source(self, style_id: str | None) -> tuple[str, int | None, str] | None:
+        """Return (numId, ilvl, id of the style that names the list) through the ``w:basedOn`` chain, or None.
+
+        The first style in the chain with a ``w:numId`` names the list; its level is the nearest
+        ``w:ilvl`` from the paragraph's style up to that style (a derived style may set only the level).
+        """
+        ilvl = None
+        for sid, st in self._chain(style_id):
+            if st is None:
+                continue
+            if ilvl is None:
+                ilvl = st.ilvl
+            if st.num_id is not None:
+                return st.num_id, ilvl, sid
         return None
+
+    def chain(self, style_id: str | None) -> list[str]:
+        """Return the style and the styles it is ``w:basedOn``, nearest first."""
+        return [sid for sid, _st in self._chain(style_id)]
 
     def default_paragraph_style(self) -> str | None:
         return next((s.id for s in self.styles.values() if s.type == "paragraph" and s.is_default), None)
 
     def language(self) -> str | None:
-        """Return the document's default language (``w:docDefaults``' ``w:lang``), or None."""
+        """Return the language most of the document's text is in: ``w:docDefaults``' ``w:lang``, else that
+        of the default paragraph style (``w:default="1"``, else the style named Normal), as Word applies
+        it to every paragraph that does not set its own; None when neither sets one."""
         if self.root is None:
             return None
         defaults = self.root.find(qn("w:docDefaults"))
         for lang in (defaults.iter(_W_LANG) if defaults is not None else ()):
             if lang.get(_W_VAL):
                 return lang.get(_W_VAL)
-        return None
+        normal = self.default_paragraph_style() or next(
+            (s.id for s in self.styles.values() if s.type == "paragraph" and (s.name or "").lower() == "normal"), None)
+        element = next((el for el in self.root.iterchildren(qn("w:style")) if el.get(_W_STYLE_ID) == normal),
+                       None) if normal is not None else None
+        rpr = element.find(qn("w:rPr")) if element is not None else None
+        lang = rpr.find(_W_LANG) if rpr is not None else None
+        return lang.get(_W_VAL) or None if lang is not None else None
 
     def roles(self) -> dict[str, str | None]:
         """Map each of `ROLES` to the document's own style id (None when it has no such style).

@@ -233,6 +233,36 @@ class _Linter:
                 self.add("syntax", "error", f"malen har en syntaksfeil: {syntax_reason(last)}", para, part=part)
                 return
         self._walker(part, kind, paras, line_para).visit_list(ast.body, self._top_scope())
+        self.cost_checks(part, ast, paras, line_para)
+
+    def cost_checks(self, part: str, ast: jinja2.nodes.Template, paras: list[Para], line_para: list[int]) -> None:
+        """Warn about code that can make rendering take very long or use very much memory: loops over
+        ``range`` inside loops over ``range``, text or lists multiplied, and macros that call themselves.
+        (Rendering a user's template is also bounded in time and memory: `docplan.templating.bounded`.)"""
+        from jinja2 import nodes
+
+        def over_range(loop: nodes.For) -> bool:
+            it = loop.iter
+            return isinstance(it, nodes.Call) and isinstance(it.node, nodes.Name) and it.node.name == "range"
+
+        for loop in ast.find_all(nodes.For):
+            if over_range(loop) and any(over_range(inner) for inner in loop.find_all(nodes.For) if inner is not loop):
+                self.add("nested_range_loops", "warning",
+                         "malen har en løkke over range(…) inne i en annen; det kan ta svært lang tid å fylle ut "
+                         "(gå heller over dataene, f.eks. for m in measures)",
+                         para_at(paras, line_para, loop.lineno, None), part=part)
+        for mul in ast.find_all(nodes.Mul):
+            if any(isinstance(side, (nodes.Const, nodes.List, nodes.Tuple)) and not isinstance(
+                    getattr(side, "value", None), (int, float)) for side in (mul.left, mul.right)):
+                self.add("multiplied_text", "warning",
+                         "malen ganger opp en tekst eller liste (f.eks. 'a' * n); det kan bruke svært mye minne",
+                         para_at(paras, line_para, mul.lineno, None), part=part)
+        for macro in ast.find_all(nodes.Macro):
+            if any(isinstance(call.node, nodes.Name) and call.node.name == macro.name
+                   for call in macro.find_all(nodes.Call)):
+                self.add("recursive_macro", "warning",
+                         f"makroen «{macro.name}» kaller seg selv; uten en sikker slutt bruker den opp minnet",
+                         para_at(paras, line_para, macro.lineno, None), part=part)
 
     def _top_scope(self) -> dict:
         return {k: (v, k) for k, v in self.schema["properties"].items()}

@@ -68,6 +68,71 @@ def _context_schema() -> dict:
         },
         "required": ["cost_nok", "funded_nok", "funding_by_status", "measure_count", "goal_count"],
     }
+    amounts = {"type": "array", "items": {"type": "integer"}, "description": "Cost in each year of the plan period."}
+    defs["YearRow"] = {
+        "type": "object", "title": "YearRow", "description": "One row of a table of costs by year.",
+        "properties": {
+            "kind": {"type": "string", "enum": ["goal", "none", "common", "local"],
+                     "description": "goal/none (by main goal), common/local (by municipality)."},
+            "id": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The main goal's id."},
+            "title": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The main goal's title."},
+            "number": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The kommunenummer."},
+            "name": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The municipality's name."},
+            "amounts": amounts,
+            "total": {"type": "integer", "description": "Cost over the plan period (kroner)."},
+        },
+        "required": ["kind", "amounts", "total"],
+    }
+    defs["FundingRow"] = {
+        "type": "object", "title": "FundingRow", "description": "Funding over the plan period for one status.",
+        "properties": {"status": {"type": "string"}, "amount_nok": {"type": "integer"}},
+        "required": ["status", "amount_nok"],
+    }
+    totals = {**totals, "properties": {**totals["properties"], "funding_by_status": {
+        "type": "array", "description": "Funding over the plan period summed per status.",
+        "items": {"$ref": "#/$defs/FundingRow"}}}}
+    economy = {
+        "type": "object", "title": "Economy",
+        "description": "The money over the plan period (a cost «per år» once per year of the measure).",
+        "properties": {
+            "years": {"type": "array", "items": {"type": "integer"}, "description": "The plan period's years."},
+            "by_goal": {"type": "array", "items": ref("YearRow"), "description": "Cost by year per main goal."},
+            "by_municipality": {"type": "array", "items": ref("YearRow"),
+                                "description": "Cost by year: common measures, then each municipality's own."},
+            "sums": {"type": "object", "title": "YearSums", "properties": {"amounts": amounts,
+                                                                          "total": {"type": "integer"}},
+                     "required": ["amounts", "total"], "description": "Column sums."},
+            "funding_by_status": {"type": "array", "items": ref("FundingRow"),
+                                  "description": "Funding over the plan period per status."},
+            "funded_nok": {"type": "integer", "description": "All funding over the plan period."},
+            "uncovered_nok": {"type": "integer", "description": "Cost not covered by funding."},
+            "total_nok": {"type": "integer", "description": "Cost over the plan period."},
+        },
+        "required": ["years", "by_goal", "by_municipality", "sums", "funding_by_status", "funded_nok",
+                     "uncovered_nok", "total_nok"],
+    }
+    text_or_null = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    int_or_null = {"anyOf": [{"type": "integer"}, {"type": "null"}]}
+    indicator_row = {
+        "type": "object", "title": "IndicatorRow", "description": "An indicator of a goal, sub-goal or measure.",
+        "properties": {
+            "owner": {"type": "string", "description": "The goal's or measure's id."},
+            "kind": {"type": "string", "enum": ["goal", "sub_goal", "measure"]},
+            "name": {"type": "string"}, "source": text_or_null, "baseline": text_or_null,
+            "baseline_year": int_or_null, "target": text_or_null, "target_year": int_or_null,
+        },
+        "required": ["owner", "kind", "name", "source", "baseline", "baseline_year", "target", "target_year"],
+    }
+    alcohol_row = {
+        "type": "object", "title": "AlcoholRow", "description": "One municipality's alcohol policy in the edition.",
+        "properties": {
+            "municipality": ref("Municipality"),
+            "policy": {"anyOf": [ref("AlcoholPolicy"), {"type": "null"}]},
+            "licence_period_end": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}],
+                                   "description": "The municipality's licence period end, else the plan's."},
+        },
+        "required": ["municipality", "policy", "licence_period_end"],
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -85,12 +150,27 @@ def _context_schema() -> dict:
             "measures": {"type": "array", "items": ref("Measure"),
                          "description": "The measures in the document (one municipality's with --kommune)."},
             "totals": totals,
+            "economy": economy,
+            "indicators": {"type": "array", "items": indicator_row,
+                           "description": "Every indicator of the main goals, sub-goals and measures."},
+            "knowledge_base": {**ref("KnowledgeBase"), "description": "Status and challenges: indicator series."},
+            "series": {"type": "array", "items": ref("IndicatorSeries"),
+                       "description": "The knowledge base's series in the edition."},
+            "organisation": {**ref("Organisation"), "description": "Organisation, participation and hearing."},
+            "alcohol": {"type": "array", "items": alcohol_row,
+                        "description": "One row per municipality in the edition, with its alcohol policy."},
+            "kp_table_refs": {"type": "array", "items": {"type": "string"},
+                              "description": "The measure table's kommuneplan references, each once."},
+            "joint": {"type": "boolean", "description": "Whether the plan has more than one municipality."},
+            "adoption_state": {"type": "string", "enum": ["all", "some", "none"],
+                               "description": "How many of the councils have adopted the plan."},
             "lang": {"type": "string", "enum": ["nb", "nn"], "description": "Written standard: nb or nn."},
             "scope": {"type": "string", "description": "The edition: all, or the one municipality's number."},
             "data": {**ref("Plan"), "description": "The whole plan (used by filters such as kp_short)."},
         },
-        "required": ["plan", "meta", "municipalities", "municipality", "goals", "measures", "totals", "lang",
-                     "scope", "data"],
+        "required": ["plan", "meta", "municipalities", "municipality", "goals", "measures", "totals", "economy",
+                     "indicators", "knowledge_base", "series", "organisation", "alcohol", "kp_table_refs", "joint",
+                     "adoption_state", "lang", "scope", "data"],
         "$defs": defs,
     }
 
@@ -148,6 +228,22 @@ OBJECT_NAMES_NB = {
     "Measure": "et tiltak (en rad i tiltaksplanen)",
     "Funding": "en finansieringslinje: kilde, beløp og status",
     "Totals": "summer over tiltakene i dokumentet",
+    "Economy": "økonomien i planperioden: kostnad per år, per hovedmål og per kommune, finansiering per status",
+    "YearRow": "en rad i en tabell over kostnad per år",
+    "YearSums": "kolonnesummene",
+    "FundingRow": "finansiering i planperioden for én status",
+    "IndicatorRow": "en indikator for et hovedmål, delmål eller tiltak",
+    "AlcoholRow": "én kommunes alkoholpolitikk",
+    "AlcoholPolicy": "kommunens alkohol- og bevillingspolitikk",
+    "SalesHours": "salgstider for gruppe 1 (alkoholloven § 3-7)",
+    "ServingHours": "skjenketider (alkoholloven § 4-4)",
+    "Outlets": "steder med salgs- eller skjenkebevilling",
+    "KnowledgeBase": "kunnskapsgrunnlaget: indikatorer med tall per år og vurderingen",
+    "IndicatorSeries": "en indikator i kunnskapsgrunnlaget, med tall per år",
+    "YearValue": "ett års tall, med fylket og landet til sammenligning",
+    "Organisation": "organisering, medvirkning og høring",
+    "Participation": "en gruppe som har medvirket",
+    "Hearing": "høringen av planforslaget",
 }
 
 
@@ -161,7 +257,10 @@ FIELD_NAMES_NB = {
     "adopted": "vedtaksdato", "case_no": "saksnummer", "budget_total_nok": "budsjettramme i kroner",
     "legal_basis": "lovgrunnlag", "follow_up": "oppfølging", "annual_rollover": "årlig rullering",
     "reporting": "rapportering", "evaluation": "evaluering", "next_full_revision": "år for neste revisjon",
-    "document_outline": "disposisjon", "number": "nummer (kommunenummer har fire sifre)",
+    "document_outline": "disposisjon",
+    "number": "nummer: kommunenummer (fire sifre), kapittelnummer eller nummeret kommuneplanen viser",
+    "numbered": "har punktet nummer i kommuneplanen? (nei: id-en er laget av docplan)",
+    "label": "ordet foran nummeret i kommuneplanen, f.eks. «Mål»", "kind": "slag: satsingsområde, mål eller strategi",
     "fictional": "fiktive data?", "disclaimer": "forbehold om fiktive data", "schema_version": "dataformatets versjon",
     "language": "målform (nb/nn)", "name": "navn", "role": "rolle i samarbeidet", "adoption": "vedtak",
     "body": "vedtaksorgan, f.eks. kommunestyret", "date": "dato", "status": "status",
@@ -179,7 +278,31 @@ FIELD_NAMES_NB = {
     "sum finansiering i kroner (utregnet)", "funding_by_status": "finansiering summert per status",
     "measure_count": "antall tiltak", "goal_count": "antall hovedmål", "lang": "målform: nb eller nn",
     "municipality": "kommunen utgaven gjelder (bare med --kommune)", "plan": "planen", "meta": "om datafila",
-    "totals": "summer",
+    "totals": "summer", "national_guidance": "nasjonale føringer (planer, strategier, veiledere)",
+    "alcohol_policy": "alkoholpolitikk", "sales_hours": "salgstider", "serving_hours": "skjenketider",
+    "weekdays": "hverdager", "before_holidays": "dager før søn- og helligdager", "group_1_2": "gruppe 1 og 2",
+    "group_3": "gruppe 3", "outlets": "steder med bevilling", "sales": "salgssteder", "serving": "skjenkesteder",
+    "max_sales": "høyeste antall salgsbevillinger", "max_serving": "høyeste antall skjenkebevillinger",
+    "total": "sum", "controls_per_year": "planlagte kontroller per år (alkoholforskriften § 9-7)",
+    "licence_criteria": "kriterier for bevilling", "single_occasion": "bevilling for en enkelt anledning",
+    "ambulant": "ambulerende skjenkebevilling", "youth_events": "arrangementer for barn og unge",
+    "fees": "gebyrer", "knowledge_test": "kunnskapsprøve", "sanctions": "prikktildeling og reaksjoner",
+    "guidelines": "alkoholpolitiske retningslinjer", "knowledge_base": "kunnskapsgrunnlag",
+    "indicators": "indikatorer", "unit": "enhet", "area": "område (når tallene ikke gjelder én kommune)",
+    "values": "tall per år", "year": "år", "value": "tall", "county": "fylket (til sammenligning)",
+    "country": "landet (til sammenligning)", "comment": "kommentar", "latest_year": "året for det nyeste tallet",
+    "assessment": "vurdering", "challenges": "utfordringer", "organisation": "organisering",
+    "coordinator": "plankoordinator (rolle)", "working_group": "arbeidsgruppe", "steering_group": "styringsgruppe",
+    "reference_group": "referansegruppe", "participation": "medvirkning", "group": "gruppe",
+    "who": "hvem", "how": "hvordan", "hearing": "høring", "start": "start", "end": "slutt",
+    "responses": "antall høringsinnspill", "summary": "oppsummering", "economy": "økonomi",
+    "by_goal": "kostnad per år og hovedmål", "by_municipality": "kostnad per år og kommune", "sums": "summer",
+    "amounts": "beløp per år", "kind": "slag rad", "owner": "målet eller tiltaket", "series":
+    "kunnskapsgrunnlagets indikatorer i utgaven", "alcohol": "alkoholpolitikken per kommune",
+    "kp_table_refs": "tiltakstabellens kommuneplanhenvisninger", "joint": "flere kommuner?",
+    "adoption_state": "vedtatt i alle, noen eller ingen kommuner", "funded_nok": "sum finansiering i kroner",
+    "uncovered_nok": "kostnad som ikke er dekket av finansiering", "total_nok": "samlet kostnad i planperioden",
+    "policy": "alkoholpolitikken",
 }
 
 
@@ -267,6 +390,13 @@ FILTERS_NB = {
     "municipality_names": "kommunenavn for en liste kommunenummer",
     "kp_short": "kort henvisning til kommuneplanen for en KP-referanse, f.eks. «jf. kommuneplanens samfunnsdel …»",
     "kp_in_scope": "bare KP-referansene til kommunen utgaven gjelder (`scope`); alle i planen for hele planen",
+    "kp_label": "kort form av en KP-referanse for tabeller, f.eks. «Tynset KP-3.2»",
+    "amount": "beløp uten «kr»: `1234567` → «1 234 567»",
+    "value": "en verdi fra en fast liste (status, kostnadsgrunnlag, finansieringsstatus …) på malens målform: "
+             "«ikke startet» → «ikkje starta» på nynorsk",
+    "hours": "åpningstider: ett tidsrom som «08.00–20.00», eller én linje per dag eller sted",
+    "alcohol": "en celle i tabellen over alkoholpolitikken: `row.policy | alcohol('sales_hours')` "
+               "(også `serving_hours`, `outlets`, `controls_per_year`)",
 }
 
 

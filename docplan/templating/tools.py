@@ -69,7 +69,7 @@ def preview(template: Path, output: Path, *, data: Path | None = None, municipal
     from docplan.convert import convert
     from docplan.loaders import load_plan
     from docplan.files import write_atomic
-    from docplan.render import CompiledTemplate, build_context
+    from docplan.templating.bounded import render_bounded
 
     suffix = output.suffix.lower()
     if suffix not in (".pdf", ".png"):
@@ -80,7 +80,7 @@ def preview(template: Path, output: Path, *, data: Path | None = None, municipal
                             "«docplan template lint»", Location(file=str(template)), code="lint",
                             problems=[_problem(f) for f in report.errors])
     plan = load_plan(data or example_data_path())
-    docx_bytes = CompiledTemplate(template).render(build_context(plan, municipality=municipality))
+    docx_bytes = render_bounded(plan, template, municipality=municipality)
     with tempfile.TemporaryDirectory(prefix="docplan-preview-") as tmp:
         staged = Path(tmp) / (output.stem + ".docx")
         staged.write_bytes(docx_bytes)

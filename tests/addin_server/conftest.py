@@ -54,3 +54,22 @@ def live_server(tmp_path_factory):
     server.close()
     thread.join(timeout=5)
     app.extensions["docplan.jobs"].shutdown()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster (tests/addin_server/pgcluster.py); skipped when it cannot run here."""
+    from tests.addin_server import pgcluster
+
+    reason = pgcluster.why_not()
+    if reason:
+        pytest.skip(reason)
+    cluster = pgcluster.Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture()
+def database_url(pg_cluster) -> str:
+    """The URL of a new, empty database in the test cluster."""
+    return pg_cluster.new_database()

@@ -23,6 +23,12 @@ def spec(client):
     return client.get("/api/v1/openapi.json").get_json()
 
 
+def put(client, number: str, token: str, body) -> object:
+    """PUT an adoption as a client should: with the version just read (its ETag) in If-Match."""
+    etag = client.get(f"{BASE}/{number}/adoption", headers=auth(token)).headers["ETag"]
+    return client.put(f"{BASE}/{number}/adoption", headers={**auth(token), "If-Match": etag}, json=body)
+
+
 def audit_lines(workspace: Path) -> list[dict]:
     path = workspace / "audit" / "adoption.jsonl"
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()] if path.exists() else []
@@ -75,7 +81,7 @@ def test_a_body_that_is_not_json_is_a_norwegian_400(client):
     {"status": "ikke behandlet", "date": None, "case_no": None},
 ])
 def test_a_valid_adoption_is_stored_and_read_back(client, spec, body):
-    r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET), json=body)
+    r = put(client, "3427", TYNSET, body)
     assert r.status_code == 200, r.get_json()
     conforms(spec, "/plans/{plan_id}/municipalities/{number}/adoption", "put", r)
     got = client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json()
@@ -87,9 +93,9 @@ def test_every_write_is_appended_to_the_audit_log_with_what_it_replaced(client, 
     from_plan = client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json()
     first = {"status": "til behandling", "date": None, "case_no": None, "body": "kommunestyret"}
     second = {"status": "vedtatt", "date": "2024-06-20", "case_no": "PS 12/24", "body": "kommunestyret"}
-    assert client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET), json=first).status_code == 200
-    assert client.put(f"{BASE}/3427/adoption", headers=auth(KORUS), json=second).status_code == 200
-    assert client.put(f"{BASE}/3428/adoption", headers=auth(ALVDAL), json=second).status_code == 200
+    assert put(client, "3427", TYNSET, first).status_code == 200
+    assert put(client, "3427", KORUS, second).status_code == 200
+    assert put(client, "3428", ALVDAL, second).status_code == 200
     log = audit_lines(workspace)
     assert [(e["token"], e["plan"], e["municipality"]) for e in log] == [
         ("demo 3427", PLAN, "3427"), ("KoRus-Øst (demo)", PLAN, "3427"), ("demo 3428", PLAN, "3428")]
@@ -102,31 +108,43 @@ def test_every_write_is_appended_to_the_audit_log_with_what_it_replaced(client, 
 
 WRITER = """
 import sys
+from addin_server.errors import StaleVersionError
 from addin_server.workspace import Workspace
 from docplan.model import Adoption
 ws = Workspace.open(sys.argv[1])
+stale = 0
 for i in range(int(sys.argv[3])):
-    ws.write_adoption("osterdalen", "3427", Adoption(status="vedtatt", date="2024-06-20",
-                      case_no=f"PS {sys.argv[2]}-{i}/24"), actor="writer " + sys.argv[2])
+    while True:  # read, write naming the version read; on a conflict read again
+        version = ws.adoption("osterdalen", "3427").version
+        try:
+            ws.write_adoption("osterdalen", "3427", Adoption(status="vedtatt", date="2024-06-20",
+                              case_no=f"PS {sys.argv[2]}-{i}/24"), expected=version, actor="writer " + sys.argv[2])
+            break
+        except StaleVersionError:
+            stale += 1
+print(stale)
 """
 
 
 def test_writers_in_several_processes_keep_one_consistent_history(workspace):
-    """Three processes write at once: no line is lost or torn, and each «before» is the previous «after»."""
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(workspace), str(n), "15"], cwd=ROOT)
-             for n in range(3)]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    """Three processes read and write at once: every write lands once, no line is lost or torn, and each
+    «before» is the previous «after» (a write that lost the race was refused and made again)."""
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(workspace), str(n), "15"], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True) for n in range(3)]
+    outs = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0]
     log = audit_lines(workspace)
     assert len(log) == 45
     assert sorted(e["after"]["case_no"] for e in log) == sorted(f"PS {n}-{i}/24" for n in range(3) for i in range(15))
     for previous, entry in zip(log, log[1:]):
         assert entry["before"] == previous["after"]
+    assert all(out.strip().isdigit() for out in outs)
 
 
 def test_the_audit_trail_is_for_maintainers_and_matches_the_spec(client, spec):
     body = {"status": "vedtatt", "date": "2024-06-20", "case_no": "PS 12/24"}
-    client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET), json=body)
-    client.put(f"{BASE}/3428/adoption", headers=auth(ALVDAL), json=body)
+    put(client, "3427", TYNSET, body)
+    put(client, "3428", ALVDAL, body)
     r = client.get("/api/v1/audit/adoption", headers=auth(KORUS))
     conforms(spec, "/audit/adoption", "get", r)
     assert [e["municipality"] for e in r.get_json()["entries"]] == ["3427", "3428"]

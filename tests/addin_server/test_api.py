@@ -115,9 +115,15 @@ def test_maintainer_token_reaches_every_municipality(client):
         assert client.get(f"{BASE}/{number}/catalogue", headers=auth(KORUS)).status_code == 200
 
 
+def put_adoption(client, number: str, token: str, body) -> object:
+    """PUT an adoption with the version just read (its ETag) in If-Match."""
+    etag = client.get(f"{BASE}/{number}/adoption", headers=auth(token)).headers["ETag"]
+    return client.put(f"{BASE}/{number}/adoption", headers={**auth(token), "If-Match": etag}, json=body)
+
+
 def test_adoption_is_written_atomically_to_the_workspace_and_read_back(client, spec, workspace):
-    r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET),
-                   json={"body": "kommunestyret", "date": "2024-06-20", "case_no": "24/123", "status": "vedtatt"})
+    r = put_adoption(client, "3427", TYNSET,
+                     {"body": "kommunestyret", "date": "2024-06-20", "case_no": "24/123", "status": "vedtatt"})
     conforms(spec, "/plans/{plan_id}/municipalities/{number}/adoption", "put", r)
     stored = yaml.safe_load((workspace / "municipalities" / "3427" / f"{PLAN}.adoption.yaml").read_text("utf-8"))
     assert stored["case_no"] == "24/123"
@@ -132,7 +138,7 @@ def test_each_adoption_write_is_read_back_at_once(client, workspace):
     inode, which each atomic write renews, besides mtime and size)."""
     from_plan = client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json()
     for case in ("24/101", "24/102", "24/103", "24/104"):
-        r = client.put(f"{BASE}/3427/adoption", headers=auth(TYNSET), json={"case_no": case, "status": "vedtatt", "date": "2024-06-20"})
+        r = put_adoption(client, "3427", TYNSET, {"case_no": case, "status": "vedtatt", "date": "2024-06-20"})
         assert r.status_code == 200
         assert client.get(f"{BASE}/3427/adoption", headers=auth(TYNSET)).get_json()["case_no"] == case
     (workspace / "municipalities" / "3427" / f"{PLAN}.adoption.yaml").unlink()  # back to the plan data's
@@ -297,7 +303,7 @@ def test_manifest_carries_the_configured_base_url(client):
     r = client.get("/manifest.xml")
     assert r.status_code == 200 and r.mimetype == "application/xml"
     text = r.get_data(as_text=True)
-    assert "https://plan.example.no/src/taskpane/taskpane.html" in text and "localhost:3000" not in text
+    assert "https://plan.example.no/pane/taskpane.html" in text and "localhost:3000" not in text
 
 
 def fetch(client, path):
@@ -307,16 +313,40 @@ def fetch(client, path):
     return response
 
 
-def test_statics_are_served_but_not_node_modules_or_tests(client):
-    assert fetch(client, "/src/taskpane/taskpane.html").status_code == 200
+def test_the_built_pane_is_served_but_not_sources_node_modules_or_tests(client):
+    assert fetch(client, "/pane/taskpane.html").status_code == 200
     assert fetch(client, "/assets/icon-32.png").mimetype == "image/png"
     for path in ("/node_modules/axe-core/axe.min.js", "/package.json", "/test/unit/word.test.js",
-                 "/src/../package.json", "/manifest.xml/../package.json"):
-        assert fetch(client, path).status_code == 404
+                 "/src/taskpane/taskpane.js", "/src/taskpane/word.js", "/pane/../package.json",
+                 "/pane/../src/taskpane/word.js", "/src/../package.json", "/manifest.xml/../package.json",
+                 "/build.mjs", "/pane/build.mjs"):
+        assert fetch(client, path).status_code == 404, path
+
+
+def test_the_pane_page_is_revalidated_and_its_hashed_files_are_cached_for_a_year(client):
+    import re
+    from urllib.parse import urljoin
+
+    page = client.get("/pane/taskpane.html")
+    html = page.get_data(as_text=True)
+    page.close()
+    assert page.headers["Cache-Control"] == "no-cache"
+    built = re.findall(r'(?:src|href)="(taskpane-[0-9a-f]{10}\.(?:js|css)|support-[0-9a-f]{10}\.js)"', html)
+    assert len(built) == 3
+    for name in built:
+        r = fetch(client, f"/pane/{name}")
+        assert r.status_code == 200 and r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # the root and the address manifests made before the build step used lead to the built pane
+    root = fetch(client, "/")
+    assert root.status_code == 302 and urljoin("https://plan.example.no/", root.headers["Location"]) == \
+        "https://plan.example.no/pane/taskpane.html"
+    old = fetch(client, "/src/taskpane/taskpane.html")
+    assert old.status_code == 301 and urljoin("https://plan.example.no/src/taskpane/taskpane.html",
+                                              old.headers["Location"]) == "https://plan.example.no/pane/taskpane.html"
 
 
 def test_responses_carry_a_content_security_policy(client):
-    csp = fetch(client, "/src/taskpane/taskpane.html").headers["Content-Security-Policy"]
+    csp = fetch(client, "/pane/taskpane.html").headers["Content-Security-Policy"]
     assert "script-src 'self' https://appsforoffice.microsoft.com" in csp and "unsafe-inline" not in csp
 
 
@@ -415,7 +445,7 @@ def test_api_answers_are_not_stored_by_caches_but_statics_may_be(client):
     for r in (client.get("/api/v1/health"), client.get("/api/v1/me", headers=auth(TYNSET)),
               client.get("/api/v1/nope"), client.get(f"{BASE}/3428/catalogue", headers=auth(TYNSET))):
         assert r.headers["Cache-Control"] == "no-store"
-    assert "no-store" not in fetch(client, "/src/taskpane/taskpane.html").headers.get("Cache-Control", "")
+    assert "no-store" not in fetch(client, "/pane/taskpane.html").headers.get("Cache-Control", "")
 
 
 def test_hsts_is_sent_over_https_only(client):
@@ -425,7 +455,7 @@ def test_hsts_is_sent_over_https_only(client):
 
 
 def test_only_office_hosts_may_frame_the_task_pane(client):
-    csp = fetch(client, "/src/taskpane/taskpane.html").headers["Content-Security-Policy"]
+    csp = fetch(client, "/pane/taskpane.html").headers["Content-Security-Policy"]
     ancestors = next(d for d in csp.split(";") if d.strip().startswith("frame-ancestors")).split()[1:]
     assert ancestors[0] == "'self'" and "https://*.officeapps.live.com" in ancestors
     assert "*" not in ancestors and all(a == "'self'" or a.startswith("https://*.") for a in ancestors)

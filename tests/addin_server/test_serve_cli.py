@@ -72,7 +72,9 @@ def test_serve_without_workspace_serves_the_sample_over_http():
     proc = start_serve([], port)
     try:
         with get(f"http://127.0.0.1:{port}/manifest.xml") as r:
-            assert f"http://localhost:{port}/src/taskpane/taskpane.html" in r.read().decode("utf-8")
+            assert f"http://localhost:{port}/pane/taskpane.html" in r.read().decode("utf-8")
+        with get(f"http://127.0.0.1:{port}/pane/taskpane.html") as r:  # the built pane, from a plain checkout
+            assert r.status == 200 and b"office.js" in r.read()
         with get(f"http://127.0.0.1:{port}/api/v1/health") as r:
             assert r.headers["Cache-Control"] == "no-store" and "Strict-Transport-Security" not in r.headers
         # document work runs in the server's worker processes (started from `python -m docplan`)
@@ -87,15 +89,24 @@ def test_serve_without_workspace_serves_the_sample_over_http():
     assert "eksempeldata" in out and f"http://localhost:{port}/manifest.xml" in out
 
 
-def test_serve_with_a_workspace_and_public_url(workspace):
+def test_serve_with_a_workspace_and_public_url_serves_docplan_manifests_manifest(workspace):
+    from addin_server.manifest import manifest_xml
+
     port = free_port()
-    proc = start_serve(["--workspace", str(workspace), "--public-url", "https://plan.kommune.no"], port)
+    proc = start_serve(["--workspace", str(workspace), "--public-url", "https://plan.kommune.no/"], port)
     try:
         with get(f"http://127.0.0.1:{port}/manifest.xml") as r:
-            assert "https://plan.kommune.no/src/taskpane/taskpane.html" in r.read().decode("utf-8")
+            served = r.read()
     finally:
         out = stop(proc)
+    assert "https://plan.kommune.no/pane/taskpane.html" in served.decode("utf-8")
+    assert served == manifest_xml("https://plan.kommune.no")
     assert "https://plan.kommune.no/manifest.xml" in out and "eksempeldata" not in out
+
+
+def test_serve_refuses_a_public_url_word_cannot_use(workspace):
+    result = CliRunner().invoke(main, ["serve", "--workspace", str(workspace), "--public-url", "https://x.no/?a=b"])
+    assert result.exit_code == 2 and "--public-url" in result.output and "«?»" in result.output
 
 
 def test_serve_https_makes_an_openssl_certificate_once_and_sends_hsts(tmp_path):

@@ -43,8 +43,11 @@ def _adopt_os(raw):
 
 def _budget(value):
     def change(raw):
-        raw["plan"]["budget_total_nok"] = value if value is not None else sum(
-            m.get("cost_nok") or 0 for m in raw["measures"])
+        if value is None:  # the measures' cost over the plan period, a cost «per år» once per year
+            from docplan.loaders import validate_plan
+
+            value_now = validate_plan(raw, {}, "plan.yaml", check_references=False).total_cost_nok()
+        raw["plan"]["budget_total_nok"] = value if value is not None else value_now
     return change
 
 
@@ -131,6 +134,13 @@ KNOWN_ISSUE_RULES = {
     "outdated_master_plan_reference": "references.outdated_kp",
     "measure_without_master_plan_reference": "measures.without_kp_ref",
     "plan_not_adopted_by_all": "adoption.not_adopted_by_all",
+    "sales_hours_beyond_law": "alcohol.sales_hours",
+    "serving_hours_beyond_law": "alcohol.serving_hours",
+    "too_few_controls": "alcohol.controls",
+    "licence_period_beyond_law": "alcohol.licence_period",
+    "outdated_figures": "knowledge.outdated_figures",
+    "responsible_is_person": "measures.responsible_is_person",
+    "ended_national_plan": "structure.ended_national_plan",
 }
 
 

@@ -152,11 +152,11 @@ def test_dangling_kp_when_the_item_left_the_catalogue(tmp_path, generated):
 
 
 def test_outdated_template_version_is_reported(generated):
-    old = replace_in_part(generated, "docProps/custom.xml", "<vt:lpwstr>1.1.0</vt:lpwstr>",
+    old = replace_in_part(generated, "docProps/custom.xml", "<vt:lpwstr>1.2.0</vt:lpwstr>",
                           "<vt:lpwstr>0.9.0</vt:lpwstr>")
     found = run_checks(document=old, only=["structure.outdated_template"])
     assert ids(found, "structure.outdated_template") == ["rusplan-standard"]
-    assert "1.1.0" in found[0].message
+    assert "1.2.0" in found[0].message
 
 
 def test_generated_plan_without_data_finds_the_gaps_visible_in_the_document(generated):
@@ -197,3 +197,12 @@ def test_edited_tagged_item_is_found_through_the_insertion_state(generated):
     assert f.subject == "docplan:goal:HM-1"
 
 
+
+
+def test_a_table_of_contents_line_is_not_a_reference_to_a_measure():
+    """«6. Tiltak⇥7» in the table of contents names chapter 6 on page 7, not measure 7."""
+    toc_lines = ("Innhold", "1 Innledning\t2", "3.2 Tiltaksplan\t7", "6. Tiltak\t7")
+    found = run_checks(document=_doc(paragraphs=(*GOAL_PARAGRAPHS, *toc_lines)), today=TODAY)
+    assert ids(found, "references.unknown_measure") == []
+    typed = run_checks(document=_doc(paragraphs=(*GOAL_PARAGRAPHS, "Se tiltak 7.")), today=TODAY)
+    assert ids(typed, "references.unknown_measure") == ["7"]

@@ -337,3 +337,34 @@ def test_paragraphs_containing_a_word_compare_as_ignorecase_does(texts, words):
     pattern = re.compile("|".join(map(re.escape, words)), re.IGNORECASE)
     assert view.indexes_containing(*words) == [i for i, text in enumerate(texts) if pattern.search(text)]
     assert [p.index for p in view.paragraphs_containing(*words)] == view.indexes_containing(*words)
+
+
+def test_the_language_of_the_default_paragraph_style_is_the_documents_language():
+    """Word applies the Normal style's language to every paragraph without its own: LibreOffice and
+    Pages write it there instead of in w:docDefaults, and such a document has its language set."""
+    import io
+
+    import docx
+    from docx.oxml.ns import qn as docx_qn
+
+    from docplan.checks import run_checks
+    from docplan.document import PlanDocument
+
+    d = docx.Document()
+    for lang in list(d.styles.element.iter(docx_qn("w:lang"))) + list(
+            d.settings.element.iter(docx_qn("w:themeFontLang"))):
+        lang.getparent().remove(lang)
+    d.core_properties.language = ""
+    d.add_paragraph("Tekst")
+    buf = io.BytesIO()
+    d.save(buf)
+    assert PlanDocument.open(buf.getvalue()).language is None
+    assert "accessibility.language_not_set" in {f.rule for f in run_checks(document=buf.getvalue())}
+    normal = d.styles["Normal"].element
+    rpr = normal.get_or_add_rPr()
+    lang = rpr.makeelement(docx_qn("w:lang"), {docx_qn("w:val"): "nn-NO"})
+    rpr.append(lang)
+    buf = io.BytesIO()
+    d.save(buf)
+    assert PlanDocument.open(buf.getvalue()).language == "nn-NO"
+    assert "accessibility.language_not_set" not in {f.rule for f in run_checks(document=buf.getvalue())}

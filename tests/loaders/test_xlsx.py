@@ -69,7 +69,7 @@ def test_nynorsk_headers_are_understood(tmp_path):
                 c.value = "Ansvarleg"
             if c.value == "Samarbeidspartnere":
                 c.value = "Samarbeidspartnarar"
-    assert load_plan(workbook(tmp_path, edit)).measures[0].responsible == "Enhet eller rolle"
+    assert load_plan(workbook(tmp_path, edit)).measures[0].responsible == "Enhet eller rolle (ikke en person)"
 
 
 def test_missing_sheet_and_missing_column(tmp_path):
@@ -285,10 +285,12 @@ def test_a_kommunenummer_typed_as_a_number_gets_its_leading_zero_back(tmp_path):
         cell_of(wb, "Kommuner", "Kommunenummer").value = 301
         cell_of(wb, "Kommuner", "Navn").value = "Oslo"
         cell_of(wb, "Kommuneplan", "Kommunenummer").value = 301
+        cell_of(wb, "Alkoholpolitikk", "Kommunenummer").value = 301
         cell_of(wb, "Tiltak", "Kommuner").value = 301
         wb["Plan"].append(["Vertskommune", 301.0])
     plan = load_plan(workbook(tmp_path, edit))
     assert plan.municipalities[0].number == "0301"
+    assert plan.municipalities[0].alcohol_policy is not None
     assert plan.measures[0].municipalities == ["0301"]
     assert plan.info.host_municipality == "0301"
 

@@ -7,9 +7,18 @@
 // (w:lock), its text and its OOXML. insertOoxml puts the package's body content into that DOM, so a
 // replaced control's children, texts and OOXML are what Word would give the pane next time; like Word,
 // insertOoxml around a table row or cell is refused (GeneralException). Custom XML parts (docplan's
-// state) live in `parts`, comments in `comments`. window.__loadDocument/__seed/__edit/__replaceText/
-// __controls/__stateXml/__addPart/__addComment/__comments let the test build and inspect the document.
+// state) live in `parts`, comments in `comments` (on ranges body.search found), the add-in's document
+// settings in `settings`. window.__loadDocument/__seed/__edit/__replaceText/__controls/__stateXml/
+// __addPart/__addComment/__comments/__settings/__placeCursor/__typeParagraph let the test build and
+// inspect the document.
+//
+// Like Word, context.sync() goes to the host and back (a few milliseconds, not at once), and the host is
+// described by window.__mockOptions (set by the test before the page loads): {wordApi: "1.6" (highest
+// WordApi version), common: ["CustomXmlParts", "CompressedFile", "Settings"] (Common API sets),
+// settings: {} (the document's saved add-in settings), displayLanguage: "nb-NO", host: "Word"}.
 (function () {
+  const options = Object.assign({ wordApi: "1.6", common: ["CustomXmlParts", "CompressedFile", "Settings"],
+    settings: {}, displayLanguage: "nb-NO", host: "Word", syncDelay: 5 }, window.__mockOptions || {});
   const log = [];
   const docx = Uint8Array.from(atob("__DOCX_BASE64__"), (c) => c.charCodeAt(0));
   const W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -208,16 +217,75 @@
       },
     };
   }
-  const paragraphs = Array.from({ length: 400 }, (_, i) => ({
-    text: "",
-    select() { log.push({ op: "select-paragraph", index: i }); },
-    getRange() {
-      return { insertComment(text) {
-        log.push({ op: "comment", index: i, text });
-        comments.push({ content: text, paragraph: i });
-      } };
+  // body.search: each match of `text` (case as given) inside one body paragraph, text boxes left out.
+  function bodyParagraphs() {
+    return Array.from(body().getElementsByTagNameNS(W, "p")).filter((p) => {
+      for (let n = p.parentNode; n && n !== body(); n = n.parentNode) if (isW(n, "txbxContent")) return false;
+      return true;
+    });
+  }
+
+  function search(text, searchOptions) {
+    if (text.length > 255) throw generalException("search text longer than 255 characters");
+    log.push({ op: "search", text, matchCase: Boolean(searchOptions && searchOptions.matchCase) });
+    const wanted = text.replace(/\^\^/g, "^");
+    const ranges = [];
+    for (const p of bodyParagraphs()) {
+      const own = elementText(p);
+      for (let at = own.indexOf(wanted); at >= 0; at = own.indexOf(wanted, at + wanted.length)) {
+        const index = ranges.length;
+        ranges.push({
+          text: wanted,
+          select() { log.push({ op: "select-range", text: wanted, index }); },
+          insertComment(comment) {
+            log.push({ op: "comment", text: comment, at: wanted, index });
+            comments.push({ content: comment, paragraph: wanted });
+          },
+        });
+      }
+    }
+    return collection(ranges);
+  }
+
+  // The cursor: at the end of the body, or in a table, or inside the control with this id.
+  let cursor = { table: false, control: null };
+  function selection() {
+    const inControl = cursor.control !== null ? sdtById(cursor.control) : null;
+    return {
+      parentTableOrNullObject: cursor.table ? { isNullObject: false, load() { return this; } } : NULL_CONTROL,
+      parentContentControlOrNullObject: inControl ? control(inControl) : NULL_CONTROL,
+      insertOoxml(xml, where) {
+        log.push({ op: "insert", where, xml });
+        return insertedRange(appendToBody(packageBody(xml)));
+      },
+    };
+  }
+
+  // paragraph events (WordApi 1.6): the planner typing fires them
+  const paragraphHandlers = [];
+  const paragraphEvent = () => ({ add(handler) { paragraphHandlers.push(handler); return {}; } });
+
+  const settings = {
+    values: JSON.parse(JSON.stringify(options.settings || {})),
+    saved: JSON.parse(JSON.stringify(options.settings || {})),
+    get(name) { return name in this.values ? this.values[name] : null; },
+    set(name, value) { this.values[name] = JSON.parse(JSON.stringify(value)); },
+    remove(name) { delete this.values[name]; },
+    saveAsync(cb) {
+      this.saved = JSON.parse(JSON.stringify(this.values));
+      log.push({ op: "saveSettings", values: this.saved });
+      if (cb) cb({ status: "succeeded" });
     },
-  }));
+  };
+
+  function supports(set, version) {
+    const number = (v) => String(v).split(".").map(Number);
+    if (set === "WordApi") {
+      const [a, b] = [number(version || "1.1"), number(options.wordApi)];
+      return a[0] < b[0] || (a[0] === b[0] && (a[1] || 0) <= (b[1] || 0));
+    }
+    return options.common.includes(set);
+  }
 
   const parts = [];
   let nextPart = 1;
@@ -232,12 +300,10 @@
 
   const context = {
     document: {
-      getSelection() {
-        return { insertOoxml(xml, where) {
-          log.push({ op: "insert", where, xml });
-          return insertedRange(appendToBody(packageBody(xml)));
-        } };
-      },
+      getSelection: selection,
+      onParagraphAdded: paragraphEvent(),
+      onParagraphChanged: paragraphEvent(),
+      onParagraphDeleted: paragraphEvent(),
       get contentControls() {
         const all = collection(allSdts().map(control));
         all.getByTag = (tag) => collection(allSdts().filter((s) => tagOf(s) === tag).map(control));
@@ -253,12 +319,12 @@
         return all;
       },
       body: {
-        paragraphs: collection(paragraphs),
+        search,
         getComments() { return collection(comments.map(comment)); },
         getOoxml() { return { value: flatOpc(new XMLSerializer().serializeToString(doc.documentElement)) }; },
       },
     },
-    sync: async () => {},
+    sync: () => new Promise((resolve) => setTimeout(resolve, options.syncDelay)),
   };
   window.__wordLog = log;
   window.__loadDocument = (xml) => { doc = parse(xml); allSdts().forEach(idOf); };
@@ -288,17 +354,34 @@
   window.__controls = () => allSdts().map((s) => ({ id: idOf(s), tag: tagOf(s), text: textOf(s), subtype: subtypeOf(s) }));
   window.__stateXml = () => parts.map((p) => p.xml);
   window.__addPart = (xml) => { parts.push(makePart(xml)); };
-  window.__addComment = (text) => { comments.push({ content: text, paragraph: 0 }); };
+  window.__addComment = (text) => { comments.push({ content: text, paragraph: "" }); };
   window.__comments = () => comments.map((c) => c.content);
+  window.__settings = () => settings.saved;
+  window.__placeCursor = (where) => { cursor = { table: false, control: null, ...where }; };
+  // The planner types a new paragraph at the end: Word reports it (onParagraphAdded, WordApi 1.6).
+  window.__typeParagraph = (text) => {
+    appendToBody([paragraphWith(text)]);
+    for (const handler of paragraphHandlers) handler({ type: "ParagraphAdded" });
+  };
+  // The planner deletes every control tagged `tag`, with its content (without the events of WordApi 1.6).
+  window.__deleteControls = (tag) => {
+    for (const sdt of allSdts()) if (tagOf(sdt) === tag && sdt.parentNode) sdt.parentNode.removeChild(sdt);
+  };
+  // The planner deletes every paragraph holding `text` (without the events of WordApi 1.6).
+  window.__deleteParagraphsWith = (text) => {
+    for (const p of bodyParagraphs()) if (elementText(p).includes(text) && p.parentNode) p.parentNode.removeChild(p);
+  };
   window.Word = { run: async (fn) => fn(context) };
   window.Office = {
-    HostType: { Word: "Word" },
+    HostType: { Word: "Word", Excel: "Excel" },
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
     FileType: { Compressed: "compressed" },
-    onReady(cb) { setTimeout(() => cb({ host: "Word", platform: "PC" }), 0); return Promise.resolve(); },
+    onReady(cb) { setTimeout(() => cb({ host: options.host, platform: "PC" }), 0); return Promise.resolve(); },
     context: {
-      requirements: { isSetSupported: (set, v) => set === "WordApi" && Number(v) <= 1.4 },
+      displayLanguage: options.displayLanguage,
+      requirements: { isSetSupported: supports },
       document: {
+        settings,
         customXmlParts: {
           getByNamespaceAsync(ns, cb) {
             const value = parts.filter((p) => {

@@ -25,9 +25,24 @@ export function customXmlParts(initial, log) {
   };
 }
 
-/** Return an `Office` global whose document has `xmlParts`. */
-export function officeMock(xmlParts) {
-  return { AsyncResultStatus: { Succeeded: "succeeded" }, context: { document: { customXmlParts: xmlParts } } };
+/** Requirement sets of a current Word (Microsoft 365 on Windows has more; the pane needs no more). */
+export const SETS = Object.freeze({ WordApi: "1.4", CustomXmlParts: "1.1", CompressedFile: "1.1", Settings: "1.1" });
+
+/** Return `Office.context.requirements` offering `sets` (set name → highest version). */
+export function requirements(sets = SETS) {
+  const number = (v) => String(v).split(".").map(Number);
+  const atMost = (a, b) => {
+    const [x, y] = [number(a), number(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i += 1) if ((x[i] || 0) !== (y[i] || 0)) return (x[i] || 0) < (y[i] || 0);
+    return true;
+  };
+  return { isSetSupported: (name, version) => name in sets && (version === undefined || atMost(version, sets[name])) };
+}
+
+/** Return an `Office` global whose document has `xmlParts`, offering the requirement sets `sets`. */
+export function officeMock(xmlParts, sets = SETS) {
+  return { AsyncResultStatus: { Succeeded: "succeeded" }, context: { requirements: requirements(sets),
+    document: { customXmlParts: xmlParts } } };
 }
 
 /**

@@ -81,10 +81,12 @@ function wordDocument(log, specs) {
           return { contentControls: deferred({ items: () => [] }), delete() { log.push(["deleteRange", record.id]); } };
         }
         const doc = new DOMParser().parseFromString(xml, "application/xml");
-        const items = Array.from(doc.getElementsByTagNameNS(W, "sdt")).map((el) => ({
-          tag: el.getElementsByTagNameNS(W, "tag")[0].getAttributeNS(W, "val"),
-          text: el.getElementsByTagNameNS(W, "sdtContent")[0].textContent,
-        }));
+        const items = Array.from(doc.getElementsByTagNameNS(W, "sdt")).map((el) => {
+          const tag = el.getElementsByTagNameNS(W, "tag")[0].getAttributeNS(W, "val");
+          const lock = (name) => ({ set(value) { log.push(["lock", tag, name, value]); } });
+          return Object.defineProperties({ tag, text: el.getElementsByTagNameNS(W, "sdtContent")[0].textContent },
+            { cannotDelete: lock("cannotDelete"), cannotEdit: lock("cannotEdit") });
+        });
         return { contentControls: deferred({ items: () => items }), delete() { log.push(["deleteRange", record.id]); } };
       },
     };
@@ -118,20 +120,16 @@ function wordDocument(log, specs) {
   }
 
   const items = records.map((record) => Object.defineProperties(actions(record), {
-    id: { get: () => record.id }, tag: { get: () => record.tag }, text: { get: () => record.text },
-    subtype: { get: () => record.subtype },
+    id: { get: () => record.id, enumerable: true }, tag: { get: () => record.tag, enumerable: true },
+    text: { get: () => record.text, enumerable: true }, subtype: { get: () => record.subtype, enumerable: true },
   }));
   const root = new OfficeMockObject({
-    context: {
-      document: {
-        contentControls: {
-          items,
-          getByIdOrNullObject(id) { return proxy(find(id)); },
-        },
-      },
-    },
+    context: { document: {} },
     run: async function (callback) { log.push(["Word.run"]); return callback(this.context); },
   });
+  // office-addin-mock cannot load "items/id,items/tag" of a collection (Word can): this one checks load and sync itself
+  root.context.document.contentControls = deferred({ items: () => items },
+    { getByIdOrNullObject(id) { return proxy(find(id)); } });
   const base = root.context.sync.bind(root.context);
   root.context.sync = async () => {
     await base();
@@ -281,8 +279,11 @@ describe("refreshDocument («Oppdater alle»)", () => {
     assert.deepEqual({ ...result, held: result.held.map((h) => [h.id, h.status]) }, {
       checked: 9, updated: 2, held: [[5, "edited"], [6, "unknown"]], orphans: 1, forbidden: 1, notApplied: 3,
       failed: 0, unrecorded: 0 });
-    // both locks were cleared before the control went
+    // both locks were cleared before the control went, and the new control has the old one's
     assert.deepEqual([records[0].cannotDelete, records[0].cannotEdit], [false, false]);
+    assert.deepEqual(ops("lock").map((e) => e.slice(1)), [["docplan:goal:HM-2", "cannotDelete", true],
+      ["docplan:goal:HM-2", "cannotEdit", true], ["docplan:kp-ref:3427:KP-3.2", "cannotDelete", true],
+      ["docplan:kp-ref:3427:KP-3.2", "cannotEdit", false]]);
     // one Word.run and one state write for the whole refresh, edition kept
     assert.equal(ops("Word.run").length, 1);
     assert.equal(ops("addPart").length, 1);
@@ -386,7 +387,7 @@ describe("«Overskriv likevel»", () => {
     assert.deepEqual(ops("insertOoxml", "delete"), [], "nothing changes before the planner confirms");
 
     const done = await word.applyOverwrite(prepared.target, prepared.answer);
-    assert.deepEqual(done, { replaced: true, recorded: true });
+    assert.deepEqual(done, { replaced: true, recorded: true, shapeDiffers: false });
     assert.deepEqual(ops("insertOoxml", "delete").map((e) => [e[0], e[1]]), [["insertOoxml", 1], ["delete", 1]]);
     assert.ok((await recorded())["docplan:measure:T-05"].includes(H.c));
   });
@@ -398,7 +399,8 @@ describe("«Overskriv likevel»", () => {
     const entry = { id: 3, tag: "docplan:goal:HM-3", status: "unknown", target: 3, targetTag: "docplan:goal:HM-3" };
     const prepared = await word.prepareOverwrite(api, "osterdalen", "3427", "nb", entry);
     assert.equal(api.calls[0].request.items.length, 1);
-    assert.deepEqual(await word.applyOverwrite(prepared.target, prepared.answer), { replaced: false, recorded: true });
+    assert.deepEqual(await word.applyOverwrite(prepared.target, prepared.answer),
+      { replaced: false, recorded: true, shapeDiffers: true });
     assert.deepEqual(ops("insertOoxml", "delete", "addPart"), []);
   });
 
@@ -409,6 +411,76 @@ describe("«Overskriv likevel»", () => {
       { found: false });
     assert.deepEqual(await word.prepareOverwrite(api, "p", "3427", "nb", { id: 3, target: 3, targetTag: "docplan:goal:HM-1" }),
       { found: false });
+    assert.equal(api.calls.length, 0);
+  });
+});
+
+describe("an item gone before «Oppdater alle» reaches it", () => {
+  it("is counted as failed (getByIdOrNullObject), and the others are still replaced", async () => {
+    const records = setUp([
+      { id: 1, tag: "docplan:goal:HM-1", text: "a", subtype: "RichTextParagraphs", parent: null },
+      { id: 2, tag: "docplan:goal:HM-2", text: "b", subtype: "RichTextParagraphs", parent: null },
+    ], [["docplan:goal:HM-1", H.a], ["docplan:goal:HM-2", H.a]]);
+    // the planner deletes HM-1 while the server is answering
+    const api = fakeApi((request) => {
+      records[0].deleted = true;
+      return request.items.map((i) => ({ id: i.id, tag: i.tag, shape: "block", status: "stale", apply: true,
+        ooxml: block(i.tag, `${i.tag} ny`), hashes: { [i.tag]: H.b } }));
+    });
+    const result = await word.refreshDocument(api, "osterdalen", "3427", "nb");
+    assert.deepEqual([result.updated, result.failed], [1, 1]);
+    assert.deepEqual(ops("delete").map((e) => e[1]), [2]);
+  });
+});
+
+describe("statusList («I dokumentet»)", () => {
+  const items = [
+    { id: 1, tag: "docplan:measure-table:3427", text: "t", shape: "block", parent: null, ooxml: "<t/>", hash: H.a },
+    { id: 2, tag: "docplan:measure:T-01", text: "r1", shape: "row", parent: 1, hash: H.a },
+    { id: 3, tag: "docplan:measure:T-05", text: "r5", shape: "row", parent: 1, hash: H.b },
+    { id: 4, tag: "docplan:measure:T-07", text: "r7", shape: "row", parent: 1 },
+    { id: 5, tag: "docplan:goal:HM-1", text: "min tekst", shape: "block", parent: null, hash: H.c },
+    { id: 6, tag: "docplan:goal:HM-2", text: "HM-2", shape: "block", parent: null },
+    { id: 7, tag: "docplan:goal:HM-3", text: "HM-3", shape: "block", parent: null },
+    { id: 8, tag: "docplan:measure:T-99", text: "borte", shape: "block", parent: null },
+    { id: 9, tag: "docplan:goal:HM-9", text: "☐", shape: null, parent: null },
+  ];
+  const answers = [
+    { id: 1, tag: "docplan:measure-table:3427", shape: "block", status: "stale", apply: true, ooxml: "<new/>",
+      held: ["docplan:measure:T-05"], updated: ["docplan:measure-table:3427", "docplan:measure:T-01"] },
+    { id: 5, tag: "docplan:goal:HM-1", shape: "block", status: "edited", apply: false },
+    { id: 6, tag: "docplan:goal:HM-2", shape: "block", status: "unknown", apply: false },
+    { id: 8, tag: "docplan:measure:T-99", shape: "block", status: "orphan", apply: false },
+  ];
+
+  it("gives every control with a shape its status, rows through their table", () => {
+    const list = word.statusList(items, answers);
+    assert.deepEqual(list.map((e) => [e.id, e.status, e.depth]), [[1, "stale", 0], [2, "stale", 1], [3, "edited", 1],
+      [4, "current", 1], [5, "edited", 0], [6, "unknown", 0], [7, "current", 0], [8, "orphan", 0]]);
+  });
+
+  it("marks what «Overskriv likevel» rebuilds: a held row through its table, a block itself", () => {
+    const list = word.statusList(items, answers);
+    const held = Object.fromEntries(list.filter((e) => e.held).map((e) => [e.id, [e.held.target, e.held.targetTag]]));
+    assert.deepEqual(held, { 3: [1, "docplan:measure-table:3427"], 5: [5, "docplan:goal:HM-1"], 6: [6, "docplan:goal:HM-2"] });
+  });
+
+  it("reads the document and asks the server without changing anything", async () => {
+    setUp([
+      { id: 1, tag: "docplan:goal:HM-1", text: "min tekst", subtype: "RichTextParagraphs", parent: null },
+      { id: 2, tag: "docplan:goal:HM-2", text: "HM-2", subtype: "RichTextParagraphs", parent: null },
+    ], [["docplan:goal:HM-1", H.a]]);
+    const api = fakeApi([{ id: 1, tag: "docplan:goal:HM-1", shape: "block", status: "edited", apply: false }]);
+    const list = await word.documentStatus(api, "osterdalen", "3427", "nn");
+    assert.deepEqual(list.map((e) => [e.tag, e.status]), [["docplan:goal:HM-1", "edited"], ["docplan:goal:HM-2", "current"]]);
+    assert.equal(api.calls[0].lang, "nn");
+    assert.deepEqual(ops("insertOoxml", "delete", "addPart", "deletePart"), []);
+  });
+
+  it("asks nothing of the server for a document without docplan content", async () => {
+    setUp([]);
+    const api = fakeApi([]);
+    assert.deepEqual(await word.documentStatus(api, "osterdalen", "3427", "nb"), []);
     assert.equal(api.calls.length, 0);
   });
 });

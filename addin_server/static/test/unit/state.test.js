@@ -36,13 +36,26 @@ function collection(items) {
   };
 }
 
-// Word with a selection only: inserting there gives the controls `inserted`.
-function wordMock(log, inserted = []) {
+// What Word returns for an absent parent (a table or content control): a null object.
+const NULL = { isNullObject: true, load() { return this; } };
+
+// A content control around the cursor, its own parent `up` (or none).
+function around(tag, up = NULL) {
+  return { isNullObject: false, id: 7, tag, parentContentControlOrNullObject: up, load() { return this; } };
+}
+
+// Word with a selection only: inserting there gives the controls `inserted`. The cursor may be in a
+// table (`inTable`) and inside a content control (`control`, from `around`).
+function wordMock(log, inserted = [], { inTable = false, control = NULL } = {}) {
   return new OfficeMockObject({
     context: {
       document: {
         getSelection() {
-          return { insertOoxml: (xml, loc) => { log.push(["insert-at-cursor", loc, xml]); return { contentControls: collection(inserted) }; } };
+          return {
+            parentTableOrNullObject: inTable ? { isNullObject: false, load() { return this; } } : NULL,
+            parentContentControlOrNullObject: control,
+            insertOoxml: (xml, loc) => { log.push(["insert-at-cursor", loc, xml]); return { contentControls: collection(inserted) }; },
+          };
         },
       },
     },
@@ -141,8 +154,9 @@ describe("insertSnippet records what it inserted", () => {
   it("records the server's hashes and the hash of each inserted control's text as Word shows it", async () => {
     globalThis.Word = wordMock(office.log, [{ tag: "docplan:measure-table:all", text: "Tiltak" },
       { tag: "docplan:measure:T-01", text: "original" }, { tag: "kunde:x", text: "annet" }]);
-    const { inserted, recorded } = await word.insertSnippet("<pkg:package/>", { "docplan:measure-table:all": PY[""] });
+    const { inserted, recorded, refused } = await word.insertSnippet("<pkg:package/>", { "docplan:measure-table:all": PY[""] });
     assert.equal(recorded, true);
+    assert.equal(refused, null);
     assert.deepEqual(inserted.map((c) => c.tag), ["docplan:measure-table:all", "docplan:measure:T-01"]);
     assert.deepEqual(office.log[0], ["insert-at-cursor", "Replace", "<pkg:package/>"]);
     const { state } = await word.readState();
@@ -157,7 +171,57 @@ describe("insertSnippet when Word refuses the custom XML part", () => {
     globalThis.Word = wordMock(office.log, [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
     const { inserted, recorded } = await word.insertSnippet("<pkg:package/>", {});
     assert.equal(recorded, false);
-    assert.deepEqual(inserted, [{ tag: "docplan:goal:HM-1", text: "Mål" }]);
+    assert.deepEqual(inserted.map((c) => [c.tag, c.text]), [["docplan:goal:HM-1", "Mål"]]);
     assert.deepEqual(office.log, [["insert-at-cursor", "Replace", "<pkg:package/>"]]);
   });
+});
+
+describe("insertSnippet where the cursor is", () => {
+  const inserted = [{ tag: "docplan:goal:HM-1", text: "Mål" }];
+
+  it("refuses a block in a table (it would nest a table or split the cell) and records nothing", async () => {
+    globalThis.Word = wordMock(office.log, inserted, { inTable: true });
+    const result = await word.insertSnippet("<pkg:package/>", { "docplan:goal:HM-1": PY.original });
+    assert.deepEqual(result, { refused: "table", inserted: [], recorded: false });
+    assert.deepEqual(office.log, []);
+  });
+
+  it("puts an inline reference into a table cell", async () => {
+    globalThis.Word = wordMock(office.log, [{ tag: "docplan:kp-ref:3427:KP-3.2", text: "jf. KP-3.2" }], { inTable: true });
+    const result = await word.insertSnippet("<pkg:package/>", {}, { inline: true });
+    assert.equal(result.refused, null);
+    assert.deepEqual(office.log.map((e) => e[0]), ["insert-at-cursor", "addPart"]);
+  });
+
+  it("never puts a docplan control inside another, even with another add-in's control between them", async () => {
+    for (const control of [around("docplan:measure:T-01"), around("kunde:ramme", around("docplan:goal:HM-2"))]) {
+      globalThis.Word = wordMock(office.log, inserted, { control });
+      const result = await word.insertSnippet("<pkg:package/>", {}, { inline: true });
+      assert.equal(result.refused, "control");
+    }
+    assert.deepEqual(office.log, []);
+  });
+
+  it("inserts inside another add-in's control", async () => {
+    globalThis.Word = wordMock(office.log, inserted, { control: around("kunde:ramme") });
+    const result = await word.insertSnippet("<pkg:package/>", {});
+    assert.equal(result.refused, null);
+    assert.equal(office.log[0][0], "insert-at-cursor");
+  });
+});
+
+describe("without the CustomXmlParts requirement set", () => {
+  it("reads an empty record and reports an insert as not recorded, without touching custom XML parts", async () => {
+    globalThis.Office = officeMock(customXmlParts([stateXml([["docplan:goal:HM-1", PY.original]])], office.log),
+      { WordApi: "1.3" });
+    assert.equal((await word.readState()).state.size, 0);
+    globalThis.Word = wordMock(office.log, inserted());
+    const { recorded } = await word.insertSnippet("<pkg:package/>", {});
+    assert.equal(recorded, false);
+    assert.deepEqual(office.log.map((e) => e[0]), ["insert-at-cursor"]);
+  });
+
+  function inserted() {
+    return [{ tag: "docplan:goal:HM-1", text: "Mål" }];
+  }
 });
