@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from pydantic import BaseModel
-
 from docplan.checks import Severity, rule
 from docplan.i18n import _
 
@@ -38,13 +36,15 @@ def ended_plans(text: str, year: int) -> list[tuple[str, int]]:
             found.append((" ".join(m.group(0).split()), end))
     for pattern, name, end in _KNOWN:
         if end < year and pattern.search(text) and not any(n.casefold().startswith(name[:20].casefold())
-                                                            for n, _ in found):
+                                                            for n, _end in found):
             found.append((name, end))
     return found
 
 
 def _data_texts(value, path: tuple) -> Iterator[tuple[tuple, str]]:
     """Yield (data path, text) for every text in the plan data (field names as in the data file)."""
+    from pydantic import BaseModel  # only with plan data, when pydantic is loaded already
+
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, BaseModel):
