@@ -6,16 +6,24 @@ municipality's) with its own kommuneplan catalogue; Vestland municipalities writ
 
 - baseline: one process, ``DocxTemplate(path).render(ctx, jinja_env=make_environment()); save(path)``
   per municipality, the way a user would write it (template re-read and Jinja recompiled each time);
-- docplan: ``generate_batch(plans, out, force=True)`` — process pool over all cores, template
-  compiled once per worker, unchanged zip parts copied compressed, atomic writes, manifest, summary;
+- docplan: ``generate_batch(plans, out, force=True)`` — as many workers as the amount of work pays for
+  (forked with the templates compiled, where fork is safe), atomic writes, manifest, summary;
 - for information, the same from a folder of N YAML files (each file is loaded in a worker).
 
 Both sides start from plans already validated in memory (building them is not timed), so the ratio
-compares document generation. Each side runs in its own fresh Python process; its peak RSS is the
-peak of the summed RSS of that process and all its workers, sampled from /proc every 50 ms
-(``resource.getrusage`` of self as a floor). Prints docs/s for both, the ratio and the peak RSS.
+compares document generation. Each side runs in its own fresh Python process, alternately: a round
+runs the baseline, docplan as it chooses its workers, and docplan with ``--jobs 1``; each ratio is
+taken within its round (seconds per document) and the figure is the median of the rounds' ratios with
+their spread (bench/timing.py), so other load on the machine weighs on both sides alike. Peak RSS is
+the peak of the summed RSS of a side's process and all its workers, sampled from /proc every 50 ms
+(``resource.getrusage`` of self as a floor).
 
-Usage: python bench/bench_batch.py [--n 357] [--baseline-n N] [--jobs J] [--no-folder] [--profile]
+``--break-even`` instead measures, in one process and alternately, one process against a pool of two
+for growing batch sizes and each start method: the figures behind `docplan.batch.JOB_SECONDS` and
+`docplan.batch.POOL_START_SECONDS`.
+
+Usage: python bench/bench_batch.py [--n 357] [--baseline-n 60] [--rounds 5] [--jobs J] [--no-folder]
+       [--profile] [--break-even]
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 GOAL_RATIO = 10.0
 GOAL_RSS_MB = 500.0
@@ -169,7 +178,7 @@ def phase_batch(n: int, out: Path, jobs: int | None) -> dict:
     summary = generate_batch(plans, out, force=True, jobs=jobs)
     seconds = time.perf_counter() - t0
     assert summary.ok and len(summary.made) == n, [r.message for r in summary.failed][:3]
-    return {"docs": len(summary.made), "seconds": seconds}
+    return {"docs": len(summary.made), "seconds": seconds, "workers": summary.workers}
 
 
 def phase_folder(n: int, out: Path, jobs: int | None) -> dict:
@@ -198,39 +207,109 @@ def _run_phase(args: list[str]) -> dict:
 
 
 def run(n: int = 357, baseline_n: int | None = None, jobs: int | None = None, folder: bool = True,
-        out=sys.stdout) -> dict:
-    """Run each side in a fresh process; print and return docs/s, the ratio and peak RSS."""
-    baseline_n = min(baseline_n or n, n)
+        rounds: int = 5, out=sys.stdout) -> dict:
+    """Run the sides alternately, each in a fresh process, ``rounds`` times; print and return the ratios.
+
+    A round runs the docxtpl loop, docplan's batch as it chooses its workers (or ``jobs``), and
+    docplan with ``jobs=1``, one after the other; each ratio is taken within its round (seconds per
+    document), so a change of load between rounds weighs on both sides alike. The figures are the
+    median of the rounds' ratios and their spread.
+    """
+    from timing import ratio
+
+    baseline_n = min(baseline_n or 60, n)
     extra = ["--jobs", str(jobs)] if jobs else []
+    per_doc: list[list[float]] = []  # per round: baseline, docplan, docplan --jobs 1 (seconds per document)
+    rss = {"baseline": 0.0, "batch": 0.0, "one": 0.0}
     with tempfile.TemporaryDirectory(prefix="docplan-bench-") as tmp:
         tmpdir = Path(tmp)
-        base = _run_phase(["--phase", "baseline", "--n", str(baseline_n), "--out", str(tmpdir / "naive")])
-        ours = _run_phase(["--phase", "batch", "--n", str(n), "--out", str(tmpdir / "batch"), *extra])
+        for k in range(rounds):
+            base = _run_phase(["--phase", "baseline", "--n", str(baseline_n), "--out", str(tmpdir / f"naive{k}")])
+            ours = _run_phase(["--phase", "batch", "--n", str(n), "--out", str(tmpdir / f"batch{k}"), *extra])
+            one = _run_phase(["--phase", "batch", "--n", str(n), "--out", str(tmpdir / f"one{k}"), "--jobs", "1"])
+            per_doc.append([base["seconds"] / base["docs"], ours["seconds"] / ours["docs"],
+                            one["seconds"] / one["docs"]])
+            for key, phase in (("baseline", base), ("batch", ours), ("one", one)):
+                rss[key] = max(rss[key], phase["rss_mb"])
+            workers = ours["workers"]
         files = _run_phase(["--phase", "folder", "--n", str(n), "--out", str(tmpdir / "f" / "out"), *extra]) \
             if folder else None
+    speedup = ratio(per_doc, 0, base=1)  # baseline time over docplan time: how many times faster
+    over_one = ratio(per_doc, 2, base=1)  # --jobs 1 over the chosen pool: > 1 means the pool is faster
+    median_doc = sorted(r[1] for r in per_doc)[len(per_doc) // 2]
     result = {
-        "n": n, "baseline_n": baseline_n, "jobs": jobs or os.cpu_count(),
-        "baseline_docs_per_s": base["docs"] / base["seconds"],
-        "batch_docs_per_s": ours["docs"] / ours["seconds"],
-        "batch_seconds": ours["seconds"],
-        "baseline_rss_mb": base["rss_mb"],
-        "batch_rss_mb": ours["rss_mb"],
+        "n": n, "baseline_n": baseline_n, "cores": os.cpu_count(), "workers": workers, "rounds": rounds,
+        "baseline_docs_per_s": 1 / sorted(r[0] for r in per_doc)[len(per_doc) // 2],
+        "batch_docs_per_s": 1 / median_doc, "batch_seconds": median_doc * n,
+        "ratio": speedup.median, "ratio_low": speedup.low, "ratio_high": speedup.high,
+        "over_jobs1": over_one.median, "over_jobs1_low": over_one.low, "over_jobs1_high": over_one.high,
+        "baseline_rss_mb": rss["baseline"], "batch_rss_mb": rss["batch"],
     }
-    result["ratio"] = result["batch_docs_per_s"] / result["baseline_docs_per_s"]
-    print(f"{n} municipalities, standard plan (4 hovedmål, 20 tiltak) each, {result['jobs']} cores; "
-          "peak RSS = sampled sum over the process and all its workers:", file=out)
-    print(f"  baseline docxtpl loop, 1 process ({baseline_n} docs): {result['baseline_docs_per_s']:7.1f} docs/s, "
-          f"peak RSS {base['rss_mb']:.0f} MB", file=out)
-    print(f"  docplan batch, plans in memory ({n} docs, {ours['seconds']:.1f} s): "
-          f"{result['batch_docs_per_s']:7.1f} docs/s, peak RSS {ours['rss_mb']:.0f} MB", file=out)
+    print(f"{n} municipalities, standard plan (4 hovedmål, 20 tiltak) each, {result['cores']} cores, "
+          f"{rounds} rounds alternately (each side a fresh process); peak RSS = sampled sum over the process "
+          "and all its workers:", file=out)
+    print(f"  baseline docxtpl loop, 1 process ({baseline_n} docs): {result['baseline_docs_per_s']:7.1f} docs/s "
+          f"(median), peak RSS {rss['baseline']:.0f} MB", file=out)
+    print(f"  docplan batch, plans in memory ({n} docs, {workers} worker(s) chosen, "
+          f"{result['batch_seconds']:.1f} s): {result['batch_docs_per_s']:7.1f} docs/s (median), "
+          f"peak RSS {rss['batch']:.0f} MB", file=out)
     if files:
         result["folder_docs_per_s"] = files["docs"] / files["seconds"]
         result["folder_rss_mb"] = files["rss_mb"]
-        print(f"  docplan batch, folder of YAML files ({n} docs, {files['seconds']:.1f} s, loading included): "
-              f"{result['folder_docs_per_s']:7.1f} docs/s, peak RSS {files['rss_mb']:.0f} MB", file=out)
-    print(f"  ratio (in memory): {result['ratio']:.1f}x the baseline (goal >= {GOAL_RATIO:.0f}x); "
+        print(f"  docplan batch, folder of YAML files ({n} docs, {files['seconds']:.1f} s, loading included, "
+              f"one run): {result['folder_docs_per_s']:7.1f} docs/s, peak RSS {files['rss_mb']:.0f} MB", file=out)
+    print(f"  ratio (in memory): {speedup} the baseline (goal >= {GOAL_RATIO:.0f}x); "
           f"memory goal < {GOAL_RSS_MB:.0f} MB", file=out)
+    print(f"  chosen pool against --jobs 1: {over_one} as fast (goal >= 1x)", file=out)
     return result
+
+
+def break_even(sizes: tuple[int, ...] = (2, 4, 6, 9, 12, 18, 27), rounds: int = 7, out=sys.stdout) -> dict:
+    """Measure where a pool of two starts to pay: one process against two workers, per start method.
+
+    In this process, alternately; the compiled templates are dropped before every run, as a fresh
+    ``docplan batch`` starts without them. Prints, per size, the ratio (one process / pool: > 1 means
+    the pool is faster) and what `docplan.batch.pool_size` chooses.
+    """
+    import docplan.batch as batch
+    from docplan.render import _compiled
+    from timing import interleaved, median_time, ratio
+
+    plans = synthetic_plans(max(sizes))
+    methods = [m for m in ("fork", "forkserver") if m in __import__("multiprocessing").get_all_start_methods()]
+    table: dict = {}
+    with tempfile.TemporaryDirectory(prefix="docplan-break-even-") as tmp:
+        def one_run(k: int, jobs: int, method: str | None = None):
+            def go():
+                _compiled.cache_clear()
+                if method:
+                    os.environ[batch.START_METHOD_ENV] = method
+                try:
+                    summary = batch.generate_batch(plans[:k], Path(tmp) / f"{k}-{jobs}-{method}", force=True,
+                                                   jobs=jobs, write_summary=False)
+                finally:
+                    os.environ.pop(batch.START_METHOD_ENV, None)
+                assert summary.ok
+            return go
+
+        print(f"break-even of a pool of two, {os.cpu_count()} cores, {rounds} rounds alternately "
+              "(ratio = one process / pool; > 1: the pool is faster):", file=out)
+        for k in sizes:
+            fns = [one_run(k, 1)] + [one_run(k, 2, m) for m in methods]
+            timed = interleaved(fns, rounds)
+            row = {"one_s": median_time(timed, 0)}
+            cells = []
+            for i, m in enumerate(methods, start=1):
+                r = ratio(timed, 0, base=i)
+                row[m] = {"ratio": r.median, "low": r.low, "high": r.high, "pool_s": median_time(timed, i),
+                          "start_s": median_time(timed, i) - row["one_s"] / 2}
+                cells.append(f"{m} {r}")
+            chosen = {m: batch.pool_size([batch.Job(p.municipalities[0].number) for p in plans[:k]],
+                                         2, m) for m in methods}
+            table[k] = row
+            print(f"  {k:3d} docs: one process {row['one_s'] * 1000:6.0f} ms; " + "; ".join(cells)
+                  + f"; pool_size chooses {chosen}", file=out)
+    return table
 
 
 def profile(n: int) -> None:
@@ -255,7 +334,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline-n", type=int, help="documents for the slow baseline (default: N)")
     parser.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     parser.add_argument("--no-folder", action="store_true", help="skip the folder-of-files run")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the alternating comparison")
     parser.add_argument("--profile", action="store_true", help="profile the batch in one process instead")
+    parser.add_argument("--break-even", action="store_true",
+                        help="measure where a pool of two starts to pay, per start method, instead")
     parser.add_argument("--phase", choices=["baseline", "batch", "folder"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -272,8 +354,10 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(res))
     elif args.profile:
         profile(args.n)
+    elif args.break_even:
+        break_even(rounds=args.rounds)
     else:
-        run(args.n, args.baseline_n, args.jobs, folder=not args.no_folder)
+        run(args.n, args.baseline_n, args.jobs, folder=not args.no_folder, rounds=args.rounds)
 
 
 if __name__ == "__main__":

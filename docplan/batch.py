@@ -8,11 +8,18 @@ Two kinds of input:
 * **a folder of plan files**, one plan per municipality (any ``*.yaml``, ``*.yml``, ``*.json``,
   ``*.xlsx`` directly in the folder). A file that holds several municipalities gives one job each.
 
-Each job is a pure function of (plan, municipality, language, template) → .docx bytes. Jobs run in a
-process pool whose workers compile each template once (pool initializer). Workers only *render*;
-the parent process writes every file with `docplan.package.write_atomic`, so Ctrl-C (or a progress
-callback raising `KeyboardInterrupt`) never leaves a half-written file. At most ``2 × jobs`` results
-are in flight, so memory stays bounded whatever the number of municipalities.
+Each job is a pure function of (plan, municipality, language, template) → .docx bytes. The number of
+worker processes is chosen from the amount of work (`pool_size`): below the measured break-even the
+documents are made in the calling process. Where fork is safe (Linux, a single-threaded caller such
+as the command line) workers are forked with the templates already compiled and the plans in memory;
+elsewhere (forkserver, spawn) each worker compiles every template once (pool initializer). Workers
+render and write their document to a temporary file beside its target (synced to disk, in parallel);
+the parent process alone puts each one in place with an atomic rename, so Ctrl-C (or a progress
+callback raising `KeyboardInterrupt`) never leaves a half-written file, and a result sent back is a
+few hundred bytes (a worker killed while sending cannot leave a pool waiting for the rest). At most
+``2 × jobs`` results are in flight, so memory stays bounded whatever the number of municipalities.
+PDFs come from LibreOffice converters kept running for the process (`docplan.convert.shared_pool`),
+the first started with the batch.
 
 A failure is isolated to its municipality: a broken municipality record or local measure in a
 dataset, a broken file in a folder, a template error for one municipality's data, a selected
@@ -23,10 +30,11 @@ each alone in a fresh pool, so only a job that kills its worker again fails. The
 `BatchSummary.ok` says whether all went well.
 
 Killing the parent (even ``kill -9``) leaves nothing running: each worker watches a pipe whose only
-writer is the parent and exits when it reads end-of-file, and the forkserver and resource tracker
-exit once no process holds their pipes. The manifest is written as documents finish (at most every
-`MANIFEST_INTERVAL` seconds), so a killed run is resumed. The output folder is locked for the run;
-temporary files a killed run left there (``*.docplan-tmp``, ``.docplan-pdf-*``) are removed at the
+writer is the parent and exits when it reads end-of-file (a forked worker closes its inherited copy
+of the writing end), the forkserver and resource tracker exit once no process holds their pipes,
+and a LibreOffice converter stops when its standard input closes. The manifest is written as
+documents finish (at most every `MANIFEST_INTERVAL` seconds), so a killed run is resumed. The output
+folder is locked for the run; temporary files a killed run left there (``*.docplan-tmp``, ``.docplan-pdf-*``) are removed at the
 start of the next.
 
 Re-runs skip municipalities whose inputs are unchanged: ``.docplan-batch-manifest.json`` in the
@@ -45,6 +53,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import copy
+import errno
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -52,6 +62,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -61,11 +72,12 @@ from collections import deque
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from docplan import __version__
 from docplan.errors import ConfigError, ConflictError, DataError, DocplanError, Location
-from docplan.model import Plan
+if TYPE_CHECKING:  # the data model (pydantic) is imported when a batch runs, not with this module
+    from docplan.model import Plan
 
 MANIFEST_NAME = ".docplan-batch-manifest.json"
 SUMMARY_NAME = "docplan-batch-sammendrag.json"
@@ -73,8 +85,6 @@ LOCK_NAME = ".docplan-batch.lock"
 #: Seconds between manifest writes during a run: a killed run re-makes at most this much work.
 MANIFEST_INTERVAL = 0.5
 DATA_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
-#: How many documents LibreOffice converts in one run (one process per chunk, never one per file).
-PDF_CHUNK = 40
 
 Status = str  # "laget" (made), "uendret" (skipped: unchanged), "feilet" (failed)
 MADE, SKIPPED, FAILED = "laget", "uendret", "feilet"
@@ -101,12 +111,12 @@ class JobResult:
     message: Optional[str] = None  # Norwegian, for the planner, when status is FAILED
     source: Optional[str] = None
     seconds: float = 0.0
-    data: Optional[bytes] = field(default=None, repr=False)  # rendered bytes, only until written
+    staged: Optional[str] = field(default=None, repr=False)  # the written document's temporary file, until placed
     traceback: Optional[str] = field(default=None, repr=False)  # of an unexpected error, for --debug
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d.pop("data")
+        d.pop("staged")
         d.pop("traceback")
         return {k: v for k, v in d.items() if v is not None}
 
@@ -119,6 +129,7 @@ class BatchSummary:
     results: list[JobResult]
     seconds: float
     interrupted: bool = False
+    workers: int = 1  # worker processes used (1: the documents were made in the calling process)
 
     @property
     def made(self) -> list[JobResult]:
@@ -141,6 +152,7 @@ class BatchSummary:
             "docplan_version": __version__,
             "ok": self.ok,
             "interrupted": self.interrupted,
+            "workers": self.workers,
             "counts": {MADE: len(self.made), SKIPPED: len(self.skipped), FAILED: len(self.failed)},
             "results": [r.to_dict() for r in self.results],
         }
@@ -177,6 +189,7 @@ class Job:
     file: Optional[str] = None  # for folder input: the plan file to load in the worker
     language: Optional[str] = None  # forced language (CLI --language); None = the municipality's
     plan: Optional[Plan] = field(default=None, compare=False, repr=False)  # for a list of plans
+    index: Optional[int] = None  # for a list of plans in a forked worker: the plan's place in `_WorkerState.plans`
 
 
 @dataclass
@@ -188,21 +201,31 @@ class _WorkerState:
     force: bool
     selection: Optional[frozenset] = None  # folder input: only these kommunenummer (None = all)
     cache: dict[str, Any] = field(default_factory=dict)
+    plans: list[Plan] = field(default_factory=list)  # a list of plans, inherited by forked workers (never pickled)
 
 
 _STATE: Optional[_WorkerState] = None
 
 
-def _init_worker(state: _WorkerState, ignore_sigint: bool, watch: Any = None) -> None:
-    """Pool initializer: keep the shared state, watch the parent, compile every template once."""
+def _init_worker(state: _WorkerState, ignore_sigint: bool, watch: Any = None, keep: Any = None) -> None:
+    """Pool initializer: keep the shared state, watch the parent, compile every template once.
+
+    A forked worker (``keep`` given) inherits the templates the parent compiled for its jobs, and,
+    with every other descriptor, the parent's end of the watch pipe, which it closes so that only the
+    parent holds it; it compiles nothing more up front.
+    """
     global _STATE
     if ignore_sigint:
         # The parent alone handles Ctrl-C; a worker interrupted mid-job would only produce noise.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if keep is not None:
+        keep.close()
     if watch is not None:
         threading.Thread(target=_exit_with_parent, args=(watch,), name="docplan-parent-watch",
                          daemon=True).start()
     _STATE = state
+    if keep is not None:
+        return
     from docplan.render import compile_template
 
     for path in state.templates.values():
@@ -229,6 +252,8 @@ def _exit_with_parent(watch: Any) -> None:
 def _plan_for(job: Job, state: _WorkerState) -> Plan:
     if job.plan is not None:
         return job.plan
+    if job.index is not None:
+        return state.plans[job.index]
     if job.file is None:
         assert state.plan is not None
         return state.plan
@@ -387,8 +412,8 @@ def render_job(job: Job, state: Optional[_WorkerState] = None) -> JobResult:
         context = build_context(plan, municipality=job.number)
         context["lang"] = lang  # a nynorsk municipality in a bokmål plan gets nynorsk KP references
         data = compile_template(template).render(context)
-        result.data = data
         result.sha256 = hashlib.sha256(data).hexdigest()
+        result.staged = _stage(target, data)
         result.status = MADE
     except DocplanError as exc:
         result.message = exc.format()
@@ -398,6 +423,40 @@ def render_job(job: Job, state: Optional[_WorkerState] = None) -> JobResult:
     finally:
         result.seconds = time.perf_counter() - start
     return result
+
+
+def _stage(target: Path, data: bytes) -> str:
+    """Write a document to a temporary file beside ``target`` (synced to disk); return its path.
+
+    Workers write in parallel; the parent puts each file in place with one atomic rename
+    (`_place_document`), or removes it. What a killed run leaves is removed at the start of the next.
+    """
+    from docplan.files import TEMP_SUFFIX, os_error
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    except OSError as exc:
+        raise os_error(exc, target) from exc
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files: give the document a normal mode
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise os_error(exc, target) from exc
+    return tmp
+
+
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
 
 
 # -- input ---------------------------------------------------------------------------------------
@@ -591,18 +650,79 @@ def _templates(languages: Iterable[str], template: Optional[Union[str, os.PathLi
 
 
 def default_jobs() -> int:
-    """Return the number of worker processes: the CPUs this process may use."""
+    """Return the number of CPUs this process may use: the most worker processes a batch starts."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
 
 
-def _mp_context():
-    # forkserver: workers are forked from a clean single-threaded server, so a threaded caller
-    # (the add-in server) is safe; spawn where forkserver does not exist (Windows, macOS default).
+#: Seconds one job takes in a worker, by kind: an edition of a plan already in memory (render, hash,
+#: send back), or a plan file of a folder (read, validate, render). Measured with bench/bench_batch.py
+#: on 2 cores (standard plan, 20 tiltak); `pool_size` weighs the work with them.
+JOB_SECONDS = {"plan": 0.014, "file": 0.09}
+#: Seconds a pool costs before its workers render, by start method: a forked worker starts with
+#: docplan imported and the templates compiled, but pays for forking, for the pages it copies on
+#: first touch and for sending results; a spawned one (forkserver, spawn) first imports docplan and
+#: compiles the templates (~0.35 s) — the cost that made small batches slower than one process.
+#: ``bench/bench_batch.py --break-even`` on 2 cores: a forked pair pays from about 18 documents, a
+#: forkserver pair not yet at 27; both costs grow with the machine's load, like `JOB_SECONDS`.
+POOL_START_SECONDS = {"fork": 0.12, "forkserver": 0.45, "spawn": 0.6}
+#: A pool must promise at least this much less time than one process, or the batch stays in one.
+POOL_MARGIN = 0.9
+
+
+def pool_size(jobs: Iterable[Job], limit: int, method: str) -> int:
+    """Return how many worker processes make these jobs fastest; 1 means in this process, no pool.
+
+    The estimate is one process doing all the work against a pool of ``w`` workers sharing it after
+    the pool's start-up; a pool is chosen only when it saves at least a tenth (`POOL_MARGIN`), so a
+    batch is never slower than ``--jobs 1`` by more than the estimate's error, and small batches (the
+    nine Østerdalen editions) stay in one process when workers must be spawned.
+    """
+    jobs = list(jobs)
+    work = sum(JOB_SECONDS["file" if j.number is None else "plan"] for j in jobs)
+    start = POOL_START_SECONDS.get(method, POOL_START_SECONDS["spawn"])
+    best, best_time = 1, work
+    for workers in range(2, min(limit, len(jobs)) + 1):
+        estimate = start + work / workers
+        if estimate < best_time * POOL_MARGIN:
+            best, best_time = workers, estimate
+    return best
+
+
+#: Environment variable naming the start method for worker processes (fork, forkserver or spawn),
+#: e.g. to try the spawn-safe path on Linux; unset, `start_method` chooses.
+START_METHOD_ENV = "DOCPLAN_BATCH_START"
+
+
+def start_method() -> str:
+    """Return how worker processes start: fork where it is safe, else forkserver, else spawn.
+
+    fork (Linux, from a single-threaded process such as the command line) gives workers the parent's
+    imported modules, compiled templates and plans without pickling anything. A threaded caller (the
+    add-in server) must not fork — a lock held by another thread would stay locked in the child — so
+    it gets forkserver (workers forked from a clean single-threaded server), and spawn where that does
+    not exist (Windows; macOS, where fork is unsafe with the system libraries).
+    """
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    forced = os.environ.get(START_METHOD_ENV, "").strip()
+    if forced:
+        if forced not in methods:
+            raise ConfigError(f"{START_METHOD_ENV}={forced} finnes ikke her; bruk en av {', '.join(methods)}",
+                              code="bad_start_method")
+        return forced
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _mp_context(method: str):
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # imported once in the server, before it forks each worker (it still compiles the templates)
+        ctx.set_forkserver_preload(["docplan.batch", "docplan.render"])
+    return ctx
 
 
 def generate_batch(
@@ -641,6 +761,8 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
                     municipalities: Optional[Iterable[str]], language: Optional[str],
                     template: Optional[Union[str, os.PathLike]], pdf: bool, force: bool, jobs: Optional[int],
                     progress: Optional[ProgressCallback], write_summary: bool) -> BatchSummary:
+    from docplan.model import Plan
+
     started = time.perf_counter()
     plan: Optional[Plan] = None
     pre_failed: list[JobResult] = []
@@ -685,19 +807,20 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
     total = (len(wanted) if wanted is not None else len(job_list)) + len(pre_failed)
     done = 0
     interrupted = False
+    workers = 1
     flushed = time.monotonic()
 
     def finish(result: JobResult) -> None:
+        """Take a job's result: put its document in place, enter it in the manifest, report progress."""
         nonlocal done, total, flushed
         if result.status != FAILED:
             if result.number in made_from:  # folder input: two files for one municipality
-                result.status, result.data = FAILED, None
+                result.status = FAILED
                 result.message = (f"{result.source}: kommune {result.number} finnes også i "
                                   f"{made_from[result.number]}; hver kommune kan bare ha én planfil")
             else:
                 made_from[result.number] = result.source or ""
-        if result.status == MADE and result.data is not None:
-            _write_document(out, result)
+        _place_document(out, result)
         if result.status in (MADE, SKIPPED):
             manifest[result.number] = {"file": result.file, "input_hash": result.input_hash,
                                        "sha256": result.sha256, "pdf": result.pdf}
@@ -715,15 +838,21 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
             progress(result, done, total)
 
     try:
+        if pdf and (force or not state.manifest) and job_list:
+            _start_converters()
         for r in pre_failed:
             finish(r)
-        workers = min(jobs or default_jobs(), max(len(job_list), 1))
+        method = start_method()
+        if jobs:  # asked for: that many workers (never more than jobs)
+            workers = min(jobs, max(len(job_list), 1))
+        else:
+            workers = pool_size(job_list, default_jobs(), method)
         if workers <= 1:
             for job in job_list:
                 for result in run_job(job, state):
                     finish(result)
         else:
-            _run_pool(job_list, state, workers, finish)
+            _run_pool(job_list, state, workers, finish, method)
         if wanted is not None and any(j.number is None for j in job_list):
             seen = {r.number for r in results}
             from docplan.municipalities import lookup_municipality
@@ -734,13 +863,15 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
                     finish(JobResult(number=number, name=info.name, status=FAILED,
                                      message=f"kommune {number} {info.name} er ikke med i plandataene"))
         if pdf:
-            _make_pdfs(out, [r for r in results if r.status in (MADE, SKIPPED)], manifest, workers)
+            _make_pdfs(out, [r for r in results if r.status in (MADE, SKIPPED)], manifest)
     except BaseException:
         interrupted = True  # Ctrl-C, or a progress callback that raised: the summary must not say ok
         raise
     finally:
+        if interrupted:  # documents rendered but never placed (in flight when the batch stopped)
+            _remove_stale_temporaries(out)
         results.sort(key=lambda r: r.number)
-        summary = BatchSummary(out, results, time.perf_counter() - started, interrupted)
+        summary = BatchSummary(out, results, time.perf_counter() - started, interrupted, workers)
         _write_manifest(out, manifest)
         if write_summary:
             from docplan.package import write_atomic
@@ -750,22 +881,41 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
     return summary
 
 
-def _write_document(out: Path, result: JobResult) -> None:
-    """Write a rendered document atomically; a write that fails fails that municipality only."""
-    from docplan.package import write_atomic
+def _start_converters() -> None:
+    """Start LibreOffice now, so that it is ready when the documents are (it starts in 1–2 s).
 
-    data, result.data = result.data, None
+    Only processes are started (no thread), so the batch may still fork its workers. LibreOffice
+    missing is reported when the PDFs are made, after the documents.
+    """
+    from docplan.convert import shared_pool
+
+    with contextlib.suppress(ConfigError):
+        shared_pool().launch(1)  # another when the work pays for it (ConverterPool._worth_another)
+
+
+def _place_document(out: Path, result: JobResult) -> None:
+    """Put a rendered document in place (one atomic rename), or remove it when its result failed.
+
+    A document that cannot be placed fails that municipality only.
+    """
+    staged, result.staged = result.staged, None
+    if staged is None:
+        return
+    if result.status != MADE:
+        with contextlib.suppress(OSError):
+            os.unlink(staged)
+        return
+    from docplan.files import os_error
+
+    target = out / result.file
     try:
-        write_atomic(out / result.file, data)
-    except DocplanError as exc:
-        result.status, result.message = FAILED, exc.format()
+        if target.is_dir():  # os.replace would say it in a less useful way on some systems
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+        os.replace(staged, target)
     except OSError as exc:
-        result.status = FAILED
-        result.message = f"dokumentet kunne ikke lagres i {out}: {exc.strerror or exc}"
-    except Exception as exc:
-        result.status, result.message, result.traceback = FAILED, unexpected_message(exc), _format_traceback(exc)
-    if result.status == FAILED:
-        result.sha256 = None
+        with contextlib.suppress(OSError):
+            os.unlink(staged)
+        result.status, result.message, result.sha256 = FAILED, os_error(exc, target).format(), None
 
 
 #: The reason given for a job whose worker process died twice while running it.
@@ -774,38 +924,87 @@ WORKER_DIED = ("uventet feil (BrokenProcessPool): arbeidsprosessen stoppet to ga
 
 
 def _run_pool(job_list: list[Job], state: _WorkerState, workers: int,
-             finish: Callable[[JobResult], None]) -> None:
+              finish: Callable[[JobResult], None], method: str) -> None:
     """Run jobs in process pools and hand every result to ``finish`` in this process.
 
     A worker that dies breaks its pool and every job in flight with it. Those jobs are then run
     again one at a time in a one-worker pool, so that a job that kills its worker (and only that
     job) fails, with `WORKER_DIED`; the other jobs go on in a fresh pool.
+
+    With fork, the templates are compiled here first and a list of plans is put in the state, so
+    each worker starts ready and a job names its plan by index instead of carrying it.
     """
-    ctx = _mp_context()
-    # The workers' watch on this process: they get the read end, the write end never leaves here.
+    ctx = _mp_context(method)
+    if method == "fork":
+        _prepare_fork(job_list, state)
+        unique = {id(j.plan): j.plan for j in job_list if j.plan is not None}
+        state.plans = list(unique.values())
+        where = {key: i for i, key in enumerate(unique)}
+        job_list = [Job(j.number, j.file, j.language, index=where[id(j.plan)]) if j.plan is not None else j
+                    for j in job_list]
+    # The workers' watch on this process: they get the read end, the write end never leaves here
+    # (a forked worker closes its inherited copy at once).
     watch, keep = ctx.Pipe(duplex=False)
+    inherited = keep if method == "fork" else None
+    if method == "fork":
+        # What exists now is the workers' shared start: the collector must not touch it in a worker,
+        # or every page it visits is copied (the cost of a first document in each worker).
+        gc.freeze()
     try:
         todo = deque(job_list)
         while todo:
-            alone = deque(_drain(todo, state, workers, 2 * workers, finish, ctx, watch))
+            alone = deque(_drain(todo, state, workers, 2 * workers, finish, ctx, (watch, inherited)))
             while alone:
-                for job in _drain(alone, state, 1, 1, finish, ctx, watch):
+                for job in _drain(alone, state, 1, 1, finish, ctx, (watch, inherited)):
                     for result in _job_failures(job, state, WORKER_DIED):
                         finish(result)
     finally:
+        if method == "fork":
+            gc.unfreeze()
         watch.close()
         keep.close()
 
 
+def _prepare_fork(job_list: list[Job], state: _WorkerState) -> None:
+    """Do once, before forking, what every worker would otherwise do before its first document.
+
+    Compiles the templates these jobs use, builds one job's context and imports what the
+    renderer's filters import on first use. Nothing is rendered here: a job that kills its process
+    must kill a worker, never this one.
+    """
+    import docplan.snippets  # noqa: F401  (the kp filters' first call imports it: ~25 ms per worker)
+    from docplan.render import build_context, compile_template
+
+    for path in _templates_needed(job_list, state):
+        with contextlib.suppress(Exception):  # reported by each job that needs this template
+            compile_template(path)
+    first = next((j for j in job_list if j.number is not None), None)
+    if first is not None:
+        with contextlib.suppress(Exception):  # a broken record fails in its job, with its message
+            build_context(_plan_for(first, state), municipality=first.number)
+
+
+def _templates_needed(job_list: list[Job], state: _WorkerState) -> list[str]:
+    """Return the templates these jobs render with (every template when a job's plan is in a file)."""
+    if any(j.number is None for j in job_list):
+        return list(state.templates.values())
+    languages = set()
+    for job in job_list:
+        plan = _plan_for(job, state)
+        with contextlib.suppress(Exception):  # a broken record fails in its job, with its message
+            languages.add(job_language(plan, job.number, job.language))
+    return [state.templates[lang] for lang in sorted(languages) if lang in state.templates]
+
+
 def _drain(todo: deque, state: _WorkerState, workers: int, window: int, finish: Callable[[JobResult], None],
-           ctx: Any, watch: Any) -> list[Job]:
+           ctx: Any, pipes: tuple) -> list[Job]:
     """Run jobs from ``todo`` in one pool, at most ``window`` in flight, until done or the pool breaks.
 
     Returns the jobs that were in flight when a worker died (empty when none did); jobs not yet
     started stay in ``todo``.
     """
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                  initargs=(state, True, watch))
+                                  initargs=(state, True, *pipes))
     pending: dict[cf.Future, Job] = {}
     lost: list[Job] = []
     try:
@@ -841,36 +1040,28 @@ def _drain(todo: deque, state: _WorkerState, workers: int, window: int, finish: 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _make_pdfs(out: Path, results: list[JobResult], manifest: dict[str, dict], workers: int) -> None:
-    """Convert documents to PDF in chunks, one LibreOffice run per chunk, a small pool of runs at a time.
+def _make_pdfs(out: Path, results: list[JobResult], manifest: dict[str, dict]) -> None:
+    """Convert documents to tagged PDF on the process's LibreOffice converters (see `docplan.convert`).
 
     LibreOffice writes into a temporary folder inside ``out``; each PDF is moved into place with an
-    atomic rename, so an interrupted conversion leaves no partial PDF.
+    atomic rename, so an interrupted conversion leaves no partial PDF. A document LibreOffice cannot
+    convert fails its municipality only; LibreOffice missing stops the batch (`ConfigError`).
     """
-    from docplan.convert import convert
+    from docplan.convert import convert_files, shared_pool
 
     todo = [r for r in results if r.file and not (r.status == SKIPPED and r.pdf and (out / r.pdf).is_file())]
-    chunks = [todo[i:i + PDF_CHUNK] for i in range(0, len(todo), PDF_CHUNK)]
-
-    def run(chunk: list[JobResult]) -> None:
-        with tempfile.TemporaryDirectory(prefix=".docplan-pdf-", dir=out) as tmp:
-            try:
-                convert([out / r.file for r in chunk], Path(tmp))
-            except ConfigError:
-                raise
-            except DocplanError:
-                pass  # checked per file below
-            for r in chunk:
-                made = Path(tmp) / (Path(r.file).stem + ".pdf")
-                if made.is_file() and made.stat().st_size > 0:
-                    os.replace(made, out / made.name)
-                    r.pdf = made.name
-                    if r.number in manifest:
-                        manifest[r.number]["pdf"] = r.pdf
-                else:
-                    r.status = FAILED
-                    r.message = f"{r.file}: LibreOffice klarte ikke å lage PDF av dokumentet"
-
-    with cf.ThreadPoolExecutor(max_workers=max(1, min(workers, 2))) as pool:
-        for fut in [pool.submit(run, c) for c in chunks]:
-            fut.result()
+    if not todo:
+        return
+    with tempfile.TemporaryDirectory(prefix=".docplan-pdf-", dir=out) as tmp:
+        pairs = [(out / r.file, Path(tmp) / (Path(r.file).stem + ".pdf")) for r in todo]
+        outcome = convert_files(pairs, shared_pool())
+        for r, (source, made) in zip(todo, pairs):
+            reason = outcome.get(source)
+            if reason is None and made.is_file() and made.stat().st_size > 0:
+                os.replace(made, out / made.name)
+                r.pdf = made.name
+                if r.number in manifest:
+                    manifest[r.number]["pdf"] = r.pdf
+            else:
+                r.status = FAILED
+                r.message = f"{r.file}: {reason or 'LibreOffice klarte ikke å lage PDF av dokumentet'}"

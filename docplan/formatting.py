@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docplan.i18n import current_language, normalise_lang, pgettext, translate
-from docplan.model import Plan, hours_ranges, parse_time_range
+from docplan.hours import hours_ranges, parse_time_range
+
+if TYPE_CHECKING:
+    from docplan.model import Plan
 
 
 def format_nok(value: Any) -> str:

@@ -5,6 +5,7 @@ command exits 1 with a Norwegian reason (the traceback only with --debug)."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from docplan.batch import FAILED, MADE, MANIFEST_NAME, SUMMARY_NAME, generate_batch
+from docplan.batch import FAILED, MADE, MANIFEST_NAME, START_METHOD_ENV, SUMMARY_NAME, generate_batch
 from docplan.cli import main
 from docplan.errors import ConflictError
 from docplan.loaders import load_plan
@@ -103,44 +104,25 @@ def test_cli_reports_an_unexpected_error_without_a_traceback_unless_debug(exampl
     assert debug.exit_code == 1 and "Traceback (most recent call last)" in debug.stderr
 
 
-def _children(pid: int) -> list[int]:
-    """Return the pids of a process's children (Linux /proc, or psutil where it is installed)."""
-    try:
-        import psutil
-    except ImportError:
-        path = Path(f"/proc/{pid}/task/{pid}/children")
-        if not path.exists():
-            pytest.skip("needs /proc/<pid>/task/<pid>/children (Linux) or psutil")
-        return [int(p) for p in path.read_text().split()]
-    return [c.pid for c in psutil.Process(pid).children()]
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        import psutil
-    except ImportError:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    return " ".join(psutil.Process(pid).cmdline())
-
-
-def _running(pid: int) -> bool:
-    try:
-        import psutil
-    except ImportError:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-
-
 def _pool_workers() -> list[int]:
-    """Return the pids of this process's running pool workers: the forkserver's children."""
-    servers = [p for p in _children(os.getpid()) if "multiprocessing.forkserver" in _cmdline(p)]
-    assert servers, "the batch runs its workers from a forkserver"
-    return [w for s in servers for w in _children(s) if _running(w)]
+    """Return the pids of this process's running pool workers (forked, or from a forkserver)."""
+    return [p.pid for p in multiprocessing.active_children() if p.is_alive()]
+
+
+#: Both ways docplan starts workers on Linux: forked from the caller (the command line), or from a
+#: forkserver (a threaded caller; the spawn-safe path of Windows and macOS).
+START_METHODS = [pytest.param(m, id=m) for m in ("fork", "forkserver")
+                 if m in multiprocessing.get_all_start_methods()]
+
+
+@pytest.fixture(params=START_METHODS)
+def start_method(request, monkeypatch) -> str:
+    monkeypatch.setenv(START_METHOD_ENV, request.param)
+    return request.param
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and a forkserver are POSIX")
-def test_a_worker_killed_during_the_run_does_not_stop_the_batch(example_path, tmp_path):
+def test_a_worker_killed_during_the_run_does_not_stop_the_batch(example_path, tmp_path, start_method):
     killed = []
 
     def kill_a_worker(result, done, total):
@@ -151,7 +133,7 @@ def test_a_worker_killed_during_the_run_does_not_stop_the_batch(example_path, tm
             killed.append(workers[0])
 
     summary = generate_batch(example_path, tmp_path, jobs=2, progress=kill_a_worker)
-    assert killed
+    assert killed and summary.workers == 2
     # The jobs in flight with the killed worker ran again: every document is made, and complete.
     assert summary.ok and [r.number for r in summary.made] == OSTERDALEN
     for r in summary.made:
@@ -163,15 +145,24 @@ def _kill_this_process() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+TEST_PROCESS = os.getpid()
+
+
 class PlanThatKillsItsWorker(Plan):
-    """A plan whose worker process is killed as it receives it, every time (as the OOM killer might)."""
+    """A plan whose worker process is killed as it receives it (spawned workers unpickle it) or renders
+    it (forked workers inherit it), every time, as the OOM killer might; never this test's process."""
 
     def __reduce_ex__(self, protocol):
         return (_kill_this_process, ())
 
+    def measures_for(self, number):
+        if os.getpid() != TEST_PROCESS:
+            _kill_this_process()
+        return super().measures_for(number)
+
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and a forkserver are POSIX")
-def test_a_job_that_kills_its_worker_fails_alone_and_the_others_are_made(example_path, tmp_path):
+def test_a_job_that_kills_its_worker_fails_alone_and_the_others_are_made(example_path, tmp_path, start_method):
     plan = load_plan(example_path)
     plans = []
     for number in OSTERDALEN[:5]:

@@ -15,10 +15,20 @@ def _bench():
 
 def test_batch_benchmark_smoke():
     out = io.StringIO()
-    result = _bench().run(n=4, jobs=2, out=out)
-    assert result["n"] == 4 and result["ratio"] > 0 and result["batch_rss_mb"] > 0
+    result = _bench().run(n=4, jobs=2, rounds=2, out=out)
+    assert result["n"] == 4 and result["rounds"] == 2 and result["batch_rss_mb"] > 0
+    assert 0 < result["ratio_low"] <= result["ratio"] <= result["ratio_high"]
+    assert result["over_jobs1"] > 0 and result["workers"] == 2
     text = out.getvalue()
-    assert "docs/s" in text and "ratio" in text and "peak RSS" in text and "folder of YAML files" in text
+    assert "docs/s" in text and "ratio" in text and "spread" in text and "peak RSS" in text
+    assert "folder of YAML files" in text and "--jobs 1" in text
+
+
+def test_break_even_benchmark_smoke():
+    out = io.StringIO()
+    table = _bench().break_even(sizes=(2,), rounds=1, out=out)
+    assert table[2]["one_s"] > 0 and table[2]["fork"]["pool_s"] > 0
+    assert "pool_size chooses" in out.getvalue()
 
 
 def test_synthetic_plans_are_the_standard_plan_per_municipality():

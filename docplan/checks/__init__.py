@@ -18,8 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import yaml
-
 from docplan.errors import ConfigError, Location
 from docplan.i18n import N_
 
@@ -193,6 +191,8 @@ def load_config(path: str | Path | None) -> CheckConfig:
     _load_rule_modules()
     if path is None:
         return CheckConfig()
+    import yaml
+
     file = str(path)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would wait forever, a device never end

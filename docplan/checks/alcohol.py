@@ -10,7 +10,7 @@ from docplan.checks.period import election_on_or_after
 from docplan.checks.places import in_chapter, place
 from docplan.formatting import format_range, hours_label
 from docplan.i18n import _
-from docplan.model import TimeRange, hours_ranges, parse_time_range
+from docplan.hours import TimeRange, hours_ranges, parse_time_range
 
 #: Latest end of group 1 retail hours (alkoholloven § 3-7), in minutes after midnight.
 SALES_LIMITS = {"weekdays": 20 * 60, "before_holidays": 18 * 60}

@@ -13,11 +13,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docplan.checks.docview import DocumentView, Table, read_document
 from docplan.errors import Location
-from docplan.model import Municipality, Plan
 from docplan.reading import ONGOING
+
+if TYPE_CHECKING:  # the data model (pydantic) is loaded only when a check has data to read
+    from docplan.model import Municipality, Plan
 
 ID = r"(?:[A-ZÆØÅ]{1,4}-)?\d+(?:\.\d+)*"
 _ID_CELL = re.compile(rf"^(?:tiltak\s+)?({ID})\b\.?", re.IGNORECASE)
@@ -154,6 +157,8 @@ class CheckContext:
     def catalogue_plan(self) -> Plan | None:
         if not self.catalogue:
             return None
+        from docplan.model import Plan
+
         return Plan.model_construct(municipalities=self.catalogue, goals=[], measures=[])
 
 
@@ -184,6 +189,8 @@ def build_context(*, document=None, data=None, kp=None, today: dt.date | None = 
 def _load_data(data) -> tuple[Plan | None, str | None, dict]:
     if data is None:
         return None, None, {}
+    from docplan.model import Plan
+
     if isinstance(data, Plan):
         return data, None, {}
     from docplan.loaders import load_raw, validate_plan

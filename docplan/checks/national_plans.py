@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from pydantic import BaseModel
-
 from docplan.checks import Severity, rule
 from docplan.i18n import _
 
@@ -45,6 +43,8 @@ def ended_plans(text: str, year: int) -> list[tuple[str, int]]:
 
 def _data_texts(value, path: tuple) -> Iterator[tuple[tuple, str]]:
     """Yield (data path, text) for every text in the plan data (field names as in the data file)."""
+    from pydantic import BaseModel  # only with plan data, when pydantic is loaded already
+
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, BaseModel):

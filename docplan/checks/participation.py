@@ -6,13 +6,14 @@ from docplan.checks import Severity, rule
 from docplan.checks.places import place
 from docplan.formatting import canonical_value
 from docplan.i18n import _
-from docplan.model import USER_GROUPS
 
 
 @rule("participation.no_user_participation", Severity.INFO, "Ingen registrert brukermedvirkning")
 def no_user_participation(ctx):
     if ctx.plan is None or ctx.plan.info is None:
         return
+    from docplan.model import USER_GROUPS  # with plan data the model is loaded already
+
     groups = {canonical_value(p.group) for p in ctx.plan.organisation.participation}
     if groups & {canonical_value(g) for g in USER_GROUPS}:
         return

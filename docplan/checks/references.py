@@ -6,7 +6,6 @@ import re
 
 from docplan.checks import Severity, rule
 from docplan.i18n import _
-from docplan.model import KpRef
 
 
 def _norm(text: str) -> str:
@@ -107,6 +106,8 @@ def dangling_kp(ctx):
 
 
 def _muni(ref: str) -> str | None:
+    from docplan.model import KpRef
+
     try:
         return KpRef.parse(ref).municipality
     except ValueError:

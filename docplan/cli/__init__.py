@@ -1,8 +1,10 @@
 """The ``docplan`` command line: each command parses, calls one library function and prints.
 
 One module per command group (`data`: render/validate/init; `document`: insert/refresh/list/kp/extract;
-`check`; `template`; `batch`; `serve`; `workspace`: import/export; `addin`: manifest; `cycle`: diff, roll), registered here explicitly. Command modules import only
-click at load time, so ``docplan check`` starts without Flask, the renderer or the server.
+`check`; `template`; `batch`; `serve`; `workspace`: import/export; `manifest`; `cycle`: diff, roll), named
+here in `COMMANDS` and imported only when their command runs (or ``--help`` lists it). Command modules
+import only click at load time, so ``docplan check`` starts without Flask, pydantic, the renderer or the
+server.
 
 Exit codes: 0 success; 1 input error (bad data, document or template; findings at or above
 --fail-on for ``check``); 2 usage, configuration or system error (bad option, LibreOffice missing,
@@ -14,7 +16,6 @@ printed as one Norwegian line per problem; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import sys
-import traceback
 
 import click
 
@@ -24,6 +25,7 @@ from docplan.errors import DocplanError
 EXIT_CODES_HELP = ("Avslutningskoder: 0 ok, 1 feil i inndata, 2 bruks-, oppsett- eller systemfeil, 3 konflikt, "
                    "4 intern feil.")
 INTERNAL_ERROR = 4
+
 
 def _norwegian_click() -> None:
     """Make click speak Norwegian: it looks its words up with gettext at run time."""
@@ -69,11 +71,15 @@ class DocplanGroup(click.Group):
             raise
         except DocplanError as exc:
             if debug():
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"Feil: {exc.format()}", err=True)
             ctx.exit(self._exit_code(ctx, exc))
         except OSError as exc:
             if debug():
+                import traceback
+
                 traceback.print_exc()
             err = os_error(exc, exc.filename or "?", "lese eller skrive")
             click.echo(f"Feil: {err.format()}", err=True)
@@ -83,11 +89,25 @@ class DocplanGroup(click.Group):
             ctx.exit(130)
         except Exception as exc:  # a bug in docplan: never a bare traceback for the planner
             if debug():
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"Feil: en uventet feil oppstod i docplan ({type(exc).__name__}). Kjør på nytt med "
                        "«docplan --debug …» og meld feilen til den som drifter docplan.", err=True)
             ctx.exit(INTERNAL_ERROR)
 
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str):
+        command = self.commands.get(name)
+        if command is None and name in COMMANDS:
+            module, attr = COMMANDS[name]
+            command = getattr(_command_module(module), attr)
+            _norwegian_usage(command)
+            self.commands[name] = command
+        return command
 
     @staticmethod
     def _exit_code(ctx: click.Context, exc: DocplanError) -> int:
@@ -109,20 +129,25 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+main.options_metavar = "[VALG]"
+main.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
+
+
 def run() -> None:
     """Entry point used by ``python -m docplan``."""
     sys.exit(main(prog_name="docplan"))
 
 
-def _register() -> None:
-    from docplan.cli import addin, batch, check, cycle, data, document, serve, template, workspace
-
-    for command in (data.render, data.validate, data.init, document.insert, document.refresh_cmd,
-                    document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
-                    batch.batch, serve.serve, serve.serve_token, workspace.workspace, addin.manifest, cycle.diff_cmd,
-                    cycle.roll_cmd):
-        main.add_command(command)
-    _norwegian_usage(main)
+#: Command name → (module in docplan.cli, attribute). A command's module is imported only when that
+#: command runs (or help lists it), so ``docplan check`` does not load the renderer, batch or server code.
+COMMANDS = {
+    "render": ("data", "render"), "validate": ("data", "validate"), "init": ("data", "init"),
+    "insert": ("document", "insert"), "refresh": ("document", "refresh_cmd"), "list": ("document", "list_cmd"),
+    "kp": ("document", "kp_group"), "extract": ("document", "extract_cmd"), "check": ("check", "check"),
+    "template": ("template", "template"), "batch": ("batch", "batch"), "serve": ("serve", "serve"),
+    "serve-token": ("serve", "serve_token"), "workspace": ("workspace", "workspace"),
+    "manifest": ("addin", "manifest"), "diff": ("cycle", "diff_cmd"), "roll": ("cycle", "roll_cmd"),
+}
 
 
 def _norwegian_usage(command: click.Command) -> None:
@@ -134,4 +159,24 @@ def _norwegian_usage(command: click.Command) -> None:
             _norwegian_usage(sub)
 
 
-_register()
+def _command_module(name: str):
+    """Import one command module of docplan.cli by name (plain imports, so tools can follow them)."""
+    if name == "data":
+        from docplan.cli import data as module
+    elif name == "document":
+        from docplan.cli import document as module
+    elif name == "check":
+        from docplan.cli import check as module
+    elif name == "template":
+        from docplan.cli import template as module
+    elif name == "batch":
+        from docplan.cli import batch as module
+    elif name == "workspace":
+        from docplan.cli import workspace as module
+    elif name == "addin":
+        from docplan.cli import addin as module
+    elif name == "cycle":
+        from docplan.cli import cycle as module
+    else:
+        from docplan.cli import serve as module
+    return module

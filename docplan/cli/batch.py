@@ -61,6 +61,17 @@ def _table(summary) -> str:
     return "\n".join(lines)
 
 
+def _start_converters() -> None:
+    """Start LibreOffice for ``--pdf`` at once: it takes longer to start than the documents take to make."""
+    from docplan.convert import shared_pool
+    from docplan.errors import ConfigError
+
+    try:
+        shared_pool().launch(1)  # another when the work pays for it
+    except ConfigError:
+        pass  # no LibreOffice: reported when the PDFs are made, after the documents
+
+
 #: Names a batch writes in its output folder (besides the summary and the manifest).
 _OUTPUT_NAME = re.compile(r"\d{4}(-.*)?\.(docx|pdf)", re.IGNORECASE)
 
@@ -99,7 +110,8 @@ def _check_jobs(ctx, param, value):
 @click.option("--pdf", is_flag=True, help="Lag også PDF (krever LibreOffice).")
 @click.option("--force", is_flag=True, help="Lag alle dokumentene på nytt, også de som ikke er endret.")
 @click.option("--jobs", "-j", type=int, callback=_check_jobs,
-              help="Antall prosesser som arbeider samtidig. Standard: alle prosessorkjernene.")
+              help="Antall prosesser som arbeider samtidig. Standard: så mange som lønner seg for mengden "
+                   "arbeid (én for noen få kommuner, ellers én per prosessorkjerne).")
 @click.option("--language", "--språk", "language", type=click.Choice(["nb", "nn"]),
               help="Bruk denne målformen for alle. Standard: kommunens egen målform, ellers planens.")
 @click.option("-t", "--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -112,7 +124,7 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
     eller en mappe med én planfil per kommune. Uendrede kommuner hoppes over ved ny kjøring.
     En oversikt skrives til docplan-batch-sammendrag.json i mappen.
     """
-    from docplan.batch import SUMMARY_NAME, generate_batch, parse_selection
+    from docplan.batch import MANIFEST_NAME, SUMMARY_NAME, generate_batch, parse_selection
     from docplan.errors import DocplanError
 
     if bool(selection) == all_:
@@ -120,6 +132,9 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
     _guard_inputs(data, template, out_dir)
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     numbers = parse_selection(selection) if selection else None
+    if pdf and (force or not (out_dir / MANIFEST_NAME).is_file()):
+        # before the data model and the renderer are imported and the data read (~0.5 s)
+        _start_converters()
     callback, close = _progress_printer()
     try:
         summary = generate_batch(data, out_dir, municipalities=numbers, language=language, template=template,
@@ -144,8 +159,9 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
         sys.exit(1)
     close()
     click.echo(_table(summary))
+    processes = f" med {summary.workers} prosesser" if summary.workers > 1 else ""
     click.echo(f"\n{len(summary.made)} laget, {len(summary.skipped)} uendret, {len(summary.failed)} feilet "
-               f"på {summary.seconds:.1f} s. Oversikt: {out_dir / SUMMARY_NAME}")
+               f"på {summary.seconds:.1f} s{processes}. Oversikt: {out_dir / SUMMARY_NAME}")
     traced = [r for r in summary.failed if r.traceback]
     if traced and debug:
         for r in traced:
