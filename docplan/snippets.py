@@ -432,6 +432,18 @@ def table_measures(plan: Plan, scope: str) -> list[Measure]:
     return list(plan.measures) if scope == "all" else plan.measures_for(scope)
 
 
+def report_element(plan: Plan, ident: str, styles: Styles | None = None, lang: str | None = None) -> Element | None:
+    """Return the årsrapport block ``docplan:report:<year>[:<kommunenummer>]`` (`docplan.report`), or None when
+    the id names no year or a municipality the plan does not have."""
+    from docplan.report import build_report, parse_report_id, report_block
+
+    parsed = parse_report_id(ident)
+    if parsed is None or (parsed[1] is not None and plan.municipality(parsed[1]) is None):
+        return None
+    report = build_report(plan, parsed[0], municipality=parsed[1], lang=_lang(plan, lang))
+    return b.elements(report_block(report, _styles(styles)))[0]
+
+
 # -- one item in a given shape ----------------------------------------------------------------------
 def _inline(tag: Tag, alias: str, text: str) -> Element:
     return b.elements(b.sdt(str(tag), alias, b.run(text)))[0]
@@ -478,6 +490,8 @@ def build(plan: Plan, tag: Tag, shape: Shape, styles: Styles | None = None, lang
                 return b.elements(b.sdt(str(tag), f"{t['kp_alias']} {tag.id}",
                                         _text_para(kp_short_text(plan, tag.id, lg), _styles(styles))))[0]
             return None
+        if tag.kind == "report":
+            return report_element(plan, tag.id, styles, lg) if shape is Shape.BLOCK else None
         if tag.kind == "kp-quote":
             if shape is Shape.BLOCK:
                 return kp_quote_block(plan, tag.id, styles, lg)

@@ -121,6 +121,8 @@ def _register() -> None:
                     document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
                     batch.batch, serve.serve, serve.serve_token, workspace.workspace, addin.manifest, cycle.diff_cmd):
         main.add_command(command)
+    from docplan.cli.report import report_cmd
+    main.add_command(report_cmd)
     _norwegian_usage(main)
 
 
