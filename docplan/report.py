@@ -413,6 +413,7 @@ def to_docx(r: AnnualReport) -> bytes:
     import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn as docx_qn
+    from docx.shared import Mm
 
     from docplan.document import PlanDocument
     from docplan.ooxml import tree
@@ -428,6 +429,9 @@ def to_docx(r: AnnualReport) -> bytes:
     rpr.append(lang_el)
     base.core_properties.title = r.title
     base.core_properties.language = lang_tag
+    section = base.sections[0]  # A4 with 2.5 cm margins: the tables' width (python-docx starts from Letter)
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
     for p in list(base.element.body.iterchildren(docx_qn("w:p"))):
         base.element.body.remove(p)
     buf = io.BytesIO()

@@ -279,6 +279,11 @@ def test_the_word_report_has_headings_repeating_header_rows_the_language_and_the
     assert d.tables and all(t.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None for t in d.tables)
     assert d.core_properties.title == f"Årsrapport 2025 – {plan.info.title}"
     assert d.core_properties.language == "nb-NO"
+    page = d.sections[0]
+    assert round(page.page_width.mm) == 210 and round(page.page_height.mm) == 297
+    text_width = page.page_width - page.left_margin - page.right_margin
+    widths = [sum(int(c.get(f"{W}w")) for c in t._tbl.tblGrid.findall(f"{W}gridCol")) for t in d.tables]
+    assert max(widths) * 635 <= text_width  # EMU per twip: every table fits between the margins
     lang = d.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert lang.get(f"{W}val") == "nb-NO"
     _check_docx_numbers(out, plan)
@@ -373,8 +378,11 @@ def test_a_municipalitys_report_has_the_common_measures_and_its_own(data, plan, 
 
 
 def test_the_command_guards_its_output_and_refuses_what_it_cannot_do(data, tmp_path):
-    res = _run("report", data, "--year", YEAR, "-o", data, "--force")
-    assert res.exit_code == 2 and "samme som inndatafila" in res.output
+    as_json = tmp_path / "plan.json"
+    as_json.write_text(json.dumps(_raw(), default=str, ensure_ascii=False), encoding="utf-8")
+    kept = as_json.read_bytes()
+    res = _run("report", as_json, "--year", YEAR, "-o", as_json, "--force")
+    assert res.exit_code == 2 and "samme som inndatafila" in res.output and as_json.read_bytes() == kept
     out = tmp_path / "rapport.docx"
     out.write_bytes(b"fra f\xc3\xb8r")
     res = _run("report", data, "--year", YEAR, "-o", out)

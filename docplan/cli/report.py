@@ -13,11 +13,20 @@ from docplan.cli.data import DATA, EXIT_CODES_HELP, OUT
 SUFFIXES = (".docx", ".xlsx", ".json")
 
 
+def _known_format(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """Refuse an output whose ending names no format the report is written in."""
+    from docplan.i18n import _
+
+    if value.suffix.lower() not in SUFFIXES:
+        raise click.BadParameter(_("utfila må slutte på .docx, .xlsx eller .json"))
+    return value
+
+
 @click.command("report", epilog=EXIT_CODES_HELP)
 @click.argument("data", type=DATA)
 @click.option("--year", required=True, type=click.IntRange(1990, 2100), metavar="ÅR",
               help="Året årsrapporten gjelder, f.eks. 2025.")
-@click.option("-o", "--output", required=True, type=OUT,
+@click.option("-o", "--output", required=True, type=OUT, callback=_known_format,
               help="Fila som skal lages: .docx (Word), .xlsx (Excel) eller .json.")
 @click.option("--kommune", "municipality", metavar="NNNN",
               help="Ta bare med tiltakene som gjelder denne kommunen (felles + kommunens egne).")
@@ -38,15 +47,12 @@ def report_cmd(data: Path, year: int, output: Path, municipality: str | None, st
     from docplan.report import WRITERS, build_report
 
     guard_outputs({"-o/--output": output}, [data], force=force)
-    suffix = output.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise click.BadParameter(_("utfila må slutte på .docx, .xlsx eller .json"), param_hint="-o/--output")
     plan = load_plan(data)
     if municipality and plan.municipality(municipality) is None:
         raise click.BadParameter(_("kommune {number} er ikke med i planen").format(number=municipality),
                                  param_hint="--kommune")
     report = build_report(plan, year, municipality=municipality, lang=standard)
-    write_atomic(output, WRITERS[suffix](report))
+    write_atomic(output, WRITERS[output.suffix.lower()](report))
     with language(report.language):
         click.echo(report.title)
         click.echo(report.summary())
