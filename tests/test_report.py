@@ -262,6 +262,14 @@ def _check_docx_numbers(path: Path, plan: Plan, labels: dict[str, str] | None = 
     assert _number(money.rows[-1].cells[2].text) == exp["spent"]
     late = next(t for t in d.tables if len(t.columns) == 4)
     assert sorted(r.cells[0].text for r in late.rows[1:]) == exp["late"]
+    goals = {g.id: g for g in plan.all_goals()}
+    shown = [[c.text for c in r.cells] for t in d.tables if len(t.columns) == 6 for r in t.rows[1:]]
+    assert [r[0] for r in shown] == [gid for gid, g in goals.items() if g.indicator is not None]
+    for gid, name, baseline, previous, value, target in shown:
+        ind = goals[gid].indicator
+        assert name == ind.name
+        assert baseline == f"{ind.baseline} ({ind.baseline_year})" and target == f"{ind.target} ({ind.target_year})"
+        assert previous == VALUES.get(gid, {}).get(YEAR - 1, "–") and value == VALUES.get(gid, {}).get(YEAR, "–")
 
 
 def test_the_word_report_has_headings_repeating_header_rows_the_language_and_the_datas_numbers(data, plan, tmp_path):
@@ -287,8 +295,9 @@ def test_the_word_report_has_headings_repeating_header_rows_the_language_and_the
     lang = d.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert lang.get(f"{W}val") == "nb-NO"
     _check_docx_numbers(out, plan)
-    HM1 = next(t for t in d.tables if t.rows[0].cells[1].text == "Indikator")
-    assert [c.text for c in HM1.rows[1].cells] == ["HM-1", plan.goals[0].indicator.name, "14 % (2024)", "13 %",
+    hm1 = next(t for t in d.tables if t.rows[0].cells[1].text == "Indikator")
+    assert [c.text for c in hm1.rows[0].cells] == ["Mål", "Indikator", "Utgangsverdi", "2024", "2025", "Mål"]
+    assert [c.text for c in hm1.rows[1].cells] == ["HM-1", plan.goals[0].indicator.name, "14 % (2024)", "13 %",
                                                    "12 %", "10 % (2027)"]
 
 
