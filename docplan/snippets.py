@@ -546,4 +546,5 @@ def flat_opc(elements: Iterable[Element], *, styles: bool = True) -> str:
 
 __all__ = ["COLUMNS_CM", "DEFAULT_STYLES", "ROLES", "TABLE_TWIPS", "body_style", "build", "flat_opc", "goal_block",
            "kp_quote_block", "kp_quote_text", "kp_ref_run", "measure_block", "measure_row", "measure_table",
-           "refs_in_scope", "resolve_styles", "set_table_width", "snippet_styles", "table_kp_refs", "table_measures"]
+           "refs_in_scope", "report_element", "resolve_styles", "set_table_width", "snippet_styles", "table_kp_refs",
+           "table_measures"]
