@@ -21,6 +21,7 @@ from docplan import snippets
 from docplan.document import PlanDocument
 from docplan.errors import DocumentError, InputError, Location
 from docplan.model import Plan
+from docplan.ooxml import build as b
 from docplan.ooxml import tree
 from docplan.ooxml.ns import qn
 from docplan.ooxml.parser import Element, make_element
@@ -32,7 +33,8 @@ from docplan.refresh import (ItemInfo, Report, Session, Status, document_styles,
 __all__ = ["WHAT", "ItemInfo", "Report", "Status", "Target", "build_items", "insert_items",
            "list_items", "refresh"]
 
-WHAT = ("goals", "measures", "measure-table", "kp-refs", "all")
+#: What can be inserted (``docplan.cli.document.WHAT`` repeats it: the command line imports no engine at start).
+WHAT = ("goals", "measures", "measure-table", "kp-refs", "all", "report")
 _W_P, _W_TBL, _W_R, _W_TC, _W_SECT = qn("w:p"), qn("w:tbl"), qn("w:r"), qn("w:tc"), qn("w:sectPr")
 #: ``[[kp:3427:KP-3.2]]`` typed in the planner's own text becomes an inline KP reference there.
 KP_PLACEHOLDER = re.compile(r"\[\[kp:([^\]\s]+)\]\]")
@@ -73,10 +75,20 @@ def _kp_refs_in_use(plan: Plan) -> list[str]:
 
 
 def build_items(plan: Plan, what: str, styles, lang: str | None = None,
-                municipality: str | None = None) -> list[Element]:
-    """Return the block elements for ``what`` (goals, measures, measure-table, kp-refs, all), in order."""
+                municipality: str | None = None, year: int | None = None) -> list[Element]:
+    """Return the block elements for ``what`` (goals, measures, measure-table, kp-refs, all, report), in order.
+
+    ``report`` is the årsrapport of ``year`` (required), for ``municipality`` when given.
+    """
     if what not in WHAT:
         raise InputError(f"ukjent valg «{what}»; bruk {', '.join(WHAT)}", code="bad_option")
+    if what == "report":
+        if year is None:
+            raise InputError("oppgi året årsrapporten gjelder med --year, f.eks. --year 2025", code="year_missing")
+        from docplan.report import build_report, report_block
+
+        report = build_report(plan, year, municipality=municipality, lang=lang)
+        return b.elements(report_block(report, styles))
     measures = plan.measures_for(municipality) if municipality else plan.measures
     out: list[Element] = []
     if what in ("goals", "all"):
@@ -296,15 +308,18 @@ def _place_in_landscape(table: Element, body: Element) -> None:
 
 # -- applying ------------------------------------------------------------------------------------------
 def insert_items(doc: PlanDocument, plan: Plan, what: str, target: Target | None = None, *,
-                 force: bool = False, lang: str | None = None, municipality: str | None = None) -> Report:
+                 force: bool = False, lang: str | None = None, municipality: str | None = None,
+                 year: int | None = None) -> Report:
     """Insert ``what`` at ``target``, or update the items the document already has (idempotent).
+
+    ``year``: the year of the årsrapport (``what`` «report»).
 
     Raises `DocumentError` when the insertion point is missing; nothing is changed then.
     """
     target = target or Target()
     styles = document_styles(doc)
     language = lang or plan.language
-    new_items = build_items(plan, what, styles, language, municipality)
+    new_items = build_items(plan, what, styles, language, municipality, year)
     session = Session(doc, plan, force=force, language=language, styles=styles)
     existing: dict[tuple[str, str], list] = {}
     for control in doc.all_controls():

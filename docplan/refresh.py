@@ -41,7 +41,7 @@ from docplan.state import hashes_of, matches_record
 from docplan.tags import Tag
 
 #: Kinds docplan writes and refreshes (adoption and indicator rows come from the template only).
-MANAGED = frozenset({"goal", "measure", "measure-table", "kp-ref", "kp-quote"})
+MANAGED = frozenset({"goal", "measure", "measure-table", "kp-ref", "kp-quote", "report"})
 
 
 class Status(str, enum.Enum):

@@ -432,6 +432,18 @@ def table_measures(plan: Plan, scope: str) -> list[Measure]:
     return list(plan.measures) if scope == "all" else plan.measures_for(scope)
 
 
+def report_element(plan: Plan, ident: str, styles: Styles | None = None, lang: str | None = None) -> Element | None:
+    """Return the årsrapport block ``docplan:report:<year>[:<kommunenummer>]`` (`docplan.report`), or None when
+    the id names no year or a municipality the plan does not have."""
+    from docplan.report import build_report, parse_report_id, report_block
+
+    parsed = parse_report_id(ident)
+    if parsed is None or (parsed[1] is not None and plan.municipality(parsed[1]) is None):
+        return None
+    report = build_report(plan, parsed[0], municipality=parsed[1], lang=_lang(plan, lang))
+    return b.elements(report_block(report, _styles(styles)))[0]
+
+
 # -- one item in a given shape ----------------------------------------------------------------------
 def _inline(tag: Tag, alias: str, text: str) -> Element:
     return b.elements(b.sdt(str(tag), alias, b.run(text)))[0]
@@ -478,6 +490,8 @@ def build(plan: Plan, tag: Tag, shape: Shape, styles: Styles | None = None, lang
                 return b.elements(b.sdt(str(tag), f"{t['kp_alias']} {tag.id}",
                                         _text_para(kp_short_text(plan, tag.id, lg), _styles(styles))))[0]
             return None
+        if tag.kind == "report":
+            return report_element(plan, tag.id, styles, lg) if shape is Shape.BLOCK else None
         if tag.kind == "kp-quote":
             if shape is Shape.BLOCK:
                 return kp_quote_block(plan, tag.id, styles, lg)
@@ -532,4 +546,5 @@ def flat_opc(elements: Iterable[Element], *, styles: bool = True) -> str:
 
 __all__ = ["COLUMNS_CM", "DEFAULT_STYLES", "ROLES", "TABLE_TWIPS", "body_style", "build", "flat_opc", "goal_block",
            "kp_quote_block", "kp_quote_text", "kp_ref_run", "measure_block", "measure_row", "measure_table",
-           "refs_in_scope", "resolve_styles", "set_table_width", "snippet_styles", "table_kp_refs", "table_measures"]
+           "refs_in_scope", "report_element", "resolve_styles", "set_table_width", "snippet_styles", "table_kp_refs",
+           "table_measures"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 PREFIX = "docplan"
-KINDS = ("goal", "measure", "measure-table", "kp-ref", "kp-quote", "adoption", "indicator")
+KINDS = ("goal", "measure", "measure-table", "kp-ref", "kp-quote", "adoption", "indicator", "report")
 _PREFIX, _KINDS = PREFIX + ":", frozenset(KINDS)
 
 

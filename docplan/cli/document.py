@@ -11,7 +11,8 @@ from docplan.cli.common import edit_in_place, guard_outputs
 from docplan.cli.data import EXIT_CODES_HELP
 
 DOCX = click.Path(exists=False, dir_okay=False, path_type=Path)
-WHAT = ("goals", "measures", "measure-table", "kp-refs", "all")
+#: The same as ``docplan.insert.WHAT`` (kept here so the command line starts without the document engine).
+WHAT = ("goals", "measures", "measure-table", "kp-refs", "all", "report")
 
 
 def _edit(document: Path, data: Path, output: Path | None, in_place: bool, force_output: bool, action) -> None:
@@ -62,7 +63,9 @@ _OVERWRITE = click.option("--overwrite", "force_output", is_flag=True,
 @click.argument("data", type=DOCX)
 @click.option("--what", "what", type=click.Choice(WHAT), default="all", show_default=True,
               help="Hva som skal settes inn. kp-refs gjør også hver [[kp:3427:KP-3.2]] i teksten om til en "
-                   "kommuneplanreferanse.")
+                   "kommuneplanreferanse; report er årsrapporten for året i --year.")
+@click.option("--year", "year", type=click.IntRange(1990, 2100), metavar="ÅR",
+              help="Året årsrapporten gjelder (må oppgis med --what report).")
 @click.option("--at", "heading", metavar="OVERSKRIFT", help="Sett inn rett etter denne overskriften (tekst eller nummer).")
 @click.option("--at-end", "heading_end", metavar="OVERSKRIFT", help="Sett inn på slutten av kapitlet med denne overskriften.")
 @click.option("--at-document-end", "document_end", is_flag=True, help="Sett inn til slutt i dokumentet.")
@@ -74,17 +77,23 @@ _OVERWRITE = click.option("--overwrite", "force_output", is_flag=True,
 @_OUTPUT
 @_IN_PLACE
 @_OVERWRITE
-def insert(document: Path, data: Path, what: str, heading, heading_end, document_end: bool, bookmark, placeholder,
-           municipality, lang, force: bool, output: Path | None, in_place: bool, force_output: bool) -> None:
-    """Sett inn eller oppdater mål, tiltak, tiltakstabell og kommuneplanreferanser i DOCUMENT."""
+def insert(document: Path, data: Path, what: str, year: int | None, heading, heading_end, document_end: bool,
+           bookmark, placeholder, municipality, lang, force: bool, output: Path | None, in_place: bool,
+           force_output: bool) -> None:
+    """Sett inn eller oppdater mål, tiltak, tiltakstabell, kommuneplanreferanser eller årsrapporten i DOCUMENT."""
     from docplan.insert import Target, insert_items
 
+    if what == "report" and year is None:
+        raise click.UsageError("--what report trenger året årsrapporten gjelder: legg til --year, f.eks. --year 2025")
+    if what != "report" and year is not None:
+        raise click.UsageError("--year brukes bare med --what report")
     given = [x for x in (heading, heading_end, document_end, bookmark, placeholder) if x]
     if len(given) > 1:
         raise click.UsageError("bruk bare én av --at, --at-end, --at-document-end, --bookmark og --placeholder")
     target = Target(heading, heading_end, bookmark, placeholder, document_end)
     _edit(document, data, output, in_place, force_output,
-          lambda doc, plan: insert_items(doc, plan, what, target, force=force, lang=lang, municipality=municipality))
+          lambda doc, plan: insert_items(doc, plan, what, target, force=force, lang=lang, municipality=municipality,
+                                         year=year))
 
 
 @click.command("refresh", epilog=EXIT_CODES_HELP)
