@@ -36,7 +36,7 @@ WHOLE_PLAN = "all"
 
 def visible_item(plan: Plan, number: str, kind: str, item_id: str, *, maintainer: bool = False) -> bool:
     """Return whether a request for municipality ``number`` may see the item ``kind``/``item_id``."""
-    if maintainer and kind in KINDS:  # KoRus or the host maintains the joint plan: all of it
+    if maintainer and kind in (*KINDS, "report"):  # KoRus or the host maintains the joint plan: all of it
         return True
     if kind == "goal":
         return True
@@ -48,6 +48,8 @@ def visible_item(plan: Plan, number: str, kind: str, item_id: str, *, maintainer
         return item_id == number or (item_id == WHOLE_PLAN and maintainer)
     if kind in ("kp-ref", "kp-quote"):
         return kp_municipality(plan, item_id) in (None, number)
+    if kind == "report":  # «2025:3427» is Tynset's årsrapport; «2025» the whole plan's, every municipality's
+        return item_id.partition(":")[2] == number
     return False
 
 

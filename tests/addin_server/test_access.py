@@ -32,6 +32,7 @@ FOREIGN = [
     ("kp-ref", "3428:KP-2.1", False), ("kp-quote", "3422:KP-2.1", False), ("kp-ref", "3428:NOPE", False),
     ("kp-ref", "KP-2.1", True), ("kp-ref", "not a ref", True),
     ("adoption", "3427", False), ("indicator", "HM-1", False),
+    ("report", "2025:3427", True), ("report", "2025:3422", False), ("report", "2025", False),
 ])
 def test_what_tynset_may_see(sample_plan, kind, item_id, visible):
     """Unknown ids are "visible" (answered as missing, telling nothing); another municipality's are not."""
@@ -42,7 +43,7 @@ def test_a_maintainer_sees_the_whole_joint_plan(sample_plan):
     """KoRus or the host municipality maintains the joint plan, whose document holds every municipality's
     kommuneplan references and the whole plan's table."""
     for kind, item_id in (("measure-table", "all"), ("measure-table", "3422"), ("kp-ref", "3428:KP-2.1"),
-                          ("measure", "T-10")):
+                          ("measure", "T-10"), ("report", "2025")):
         assert visible_item(sample_plan, "3427", kind, item_id, maintainer=True)
         assert not visible_item(sample_plan, "3427", kind, item_id)
     assert not visible_item(sample_plan, "3427", "adoption", "3427", maintainer=True)
