@@ -156,7 +156,6 @@ class PlanDocument:
         self._headings: list[Heading] | None = None
         self._controls: list[Control] | None = None
         self._texts: list[str] | None = None
-        self._style_ids: list[str | None] | None = None
         self._scan: BodyScan | None = None
 
     # -- opening ---------------------------------------------------------------------------------
@@ -390,18 +389,9 @@ class PlanDocument:
     def style_ids(self) -> list[str | None]:
         """Every paragraph's style id (as `paragraph_style`; None without one), by paragraph number.
 
-        Found from the ``w:pStyle`` elements the one body walk collected, so unstyled paragraphs cost nothing.
+        Found by the one body walk, so unstyled paragraphs cost nothing.
         """
-        if self._style_ids is None:
-            ids: list[str | None] = [None] * len(self._paragraph_elements())
-            index = self.paragraph_numbers()
-            for st in reversed(self.body_scan().styles):  # reversed: the first w:pStyle of a paragraph wins
-                ppr = st.getparent()
-                i = index.get(ppr.getparent()) if ppr is not None else None
-                if i is not None and ppr.tag == _W_PPR and ppr is next(ppr.getparent().iterchildren(_W_PPR)):
-                    ids[i] = st.get(_W_VAL)
-            self._style_ids = ids
-        return self._style_ids
+        return self.body_scan().style_ids
 
     def paragraph_elements(self) -> list[Element]:
         return self._paragraph_elements()

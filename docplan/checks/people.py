@@ -20,9 +20,11 @@ _ROLE_PARTS = ("leder", "leiar", "sjef", "konsulent", "koordinator", "rådgiver"
                "kyrkje", "kirke", "fylke", "region", "korus", "nav", "vertskommun", "bibliotek", "kultur")
 
 
+_ROLE_PART = re.compile("|".join(map(re.escape, _ROLE_PARTS)))
+
+
 def _is_name_word(word: str) -> bool:
-    folded = word.casefold()
-    return bool(_NAME.match(word)) and not any(part in folded for part in _ROLE_PARTS)
+    return bool(_NAME.match(word)) and not _ROLE_PART.search(word.casefold())
 
 
 def named_person(text: str | None) -> str | None:

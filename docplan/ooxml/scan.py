@@ -15,7 +15,7 @@ from docplan.ooxml.parser import Element
 
 _W_P, _W_T, _W_TAB, _W_BR, _W_CR = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _W_TBL, _W_TAG, _W_PSTYLE, _W_OUTLINE = qn("w:tbl"), qn("w:tag"), qn("w:pStyle"), qn("w:outlineLvl")
-_W_TXBX, _WP_DOC_PR = qn("w:txbxContent"), qn("wp:docPr")
+_W_TXBX, _WP_DOC_PR, _W_PPR, _W_VAL = qn("w:txbxContent"), qn("wp:docPr"), qn("w:pPr"), qn("w:val")
 
 
 @dataclass
@@ -34,6 +34,8 @@ class BodyScan:
     tags: list[Element] = field(default_factory=list)
     #: every ``w:pStyle`` (paragraph styles; a heading can come from one)
     styles: list[Element] = field(default_factory=list)
+    #: each paragraph's style id (its first ``w:pPr``'s first ``w:pStyle``; None without one), by number
+    style_ids: list[str | None] = field(default_factory=list)
     #: every ``w:outlineLvl`` (direct outline levels; a heading can come from one)
     outlines: list[Element] = field(default_factory=list)
     #: every drawing's ``wp:docPr`` (its alternative text)
@@ -49,6 +51,9 @@ def scan(root: Element) -> BodyScan:
     """
     out = BodyScan()
     paragraphs, tables, tags, styles, drawings = out.paragraphs, out.tables, out.tags, out.styles, out.drawings
+    style_ids = out.style_ids
+    last = -1  # the number of the last paragraph met
+    styled = -1  # the number of the last paragraph whose style was found
     texts: list[list[str]] = []
     parts: list[str] = []
     for node in root.iter(_W_P, _W_T, _W_TAB, _W_BR, _W_CR, _W_TBL, _W_TAG, _W_PSTYLE, _W_OUTLINE, _W_TXBX,
@@ -58,10 +63,18 @@ def scan(root: Element) -> BodyScan:
             parts.append(node.text or "")
         elif tag == _W_P:
             paragraphs.append(node)
+            style_ids.append(None)
+            last += 1
             parts = []
             texts.append(parts)
         elif tag == _W_PSTYLE:
             styles.append(node)
+            # a paragraph's properties come first in it, so its w:pStyle follows it directly in the walk
+            ppr = node.getparent()
+            if styled < last and ppr.tag == _W_PPR and ppr.getparent() is paragraphs[-1] and \
+                    (ppr.getprevious() is None or ppr is next(paragraphs[-1].iterchildren(_W_PPR))):
+                style_ids[-1] = node.get(_W_VAL)
+                styled = last
         elif tag == _W_TAG:
             tags.append(node)
         elif tag == _W_TAB:

@@ -66,10 +66,12 @@ def toc_paragraphs(body: Element, paragraphs: list[Element], texts: list[str], s
         if hit:
             found.add(i)
     found |= _in_toc_fields(body)
-    index = {p: i for i, p in enumerate(paragraphs)} if paragraphs else {}
+    index: dict[Element, int] | None = None
     for sdt in body.iter(_W_SDT):
         gallery = sdt.find(_GALLERY)
         if gallery is not None and "content" in (gallery.get(_W_VAL) or "").lower():
+            if index is None:
+                index = {p: i for i, p in enumerate(paragraphs)}
             found.update(index[p] for p in sdt.iter(_W_P) if p in index)
     in_typed = False
     for i, text in enumerate(texts):
