@@ -115,12 +115,13 @@ def run() -> None:
 
 
 def _register() -> None:
-    from docplan.cli import addin, batch, check, cycle, data, document, serve, template, workspace
+    from docplan.cli import addin, batch, check, cycle, data, document, serve, status, template, workspace
 
     for command in (data.render, data.validate, data.init, document.insert, document.refresh_cmd,
                     document.list_cmd, document.kp_group, document.extract_cmd, check.check, template.template,
                     batch.batch, serve.serve, serve.serve_token, workspace.workspace, addin.manifest, cycle.diff_cmd):
         main.add_command(command)
+    main.add_command(status.status_group)
     _norwegian_usage(main)
 
 
