@@ -551,6 +551,100 @@ def dump_plan(raw: dict, suffix: str, *, header: str = "") -> bytes:
     return text.encode("utf-8")
 
 
+def splice_yaml(text: str, raw: dict, merged: dict) -> str | None:
+    """Return the planner's YAML ``text`` with only the measures' ``reports`` and ``status`` that differ between
+    ``raw`` and ``merged`` rewritten in place, so comments, order and quoting elsewhere stay as written.
+
+    Returns None when that cannot be done safely (a measure written as a flow mapping, aliases, anything the
+    edit would not reproduce exactly): the text is parsed again and must give ``merged``, else the caller
+    writes the whole data with `dump_plan`.
+    """
+    from docplan.loaders.yamlfile import parse_yaml
+
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    measures = _value(root, "measures")
+    if not isinstance(measures, yaml.SequenceNode) or len(measures.value) != len(merged.get("measures") or []):
+        return None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    edits: list[tuple[int, int, str]] = []
+    for node, old, new in zip(measures.value, raw.get("measures") or [], merged.get("measures") or []):
+        if old == new:
+            continue
+        if not isinstance(node, yaml.MappingNode) or node.flow_style or not node.value:
+            return None
+        column = node.value[0][0].start_mark.column
+        pad = " " * column
+        tail = _line_end(text, _span_end(node, text))
+        for key in ("status", "reports"):
+            if old.get(key) == new.get(key):
+                continue
+            value = _value(node, key)
+            if key == "status":
+                block = _plain(new[key])
+                if block is None:
+                    return None
+            else:
+                block = yaml.dump(new[key], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100).rstrip()
+            if value is None:
+                lines = block.splitlines() if key == "reports" else []
+                inserted = (f"{key}: {block}" if key == "status"
+                            else f"{key}:" + "".join(newline + pad + "  " + line for line in lines))
+                edits.append((tail, tail, newline + pad + inserted))
+            elif key == "status" or value.flow_style or not isinstance(value, yaml.SequenceNode):
+                if key == "reports":
+                    block = "".join(newline + pad + "  " + line for line in block.splitlines())
+                edits.append((value.start_mark.index, _span_end(value, text), block))
+            else:
+                indent = " " * value.start_mark.column
+                lines = block.splitlines()
+                edits.append((value.start_mark.index, _span_end(value, text),
+                              lines[0] + "".join(newline + indent + line for line in lines[1:])))
+    out = text
+    for start, end, new_text in sorted(edits, reverse=True):
+        out = out[:start] + new_text + out[end:]
+    try:
+        again, _ = parse_yaml(out, "")
+    except Exception:  # the edit broke the YAML: fall back to writing it whole
+        return None
+    return out if again == merged else None
+
+
+def _value(node, key: str):
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+
+
+def _span_end(node, text: str) -> int:
+    """Return where a node's own text ends (a block collection's end mark, and a block scalar's, lie at the
+    next token)."""
+    if isinstance(node, yaml.ScalarNode) or node.flow_style or not node.value:
+        end = node.end_mark.index
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            end = node.start_mark.index + len(text[node.start_mark.index:end].rstrip("\r\n"))
+        return end
+    last = node.value[-1]
+    return _span_end(last[1] if isinstance(node, yaml.MappingNode) else last, text)
+
+
+def _line_end(text: str, index: int) -> int:
+    """Return the end of the line ``index`` is on (before its line break); a trailing comment stays on it."""
+    cut = text.find("\n", index)
+    if cut == -1:
+        return len(text)
+    return cut - 1 if cut > 0 and text[cut - 1] == "\r" else cut
+
+
+def _plain(value: Any) -> str | None:
+    """Return a status as a YAML scalar (plain when it can be), None for a value that is not a text."""
+    if not isinstance(value, str):
+        return None
+    return value if re.fullmatch(r"[a-zæøåA-ZÆØÅ][a-zæøåA-ZÆØÅ ]*[a-zæøå]", value) else json.dumps(value, ensure_ascii=False)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -558,4 +652,4 @@ def _json_default(value: Any) -> Any:
 
 
 __all__ = ["FORMAT_NAME", "MergeSummary", "PLAN_NAME", "STATUSES", "StatusImport", "YEAR_NAME", "dump_plan",
-           "export_status", "leading_comments", "merge_reports", "read_status", "sheet_names"]
+           "export_status", "leading_comments", "merge_reports", "read_status", "sheet_names", "splice_yaml"]

@@ -452,3 +452,96 @@ def test_libreoffice_opens_the_exported_workbook(tmp_path, exported, soffice):
 
     (pdf,) = convert([exported], tmp_path / "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+# -- writing the planner's YAML back ---------------------------------------------------------------------
+
+def test_import_changes_only_the_status_and_reports_lines_of_the_planners_yaml(tmp_path, exported, example_path,
+                                                                               run):
+    import difflib
+
+    fill(exported, FILLED)
+    out = tmp_path / "plan-2025.yaml"
+    result = import_to(run, exported, example_path, out)
+    assert "Merk:" not in result.output
+    before = example_path.read_text(encoding="utf-8").splitlines()
+    after = out.read_text(encoding="utf-8").splitlines()
+    removed = [line[2:] for line in difflib.ndiff(before, after) if line.startswith("- ")]
+    assert removed == ["    status: pågår"]  # T-03 is now «utsatt»; the other statuses mean the same as before
+    added = [line[2:] for line in difflib.ndiff(before, after) if line.startswith("+ ")]
+    assert sum(line.strip() == "reports:" for line in added) == 4
+    assert all(line.startswith("    ") for line in added)
+
+
+SPLICE_BASE = """\
+# Planen vår
+plan:
+  id: P
+  title: "Plan"
+  period: {start_year: 2024, end_year: 2027}
+municipalities:
+  - number: "3427"
+    name: Tynset
+measures:
+  - id: T-01
+    title: Tiltak   # ved siden av
+    status: "ikke startet"
+MEASURE_TAIL
+  - id: T-02   # den andre
+    title: Andre
+"""
+
+
+def splice(tail: str, report: dict, newline: str = "\n"):
+    from docplan.loaders.yamlfile import parse_yaml
+    from docplan.status import StatusImport, merge_reports, splice_yaml
+
+    text = SPLICE_BASE.replace("MEASURE_TAIL\n", tail).replace("\n", newline)
+    raw, _ = parse_yaml(text, "plan.yaml")
+    merged, _ = merge_reports(raw, StatusImport(year=2025, file="s.xlsx", reports={"T-01": report}))
+    return text, merged, splice_yaml(text, raw, merged)
+
+
+@pytest.mark.parametrize("tail", [
+    "",
+    "    reports: []\n",
+    "    reports:\n      - {year: 2024, status: pågår}\n      - year: 2025\n        status: pågår\n",
+    "    reports:\n    - year: 2025\n      status: utsatt  # indentless\n",
+    "    text: |\n      Første linje\n      andre linje\n\n",
+    "    kp_refs: [KP-1]   # slutten\n",
+])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_reports_are_written_into_the_yaml_text_in_place(tail, newline):
+    text, merged, out = splice(tail, {"year": 2025, "status": "gjennomført", "done": "A & B\n<ferdig> 😀",
+                                      "spent_nok": 10}, newline)
+    assert out is not None
+    from docplan.loaders.yamlfile import parse_yaml
+
+    assert parse_yaml(out, "x")[0] == merged
+    for keep in ("# Planen vår", "title: Tiltak   # ved siden av", "  - id: T-02   # den andre"):
+        assert keep in out
+    assert out.count("\r\n") == (out.count("\n") if newline == "\r\n" else 0)
+
+
+def test_a_measure_written_as_a_flow_mapping_is_not_edited_in_place(tmp_path, run):
+    from docplan.status import splice_yaml
+    from docplan.loaders.yamlfile import parse_yaml
+
+    text = SPLICE_BASE.replace("  - id: T-02   # den andre\n    title: Andre\n", "  - {id: T-02, title: Andre}\n")
+    text = text.replace("MEASURE_TAIL\n", "")
+    raw, _ = parse_yaml(text, "plan.yaml")
+    merged = {**raw, "measures": [raw["measures"][0], {**raw["measures"][1], "status": "pågår",
+                                                       "reports": [{"year": 2025, "status": "pågår"}]}]}
+    assert splice_yaml(text, raw, merged) is None
+    data = tmp_path / "plan.yaml"
+    data.write_text(text, encoding="utf-8")
+    plan = load_plan(data)
+    book = tmp_path / "s.xlsx"
+    book.write_bytes(export_status(plan, 2025))
+    fill(book, {"T-02": {"status": "pågår"}})
+    result = import_to(run, book, data, tmp_path / "out.yaml")
+    assert result.exit_code == 0, result.output
+    assert "Merk:" in result.output
+    out = (tmp_path / "out.yaml").read_text(encoding="utf-8")
+    assert out.startswith("# Planen vår\n")
+    assert load_plan(tmp_path / "out.yaml").measures[1].report_for(2025).status == "pågår"

@@ -76,7 +76,7 @@ def import_cmd(workbook: Path, data: Path, output: Path, force: bool) -> None:
     from docplan.files import write_atomic
     from docplan.loaders import decode_text, load_raw_with_warnings, read_limited, validate_plan
     from docplan.i18n import _
-    from docplan.status import dump_plan, leading_comments, merge_reports, read_status
+    from docplan.status import dump_plan, leading_comments, merge_reports, read_status, splice_yaml
 
     suffix = output.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
@@ -89,10 +89,15 @@ def import_cmd(workbook: Path, data: Path, output: Path, force: bool) -> None:
     imported = read_status(workbook, plan)
     merged, summary = merge_reports(raw, imported)
     validate_plan(merged, positions, str(data))
-    header = ""
-    if data.suffix.lower() in (".yaml", ".yml"):
-        header = leading_comments(decode_text(read_limited(data), str(data)))
-    write_atomic(output, dump_plan(merged, ".json" if suffix == ".json" else ".yaml", header=header))
+    text = None
+    if suffix != ".json" and data.suffix.lower() in (".yaml", ".yml"):
+        source = decode_text(read_limited(data), str(data))
+        text = splice_yaml(source, raw, merged)
+        if text is None:
+            click.echo(_("Merk: {data} kunne ikke endres bare der rapportene står, så hele fila er skrevet på nytt "
+                         "(kommentarer inne i fila er borte).").format(data=data), err=True)
+            text = dump_plan(merged, ".yaml", header=leading_comments(source)).decode("utf-8")
+    write_atomic(output, text.encode("utf-8") if text is not None else dump_plan(merged, suffix))
     click.echo(_("Skrev {output}: {n} rapporter for {year} ({added} nye, {changed} endret, {same} uendret).").format(
         output=output, n=len(imported.reports), year=imported.year, added=len(summary.added),
         changed=len(summary.changed), same=len(summary.unchanged)))
