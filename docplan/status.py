@@ -96,7 +96,7 @@ def sheet_names(units: list[str | None], lang: str) -> dict[str | None, str]:
     return out
 
 
-def _units(measures: list[Measure]) -> dict[str | None, list[Measure]]:
+def measures_by_unit(measures: list[Measure]) -> dict[str | None, list[Measure]]:
     """Return the measures grouped by responsible unit, units in the order they first appear (none last)."""
     groups: dict[str | None, list[Measure]] = {}
     for m in measures:
@@ -118,11 +118,12 @@ def export_status(plan: Plan, year: int, *, municipality: str | None = None, lan
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, Protection
     from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
 
     lang = lang or plan.meta.language
     measures = plan.measures_for(municipality) if municipality else list(plan.measures)
-    groups = _units(measures)
+    groups = measures_by_unit(measures)
     names = sheet_names(list(groups), lang)
     period = plan.info.period
 
@@ -185,6 +186,8 @@ def export_status(plan: Plan, year: int, *, municipality: str | None = None, lan
         ws.freeze_panes = "A2"
         _protect(ws)
 
+    # the import finds each unit by its sheet: sheets are not added, removed or renamed (no password)
+    wb.security = WorkbookProtection(lockStructure=True)
     for name, value in ((YEAR_NAME, str(year)), (PLAN_NAME, _quoted(plan.info.id)), (FORMAT_NAME, FORMAT_VERSION)):
         wb.defined_names[name] = DefinedName(name, attr_text=value)
     buf = io.BytesIO()
@@ -652,4 +655,5 @@ def _json_default(value: Any) -> Any:
 
 
 __all__ = ["FORMAT_NAME", "MergeSummary", "PLAN_NAME", "STATUSES", "StatusImport", "YEAR_NAME", "dump_plan",
-           "export_status", "leading_comments", "merge_reports", "read_status", "sheet_names", "splice_yaml"]
+           "export_status", "leading_comments", "measures_by_unit", "merge_reports", "read_status", "sheet_names",
+           "splice_yaml"]

@@ -137,6 +137,7 @@ def test_a_plan_in_nynorsk_is_exported_in_nynorsk_without_asking(sample_plan):
 
 def test_only_the_fill_columns_are_unlocked_on_protected_sheets(exported):
     wb = openpyxl.load_workbook(exported)
+    assert wb.security.lockStructure and not wb.security.workbookPassword
     for ws in wb.worksheets:
         assert ws.protection.sheet is True
         assert not ws.protection.password
@@ -452,6 +453,9 @@ def test_libreoffice_opens_the_exported_workbook(tmp_path, exported, soffice):
 
     (pdf,) = convert([exported], tmp_path / "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+        assert "Statusrapport for 2025" in text and "T-01" in text and "Hva ble gjort" in text
 
 
 # -- writing the planner's YAML back ---------------------------------------------------------------------
@@ -545,3 +549,20 @@ def test_a_measure_written_as_a_flow_mapping_is_not_edited_in_place(tmp_path, ru
     out = (tmp_path / "out.yaml").read_text(encoding="utf-8")
     assert out.startswith("# Planen vår\n")
     assert load_plan(tmp_path / "out.yaml").measures[1].report_for(2025).status == "pågår"
+
+
+def test_plan_data_kept_in_a_workbook_is_imported_into_yaml(tmp_path, run):
+    from docplan.starter import starter_xlsx
+
+    data = tmp_path / "plan.xlsx"
+    data.write_bytes(starter_xlsx("3427", language="nn"))
+    start = load_plan(data).info.period.start_year
+    book = tmp_path / "s.xlsx"
+    assert run("status", "export", data, "--year", start, "-o", book).exit_code == 0
+    assert openpyxl.load_workbook(book).worksheets[1]["I1"].value == "Kva vart gjort"
+    fill(book, {"T-01": {"status": "utsett", "spent_nok": 100, "done": "Litt"}})
+    out = tmp_path / "plan.yaml"
+    result = import_to(run, book, data, out)
+    assert result.exit_code == 0, result.output
+    report = load_plan(out).measures[0].report_for(start)
+    assert (report.status, report.done, report.spent_nok) == ("utsatt", "Litt", 100)

@@ -40,7 +40,7 @@ def export_cmd(data: Path, year: int, output: Path, municipality: str | None, la
     from docplan.files import write_atomic
     from docplan.loaders import load_plan
     from docplan.i18n import _
-    from docplan.status import export_status
+    from docplan.status import export_status, measures_by_unit
 
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter(_("utfila må slutte på .xlsx"), param_hint="-o/--output")
@@ -55,7 +55,7 @@ def export_cmd(data: Path, year: int, output: Path, municipality: str | None, la
                                  param_hint="--year")
     write_atomic(output, export_status(plan, year, municipality=municipality, lang=lang))
     measures = plan.measures_for(municipality) if municipality else plan.measures
-    units = {(m.responsible or "").strip() for m in measures}
+    units = measures_by_unit(measures)
     click.echo(_("Skrev {output}: {n} tiltak på {sheets} ark for {year}.").format(
         output=output, n=len(measures), sheets=len(units), year=year))
 
