@@ -442,14 +442,20 @@ def test_anything_a_unit_types_comes_back_unchanged(tmp_path_factory, blank_book
     assert raw["plan"]["id"] == "ROP-OSTD-2024"
 
 
-def test_libreoffice_opens_the_exported_workbook(tmp_path, exported, soffice):
-    from docplan.convert import convert
-
+@pytest.fixture()
+def calc(soffice) -> str:
+    """LibreOffice with Calc, which opens workbooks (Writer alone cannot)."""
     if not (Path(os.path.realpath(soffice)).parent / "libsclo.so").exists():
         reason = "LibreOffice Calc (libreoffice-calc-nogui) is not installed; run `make system-deps`"
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
+    return soffice
+
+
+def test_libreoffice_opens_the_exported_workbook(tmp_path, exported, calc):
+    from docplan.convert import convert
+
 
     (pdf,) = convert([exported], tmp_path / "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -566,3 +572,15 @@ def test_plan_data_kept_in_a_workbook_is_imported_into_yaml(tmp_path, run):
     assert result.exit_code == 0, result.output
     report = load_plan(out).measures[0].report_for(start)
     assert (report.status, report.done, report.spent_nok) == ("utsatt", "Litt", 100)
+
+
+def test_a_workbook_saved_again_by_libreoffice_imports_the_same(tmp_path, exported, example_path, run, calc):
+    from docplan.convert import convert
+
+    fill(exported, FILLED)
+    (resaved,) = convert([exported], tmp_path / "calc", fmt="xlsx")
+    direct, via_calc = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    assert import_to(run, exported, example_path, direct).exit_code == 0
+    result = import_to(run, resaved, example_path, via_calc)
+    assert result.exit_code == 0, result.output
+    assert via_calc.read_bytes() == direct.read_bytes()
