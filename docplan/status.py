@@ -2,8 +2,9 @@
 
 `export_status` writes the workbook ``docplan status export`` hands out; `read_status` reads a filled
 one back (every problem at its sheet and cell), `merge_reports` puts its reports into the plan's raw data
-for that year, and `dump_plan` writes the data back as YAML or JSON. The workbook carries its year, the
-plan's id and a format mark as defined names, so a workbook docplan did not make is refused.
+for that year, and `splice_yaml` writes them into the planner's YAML where they belong (`dump_plan` writes
+the data whole when that cannot be done); `import_status` does all of it. The workbook carries its year,
+the plan's id and a format mark as defined names, so a workbook docplan did not make is refused.
 """
 
 from __future__ import annotations
@@ -648,12 +649,53 @@ def _plain(value: Any) -> str | None:
     return value if re.fullmatch(r"[a-zæøåA-ZÆØÅ][a-zæøåA-ZÆØÅ ]*[a-zæøå]", value) else json.dumps(value, ensure_ascii=False)
 
 
+@dataclass
+class StatusResult:
+    """The plan data with a status workbook's reports merged in, ready to write, and what the merge did."""
+
+    data: bytes
+    imported: StatusImport
+    summary: MergeSummary
+    #: True when the planner's YAML could not be edited in place and was written whole.
+    rewritten: bool = False
+    #: What reading the plan data warned about (unknown columns of a plan workbook).
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def import_status(workbook: Path, data: Path, suffix: str = ".yaml") -> StatusResult:
+    """Return plan ``data`` (YAML, JSON or XLSX) with the filled status ``workbook``'s reports for its year, as
+    YAML, or JSON for ``suffix`` ".json"; raise `DataError` naming every bad cell (then nothing is merged).
+
+    A YAML file is edited in place (`splice_yaml`); when that cannot be done it is written whole, its leading
+    comments kept.
+    """
+    from docplan.loaders import decode_text, load_raw_with_warnings, read_limited, validate_plan
+
+    raw, positions, warnings = load_raw_with_warnings(data)
+    plan = validate_plan(raw, positions, str(data))
+    imported = read_status(workbook, plan)
+    merged, summary = merge_reports(raw, imported)
+    validate_plan(merged, positions, str(data))
+    result = StatusResult(b"", imported, summary, warnings=warnings)
+    if suffix == ".json" or data.suffix.lower() not in (".yaml", ".yml"):
+        result.data = dump_plan(merged, suffix)
+        return result
+    source = decode_text(read_limited(data), str(data))
+    text = splice_yaml(source, raw, merged)
+    if text is None:
+        result.rewritten = True
+        result.data = dump_plan(merged, ".yaml", header=leading_comments(source))
+    else:
+        result.data = text.encode("utf-8")
+    return result
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-__all__ = ["FORMAT_NAME", "MergeSummary", "PLAN_NAME", "STATUSES", "StatusImport", "YEAR_NAME", "dump_plan",
-           "export_status", "leading_comments", "measures_by_unit", "merge_reports", "read_status", "sheet_names",
+__all__ = ["FORMAT_NAME", "MergeSummary", "PLAN_NAME", "STATUSES", "StatusImport", "StatusResult", "YEAR_NAME",
+           "dump_plan", "export_status", "import_status", "leading_comments", "measures_by_unit", "merge_reports", "read_status", "sheet_names",
            "splice_yaml"]

@@ -74,30 +74,21 @@ def import_cmd(workbook: Path, data: Path, output: Path, force: bool) -> None:
     skrives ingenting. Å lese den samme arbeidsboken inn igjen endrer ingenting.
     """
     from docplan.files import write_atomic
-    from docplan.loaders import decode_text, load_raw_with_warnings, read_limited, validate_plan
     from docplan.i18n import _
-    from docplan.status import dump_plan, leading_comments, merge_reports, read_status, splice_yaml
+    from docplan.status import import_status
 
     suffix = output.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
         raise click.BadParameter(_("utfila må slutte på .yaml, .yml eller .json"), param_hint="-o/--output")
     guard_outputs({"-o/--output": output}, [workbook, data], force=force)
-    raw, positions, warnings = load_raw_with_warnings(data)
-    for warning in warnings:
+    result = import_status(workbook, data, suffix)
+    for warning in result.warnings:
         click.echo(_("Advarsel: {warning}").format(warning=warning.format()), err=True)
-    plan = validate_plan(raw, positions, str(data))
-    imported = read_status(workbook, plan)
-    merged, summary = merge_reports(raw, imported)
-    validate_plan(merged, positions, str(data))
-    text = None
-    if suffix != ".json" and data.suffix.lower() in (".yaml", ".yml"):
-        source = decode_text(read_limited(data), str(data))
-        text = splice_yaml(source, raw, merged)
-        if text is None:
-            click.echo(_("Merk: {data} kunne ikke endres bare der rapportene står, så hele fila er skrevet på nytt "
-                         "(kommentarer inne i fila er borte).").format(data=data), err=True)
-            text = dump_plan(merged, ".yaml", header=leading_comments(source)).decode("utf-8")
-    write_atomic(output, text.encode("utf-8") if text is not None else dump_plan(merged, suffix))
+    if result.rewritten:
+        click.echo(_("Merk: {data} kunne ikke endres bare der rapportene står, så hele fila er skrevet på nytt "
+                     "(kommentarer inne i fila er borte).").format(data=data), err=True)
+    write_atomic(output, result.data)
+    imported, summary = result.imported, result.summary
     click.echo(_("Skrev {output}: {n} rapporter for {year} ({added} nye, {changed} endret, {same} uendret).").format(
         output=output, n=len(imported.reports), year=imported.year, added=len(summary.added),
         changed=len(summary.changed), same=len(summary.unchanged)))
