@@ -225,7 +225,8 @@ def starter_yaml(number: str, *, language: str = "nb", file: str = "plan.yaml",
 
 
 def starter_xlsx(number: str, *, language: str = "nb", today: dt.date | None = None) -> bytes:
-    """Return a starter workbook (sheets Plan, Kommuner, Kommuneplan, Hovedmål, Delmål, Tiltak, Alkoholpolitikk)."""
+    """Return a starter workbook (sheets Plan, Kommuner, Kommuneplan, Hovedmål, Delmål, Tiltak, Alkoholpolitikk,
+    Rapporter, Indikatorverdier)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -261,6 +262,9 @@ def starter_xlsx(number: str, *, language: str = "nb", today: dt.date | None = N
                             [info.number, "08:00-18:00", "08:00-15:00", "08:00-01:00", "13:00-24:00", 0, 0, 0,
                              _licence_end(start), w["criterion"], w["single_occasion"], w["knowledge_test"],
                              w["sanctions"]]],
+        # filled in year by year («docplan status import» writes the reports into YAML data)
+        "Rapporter": [["Tiltak-ID", "År", "Status", "Hva ble gjort", "Brukt (kr)", "Kommentar"]],
+        "Indikatorverdier": [["Mål-ID", "År", "Verdi"]],
     }
     first = True
     for title, rows in sheets.items():

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the system programs docplan's tests use: LibreOffice (PDF, document checks),
+# Install the system programs docplan's tests use: LibreOffice Writer and Calc (PDF, document checks),
 # poppler-utils (pdftotext/pdftoppm), Chromium (task pane tests), Node.js/npm (add-in JS tests),
 # the PostgreSQL server (the storage tests start a throwaway cluster with its initdb/pg_ctl, which
 # Debian keeps in /usr/lib/postgresql/<version>/bin, off PATH), and a C compiler with Python's headers
@@ -10,6 +10,8 @@ need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 # python3-uno: LibreOffice's UNO bridge for Debian's python3, which keeps PDF converters running (docplan/convert.py)
 /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
+# Calc opens the workbooks docplan writes (the status workbook)
+compgen -G "/usr/lib/libreoffice/program/libsclo.so" >/dev/null || need+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)

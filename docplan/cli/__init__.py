@@ -1,7 +1,7 @@
 """The ``docplan`` command line: each command parses, calls one library function and prints.
 
 One module per command group (`data`: render/validate/init; `document`: insert/refresh/list/kp/extract;
-`check`; `template`; `batch`; `serve`; `workspace`: import/export; `manifest`; `cycle`: diff, roll; `report`), named
+`check`; `template`; `batch`; `serve`; `workspace`: import/export; `manifest`; `cycle`: diff, roll; `report`; `status`), named
 here in `COMMANDS` and imported only when their command runs (or ``--help`` lists it). Command modules
 import only click at load time, so ``docplan check`` starts without Flask, pydantic, the renderer or the
 server.
@@ -147,7 +147,7 @@ COMMANDS = {
     "template": ("template", "template"), "batch": ("batch", "batch"), "serve": ("serve", "serve"),
     "serve-token": ("serve", "serve_token"), "workspace": ("workspace", "workspace"),
     "manifest": ("addin", "manifest"), "diff": ("cycle", "diff_cmd"), "roll": ("cycle", "roll_cmd"),
-    "report": ("report", "report_cmd"),
+    "report": ("report", "report_cmd"), "status": ("status", "status_group"),
 }
 
 
@@ -180,6 +180,8 @@ def _command_module(name: str):
         from docplan.cli import cycle as module
     elif name == "report":
         from docplan.cli import report as module
+    elif name == "status":
+        from docplan.cli import status as module
     else:
         from docplan.cli import serve as module
     return module

@@ -36,6 +36,7 @@ _SECTION_NAMES = {
     "funding": "finansiering",
     "indicators": "indikator",
     "values": "tall",
+    "reports": "rapport",
     "participation": "medvirkning",
 }
 

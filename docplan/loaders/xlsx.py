@@ -14,6 +14,10 @@ Sheets (names and headers are matched case-insensitively, bokmål or nynorsk):
   Gebyrer | Kunnskapsprøve | Prikktildeling | Retningslinjer. A time cell holds one range («08:00-20:00») or
   ranges by day type or place, one per line or separated by semicolons: «10:00-01:00; fredag_lørdag:
   10:00-02:00; uteservering: 12:00-24:00» (a range without a label is the default).
+- «Rapporter» (optional): yearly reports on measures, one row per measure and year: Tiltak-ID | År | Status |
+  Hva ble gjort | Brukt (kr) | Kommentar (nynorsk «Rapportar»: Kva vart gjort …)
+- «Indikatorverdier» (optional): measured indicator values of goals and sub-goals: Mål-ID | År | Verdi |
+  Fylket | Landet (the goal's indicator itself is described in «Hovedmål» or «Delmål»)
 
 Every value's cell is recorded, so a validation error names sheet and cell. Nothing is dropped
 silently: a column or sheet docplan does not know is a warning, a duplicate column, a formula
@@ -46,6 +50,8 @@ SHEETS = {
     "sub_goals": ("delmål",),
     "measures": ("tiltak", "tiltaksplan"),
     "alcohol": ("alkoholpolitikk", "alkoholpolitikken", "bevillingspolitikk", "løyvepolitikk"),
+    "reports": ("rapporter", "rapportar", "årsrapporter", "årsrapportar", "statusrapporter", "statusrapportar"),
+    "indicator_values": ("indikatorverdier", "indikatorverdiar", "måltall"),
 }
 
 PLAN_FIELDS = {
@@ -81,7 +87,19 @@ COLUMNS = {
     "sub_goals": {
         "nr": "id", "id": "id", "hovedmål": "parent", "hovudmål": "parent", "delmål": "title",
         "tittel": "title", "beskrivelse": "text", "tekst": "text", "kommuneplan": "kp_refs",
-        "kobling til kommuneplan": "kp_refs",
+        "kobling til kommuneplan": "kp_refs", "indikator": "ind_name", "kilde": "ind_source",
+        "utgangsverdi": "ind_baseline", "utgangsår": "ind_baseline_year", "målverdi": "ind_target",
+        "målår": "ind_target_year",
+    },
+    "reports": {
+        "tiltak-id": "measure", "tiltak": "measure", "nr": "measure", "id": "measure", "år": "year",
+        "status": "status", "hva ble gjort": "done", "kva vart gjort": "done", "kva blei gjort": "done",
+        "gjort": "done", "brukt": "spent_nok", "brukt kr": "spent_nok", "kommentar": "comment",
+        "merknad": "comment",
+    },
+    "indicator_values": {
+        "mål-id": "goal", "mål": "goal", "nr": "goal", "id": "goal", "år": "year", "verdi": "value",
+        "fylket": "county", "fylke": "county", "landet": "country", "land": "country",
     },
     "measures": {
         "nr": "id", "id": "id", "tiltak": "title", "tittel": "title", "beskrivelse": "text", "tekst": "text",
@@ -123,7 +141,8 @@ COLUMNS["alcohol"] = {
 
 REQUIRED_COLUMNS = {"municipalities": ("number", "name"), "measures": ("id", "title"),
                     "kp": ("municipality", "plan_name", "id", "title"), "goals": ("id", "title"),
-                    "alcohol": ("municipality",),
+                    "alcohol": ("municipality",), "reports": ("measure", "year", "status"),
+                    "indicator_values": ("goal", "year", "value"),
                     "sub_goals": ("id", "parent", "title")}
 
 
@@ -573,7 +592,7 @@ def _find_sheets(wb, formulas_wb, package, reader: _Reader) -> dict[str, _Sheet]
         if entity is None:
             reader.warnings.append(Problem(
                 "arket er ukjent og blir ikke lest; docplan leser arkene Plan, Kommuner, Kommuneplan, Hovedmål, "
-                "Delmål, Tiltak og Alkoholpolitikk", Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
+                "Delmål, Tiltak, Alkoholpolitikk, Rapporter og Indikatorverdier", Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
             continue
         if entity in found:
             raise DataError(f"arbeidsboken har både arket «{found[entity].title}» og «{ws.title}» for det samme; "
@@ -687,6 +706,87 @@ def _alcohol_rows(sheet: _Sheet, reader: _Reader, data: dict, munis: dict[str, d
                 policy[group] = value
                 pos[(*base, group)] = cell
         muni["alcohol_policy"] = policy
+
+
+def _year_rows(sheet: _Sheet, reader: _Reader, entity: str, key: str, targets: dict[str, tuple[dict, tuple]],
+               unknown: str, what: str) -> Iterator[tuple[dict, tuple, dict]]:
+    """Yield (target entry, its data path, row) for each row of a by-year sheet («Rapporter», «Indikatorverdier»).
+
+    The row's id must name a target and each target may have one row a year; otherwise the problem is
+    reported at its cell and the row is not used.
+    """
+    seen: dict[tuple[str, Any], Location] = {}
+    for r, row in reader.table(sheet, entity):
+        ident = reader.convert(_identifier, *row[key])
+        if ident is None:
+            continue
+        ident = ident.strip()
+        target = targets.get(ident)
+        if target is None:
+            reader.problems.append(Problem(unknown.format(id=ident), row[key][1], code="reference"))
+            continue
+        year, year_loc = row["year"]
+        year = _int(year)
+        if isinstance(year, int) and not isinstance(year, bool):
+            if (ident, year) in seen:
+                reader.problems.append(Problem(
+                    f"{what.format(id=ident)} har to rader for {year} (også i celle {seen[(ident, year)].cell}); "
+                    "hvert år kan stå én gang", year_loc, code="duplicate_row"))
+                continue
+            seen[(ident, year)] = year_loc
+        yield target[0], target[1], {**row, "year": (year, year_loc)}
+
+
+def _report_rows(sheet: _Sheet, reader: _Reader, data: dict, pos: PositionMap) -> None:
+    """Read the «Rapporter» sheet into each measure's ``reports``."""
+    measures = {m["id"].strip(): (m, ("measures", i)) for i, m in enumerate(data["measures"])
+                if isinstance(m.get("id"), str)}
+    converters = {"status": _keyword, "spent_nok": _int, "done": _text, "comment": _text}
+    for measure, path, row in _year_rows(sheet, reader, "reports", "measure", measures,
+                                         "tiltaket «{id}» står ikke i arket «Tiltak»", "tiltak {id}"):
+        reports = measure.setdefault("reports", [])
+        base = (*path, "reports", len(reports))
+        report: dict[str, Any] = {}
+        pos[base] = row["measure"][1]
+        for key, (value, loc) in row.items():
+            if key == "measure":
+                continue
+            pos[(*base, key)] = loc
+            if key in converters and value not in (None, ""):
+                value = reader.convert(converters[key], value, loc)
+            if value not in (None, ""):
+                report[key] = value
+        reports.append(report)
+
+
+def _indicator_value_rows(sheet: _Sheet, reader: _Reader, data: dict, pos: PositionMap) -> None:
+    """Read the «Indikatorverdier» sheet into the ``values`` of each goal's and sub-goal's indicator."""
+    goals: dict[str, tuple[dict, tuple]] = {}
+    for i, g in enumerate(data["goals"]):
+        if isinstance(g.get("id"), str):
+            goals.setdefault(g["id"].strip(), (g, ("goals", i)))
+        for j, s in enumerate(g.get("sub_goals", [])):
+            if isinstance(s.get("id"), str):
+                goals.setdefault(s["id"].strip(), (s, ("goals", i, "sub_goals", j)))
+    for goal, path, row in _year_rows(sheet, reader, "indicator_values", "goal", goals,
+                                      "målet «{id}» står ikke i arket «Hovedmål» eller «Delmål»", "målet {id}"):
+        indicator = goal.get("indicator")
+        if indicator is None:
+            reader.problems.append(Problem(
+                f"målet «{goal.get('id')}» har ingen indikator; skriv indikatoren i kolonnen «Indikator» for målet "
+                "i arket «Hovedmål» eller «Delmål»", row["goal"][1], code="no_indicator"))
+            continue
+        values = indicator.setdefault("values", [])
+        base = (*path, "indicator", "values", len(values))
+        entry: dict[str, Any] = {}
+        pos[base] = row["goal"][1]
+        for key, (value, loc) in row.items():
+            if key == "goal":
+                continue
+            pos[(*base, key)] = loc
+            if value not in (None, ""):
+                entry[key] = value
+        values.append(entry)
 
 
 def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
@@ -904,6 +1004,10 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
         if m.get("municipalities"):
             m["scope"] = "lokal"
         data["measures"].append(m)
+    if "reports" in sheets:
+        _report_rows(sheets["reports"], reader, data, pos)
+    if "indicator_values" in sheets:
+        _indicator_value_rows(sheets["indicator_values"], reader, data, pos)
     if reader.problems:
         raise DataError(f"arbeidsboken har {len(reader.problems)} feil", Location(file=file),
                         problems=reader.problems, code="invalid_cells")
