@@ -2,8 +2,8 @@
 
 `export_status` writes the workbook ``docplan status export`` hands out; `read_status` reads a filled
 one back (every problem at its sheet and cell), `merge_reports` puts its reports into the plan's raw data
-for that year, and `splice_yaml` writes them into the planner's YAML where they belong (`dump_plan` writes
-the data whole when that cannot be done); `import_status` does all of it. The workbook carries its year,
+for that year, and `docplan.datafile.write_back` writes them into the planner's YAML where they belong;
+`import_status` does all of it. The workbook carries its year,
 the plan's id and a format mark as defined names, so a workbook docplan did not make is refused.
 """
 
@@ -12,14 +12,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from docplan.datafile import write_back
 from docplan.errors import DataError, DocumentError, Location, Problem
 from docplan.formatting import canonical_value, display_value
 from docplan.i18n import N_, _, translate
@@ -520,135 +518,6 @@ def _same_report(old: dict, new: dict) -> bool:
     return norm(old) == norm(new)
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe YAML with texts of several lines as literal blocks (``|``), as a planner writes them."""
-
-
-def _str(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def leading_comments(text: str) -> str:
-    """Return the comment lines (and blank lines between them) at the top of a YAML text."""
-    out = []
-    for line in text.splitlines(keepends=True):
-        if line.lstrip().startswith("#") or not line.strip():
-            out.append(line if line.endswith("\n") else line + "\n")
-        else:
-            break
-    while out and not out[-1].strip():
-        out.pop()
-    return "".join(out)
-
-
-def dump_plan(raw: dict, suffix: str, *, header: str = "") -> bytes:
-    """Return plan data as YAML (``header`` comments first) or, for ``.json``, as JSON."""
-    if suffix == ".json":
-        text = json.dumps(raw, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    else:
-        body = yaml.dump(raw, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-        text = (header + "\n" if header else "") + body
-    return text.encode("utf-8")
-
-
-def splice_yaml(text: str, raw: dict, merged: dict) -> str | None:
-    """Return the planner's YAML ``text`` with only the measures' ``reports`` and ``status`` that differ between
-    ``raw`` and ``merged`` rewritten in place, so comments, order and quoting elsewhere stay as written.
-
-    Returns None when that cannot be done safely (a measure written as a flow mapping, aliases, anything the
-    edit would not reproduce exactly): the text is parsed again and must give ``merged``, else the caller
-    writes the whole data with `dump_plan`.
-    """
-    from docplan.loaders.yamlfile import parse_yaml
-
-    try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return None
-    measures = _value(root, "measures")
-    if not isinstance(measures, yaml.SequenceNode) or len(measures.value) != len(merged.get("measures") or []):
-        return None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    edits: list[tuple[int, int, str]] = []
-    for node, old, new in zip(measures.value, raw.get("measures") or [], merged.get("measures") or []):
-        if old == new:
-            continue
-        if not isinstance(node, yaml.MappingNode) or node.flow_style or not node.value:
-            return None
-        column = node.value[0][0].start_mark.column
-        pad = " " * column
-        tail = _line_end(text, _span_end(node, text))
-        for key in ("status", "reports"):
-            if old.get(key) == new.get(key):
-                continue
-            value = _value(node, key)
-            if key == "status":
-                block = _plain(new[key])
-                if block is None:
-                    return None
-            else:
-                block = yaml.dump(new[key], Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100).rstrip()
-            if value is None:
-                lines = block.splitlines() if key == "reports" else []
-                inserted = (f"{key}: {block}" if key == "status"
-                            else f"{key}:" + "".join(newline + pad + "  " + line for line in lines))
-                edits.append((tail, tail, newline + pad + inserted))
-            elif key == "status" or value.flow_style or not isinstance(value, yaml.SequenceNode):
-                if key == "reports":
-                    block = "".join(newline + pad + "  " + line for line in block.splitlines())
-                edits.append((value.start_mark.index, _span_end(value, text), block))
-            else:
-                indent = " " * value.start_mark.column
-                lines = block.splitlines()
-                edits.append((value.start_mark.index, _span_end(value, text),
-                              lines[0] + "".join(newline + indent + line for line in lines[1:])))
-    out = text
-    for start, end, new_text in sorted(edits, reverse=True):
-        out = out[:start] + new_text + out[end:]
-    try:
-        again, _ = parse_yaml(out, "")
-    except Exception:  # the edit broke the YAML: fall back to writing it whole
-        return None
-    return out if again == merged else None
-
-
-def _value(node, key: str):
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
-
-
-def _span_end(node, text: str) -> int:
-    """Return where a node's own text ends (a block collection's end mark, and a block scalar's, lie at the
-    next token)."""
-    if isinstance(node, yaml.ScalarNode) or node.flow_style or not node.value:
-        end = node.end_mark.index
-        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            end = node.start_mark.index + len(text[node.start_mark.index:end].rstrip("\r\n"))
-        return end
-    last = node.value[-1]
-    return _span_end(last[1] if isinstance(node, yaml.MappingNode) else last, text)
-
-
-def _line_end(text: str, index: int) -> int:
-    """Return the end of the line ``index`` is on (before its line break); a trailing comment stays on it."""
-    cut = text.find("\n", index)
-    if cut == -1:
-        return len(text)
-    return cut - 1 if cut > 0 and text[cut - 1] == "\r" else cut
-
-
-def _plain(value: Any) -> str | None:
-    """Return a status as a YAML scalar (plain when it can be), None for a value that is not a text."""
-    if not isinstance(value, str):
-        return None
-    return value if re.fullmatch(r"[a-zæøåA-ZÆØÅ][a-zæøåA-ZÆØÅ ]*[a-zæøå]", value) else json.dumps(value, ensure_ascii=False)
-
-
 @dataclass
 class StatusResult:
     """The plan data with a status workbook's reports merged in, ready to write, and what the merge did."""
@@ -666,36 +535,19 @@ def import_status(workbook: Path, data: Path, suffix: str = ".yaml") -> StatusRe
     """Return plan ``data`` (YAML, JSON or XLSX) with the filled status ``workbook``'s reports for its year, as
     YAML, or JSON for ``suffix`` ".json"; raise `DataError` naming every bad cell (then nothing is merged).
 
-    A YAML file is edited in place (`splice_yaml`); when that cannot be done it is written whole, its leading
-    comments kept.
+    A YAML file is edited in place (`docplan.datafile.write_back`): only the changed measures' status and
+    reports; when that cannot be done it is written whole, its leading comments kept.
     """
-    from docplan.loaders import decode_text, load_raw_with_warnings, read_limited, validate_plan
+    from docplan.loaders import load_raw_with_warnings, validate_plan
 
     raw, positions, warnings = load_raw_with_warnings(data)
     plan = validate_plan(raw, positions, str(data))
     imported = read_status(workbook, plan)
     merged, summary = merge_reports(raw, imported)
     validate_plan(merged, positions, str(data))
-    result = StatusResult(b"", imported, summary, warnings=warnings)
-    if suffix == ".json" or data.suffix.lower() not in (".yaml", ".yml"):
-        result.data = dump_plan(merged, suffix)
-        return result
-    source = decode_text(read_limited(data), str(data))
-    text = splice_yaml(source, raw, merged)
-    if text is None:
-        result.rewritten = True
-        result.data = dump_plan(merged, ".yaml", header=leading_comments(source))
-    else:
-        result.data = text.encode("utf-8")
-    return result
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    written, rewritten = write_back(data, raw, merged, suffix, keys=("status", "reports"))
+    return StatusResult(written, imported, summary, rewritten=rewritten, warnings=warnings)
 
 
 __all__ = ["FORMAT_NAME", "MergeSummary", "PLAN_NAME", "STATUSES", "StatusImport", "StatusResult", "YEAR_NAME",
-           "dump_plan", "export_status", "import_status", "leading_comments", "measures_by_unit", "merge_reports", "read_status", "sheet_names",
-           "splice_yaml"]
+           "export_status", "import_status", "measures_by_unit", "merge_reports", "read_status", "sheet_names"]

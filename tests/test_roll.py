@@ -106,7 +106,8 @@ def test_pending_decisions_are_printed_written_as_a_comment_and_exit_3(tmp_path)
     assert done.returncode == 3, done.stderr
     assert "Traceback" not in done.stderr
     text = out.read_text(encoding="utf-8")
-    header = [line for line in text.splitlines() if line.startswith("#")]
+    header = text[:text.index("\n\n")].splitlines()  # the roll's block, then a blank line
+    assert all(line.startswith("#") for line in header)
     # the example has no reports yet, deadlines passed (T-03, 31.01.2025), a year after the period (T-14) and a
     # link into Rendalen's replaced samfunnsdel (T-19)
     for expected in ("mangler rapport for 2025", "T-03: fristen 31.01.2025 er passert", "T-14: året 2028",
@@ -193,3 +194,33 @@ def test_every_measure_survives_a_roll_and_only_finished_ones_lose_years(statuse
             assert set(years_before) <= set(after.get("years") or [2024, 2025, 2026, 2027])
         assert {k: v for k, v in after.items() if k != "years"} == {k: v for k, v in before.items() if k != "years"}
     validate_plan(result.data, {}, "ny.yaml", check_references=False)
+
+
+def test_the_planners_comments_and_layout_stay_and_only_the_years_change(tmp_path):
+    raw = example_raw()
+    t = measure(raw, "T-02")
+    t["status"] = "gjennomført"
+    t["reports"] = [{"year": 2025, "status": "gjennomført", "done": "Ferdig.", "spent_nok": 15000}]
+    data = tmp_path / "plan.yaml"
+    # the example's own text with T-02 reported finished: its comments, order and quoting are the planner's
+    from docplan.datafile import splice_yaml
+
+    text = splice_yaml(EXAMPLE.read_text(encoding="utf-8"), example_raw(), raw)
+    assert text is not None
+    data.write_text(text, encoding="utf-8")
+    out = tmp_path / "plan-2026.yaml"
+    assert docplan("roll", data, "--to", "2026", "-o", out).returncode == 3
+    written = out.read_text(encoding="utf-8")
+    body = written[written.index("\n\n") + 2:]
+    before, after = text.splitlines(), body.splitlines()
+    assert len(before) == len(after)
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert changed == [(a, b) for a, b in changed if a.strip().startswith("years:")]
+    finished = [m["id"] for m in raw["measures"] if m.get("status") in FINISHED_STATUSES and
+                any(y >= 2026 for y in m.get("years", []))]
+    assert "T-02" in finished and len(changed) == len(finished)
+    assert not any("2026" in b or "2027" in b for _a, b in changed)
+    # rolled again: one block, the newest
+    again = tmp_path / "plan-2026b.yaml"
+    assert docplan("roll", out, "--to", "2026", "-o", again).returncode == 3
+    assert again.read_text(encoding="utf-8").count("# Rullert til") == 1

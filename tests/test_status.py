@@ -504,7 +504,8 @@ MEASURE_TAIL
 
 def splice(tail: str, report: dict, newline: str = "\n"):
     from docplan.loaders.yamlfile import parse_yaml
-    from docplan.status import StatusImport, merge_reports, splice_yaml
+    from docplan.datafile import splice_yaml
+    from docplan.status import StatusImport, merge_reports
 
     text = SPLICE_BASE.replace("MEASURE_TAIL\n", tail).replace("\n", newline)
     raw, _ = parse_yaml(text, "plan.yaml")
@@ -534,7 +535,7 @@ def test_reports_are_written_into_the_yaml_text_in_place(tail, newline):
 
 
 def test_a_measure_written_as_a_flow_mapping_is_not_edited_in_place(tmp_path, run):
-    from docplan.status import splice_yaml
+    from docplan.datafile import splice_yaml
     from docplan.loaders.yamlfile import parse_yaml
 
     text = SPLICE_BASE.replace("  - id: T-02   # den andre\n    title: Andre\n", "  - {id: T-02, title: Andre}\n")

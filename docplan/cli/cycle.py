@@ -67,27 +67,29 @@ def roll_cmd(ctx: click.Context, data: Path, to_year: int, output: Path, force: 
     """
     import yaml
 
+    from docplan.datafile import write_back
     from docplan.files import write_atomic
     from docplan.i18n import _, language, ngettext
     from docplan.loaders import load_raw, validate_plan
     from docplan.roll import roll_plan
 
     guard_outputs({"-o/--output": output}, [data], force=force)
-    if output.suffix.lower() not in (".yaml", ".yml", ".json"):
+    suffix = output.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
         raise click.BadParameter(_("utfila må slutte på .yaml, .yml eller .json"), param_hint="-o/--output")
     raw, positions = load_raw(data)
     plan = validate_plan(raw, positions, str(data))
     with language(plan.language):
         result = roll_plan(raw, plan, to_year)
-        if output.suffix.lower() == ".json":
-            text = json.dumps(result.data, ensure_ascii=False, indent=2, default=str) + "\n"
-        else:
-            text = result.comment_block(data.name) + yaml.safe_dump(result.data, allow_unicode=True,
-                                                                    sort_keys=False, width=100)
-        # what is written must read back as valid plan data, or nothing is written
-        check_raw = yaml.safe_load(text) if output.suffix.lower() != ".json" else json.loads(text)
-        validate_plan(check_raw, {}, str(output))
-        write_atomic(output, text.encode("utf-8"))
+        written, rewritten = write_back(data, raw, result.data, suffix, keys=("years",),
+                                        header=result.comment_block(data.name))
+        # what is written must read back as the rolled data, or nothing is written
+        text = written.decode("utf-8")
+        validate_plan(json.loads(text) if suffix == ".json" else yaml.safe_load(text), {}, str(output))
+        write_atomic(output, written)
+        if rewritten:
+            click.echo(_("Merk: {path} er skrevet på nytt i sin helhet (tiltakene kunne ikke endres på stedet); "
+                         "kommentarer inne i dataene er ikke med.").format(path=output))
         for change in result.changes:
             click.echo(f"- {change}")
         click.echo(_("Lagret: {path}").format(path=output))
