@@ -29,7 +29,9 @@ FIELD_LABELS = {
     "source": N_("kilde"), "baseline": N_("utgangsverdi"), "baseline_year": N_("år for utgangsverdi"),
     "target": N_("mål"), "target_year": N_("målår"), "period": N_("planperiode"), "vision": N_("visjon"),
     "budget_total_nok": N_("budsjett"), "adoption": N_("vedtak"), "date": N_("dato"), "case_no": N_("saksnummer"),
-    "role": N_("rolle"), "subtitle": N_("undertittel"), "reports": N_("rapporter"),
+    "role": N_("rolle"), "subtitle": N_("undertittel"), "reports": N_("rapporter"), "done": N_("hva ble gjort"),
+    "spent_nok": N_("brukt"), "comment": N_("kommentar"), "values": N_("verdier"), "value": N_("verdi"),
+    "county": N_("fylket"), "country": N_("landet"), "year": N_("år"),
 }
 
 #: How each kind of item is named in the output.
@@ -181,9 +183,23 @@ def _fields(old: dict, new: dict, skip: tuple[str, ...] = (), prefix: str = "") 
         name = f"{prefix}{key}"
         if isinstance(a, dict) and isinstance(b, dict):
             out += _fields(a, b, prefix=f"{name}.")
+        elif _by_year(a) is not None and _by_year(b) is not None:  # reports, indicator values: year by year
+            before, after = _by_year(a), _by_year(b)
+            for year in sorted({*before, *after}):
+                if before.get(year) != after.get(year):
+                    out.append(FieldChange(f"{name}.{year}", before.get(year), after.get(year)))
         else:
             out.append(FieldChange(name, a, b))
     return out
+
+
+def _by_year(value: Any) -> dict[int, dict] | None:
+    """Return a list of yearly entries (``[{year, …}]``) by year without the year, or None for other values."""
+    if value is None:
+        return {}
+    if not isinstance(value, list) or not all(isinstance(v, dict) and "year" in v for v in value):
+        return None
+    return {v["year"]: {k: x for k, x in v.items() if k != "year"} for v in value}
 
 
 # -- comparing documents --------------------------------------------------------------------------
@@ -241,11 +257,12 @@ def display(value: Any, name: str = "") -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return format_date(value)
     if isinstance(value, int):
-        return format_number(value)
+        last = name.rsplit(".", 1)[-1]
+        return str(value) if last in ("year", "years") or last.endswith("_year") else format_number(value)
     if isinstance(value, dict):
         return "; ".join(f"{field_label(k)}: {display(v, k)}" for k, v in value.items() if v not in (None, [], ""))
     if isinstance(value, (list, tuple)):
-        return ", ".join(display(v) for v in value)
+        return ", ".join(display(v, name) for v in value)
     return display_value(str(value))
 
 

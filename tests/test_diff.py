@@ -132,3 +132,26 @@ def test_data_and_a_document_cannot_be_compared(raw, tmp_path, example_path):
     doc.write_bytes(render_plan(load_plan(example_path)))
     r = CliRunner().invoke(main, ["diff", str(example_path), str(doc)])
     assert r.exit_code == 2 and "ikke ett av hvert" in r.output
+
+
+def test_a_years_report_and_indicator_values_are_compared_year_by_year(raw):
+    import copy
+
+    old, new = copy.deepcopy(raw), copy.deepcopy(raw)
+    for data in (old, new):
+        data["measures"][0].pop("status", None)
+        data["measures"][0]["reports"] = [{"year": 2025, "status": "pågår", "spent_nok": 1000}]
+        data["goals"][0]["indicator"]["values"] = [{"year": 2025, "value": "14"}]
+    new["measures"][0]["reports"].append({"year": 2026, "status": "gjennomført", "done": "Kurs & <samling>",
+                                          "spent_nok": 12_500})
+    new["goals"][0]["indicator"]["values"][0]["value"] = "12"
+    d = diff_plans(plan_of(old), plan_of(new))
+    measure = next(c for c in d.changes if c.id == raw["measures"][0]["id"])
+    assert [(f.field, f.old) for f in measure.fields if f.field.startswith("reports")] == [("reports.2026", None)]
+    goal = next(c for c in d.changes if c.id == raw["goals"][0]["id"])
+    assert [f.field for f in goal.fields] == ["indicator.values.2025"]
+    lines = "\n".join(d.lines())
+    assert "rapporter: 2026: – → status: gjennomført; hva ble gjort: Kurs & <samling>; brukt: 12\u00a0500\u00a0kr" \
+        in lines
+    assert "indikator: verdier: 2025: verdi: 14 → verdi: 12" in lines
+    assert "2\u00a0025" not in lines and "2 025" not in lines
