@@ -343,7 +343,12 @@ def document_styles(doc: PlanDocument) -> dict:
     if "snippet_styles" not in doc.cache:
         roles = doc.styles.roles() if doc.styles.root is not None else {role: None for role in snippets.ROLES}
         # body text in the style of the document's own body paragraphs («Brødtekst Skaun»)
-        roles["body"] = snippets.body_style(doc.body, doc.styles) if doc.styles.root is not None else None
+        if doc.styles.root is not None:
+            body, texts, ids = doc.body, doc.texts(), doc.style_ids()
+            own = ((texts[i], ids[i]) for i, p in enumerate(doc.paragraph_elements()) if p.getparent() is body)
+            roles["body"] = snippets.body_style(own, doc.styles)
+        else:
+            roles["body"] = None
         doc.cache["snippet_styles"] = roles
     return doc.cache["snippet_styles"]  # type: ignore[return-value]
 

@@ -13,6 +13,7 @@ formatted directly instead (table text in 9 pt), so no style definition is ever 
 
 from __future__ import annotations
 
+import functools
 from typing import Iterable, Mapping
 
 from docplan.model import Goal, Measure, Plan, SubGoal
@@ -35,8 +36,10 @@ DEFAULT_STYLES: dict[str, str | None] = {
     "table": "TableGrid", "table_text": None, "quote": "Quote", "list": None,
 }
 
+@functools.lru_cache(maxsize=4)
 def _t(lang: str) -> dict:
-    """Return the words snippets write, in ``lang`` (the same words the standard templates use)."""
+    """Return the words snippets write, in ``lang`` (the same words the standard templates use); one table per
+    målform, shared: read it, never change it."""
     return {
         "goal_alias": translate("Mål", lang), "measure_alias": translate("Tiltak", lang),
         "table_alias": translate("Tiltaksplan", lang), "kp_alias": translate("Kommuneplan", lang),
@@ -69,36 +72,30 @@ def resolve_styles(styles_part_root: Element | None) -> dict[str, str | None]:
     return StyleSheet(styles_part_root).roles()
 
 
-def body_style(body: Element | None, sheet: StyleSheet) -> str | None:
+def body_style(paragraphs: Iterable[tuple[str, str | None]], sheet: StyleSheet) -> str | None:
     """Return the paragraph style most of the document's own body text uses (e.g. «Brødtekst Skaun»), or None.
 
-    Counted over the body's own paragraphs with text, outside tables and docplan's controls, leaving out
-    headings, lists and styles for titles, quotes, captions and tables of contents; a paragraph without a
-    style counts as the default paragraph style.
+    ``paragraphs`` are (text, style id) of the body's own paragraphs (not in tables or docplan's controls).
+    Counted over those with text, leaving out headings, lists and styles for titles, quotes, captions and
+    tables of contents; a paragraph without a style counts as the default paragraph style.
     """
-    if body is None:
-        return None
     counts: dict[str | None, int] = {}
     default = sheet.default_paragraph_style()
-    p_style, w_t = qn("w:pStyle"), qn("w:t")
-    for p in body.iterchildren(qn("w:p")):
-        if not any((t.text or "").strip() for t in p.iter(w_t)):
+    body_text: dict[str | None, bool] = {None: True}  # style id → whether it can be body text (decided once)
+    for text, sid in paragraphs:
+        if not text:
             continue
-        el = p.find(qn("w:pPr") + "/" + p_style)
-        sid = el.get(qn("w:val")) if el is not None else default
-        if sid is None:
-            counts[None] = counts.get(None, 0) + 1
-            continue
-        if sheet.heading_level(sid) is not None or sheet.numbering(sid) is not None:
-            continue
-        name = sheet.name(sid).casefold()
-        if name.startswith(_NOT_BODY_STYLES) or sid.casefold().startswith(_NOT_BODY_STYLES):
-            continue
-        counts[sid] = counts.get(sid, 0) + 1
+        sid = sid or default
+        fit = body_text.get(sid)
+        if fit is None:
+            name = sheet.name(sid).casefold()
+            fit = body_text[sid] = sheet.heading_level(sid) is None and sheet.numbering(sid) is None and not (
+                name.startswith(_NOT_BODY_STYLES) or sid.casefold().startswith(_NOT_BODY_STYLES))
+        if fit:
+            counts[sid] = counts.get(sid, 0) + 1
     if not counts:
         return None
-    best = max(counts, key=counts.__getitem__)  # the first seen wins a tie
-    return best
+    return max(counts, key=counts.__getitem__)  # the first seen wins a tie
 
 
 #: Style names (English or Norwegian, lower case) that mark paragraphs other than body text.
