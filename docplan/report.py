@@ -81,14 +81,10 @@ class IndicatorLine:
     previous_value: str | None
 
 
-@dataclass
-class GoalSection:
-    """One hovedmål: its indicators (its own and its delmål's) and its measures (``id`` None: without a goal)."""
+class _Money:
+    """Spent and planned over ``measures`` (a section's, or the whole report's)."""
 
-    id: str | None
-    title: str | None
-    indicators: list[IndicatorLine] = field(default_factory=list)
-    measures: list[MeasureLine] = field(default_factory=list)
+    measures: list[MeasureLine]
 
     @property
     def spent_nok(self) -> int:
@@ -100,7 +96,17 @@ class GoalSection:
 
 
 @dataclass
-class AnnualReport:
+class GoalSection(_Money):
+    """One hovedmål: its indicators (its own and its delmål's) and its measures (``id`` None: without a goal)."""
+
+    id: str | None
+    title: str | None
+    indicators: list[IndicatorLine] = field(default_factory=list)
+    measures: list[MeasureLine] = field(default_factory=list)
+
+
+@dataclass
+class AnnualReport(_Money):
     """The årsrapport of one year (for one municipality with ``municipality``), written in ``language``."""
 
     plan_id: str
@@ -129,14 +135,6 @@ class AnnualReport:
     @property
     def past_deadline(self) -> list[MeasureLine]:
         return [m for m in self.measures if m.past_deadline]
-
-    @property
-    def spent_nok(self) -> int:
-        return sum(m.spent_nok or 0 for m in self.measures)
-
-    @property
-    def planned_nok(self) -> int:
-        return sum(m.planned_nok for m in self.measures)
 
     @property
     def title(self) -> str:
