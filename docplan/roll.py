@@ -87,8 +87,9 @@ def roll_plan(raw: dict[str, Any], plan: Plan, to_year: int, *, today: dt.date |
     missing_report = []
     for i, m in enumerate(plan.measures):
         out = data["measures"][i]
-        report = m.report_for(last)
-        if report is None and m.years_in(period) and min(m.years_in(period)) <= last:
+        closed_before = m.finished and m.years and max(m.years) < last  # closed by an earlier roll
+        if m.report_for(last) is None and not closed_before and m.years_in(period) and \
+                min(m.years_in(period)) <= last:
             missing_report.append(m.id)
         if m.finished:
             years = m.years or list(period.years)

@@ -224,3 +224,14 @@ def test_the_planners_comments_and_layout_stay_and_only_the_years_change(tmp_pat
     again = tmp_path / "plan-2026b.yaml"
     assert docplan("roll", out, "--to", "2026", "-o", again).returncode == 3
     assert again.read_text(encoding="utf-8").count("# Rullert til") == 1
+
+
+def test_a_measure_closed_by_an_earlier_roll_needs_no_new_report():
+    raw = settled(example_raw(), year=2026)
+    t = measure(raw, "T-02")
+    t["years"] = [2024, 2025]
+    t["reports"] = [{"year": 2025, "status": "gjennomført", "done": "Ferdig."}]
+    result = rolled(raw, to_year=2027)
+    assert not any("mangler rapport" in d for d in result.decisions), result.decisions
+    t["reports"] = [{"year": 2025, "status": "pågår"}]
+    assert any("T-02" in d and "mangler rapport for 2026" in d for d in rolled(raw, to_year=2027).decisions)
