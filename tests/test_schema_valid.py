@@ -162,6 +162,17 @@ def test_insert_into_the_rendered_plan_writes_valid_parts(tmp_path, rendered, wh
     _assert_valid(changed, {"word/document.xml"})
 
 
+def test_inserting_the_annual_report_into_the_rendered_plan_writes_valid_parts(tmp_path, rendered):
+    from tests.test_report import _raw as raw_with_reports
+
+    data = _write_yaml(tmp_path / "plan-2025.yaml", raw_with_reports())
+    out = tmp_path / "ut.docx"
+    _run("insert", rendered, data, "--what", "report", "--year", "2025", "--at-document-end", "-o", out)
+    changed = changed_parts(rendered, out)
+    assert "word/document.xml" in changed
+    _assert_valid(changed, {"word/document.xml"})
+
+
 def test_refresh_after_the_data_changed_writes_valid_parts(tmp_path, rendered):
     from tests.test_diff import edited
 
