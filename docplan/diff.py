@@ -281,8 +281,11 @@ def _docx(d: Diff) -> bytes:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
+    from docplan.ooxml.build import mend_zoom
+
     with language(d.language):
         doc = docx.Document()
+        mend_zoom(doc.settings.element)
         lang_tag = "nn-NO" if d.language == "nn" else "nb-NO"
         rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
         for old_lang in rpr.findall(qn("w:lang")):

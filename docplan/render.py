@@ -18,6 +18,7 @@ the difference.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import threading
@@ -405,11 +406,12 @@ class CompiledTemplate:
             raise TemplateError("malen ga ugyldig XML; sjekk at {%p %}, {%tr %} og {%r %} står i egne avsnitt, "
                                 "rader og tekstbiter", Location(file=self.name, part=part.name),
                                 code="invalid_xml") from exc
+        mended = _mend_cells(tree)  # before the hashes: a later refresh sees the cells as written
         if record is not None:
             record.update(hashes_of(tree))
         doc_prs = tree.findall(".//{%s}docPr" % NSMAP["wp"])
         refit = _fit_grids(tree)
-        if doc_prs or refit:
+        if doc_prs or refit or mended:
             for i, el in enumerate(doc_prs, start=1001):  # unique drawing ids after loops copied them
                 el.set("id", str(i))
             return serialize(tree)
@@ -483,6 +485,43 @@ def _fit_grids(root) -> bool:
                     tcw.set(f"{_W}w", str(sum(new[col:col + span])))
                     tcw.set(f"{_W}type", "dxa")
                 col += span
+        changed = True
+    return changed
+
+
+#: Elements that may follow a cell's last paragraph without being content of their own.
+_CELL_MARKS = {f"{_W}{n}" for n in ("tcPr", "sdtPr", "sdtEndPr", "bookmarkStart", "bookmarkEnd", "proofErr",
+                                     "commentRangeStart", "commentRangeEnd", "permStart", "permEnd")}
+
+
+def _ends_with_paragraph(container) -> bool:
+    blocks = [c for c in container if isinstance(c.tag, str) and c.tag not in _CELL_MARKS]
+    if not blocks:
+        return False
+    if blocks[-1].tag == f"{_W}sdt":
+        content = blocks[-1].find(f"{_W}sdtContent")
+        return content is not None and _ends_with_paragraph(content)
+    return blocks[-1].tag == f"{_W}p"
+
+
+def _mend_cells(root) -> bool:
+    """Close each table cell that does not end with a paragraph with an empty one; return whether any did.
+
+    Word calls a document corrupt when a cell has no paragraph (ECMA-376 Part 1, 17.4.66), which is what
+    ``{%p if %}`` blocks whose conditions are all false leave behind. The new paragraph takes the style
+    of the row's first styled paragraph, so the row keeps the table's text size.
+    """
+    changed = False
+    for tc in root.iter(f"{_W}tc"):
+        if _ends_with_paragraph(tc):
+            continue
+        p = tc.makeelement(f"{_W}p", {})
+        style = next(tc.getparent().iter(f"{_W}pStyle"), None) if tc.getparent() is not None else None
+        if style is not None:
+            ppr = p.makeelement(f"{_W}pPr", {})
+            ppr.append(copy.deepcopy(style))
+            p.append(ppr)
+        tc.append(p)
         changed = True
     return changed
 

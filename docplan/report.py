@@ -419,6 +419,7 @@ def to_docx(r: AnnualReport) -> bytes:
 
     lang_tag = "nn-NO" if r.language == "nn" else "nb-NO"
     base = docx.Document()
+    b.mend_zoom(base.settings.element)
     rpr = base.styles.element.find(docx_qn("w:docDefaults")).find(docx_qn("w:rPrDefault")).find(docx_qn("w:rPr"))
     for old in rpr.findall(docx_qn("w:lang")):
         rpr.remove(old)

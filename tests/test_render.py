@@ -70,6 +70,31 @@ def test_every_table_repeats_its_header_row_and_no_row_splits_across_pages(rende
             assert tr.find(f"{{{W}}}trPr/{{{W}}}cantSplit") is not None
 
 
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_every_table_cell_ends_with_a_paragraph_even_when_its_conditions_left_it_empty(rendered, lang):
+    # Word calls a cell without a closing paragraph corrupt; Tolga has no alcohol policy, so every
+    # {%p if %} of its cell in the criteria table is false.
+    root = docx.Document(str(rendered[lang])).element.body
+    marks = {f"{{{W}}}{n}" for n in ("tcPr", "sdtPr", "sdtEndPr", "bookmarkStart", "bookmarkEnd")}
+
+    def last_block(el):
+        blocks = [c for c in el if c.tag not in marks]
+        if blocks and blocks[-1].tag == f"{{{W}}}sdt":
+            return last_block(blocks[-1].find(f"{{{W}}}sdtContent"))
+        return blocks[-1] if blocks else None
+
+    cells = list(root.iter(f"{{{W}}}tc"))
+    assert cells and all(last_block(tc) is not None and last_block(tc).tag == f"{{{W}}}p" for tc in cells)
+    tolga = next(tr for tr in root.iter(f"{{{W}}}tr") if len(tr.findall(f"{{{W}}}tc")) == 2
+                 and _cell_text(tr.findall(f"{{{W}}}tc")[0]) == "Tolga")
+    closing = tolga.findall(f"{{{W}}}tc")[1].find(f"{{{W}}}p")
+    assert closing.find(f"{{{W}}}pPr/{{{W}}}pStyle").get(f"{{{W}}}val") == "Tabelltekst"
+
+
+def _cell_text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(f"{{{W}}}t"))
+
+
 def test_content_controls_are_tagged_for_every_item(rendered, sample_plan):
     with zipfile.ZipFile(rendered["nb"]) as zf:
         root = parse_xml(zf.read("word/document.xml"))

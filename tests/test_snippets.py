@@ -126,6 +126,16 @@ def test_a_table_snippet_ends_with_a_paragraph(sample_plan):
     assert [el.tag for el in body] == [qn("w:sdt"), qn("w:p")]
 
 
+def test_a_row_snippet_travels_in_a_table_with_properties_and_the_rows_grid(sample_plan):
+    """w:tblPr is required before w:tblGrid (ECMA-376); the grid takes the row's cell widths."""
+    row = snippets.measure_row(sample_plan, "T-01")
+    root = parse_xml(snippets.flat_opc([row]))
+    tbl = root.xpath("//w:body/w:tbl", namespaces={"w": W})[0]
+    assert [el.tag for el in tbl][:2] == [qn("w:tblPr"), qn("w:tblGrid")]
+    widths = [tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w")) for tc in row.iter(qn("w:tc"))]
+    assert [c.get(qn("w:w")) for c in tbl.find(qn("w:tblGrid"))] == widths
+
+
 _PLAN = None
 
 

@@ -401,6 +401,10 @@ class Builder:
         if theme_lang is None:
             theme_lang = etree.SubElement(settings, qn("w:themeFontLang"))
         theme_lang.set(qn("w:val"), self.t["lang"])
+        # python-docx's default settings give w:zoom no w:percent, which ECMA-376 Transitional requires.
+        zoom = settings.find(qn("w:zoom"))
+        if zoom is not None and zoom.get(qn("w:percent")) is None:
+            zoom.set(qn("w:percent"), "100")
 
     # -- content helpers ----------------------------------------------------------------------
     def h(self, level: int, text: str):

@@ -84,3 +84,12 @@ def sdt(tag: str, alias: str, inner: str) -> str:
 def elements(*xml: str) -> list[Element]:
     """Return the elements built here, each given as the text of one element (parsed as its own root)."""
     return [parse_element(x) for x in xml]
+
+
+def mend_zoom(settings: Element) -> None:
+    """Give ``w:zoom`` the ``w:percent`` ECMA-376 Transitional requires; python-docx's default settings lack it."""
+    from docplan.ooxml.ns import qn
+
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")

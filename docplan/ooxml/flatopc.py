@@ -46,6 +46,21 @@ def _relationships(targets: list[tuple[str, str]]) -> Element:
     return root
 
 
+def _row_table(body: Element, first_row: Element) -> Element:
+    """Return a new table in ``body`` to carry rows: w:tblPr and w:tblGrid are required before them, and
+    the grid takes the first row's cell widths so Word lays the rows out as they were measured."""
+    tbl = sub_element(body, qn("w:tbl"))
+    sub_element(sub_element(tbl, qn("w:tblPr")), qn("w:tblW"), {qn("w:w"): "0", qn("w:type"): "auto"})
+    grid = sub_element(tbl, qn("w:tblGrid"))
+    row = first_row if first_row.tag == qn("w:tr") else next(first_row.iter(qn("w:tr")), None)
+    widths = [tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}") for tc in (row.findall(qn("w:tc")) if row is not None else [])]
+    if widths and all(w is not None and w.get(qn("w:type")) == "dxa" and (w.get(qn("w:w")) or "").isdigit()
+                      for w in widths):
+        for w in widths:
+            sub_element(grid, qn("w:gridCol"), {qn("w:w"): w.get(qn("w:w"))})
+    return tbl
+
+
 def to_flat_opc(elements: Iterable[Element], styles: Element | None = None) -> str:
     """Return a flat-OPC package whose body holds copies of ``elements``, for ``Range.insertOoxml``.
 
@@ -78,8 +93,7 @@ def to_flat_opc(elements: Iterable[Element], styles: Element | None = None) -> s
         elif _is_row(el):  # rows (and row controls) only exist inside a table
             pending = None
             if rows is None:
-                rows = sub_element(body, qn("w:tbl"))
-                sub_element(rows, qn("w:tblGrid"))
+                rows = _row_table(body, el)
             rows.append(el)
         else:
             pending = rows = None
