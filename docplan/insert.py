@@ -24,7 +24,7 @@ from docplan.model import Plan
 from docplan.ooxml import build as b
 from docplan.ooxml import tree
 from docplan.ooxml.ns import qn
-from docplan.ooxml.parser import Element, make_element
+from docplan.ooxml.parser import Element, make_element, xpath
 from docplan.ooxml.sdt import docplan_tag, outermost_item, sdt_content, shape
 from docplan.ooxml.text import element_text
 from docplan.refresh import (ItemInfo, Report, Session, Status, document_styles, list_items,
@@ -217,18 +217,17 @@ def _separate_tables(first: Element, last: Element) -> None:
 # -- a landscape section for the measure table ------------------------------------------------------
 _W_PGSZ, _W_PGMAR, _W_PPR, _W_TYPE = qn("w:pgSz"), qn("w:pgMar"), qn("w:pPr"), qn("w:type")
 _MIN_MARGIN = 851  # 1.5 cm
+#: The first later sibling that ends a section: a w:sectPr, or a paragraph whose first w:pPr holds one.
+_NEXT_SECTION = xpath("following-sibling::*[self::w:sectPr or (self::w:p and w:pPr[1]/w:sectPr)][1]")
 
 
 def _governing_section(el: Element, body: Element) -> Element | None:
-    """Return the ``w:sectPr`` of the section ``el`` (a child of the body) lies in."""
-    for node in el.itersiblings():
-        if node.tag == _W_P:
-            ppr = node.find(_W_PPR)
-            sect = ppr.find(_W_SECT) if ppr is not None else None
-            if sect is not None:
-                return sect
-        elif node.tag == _W_SECT:
-            return node
+    """Return the ``w:sectPr`` of the section ``el`` (a child of the body) lies in: the first section break
+    after it (one XPath step, not a Python loop over the rest of a long body), else the body's own."""
+    found = _NEXT_SECTION(el)
+    if found:
+        node = found[0]
+        return node if node.tag == _W_SECT else node.find(_W_PPR).find(_W_SECT)
     return body.find(_W_SECT)
 
 
