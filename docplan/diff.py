@@ -279,20 +279,14 @@ def _jsonable(value: Any) -> Any:
 def _docx(d: Diff) -> bytes:
     import docx
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
-    from docplan.ooxml.build import mend_zoom
+    from docplan.ooxml.build import mend_zoom, set_default_language
 
     with language(d.language):
         doc = docx.Document()
-        mend_zoom(doc.settings.element)
         lang_tag = "nn-NO" if d.language == "nn" else "nb-NO"
-        rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        for old_lang in rpr.findall(qn("w:lang")):
-            rpr.remove(old_lang)
-        lang_el = OxmlElement("w:lang")
-        lang_el.set(qn("w:val"), lang_tag)
-        rpr.append(lang_el)
+        mend_zoom(doc.settings.element)
+        set_default_language(doc.styles.element, lang_tag)
         title = _("Endringer i planen")
         doc.core_properties.title = title
         doc.core_properties.language = lang_tag

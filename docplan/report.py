@@ -316,15 +316,7 @@ def _body(text: str, st: Mapping[str, str | None]) -> str:
 def _table(widths: tuple[int, ...], header: list[str], rows: list[list[str]], st: Mapping[str, str | None],
            total: list[str] | None = None) -> str:
     """Return a ``w:tbl``: a bold header row that repeats on every page, rows that do not split, a bold last row."""
-    table_style = st.get("table")
-    borders = "" if table_style else ("<w:tblBorders>" + "".join(
-        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
-    tbl_pr = ("<w:tblPr>" + (f"<w:tblStyle w:val={b.quoted(table_style)}/>" if table_style else "")
-              + f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>' + borders + '<w:tblLayout w:type="fixed"/>'
-              + '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-                'w:noHBand="0" w:noVBand="1"/></w:tblPr>')
-    grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+    start = b.table_start(widths, st.get("table"))
     ts = st.get("table_text") or st.get("normal")
     size = None if st.get("table_text") else _TABLE_TEXT_SIZE
 
@@ -333,7 +325,7 @@ def _table(widths: tuple[int, ...], header: list[str], rows: list[list[str]], st
                       for w, text in zip(widths, cells)], header=header)
 
     body = "".join(tr(r) for r in rows) + (tr(total, bold=True) if total else "")
-    return f"<w:tbl>{tbl_pr}{grid}{tr(header, bold=True, header=True)}{body}</w:tbl>"
+    return f"<w:tbl>{start}{tr(header, bold=True, header=True)}{body}</w:tbl>"
 
 
 def report_xml(r: AnnualReport, styles: Mapping[str, str | None] | None = None, *, level: int = 1) -> list[str]:
@@ -409,7 +401,6 @@ def to_docx(r: AnnualReport) -> bytes:
     """Return the report as a Word document: Heading styles, tables whose header row repeats on each page,
     the document language nb-NO or nn-NO and the title in the document properties."""
     import docx
-    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn as docx_qn
     from docx.shared import Mm
 
@@ -420,12 +411,7 @@ def to_docx(r: AnnualReport) -> bytes:
     lang_tag = "nn-NO" if r.language == "nn" else "nb-NO"
     base = docx.Document()
     b.mend_zoom(base.settings.element)
-    rpr = base.styles.element.find(docx_qn("w:docDefaults")).find(docx_qn("w:rPrDefault")).find(docx_qn("w:rPr"))
-    for old in rpr.findall(docx_qn("w:lang")):
-        rpr.remove(old)
-    lang_el = OxmlElement("w:lang")
-    lang_el.set(docx_qn("w:val"), lang_tag)
-    rpr.append(lang_el)
+    b.set_default_language(base.styles.element, lang_tag)
     base.core_properties.title = r.title
     base.core_properties.language = lang_tag
     section = base.sections[0]  # A4 with 2.5 cm margins: the tables' width (python-docx starts from Letter)

@@ -355,16 +355,8 @@ def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, s
     t = _t(lg)
     items = [(_measure(plan, m) if isinstance(m, str) else m) for m in (plan.measures if measures is None
                                                                        else measures)]
-    table_style = st.get("table")
-    borders = "" if table_style else ("<w:tblBorders>" + "".join(
-        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
     widths = _widths()
-    tbl_pr = ("<w:tblPr>" + (f"<w:tblStyle w:val={b.quoted(table_style)}/>" if table_style else "")
-              + f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>' + borders + '<w:tblLayout w:type="fixed"/>'
-              + '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-                'w:noHBand="0" w:noVBand="1"/></w:tblPr>')
-    grid = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>"
+    start = b.table_start(widths, st.get("table"))
     ts = st.get("table_text") or st.get("normal")
     size = _table_size(st)
     head = b.row([b.cell(w, [b.para(ts, [b.run(h, bold=True, size=size)])])
@@ -376,7 +368,7 @@ def measure_table(plan: Plan, measures: Iterable[Measure | str] | None = None, s
     sums[6] = [b.para(ts, [b.run(format_nok(sum(m.cost_in_period(period) for m in items)), bold=True,
                                  size=size)])]
     total = b.row([b.cell(w, c) for w, c in zip(widths, sums)])
-    table = f"<w:tbl>{tbl_pr}{grid}{head}{rows}{total}</w:tbl>"
+    table = f"<w:tbl>{start}{head}{rows}{total}</w:tbl>"
     refs = table_kp_refs(plan, items, scope)
     after = ""
     if refs:

@@ -93,3 +93,31 @@ def mend_zoom(settings: Element) -> None:
     zoom = settings.find(qn("w:zoom"))
     if zoom is not None and zoom.get(qn("w:percent")) is None:
         zoom.set(qn("w:percent"), "100")
+
+
+def table_start(widths: Iterable[int], table_style: str | None) -> str:
+    """Return a table's ``w:tblPr`` and ``w:tblGrid`` for fixed column ``widths`` (twips): the document's
+    ``table_style``, or single borders on every side when it has none."""
+    widths = list(widths)
+    borders = "" if table_style else ("<w:tblBorders>" + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>")
+    return ("<w:tblPr>" + (f"<w:tblStyle w:val={quoted(table_style)}/>" if table_style else "")
+            + f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>' + borders + '<w:tblLayout w:type="fixed"/>'
+            + '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+              'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+            + "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>")
+
+
+def set_default_language(styles: Element, tag: str) -> None:
+    """Make ``tag`` (``nb-NO``, ``nn-NO``) the language of the document's default run properties."""
+    from docplan.ooxml.ns import qn
+    from docplan.ooxml.parser import sub_element
+
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None
+    if rpr is None:
+        return
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    sub_element(rpr, qn("w:lang"), {qn("w:val"): tag})
