@@ -33,6 +33,7 @@ from flask import Flask, current_app, g
 
 from addin_server.errors import BusyError, TimeLimitError, TooManyJobsError
 from docplan.errors import DocplanError
+from docplan.i18n import _
 
 T = TypeVar("T")
 
@@ -82,10 +83,10 @@ class JobRunner:
                 outcome = future.result(timeout=timeout + queue_timeout)
             except cf.TimeoutError:
                 if future.done():  # pebble stopped the job at ``timeout``
-                    raise TimeLimitError("behandlingen tok for lang tid og ble avbrutt; prøv med et mindre "
-                                         "dokument eller færre elementer", code="time_limit") from None
+                    raise TimeLimitError(_("behandlingen tok for lang tid og ble avbrutt; prøv med et mindre "
+                                           "dokument eller færre elementer"), code="time_limit") from None
                 future.cancel()  # still queued, or started late: withdrawn (a started one is killed)
-                raise BusyError("tjeneren er opptatt med andre dokumenter; prøv igjen om litt",
+                raise BusyError(_("tjeneren er opptatt med andre dokumenter; prøv igjen om litt"),
                                 retry_after=retry_after) from None
         kind, value = outcome
         if kind == "error":
@@ -97,8 +98,8 @@ class JobRunner:
         with self._lock:
             if self._running[caller] >= self.per_token:
                 raise TooManyJobsError(
-                    f"tilgangsnøkkelen har allerede {self.per_token} dokumenter under behandling; vent til "
-                    f"de er ferdige og prøv igjen", retry_after=retry_after)
+                    _("tilgangsnøkkelen har allerede {per_token} dokumenter under behandling; vent til de er "
+                      "ferdige og prøv igjen").format(per_token=self.per_token), retry_after=retry_after)
             self._running[caller] += 1
         try:
             yield

@@ -76,6 +76,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from docplan import __version__
 from docplan.errors import ConfigError, ConflictError, DataError, DocplanError, Location
+from docplan.i18n import _
 if TYPE_CHECKING:  # the data model (pydantic) is imported when a batch runs, not with this module
     from docplan.model import Plan
 
@@ -389,14 +390,14 @@ def render_job(job: Job, state: Optional[_WorkerState] = None) -> JobResult:
         plan = _plan_for(job, state)
         muni = plan.municipality(job.number)
         if muni is None:
-            raise DataError(f"kommune {job.number} er ikke med i plandataene",
+            raise DataError(_("kommune {number} er ikke med i plandataene").format(number=job.number),
                             Location(file=job.file), code="not_in_data")
         result.name = muni.name
         lang = job_language(plan, job.number, job.language)
         result.language = lang
         template = state.templates.get(lang)
         if template is None:
-            raise ConfigError(f"det finnes ingen mal for målformen «{lang}»", code="no_template")
+            raise ConfigError(_("det finnes ingen mal for målformen «{lang}»").format(lang=lang), code="no_template")
         result.file = safe_filename(job.number, muni.name)
         result.measures = len(plan.measures_for(job.number))
         result.input_hash = input_hash(plan, job.number, lang, template)
@@ -503,7 +504,7 @@ def split_dataset(path: Union[str, os.PathLike]) -> tuple[Plan, dict[str, list[s
         owners = [r for r in records if problem.location in r[2]]
         if len(owners) != 1:
             raise error  # the common part is broken: no edition can be made
-        record_path, numbers, _ = owners[0]
+        record_path, numbers, _unused = owners[0]
         drop.add(record_path)
         for n in numbers:
             failed.setdefault(n, []).append(problem.format())
@@ -529,7 +530,7 @@ def _folder_jobs(folder: Path, language: Optional[str]) -> list[Job]:
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
                    and not p.name.startswith((".", "~$")))
     if not files:
-        raise DataError("mappen inneholder ingen planfiler (.yaml, .yml, .json eller .xlsx)",
+        raise DataError(_("mappen inneholder ingen planfiler (.yaml, .yml, .json eller .xlsx)"),
                         Location(file=str(folder)), code="empty_folder")
     return [Job(None, file=str(p), language=language) for p in files]
 
@@ -591,7 +592,7 @@ def _locked(out_dir: Path):
         out_dir.mkdir(parents=True, exist_ok=True)
         fh = open(out_dir / LOCK_NAME, "a+b")
     except OSError as exc:
-        raise ConfigError(f"mappen kan ikke lages eller skrives til: {exc.strerror or exc}",
+        raise ConfigError(_("mappen kan ikke lages eller skrives til: {reason}").format(reason=exc.strerror or exc),
                           Location(file=str(out_dir)), code="folder_not_writable") from None
     try:
         try:
@@ -604,8 +605,8 @@ def _locked(out_dir: Path):
 
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise ConflictError("en annen kjøring av docplan batch skriver allerede til denne mappen; vent til "
-                                "den er ferdig, eller velg en annen mappe", Location(file=str(out_dir)),
+            raise ConflictError(_("en annen kjøring av docplan batch skriver allerede til denne mappen; vent til "
+                                  "den er ferdig, eller velg en annen mappe"), Location(file=str(out_dir)),
                                 code="folder_busy") from None
         yield
     finally:
@@ -709,7 +710,8 @@ def start_method() -> str:
     forced = os.environ.get(START_METHOD_ENV, "").strip()
     if forced:
         if forced not in methods:
-            raise ConfigError(f"{START_METHOD_ENV}={forced} finnes ikke her; bruk en av {', '.join(methods)}",
+            raise ConfigError(_("{start_method_env}={forced} finnes ikke her; bruk en av {methods}").format(
+                                  start_method_env=START_METHOD_ENV, forced=forced, methods=', '.join(methods)),
                               code="bad_start_method")
         return forced
     if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
@@ -1020,7 +1022,7 @@ def _drain(todo: deque, state: _WorkerState, workers: int, window: int, finish: 
         while todo and len(pending) < window and submit():
             pass
         while pending:
-            completed, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            completed, _unused = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in completed:
                 job = pending.pop(fut)
                 exc = fut.exception()
