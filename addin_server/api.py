@@ -6,7 +6,7 @@ describes exactly these routes (a test compares it with real responses).
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Flask, current_app, g, jsonify, request
 from pydantic import ValidationError
 
 from addin_server import access, engines, openapi
@@ -17,7 +17,7 @@ from addin_server.storage import Storage, Versioned
 from docplan.errors import AccessError, DataError, InputError, Location, Problem
 from docplan.model import Plan
 from docplan.tags import parse_tag
-from docplan.i18n import _
+from docplan.i18n import _, language
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -51,6 +51,24 @@ def _language() -> str:
     if lang not in ("nb", "nn"):
         raise InputError(_("språket må være «nb» (bokmål) eller «nn» (nynorsk)"), code="bad_language")
     return lang
+
+
+def init_language(app: Flask) -> None:
+    """Write each request's messages and errors in the målform of its ``?lang=`` (bokmål when it is missing
+    or unknown; `_language` then refuses an unknown one, in bokmål)."""
+
+    @app.before_request
+    def _enter_language() -> None:
+        lang = request.args.get("lang")
+        chosen = language(lang if lang in ("nb", "nn") else "nb")
+        chosen.__enter__()
+        g.docplan_language = chosen
+
+    @app.teardown_request
+    def _leave_language(_exc: BaseException | None) -> None:
+        chosen = g.pop("docplan_language", None)
+        if chosen is not None:
+            chosen.__exit__(None, None, None)
 
 
 @bp.get("/health")

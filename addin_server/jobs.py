@@ -33,7 +33,7 @@ from flask import Flask, current_app, g
 
 from addin_server.errors import BusyError, TimeLimitError, TooManyJobsError
 from docplan.errors import DocplanError
-from docplan.i18n import _
+from docplan.i18n import _, current_language, language
 
 T = TypeVar("T")
 
@@ -78,7 +78,7 @@ class JobRunner:
         ``fn`` is raised here as it was raised there.
         """
         with self._slot(caller, retry_after):
-            future = self._get_pool().schedule(_call, args=(fn, *args), timeout=timeout)
+            future = self._get_pool().schedule(_call, args=(fn, current_language(), *args), timeout=timeout)
             try:
                 outcome = future.result(timeout=timeout + queue_timeout)
             except cf.TimeoutError:
@@ -153,13 +153,15 @@ def _warm() -> None:
             pass  # the job itself answers with UnavailableError
 
 
-def _call(fn: Callable[..., Any], *args) -> tuple[str, Any]:
-    """Run a job in the worker; return ("ok", value) or ("error", the DocplanError's state).
+def _call(fn: Callable[..., Any], lang: str, *args) -> tuple[str, Any]:
+    """Run a job in the worker, in the request's målform ``lang``; return ("ok", value) or ("error", the
+    DocplanError's state).
 
     A DocplanError does not survive pickling as it is (its constructor takes more than the
     message), so its class and attributes travel instead and `_rebuild` puts them together."""
     try:
-        return "ok", fn(*args)
+        with language(lang):
+            return "ok", fn(*args)
     except DocplanError as exc:
         return "error", (type(exc), exc.args, dict(exc.__dict__))
 

@@ -9,7 +9,7 @@ import click
 
 from docplan.cli.common import edit_in_place, guard_outputs
 from docplan.cli.data import EXIT_CODES_HELP
-from docplan.i18n import _, ngettext
+from docplan.i18n import _, language, ngettext
 
 DOCX = click.Path(exists=False, dir_okay=False, path_type=Path)
 #: The same as ``docplan.insert.WHAT`` (kept here so the command line starts without the document engine).
@@ -32,36 +32,37 @@ def _edit(document: Path, data: Path, output: Path | None, in_place: bool, force
         raise click.UsageError(_("oppgi utfil med -o/--output, eller --in-place for å endre dokumentet selv"))
     guard_outputs({"-o/--output": output}, [document, data], force=force_output, force_flag="--overwrite")
     plan = load_plan(data)
-    if in_place:
-        with edit_in_place(document) as editing:
+    with language(plan.language):
+        if in_place:
+            with edit_in_place(document) as editing:
+                doc = PlanDocument.open(document)
+                report = action(doc, plan)
+                if report.changed:
+                    editing.write(doc.to_bytes())
+            target, saved = document, report.changed
+        else:
             doc = PlanDocument.open(document)
             report = action(doc, plan)
-            if report.changed:
-                editing.write(doc.to_bytes())
-        target, saved = document, report.changed
-    else:
-        doc = PlanDocument.open(document)
-        report = action(doc, plan)
-        doc.save(output)
-        target, saved = output, True
-    for line in report.lines():
-        click.echo(line)
-    if saved:
-        click.echo(_("Lagret: {target}").format(target=target))
-    else:
-        click.echo(_("Ingen endringer; {target} er ikke skrevet på nytt.").format(target=target))
-    if report.conflicts:
-        n = len(report.conflicts)
+            doc.save(output)
+            target, saved = output, True
+        for line in report.lines():
+            click.echo(line)
         if saved:
-            message = ngettext("{n} element er endret for hånd og ble ikke oppdatert; bruk --force for å overskrive. "
-                               "Resten er lagret i {target}.",
-                               "{n} elementer er endret for hånd og ble ikke oppdatert; bruk --force for å "
-                               "overskrive. Resten er lagret i {target}.", n)
+            click.echo(_("Lagret: {target}").format(target=target))
         else:
-            message = ngettext("{n} element er endret for hånd og ble ikke oppdatert; bruk --force for å overskrive.",
-                               "{n} elementer er endret for hånd og ble ikke oppdatert; bruk --force for å "
-                               "overskrive.", n)
-        raise ConflictError(message.format(n=n, target=target), problems=report.conflicts)
+            click.echo(_("Ingen endringer; {target} er ikke skrevet på nytt.").format(target=target))
+        if report.conflicts:
+            n = len(report.conflicts)
+            if saved:
+                message = ngettext("{n} element er endret for hånd og ble ikke oppdatert; bruk --force for å overskrive. "
+                                   "Resten er lagret i {target}.",
+                                   "{n} elementer er endret for hånd og ble ikke oppdatert; bruk --force for å "
+                                   "overskrive. Resten er lagret i {target}.", n)
+            else:
+                message = ngettext("{n} element er endret for hånd og ble ikke oppdatert; bruk --force for å overskrive.",
+                                   "{n} elementer er endret for hånd og ble ikke oppdatert; bruk --force for å "
+                                   "overskrive.", n)
+            raise ConflictError(message.format(n=n, target=target), problems=report.conflicts)
 
 
 _OUTPUT = click.option("-o", "--output", type=DOCX, help="Ny Word-fil (dokumentet selv endres ikke).")

@@ -68,13 +68,13 @@ def serve(workspace: Path | None, database: str | None, host: str, port: int, us
         server = make_server(app, host, port, threads=threads, certfile=cert, keyfile=key)
     except OSError as exc:
         raise _cannot_listen(host, port, exc) from None
-    click.echo(f"Manifest: {app.config['PUBLIC_URL']}/manifest.xml")
+    click.echo(_("Manifest: {url}").format(url=f"{app.config['PUBLIC_URL']}/manifest.xml"))
     click.echo(_("Lytter på {scheme}://{host}:{port} (Ctrl-C stopper).").format(
                    scheme=server.scheme, host=host, port=server.port), err=True)
     try:
         server.run()
     except KeyboardInterrupt:
-        click.echo("Stoppet.", err=True)
+        click.echo(_("Stoppet."), err=True)
     finally:
         server.close()
         app.extensions["docplan.jobs"].shutdown()
@@ -120,7 +120,7 @@ def _serve_processes(config: dict, host: str, port: int, workers: int, threads: 
             server = MultiProcessServer(config, host, port, workers=workers, threads=threads)
         except OSError as exc:
             raise _cannot_listen(host, port, exc) from None
-        click.echo(f"Manifest: {config['PUBLIC_URL']}/manifest.xml")
+        click.echo(_("Manifest: {url}").format(url=f"{config['PUBLIC_URL']}/manifest.xml"))
         click.echo(_("Lytter på {scheme}://{host}:{port} med {workers} (gunicorn, {threads} hver; Ctrl-C "
                      "stopper).").format(
             scheme=server.scheme, host=host, port=server.port,
@@ -135,7 +135,7 @@ def _serve_processes(config: dict, host: str, port: int, workers: int, threads: 
         if os.getpid() == parent:
             if sample:
                 shutil.rmtree(sample, ignore_errors=True)
-            click.echo("Stoppet.", err=True)
+            click.echo(_("Stoppet."), err=True)
 
 
 @click.command("serve-token")

@@ -224,8 +224,8 @@ def _municipality_number(value: Any) -> Any:
             raise _CellError(_("kommunenummer må ha fire sifre, ikke {value}").format(value=value))
         return f"{value:04d}"
     if value is None or not re.fullmatch(r"[0-9]{4}", str(value).strip()):
-        raise _CellError("kommunenummer må ha fire sifre, for eksempel «3427»" if value not in (None, "")
-                         else "kommunenummer mangler")
+        raise _CellError(_("kommunenummer må ha fire sifre, for eksempel «3427»") if value not in (None, "")
+                         else _("kommunenummer mangler"))
     return str(value).strip()
 
 
@@ -979,8 +979,8 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             parent = goals.get((parent_id or "").strip())
             if parent is None:
                 reader.problems.append(Problem(
-                    f"hovedmålet «{parent_id}» finnes ikke i arket «Hovedmål»" if parent_id
-                    else "hovedmålet mangler (skriv nummeret på hovedmålet delmålet hører til)",
+                    _("hovedmålet «{id}» finnes ikke i arket «Hovedmål»").format(id=parent_id) if parent_id
+                    else _("hovedmålet mangler (skriv nummeret på hovedmålet delmålet hører til)"),
                     row["parent"][1], code="reference"))
                 continue
             i = data["goals"].index(parent)
