@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from docplan.cli.data import EXIT_CODES_HELP
-from docplan.i18n import _
+from docplan.i18n import N_, _
 
-_STATUS_WORDS = {"laget": "laget", "uendret": "uendret (hoppet over)", "feilet": "FEILET"}
+_STATUS_WORDS = {"laget": N_("laget"), "uendret": N_("uendret (hoppet over)"), "feilet": N_("FEILET")}
 
 
 def _progress_printer():
@@ -23,7 +23,7 @@ def _progress_printer():
         def on_result(result, done, total):
             nonlocal bar
             if bar is None:
-                bar = click.progressbar(length=total, label="Lager planer", file=sys.stderr,
+                bar = click.progressbar(length=total, label=_("Lager planer"), file=sys.stderr,
                                         item_show_func=lambda r: f"{r.number} {r.status}" if r else None)
                 bar.__enter__()
             bar.update(1, result)
@@ -36,7 +36,7 @@ def _progress_printer():
 
     def on_line(result, done, total):
         width = len(str(total))
-        line = f"[{done:>{width}}/{total}] {result.number} {result.name}: {_STATUS_WORDS[result.status]}"
+        line = f"[{done:>{width}}/{total}] {result.number} {result.name}: {_(_STATUS_WORDS[result.status])}"
         if result.file and result.status != "feilet":
             line += f" – {result.file}"
         click.echo(line, err=True)
@@ -45,14 +45,14 @@ def _progress_printer():
 
 
 def _table(summary) -> str:
-    rows = [("Nr.", "Kommune", "Målform", "Status", "Fil / melding")]
+    rows = [(_("Nr."), _("Kommune"), _("Målform"), _("Status"), _("Fil / melding"))]
     for r in summary.results:
         detail = r.file or ""
         if r.pdf:
             detail += f" + {r.pdf}"
         if r.message:
             detail = r.message.splitlines()[0] if not detail else f"{detail}: {r.message.splitlines()[0]}"
-        rows.append((r.number, r.name, r.language or "", _STATUS_WORDS[r.status], detail))
+        rows.append((r.number, r.name, r.language or "", _(_STATUS_WORDS[r.status]), detail))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = []
     for k, row in enumerate(rows):
