@@ -224,7 +224,8 @@ def _refresh_job(plan: Plan, number: str, items: list[dict], lang: str, maintain
                for a in answers)
     if size > max_bytes:
         raise LimitError(_("svaret ville blitt større enn {max_bytes} MB; send færre elementer om gangen (for "
-                           "eksempel ett kapittel)").format(max_bytes=max_bytes // (1024 * 1024)), code="response_too_large")
+                           "eksempel ett kapittel)").format(max_bytes=max_bytes // (1024 * 1024)),
+                         code="response_too_large")
     return answers
 
 
@@ -283,7 +284,8 @@ def put_adoption(plan_id: str, number: str):
         wanted = openapi.AdoptionRequest.model_validate_json(request.get_data(cache=False) or b"null")
     except ValidationError as exc:
         problems = [_adoption_problem(e) for e in exc.errors(include_url=False, include_input=False)]
-        raise InputError(_("ugyldig vedtak: {items}").format(items='; '.join((p.message for p in problems))), problems=problems,
+        raise InputError(_("ugyldig vedtak: {items}").format(items='; '.join((p.message for p in problems))),
+                         problems=problems,
                          code="invalid_adoption") from None
     expected = _expected_version(plan_id, number)
     stored = _workspace().write_adoption(plan_id, number, wanted.to_adoption(), expected=expected,

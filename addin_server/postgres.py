@@ -99,7 +99,9 @@ class PostgresStorage(Storage):
             with psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout))) as conn:
                 migrate(conn)
         except psycopg.Error as exc:
-            raise ConfigError(_("kan ikke bruke databasen {where}: {reason}").format(where=where, reason=_reason(exc)), code="database_unavailable") from None
+            raise ConfigError(_("kan ikke bruke databasen {where}: {reason}").format(where=where,
+                                                                                     reason=_reason(exc)),
+                              code="database_unavailable") from None
         pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
                               timeout=timeout, open=False, name="docplan")
         try:

@@ -313,7 +313,8 @@ def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False)
     for h, g in new_grants.items():
         if h in have_grants:
             conflicts.append(Problem(_("tilgangsnøkkelen «{name}» finnes fra før med et annet navn eller andre "
-                                       "kommuner").format(name=g.name), Location(file="workspace.yaml"), code="token_differs"))
+                                       "kommuner").format(name=g.name), Location(file="workspace.yaml"),
+                                     code="token_differs"))
     report.unchanged += len(grants) - len(new_grants)
     target_ids = set(target.plan_ids())
     plans: list[tuple[str, str, str]] = []  # (id, text, expected version)
@@ -326,7 +327,8 @@ def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False)
             if have.value == text:
                 report.unchanged += 1
             else:
-                conflicts.append(Problem(_("planen finnes fra før med annet innhold"), Location(file=plan_file(plan_id)),
+                conflicts.append(Problem(_("planen finnes fra før med annet innhold"),
+                                         Location(file=plan_file(plan_id)),
                                          code="plan_differs"))
                 plans.append((plan_id, text, have.version))
         else:
@@ -350,7 +352,8 @@ def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False)
         raise ConflictError(ngettext("målet har {n} oppføring med annet innhold enn kilden; ingenting er skrevet (bruk "
                                      "--overwrite for å skrive over den)",
                                      "målet har {n} oppføringer med annet innhold enn kilden; ingenting er skrevet "
-                                     "(bruk --overwrite for å skrive over dem)", len(conflicts)).format(n=len(conflicts)), problems=conflicts,
+                                     "(bruk --overwrite for å skrive over dem)",
+                                     len(conflicts)).format(n=len(conflicts)), problems=conflicts,
                             code="copy_conflict")
     if new_grants:
         target.put_grants(new_grants)

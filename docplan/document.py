@@ -207,7 +207,8 @@ class PlanDocument:
             try:
                 data = self.part_bytes(name)
             except KeyError:
-                raise DocumentError(_("dokumentet mangler delen {name}").format(name=name), Location(file=self.name, part=name),
+                raise DocumentError(_("dokumentet mangler delen {name}").format(name=name),
+                                    Location(file=self.name, part=name),
                                     code="missing_part") from None
             root = self._xml[name] = parse_part(self.name, name, data)
         return root

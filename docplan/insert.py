@@ -82,7 +82,8 @@ def build_items(plan: Plan, what: str, styles, lang: str | None = None,
     ``report`` is the årsrapport of ``year`` (required), for ``municipality`` when given.
     """
     if what not in WHAT:
-        raise InputError(_("ukjent valg «{what}»; bruk {choices}").format(what=what, choices=', '.join(WHAT)), code="bad_option")
+        raise InputError(_("ukjent valg «{what}»; bruk {choices}").format(what=what, choices=', '.join(WHAT)),
+                         code="bad_option")
     if what == "report":
         if year is None:
             raise InputError(_("oppgi året årsrapporten gjelder med --year, f.eks. --year 2025"), code="year_missing")
@@ -125,7 +126,8 @@ def _find_heading(doc: PlanDocument, wanted: str):
     if len(hits) > 1:
         where = ", ".join(str(h.index) for h in hits)
         raise DocumentError(_("overskriften «{wanted}» finnes flere ganger (avsnitt {where}); bruk nummeret eller "
-                              "et bokmerke").format(wanted=wanted, where=where), Location(file=doc.name, part=doc.main_part), code="ambiguous")
+                              "et bokmerke").format(wanted=wanted, where=where),
+                            Location(file=doc.name, part=doc.main_part), code="ambiguous")
     return hits[0], heads
 
 

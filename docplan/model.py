@@ -458,7 +458,8 @@ class Hearing(_Model):
     def _end_after_start(cls, v, info):
         start = info.data.get("start")
         if v is not None and start is not None and v < start:
-            raise ValueError(_("høringsfristen ({deadline:%d.%m.%Y}) kan ikke være før høringen starter ({start:%d.%m.%Y})").format(
+            raise ValueError(_("høringsfristen ({deadline:%d.%m.%Y}) kan ikke være før høringen starter "
+                               "({start:%d.%m.%Y})").format(
                                  deadline=v, start=start))
         return v
 
@@ -645,7 +646,8 @@ class KpRef(BaseModel):
         m = _KP_REF.match(text.strip()) if isinstance(text, str) else None
         if not m:
             raise ValueError(
-                _("«{text}» er ikke en gyldig kommuneplanreferanse; bruk «kommunenummer:punkt», f.eks. «3427:KP-3.2»").format(
+                _("«{text}» er ikke en gyldig kommuneplanreferanse; bruk «kommunenummer:punkt», f.eks. "
+                  "«3427:KP-3.2»").format(
                     text=text)
             )
         return cls(municipality=m["municipality"], item_id=m["item"].strip())

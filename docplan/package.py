@@ -99,7 +99,8 @@ class Package:
                   "passordet eller lagre den som en Excel-arbeidsbok (.xlsx) og prøv igjen"),
                 loc, code="encrypted_or_legacy")
         if not data.startswith(b"PK"):
-            raise DocumentError(_("filen er ikke et Word-dokument (.docx)") if docx else _("filen er ikke en Excel-arbeidsbok (.xlsx)"), loc, code="not_a_package")
+            raise DocumentError(_("filen er ikke et Word-dokument (.docx)") if docx
+                                else _("filen er ikke en Excel-arbeidsbok (.xlsx)"), loc, code="not_a_package")
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
@@ -194,11 +195,13 @@ class Package:
             raise DocumentError(_("filen er ikke et Word-dokument: hoveddelen mangler"), loc, code="not_a_package")
         part = targets[0]
         if not self.has_part(part):
-            raise DocumentError(_("filen er skadet: hoveddelen {part} mangler").format(part=part), loc, code="missing_part")
+            raise DocumentError(_("filen er skadet: hoveddelen {part} mangler").format(part=part), loc,
+                                code="missing_part")
         content_type = self.content_type(part)
         if content_type in (CT_WORD_MACRO, CT_WORD_MACRO_TEMPLATE):
             raise DocumentError(_("dokumentet inneholder makroer (.docm/.dotm), som ikke støttes av "
-                                  "sikkerhetshensyn; lagre det som «Word-dokument (*.docx)»"), loc, code="macro_enabled")
+                                  "sikkerhetshensyn; lagre det som «Word-dokument (*.docx)»"), loc,
+                                code="macro_enabled")
         if content_type == CT_WORD_TEMPLATE and not allow_template:
             raise DocumentError(_("filen er en Word-mal (.dotx), ikke et dokument; åpne malen og lagre den som "
                                   "«Word-dokument (*.docx)»"), loc, code="word_template")
@@ -237,7 +240,8 @@ def read_regular_file(path: Path, label: str, max_bytes: int) -> bytes:
     except FileNotFoundError:
         raise DocumentError(_("filen finnes ikke"), Location(file=label), code="not_found") from None
     except OSError as exc:
-        raise DocumentError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=label), code="unreadable") from exc
+        raise DocumentError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=label),
+                            code="unreadable") from exc
     if stat.S_ISDIR(st.st_mode):
         raise DocumentError(_("dette er en mappe, ikke en fil"), Location(file=label), code="not_a_file")
     if not stat.S_ISREG(st.st_mode):
@@ -250,7 +254,8 @@ def read_regular_file(path: Path, label: str, max_bytes: int) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise DocumentError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=label), code="unreadable") from exc
+        raise DocumentError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=label),
+                            code="unreadable") from exc
 
 
 def _too_large(label: str, size: int, limits: Limits) -> DocumentError:
@@ -359,7 +364,8 @@ def open_docx(source: Source, *, name: str | None = None, limits: Limits | None 
     try:
         return docx.Document(io.BytesIO(package.data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, XMLSyntaxError… on broken files
-        raise DocumentError(_("dokumentet kan ikke leses ({reason})").format(reason=_reason(exc)), Location(file=package.name),
+        raise DocumentError(_("dokumentet kan ikke leses ({reason})").format(reason=_reason(exc)),
+                            Location(file=package.name),
                             code="unreadable") from exc
 
 

@@ -71,14 +71,16 @@ def _load_index(index_path: str, mtime_ns: int) -> tuple[TemplateEntry, ...]:
     except FileNotFoundError:
         raise ConfigError(_("malregisteret mangler index.yaml"), Location(file=str(index))) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(_("index.yaml i malregisteret er ugyldig: {error}").format(error=exc), Location(file=str(index))) from exc
+        raise ConfigError(_("index.yaml i malregisteret er ugyldig: {error}").format(error=exc),
+                          Location(file=str(index))) from exc
     out = []
     for i, t in enumerate(data.get("templates") or []):
         try:
             out.append(TemplateEntry(str(t["id"]), str(t["version"]), str(t["language"]), folder / t["file"],
                                      tuple(t.get("required_chapters") or ())))
         except (KeyError, TypeError) as exc:
-            raise ConfigError(_("oppføring nr. {i} i index.yaml mangler {error}").format(i=i + 1, error=exc), Location(file=str(index))) from exc
+            raise ConfigError(_("oppføring nr. {i} i index.yaml mangler {error}").format(i=i + 1, error=exc),
+                              Location(file=str(index))) from exc
     return tuple(out)
 
 

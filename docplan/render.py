@@ -107,7 +107,8 @@ def _finalize(value: Any) -> Any:
         if _NOT_XML.search(value):
             bad = _NOT_XML.search(value).group(0)
             raise DataError(translate("teksten «{value}» inneholder et kontrolltegn (U+{ord:04X}) som ikke kan stå i et "
-                              "Word-dokument; fjern det fra plandataene").format(value=value[:60], ord=ord(bad)), code="control_character")
+                              "Word-dokument; fjern det fra plandataene").format(value=value[:60], ord=ord(bad)),
+                            code="control_character")
         if _BREAKS.search(value):
             # Word has one line break: a Windows (CR LF) or old Mac (CR) line end is one too; a CR left in
             # the text would be read back as a newline inside the text, not as a break

@@ -201,7 +201,8 @@ def municipality_or_error(number: str) -> MunicipalityInfo:
     """Return the register entry for a kommunenummer or raise `DataError` naming it."""
     info = lookup_municipality(number)
     if info is None:
-        raise DataError(_("kommunenummer «{number}» finnes ikke i kommunelisten for 2024").format(number=number), Location(path="--kommune"),
+        raise DataError(_("kommunenummer «{number}» finnes ikke i kommunelisten for 2024").format(number=number),
+                        Location(path="--kommune"),
                         code="unknown_municipality")
     return info
 

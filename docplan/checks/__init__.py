@@ -142,7 +142,8 @@ def _parse_settings(raw, where: str, file: str) -> dict[str, RuleSetting]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(_("«{where}» må være en liste med regel-id: innstilling").format(where=where), Location(file=file))
+        raise ConfigError(_("«{where}» må være en liste med regel-id: innstilling").format(where=where),
+                          Location(file=file))
     out = {}
     for rule_id, value in raw.items():
         rule_id = str(rule_id)
@@ -159,7 +160,8 @@ def _parse_settings(raw, where: str, file: str) -> dict[str, RuleSetting]:
         elif isinstance(value, dict) and set(value) <= {"enabled", "severity"}:
             sev = value.get("severity")
             if sev is not None and sev not in Severity._value2member_map_:
-                raise ConfigError(_("regel «{rule_id}»: alvorlighet må være error, warning eller info, ikke «{sev}»").format(
+                raise ConfigError(_("regel «{rule_id}»: alvorlighet må være error, warning eller info, ikke "
+                                    "«{sev}»").format(
                                       rule_id=rule_id, sev=sev),
                                   Location(file=file))
             out[rule_id] = RuleSetting(bool(value.get("enabled", True)), Severity(sev) if sev else None)
@@ -173,7 +175,8 @@ def _parse_chapters(raw, where: str, file: str) -> dict[str, list[str] | None]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(_("«{where}» må være en liste med kapittel: [andre navn]").format(where=where), Location(file=file))
+        raise ConfigError(_("«{where}» må være en liste med kapittel: [andre navn]").format(where=where),
+                          Location(file=file))
     out: dict[str, list[str] | None] = {}
     for chapter, names in raw.items():
         if names in (False, "off", "av"):
@@ -184,7 +187,8 @@ def _parse_chapters(raw, where: str, file: str) -> dict[str, list[str] | None]:
             out[str(chapter)] = list(names)
         else:
             raise ConfigError(_("kapittel «{chapter}» under «{where}»: oppgi andre navn som en liste med tekst, "
-                                "eller off om kapitlet ikke kreves").format(chapter=chapter, where=where), Location(file=file))
+                                "eller off om kapitlet ikke kreves").format(chapter=chapter, where=where),
+                              Location(file=file))
     return out
 
 
@@ -205,14 +209,17 @@ def load_config(path: str | Path | None) -> CheckConfig:
     except FileNotFoundError:
         raise ConfigError(_("konfigurasjonsfila finnes ikke"), Location(file=file)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(_("konfigurasjonsfila er ikke gyldig YAML ({error})").format(error=exc), Location(file=file)) from exc
+        raise ConfigError(_("konfigurasjonsfila er ikke gyldig YAML ({error})").format(error=exc),
+                          Location(file=file)) from exc
     if not isinstance(raw, dict) or not set(raw) <= {"rules", "kommuner", "kapitler"}:
-        raise ConfigError(_("konfigurasjonsfila kan bare ha feltene «rules», «kapitler» og «kommuner»"), Location(file=file))
+        raise ConfigError(_("konfigurasjonsfila kan bare ha feltene «rules», «kapitler» og «kommuner»"),
+                          Location(file=file))
     munis, muni_chapters = {}, {}
     for number, section in (raw.get("kommuner") or {}).items():
         section = section or {}
         if not isinstance(section, dict) or not set(section) <= {"rules", "kapitler"}:
-            raise ConfigError(_("«kommuner.{number}» kan bare ha feltene «rules» og «kapitler»").format(number=number), Location(file=file))
+            raise ConfigError(_("«kommuner.{number}» kan bare ha feltene «rules» og «kapitler»").format(number=number),
+                              Location(file=file))
         key = f"{number:04d}" if isinstance(number, int) else str(number)
         munis[key] = _parse_settings(section.get("rules"), f"kommuner.{number}.rules", file)
         muni_chapters[key] = _parse_chapters(section.get("kapitler"), f"kommuner.{number}.kapitler", file)

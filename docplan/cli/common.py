@@ -91,7 +91,8 @@ def edit_in_place(path: Path, *, timeout: float = 30.0) -> Iterator["InPlace"]:
     owner = word_owner_file(path)
     if owner is not None:
         raise ConflictError(_("dokumentet ser ut til å være åpent i Word (fant {name}); lukk det i Word og prøv "
-                              "igjen, eller skriv til en ny fil med -o").format(name=owner.name), Location(file=str(path)), code="open_in_word")
+                              "igjen, eller skriv til en ny fil med -o").format(name=owner.name),
+                            Location(file=str(path)), code="open_in_word")
     lock = FileLock(str(path.with_name(f".{path.name}.docplan-lock")), timeout=timeout)
     try:
         lock.acquire()

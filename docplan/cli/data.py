@@ -39,7 +39,8 @@ def render(data: Path, template: Path | None, standard: str | None, output: Path
     plan = load_plan(data)
     with language(plan.language):
         if municipality and plan.municipality(municipality) is None:
-            raise click.BadParameter(_("kommune {municipality} er ikke med i planen").format(municipality=municipality), param_hint="--kommune")
+            raise click.BadParameter(_("kommune {municipality} er ikke med i planen").format(municipality=municipality),
+                                     param_hint="--kommune")
         if template is not None:  # the user's own template is code nobody vetted: bounded in time and memory
             from docplan.templating.bounded import render_bounded
 

@@ -80,7 +80,8 @@ def read_limited(path: Path, *, binary: bool = False) -> bytes:
     except PermissionError:
         raise DataError(_("filen kan ikke leses (mangler tilgang)"), Location(file=file), code="unreadable") from None
     except OSError as exc:
-        raise DataError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=file), code="unreadable") from exc
+        raise DataError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=file),
+                        code="unreadable") from exc
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
         _refuse_unless_regular(info.st_mode, file)
@@ -311,7 +312,8 @@ def validate_catalogue(raw: Any, positions: PositionMap, file: str) -> list[Muni
         raise DataError(_("kommuneplankatalogen må ha feltet «municipalities» med kommuner og deres kommuneplaner"),
                         Location(file=file), code="not_a_catalogue")
     if not isinstance(items, list):
-        raise DataError(_("«municipalities» i kommuneplankatalogen må være en liste"), location_for(base, positions, file),
+        raise DataError(_("«municipalities» i kommuneplankatalogen må være en liste"),
+                        location_for(base, positions, file),
                         code="not_a_catalogue")
     problems: list[Problem] = []
     out: list[Municipality] = []
@@ -334,7 +336,8 @@ def validate_catalogue(raw: Any, positions: PositionMap, file: str) -> list[Muni
             for k, it in enumerate(mp.items):
                 if it.id in seen:
                     problems.append(Problem(_("kommuneplanpunktet «{id}» i «{plan_name}» finnes fra før; hver id må "
-                                              "være unik").format(id=it.id, plan_name=mp.plan_name), location_for((*base, i, "master_plans", j, "items", k, "id"),
+                                              "være unik").format(id=it.id, plan_name=mp.plan_name),
+                                            location_for((*base, i, "master_plans", j, "items", k, "id"),
                                                                          positions, file), code="reference"))
                 seen.add(it.id)
     if problems:

@@ -133,7 +133,8 @@ def parse_json(text: str, file: str) -> tuple[Any, PositionMap]:
         raise DataError(_("filen er ikke gyldig JSON: {json_reason}").format(json_reason=_json_reason(exc.msg)),
                         Location(file=file, line=exc.lineno, column=exc.colno), code="syntax") from exc
     except ValueError as exc:
-        raise DataError(_("filen er ikke gyldig JSON: {error}").format(error=exc), Location(file=file), code="syntax") from exc
+        raise DataError(_("filen er ikke gyldig JSON: {error}").format(error=exc), Location(file=file),
+                        code="syntax") from exc
     except RecursionError as exc:
         raise DataError(_("filen er for dypt nøstet"), Location(file=file), code="too_complex") from exc
     if decoder.duplicates:

@@ -536,7 +536,8 @@ class _Reader:
                     merged_reported.add(across)
                     self.problems.append(Problem(
                         _("overskriften «{raw}» står i sammenslåtte celler ({across}); hver kolonne må ha sin egen "
-                          "overskrift, så del opp cellene").format(raw=raw, across=across), sheet.loc(header_row, c), code="merged_header"))
+                          "overskrift, så del opp cellene").format(raw=raw, across=across), sheet.loc(header_row, c),
+                        code="merged_header"))
                 ignored.add(c)
                 continue
             field = columns.get(key)
@@ -566,7 +567,8 @@ class _Reader:
             names = {v: k for k, v in reversed(list(columns.items()))}
             raise DataError(
                 _("overskriftsraden mangler kolonnene {missing}; kjente kolonner er {known}").format(
-                    missing=', '.join((f'«{names[m].capitalize()}»' for m in missing)), known=', '.join(sorted({k.capitalize() for k in columns}))),
+                    missing=', '.join((f'«{names[m].capitalize()}»' for m in missing)),
+                    known=', '.join(sorted({k.capitalize() for k in columns}))),
                 sheet.loc(header_row, 1), code="missing_column")
         unheaded: set[int] = set()
         for r in rows:
@@ -602,11 +604,13 @@ def _find_sheets(wb, formulas_wb, package, reader: _Reader) -> dict[str, _Sheet]
         if entity is None:
             reader.warnings.append(Problem(
                 _("arket er ukjent og blir ikke lest; docplan leser arkene Plan, Kommuner, Kommuneplan, Hovedmål, "
-                  "Delmål, Tiltak, Alkoholpolitikk, Rapporter og Indikatorverdier"), Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
+                  "Delmål, Tiltak, Alkoholpolitikk, Rapporter og Indikatorverdier"),
+                Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
             continue
         if entity in found:
             raise DataError(_("arbeidsboken har både arket «{title}» og «{other}» for det samme; slå dem sammen "
-                              "til ett ark").format(title=found[entity].title, other=ws.title), Location(file=reader.file, sheet=ws.title),
+                              "til ett ark").format(title=found[entity].title, other=ws.title),
+                            Location(file=reader.file, sheet=ws.title),
                             code="duplicate_sheet")
         found[entity] = _Sheet(ws, formulas_ws, _merged_ranges(package, ws, reader.file), reader.file, reader.problems)
     return found
@@ -843,7 +847,8 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             if r == first_row and _norm(label) in ("felt", "nøkkel"):
                 continue
             raise DataError(_("ukjent felt «{label}»; kjente felt er {known}").format(
-                                label=label, known=', '.join(sorted({k.capitalize() for k in PLAN_FIELDS}))), sheet.loc(r, 1),
+                                label=label, known=', '.join(sorted({k.capitalize() for k in PLAN_FIELDS}))),
+                            sheet.loc(r, 1),
                             code="unknown_field")
         if key in seen_fields:
             reader.problems.append(Problem(

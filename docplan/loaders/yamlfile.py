@@ -124,9 +124,11 @@ def parse_yaml(text: str, file: str) -> tuple[Any, PositionMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file=file, line=mark.line + 1, column=mark.column + 1) if mark else Location(file=file)
-        raise DataError(_("filen er ikke gyldig YAML: {yaml_reason}").format(yaml_reason=_yaml_reason(exc, text)), loc, code="syntax") from exc
+        raise DataError(_("filen er ikke gyldig YAML: {yaml_reason}").format(yaml_reason=_yaml_reason(exc, text)),
+                        loc, code="syntax") from exc
     except yaml.YAMLError as exc:
-        raise DataError(_("filen er ikke gyldig YAML: {error}").format(error=exc), Location(file=file), code="syntax") from exc
+        raise DataError(_("filen er ikke gyldig YAML: {error}").format(error=exc), Location(file=file),
+                        code="syntax") from exc
     except RecursionError as exc:
         raise DataError(_("filen er for dypt nøstet"), Location(file=file), code="too_complex") from exc
     return data, positions

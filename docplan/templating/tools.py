@@ -289,13 +289,15 @@ def publish(template: Path, registry: Path, *, version: str | None = None, templ
         required_chapters = list(newest.required_chapters) if newest else []
     report = lint_parts(tp, required_chapters)[0]
     if report.errors:
-        raise TemplateError(ngettext("malen har {n} feil og kan ikke publiseres", "malen har {n} feil og kan ikke publiseres",
+        raise TemplateError(ngettext("malen har {n} feil og kan ikke publiseres",
+                                     "malen har {n} feil og kan ikke publiseres",
                                      len(report.errors)).format(n=len(report.errors)), loc, code="lint",
                             problems=[_problem(f) for f in report.errors])
     filename = f"{template_id}-{language}-{version}.docx"
     target = registry / filename
     if target.exists():
-        raise TemplateError(_("{target} finnes fra før og blir ikke overskrevet").format(target=target), Location(file=str(target)),
+        raise TemplateError(_("{target} finnes fra før og blir ikke overskrevet").format(target=target),
+                            Location(file=str(target)),
                             code="version_exists")
     registry.mkdir(parents=True, exist_ok=True)
     _write_new(target, stamp_identity(tp.data, template_id, version, language))
@@ -319,7 +321,8 @@ def _write_new(target: Path, data: bytes) -> None:
         try:
             os.link(tmp, target)
         except FileExistsError:
-            raise TemplateError(_("{target} finnes fra før og blir ikke overskrevet").format(target=target), Location(file=str(target)),
+            raise TemplateError(_("{target} finnes fra før og blir ikke overskrevet").format(target=target),
+                                Location(file=str(target)),
                                 code="version_exists") from None
     finally:
         os.unlink(tmp)
