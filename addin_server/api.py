@@ -293,7 +293,6 @@ def put_adoption(plan_id: str, number: str):
     return _adoption_answer(stored)
 
 
-_ADOPTION_FIELDS = "«status», «date», «case_no» og «body»"
 
 
 def _adoption_problem(error: dict) -> Problem:
@@ -302,30 +301,33 @@ def _adoption_problem(error: dict) -> Problem:
     name = loc[0] if loc else ""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in ("json_invalid", "json_type", "model_type", "model_attributes_type"):
-        message = f"JSON-kroppen må være et objekt med feltene {_ADOPTION_FIELDS}"
+        message = _("JSON-kroppen må være et objekt med feltene «status», «date», «case_no» og «body»")
     elif kind == "missing":
-        message = f"«{name}» mangler"
+        message = _("«{name}» mangler").format(name=name)
     elif kind == "extra_forbidden":
-        message = f"«{name}» er ikke et kjent felt; bruk {_ADOPTION_FIELDS}"
+        message = _("«{name}» er ikke et kjent felt; bruk «status», «date», «case_no» og «body»").format(name=name)
     elif kind == "literal_error":
-        message = f"«{name}» må være en av: {', '.join(openapi.STATUSES)}"
+        message = _("«{name}» må være en av: {choices}").format(name=name, choices=", ".join(openapi.STATUSES))
     elif kind.startswith("date_"):
-        message = f"«{name}» må være en dato på formen ÅÅÅÅ-MM-DD"
+        message = _("«{name}» må være en dato på formen ÅÅÅÅ-MM-DD").format(name=name)
     elif kind == "string_type":
-        message = f"«{name}» må være tekst"
+        message = _("«{name}» må være tekst").format(name=name)
     elif kind == "string_too_long":
-        message = f"«{name}» er for lang (høyst {ctx.get('max_length')} tegn)"
+        message = _("«{name}» er for lang (høyst {limit} tegn)").format(name=name, limit=ctx.get("max_length"))
     elif kind == "string_too_short":
-        message = f"«{name}» kan ikke være tom"
+        message = _("«{name}» kan ikke være tom").format(name=name)
     elif kind == "string_pattern_mismatch" and name == "case_no":
-        message = "«case_no» må være et saksnummer som «PS 40/24» eller «2024/1234-5» (bokstaver, tall, / - . ( ))"
+        message = _("«case_no» må være et saksnummer som «PS 40/24» eller «2024/1234-5» (bokstaver, tall, / - . ( ))")
     elif kind == "string_pattern_mismatch":
-        message = f"«{name}» kan ikke ha linjeskift eller kontrolltegn"
+        message = _("«{name}» kan ikke ha linjeskift eller kontrolltegn").format(name=name)
     elif kind == "value_error":
-        message = str(ctx.get("error", "")) or f"«{name}» er ugyldig"
-        message = f"«{name}»: {message}" if name else message
+        reason = str(ctx.get("error", ""))
+        if name and reason:
+            message = f"«{name}»: {reason}"
+        else:
+            message = reason or _("«{name}» er ugyldig").format(name=name)
     else:
-        message = f"«{name}» er ugyldig" if name else "vedtaket er ugyldig"
+        message = _("«{name}» er ugyldig").format(name=name) if name else _("vedtaket er ugyldig")
     return Problem(message, Location(path=".".join(loc) or None), code=kind)
 
 
@@ -348,8 +350,8 @@ def _bounded_answer(response):
     """Replace an answer larger than MAX_RESPONSE_BYTES by a 413 (the routes stop earlier where they can)."""
     limit = int(current_app.config["MAX_RESPONSE_BYTES"])
     if not response.direct_passthrough and (response.content_length or 0) > limit:
-        body = error_body("response_too_large", f"svaret ville blitt større enn {limit // (1024 * 1024)} MB; "
-                                                "send mindre om gangen")
+        body = error_body("response_too_large", _("svaret ville blitt større enn {limit} MB; send mindre om "
+                                                  "gangen").format(limit=limit // (1024 * 1024)))
         response = jsonify(body)
         response.status_code = 413
     return response

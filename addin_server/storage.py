@@ -290,10 +290,16 @@ class CopyReport:
     skipped: int = 0
 
     def summary(self) -> str:
-        text = (f"{self.plans} planer, {self.adoptions} vedtak, {self.tokens} tilgangsnøkler og "
-                f"{self.audit} logglinjer kopiert; {self.unchanged} var like fra før")
+        text = _("{plans}, {adoptions}, {tokens} og {audit} kopiert; {unchanged} var like fra før").format(
+            plans=ngettext("{n} plan", "{n} planer", self.plans).format(n=self.plans),
+            adoptions=ngettext("{n} vedtak", "{n} vedtak", self.adoptions).format(n=self.adoptions),
+            tokens=ngettext("{n} tilgangsnøkkel", "{n} tilgangsnøkler", self.tokens).format(n=self.tokens),
+            audit=ngettext("{n} logglinje", "{n} logglinjer", self.audit).format(n=self.audit),
+            unchanged=self.unchanged)
         if self.skipped:
-            text += f"; {self.skipped} vedtak for kommuner som ikke lenger er med i planen er ikke kopiert"
+            text += "; " + ngettext("{n} vedtak for en kommune som ikke lenger er med i planen er ikke kopiert",
+                                    "{n} vedtak for kommuner som ikke lenger er med i planen er ikke kopiert",
+                                    self.skipped).format(n=self.skipped)
         return text
 
 

@@ -564,7 +564,8 @@ def _select(jobs: list[Job], failures: list[JobResult], selection: Optional[Iter
         info = lookup_municipality(number) if re.fullmatch(r"\d{4}", number) else None
         if info is None:
             out_failures.append(JobResult(number=number, name=number, status=FAILED,
-                                          message=f"kommunenummer «{number}» finnes ikke i kommunelisten for 2024"))
+                                          message=_("kommunenummer «{number}» finnes ikke i kommunelisten for 2024").format(
+                                              number=number)))
         elif number in failed_numbers:
             out_failures.append(failed_numbers[number])
         elif number in by_number:
@@ -573,7 +574,8 @@ def _select(jobs: list[Job], failures: list[JobResult], selection: Optional[Iter
             pass  # folder input: checked after the run
         else:
             out_failures.append(JobResult(number=number, name=info.name, status=FAILED,
-                                          message=f"kommune {number} {info.name} er ikke med i plandataene"))
+                                          message=_("kommune {number} {name} er ikke med i plandataene").format(
+                                              number=number, name=info.name)))
     # failures of files whose municipality could not be known stay visible
     out_failures += [f for f in failures if not re.fullmatch(r"\d{4}", f.number)]
     return chosen + [j for j in jobs if j.number is None], out_failures
@@ -777,7 +779,7 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
             for m in one.municipalities:
                 if m.number in seen:
                     pre_failed.append(JobResult(number=m.number, name=m.name, status=FAILED,
-                                                message=f"kommune {m.number} finnes i flere av planene"))
+                                                message=_("kommune {number} finnes i flere av planene").format(number=m.number)))
                 else:
                     seen.add(m.number)
                     job_list.append(Job(m.number, language=language, plan=one))
@@ -818,8 +820,9 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
         if result.status != FAILED:
             if result.number in made_from:  # folder input: two files for one municipality
                 result.status = FAILED
-                result.message = (f"{result.source}: kommune {result.number} finnes også i "
-                                  f"{made_from[result.number]}; hver kommune kan bare ha én planfil")
+                result.message = _("{source}: kommune {number} finnes også i {other}; hver kommune kan bare ha én "
+                                   "planfil").format(source=result.source, number=result.number,
+                                                     other=made_from[result.number])
             else:
                 made_from[result.number] = result.source or ""
         _place_document(out, result)
@@ -863,7 +866,8 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
                 info = lookup_municipality(number)
                 if number not in seen and info is not None:
                     finish(JobResult(number=number, name=info.name, status=FAILED,
-                                     message=f"kommune {number} {info.name} er ikke med i plandataene"))
+                                     message=_("kommune {number} {name} er ikke med i plandataene").format(
+                                         number=number, name=info.name)))
         if pdf:
             _make_pdfs(out, [r for r in results if r.status in (MADE, SKIPPED)], manifest)
     except BaseException:

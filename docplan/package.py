@@ -371,9 +371,9 @@ def open_docx(source: Source, *, name: str | None = None, limits: Limits | None 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, XMLSyntaxError):
-        return "ugyldig XML i dokumentet"
+        return _("ugyldig XML i dokumentet")
     if isinstance(exc, KeyError):
-        return f"en del dokumentet viser til, mangler: {exc.args[0] if exc.args else ''}"
+        return _("en del dokumentet viser til, mangler: {part}").format(part=exc.args[0] if exc.args else "")
     if isinstance(exc, zipfile.BadZipFile):
-        return "zip-arkivet er skadet"
+        return _("zip-arkivet er skadet")
     return type(exc).__name__

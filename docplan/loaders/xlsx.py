@@ -509,7 +509,7 @@ class _Reader:
             return fn(value)
         except (_CellError, ValueError, TypeError, OverflowError) as exc:
             shown = str(value) if len(str(value)) <= 60 else str(value)[:59] + "…"
-            message = str(exc) if isinstance(exc, _CellError) else f"verdien «{shown}» kan ikke leses"
+            message = str(exc) if isinstance(exc, _CellError) else _("verdien «{value}» kan ikke leses").format(value=shown)
             self.problems.append(Problem(message, loc, code="invalid_cell"))
             return default
 

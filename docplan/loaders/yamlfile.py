@@ -31,7 +31,7 @@ class _UniqueKeyLoader(_BaseLoader):
                                                         key_node.start_mark)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"nøkkelen «{key}» står to ganger i samme gruppe", key_node.start_mark)
+                    None, None, _("nøkkelen «{key}» står to ganger i samme gruppe").format(key=key), key_node.start_mark)
             seen[key] = True
         return super().construct_mapping(node, deep=deep)
 
