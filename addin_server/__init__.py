@@ -87,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(addin.bp)
+    api.init_language(app)
 
     @app.after_request
     def _security_headers(response):

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from docplan.model import KpRef, Plan
+from docplan.i18n import N_, _
 from docplan.tags import parse_tag
 
 #: The item kinds the API inserts and refreshes.
@@ -75,10 +76,23 @@ def snippet_target(number: str, kind: str, item_id: str) -> str:
 
 def forbidden_message(number: str, kind: str, item_id: str) -> str:
     """Return the Norwegian message for an item that belongs to another municipality."""
-    what = {"measure": "tiltaket", "measure-table": "tiltakstabellen", "kp-ref": "kommuneplanpunktet",
-            "kp-quote": "kommuneplanpunktet"}.get(kind, "innholdet")
-    return (f"{what} «{item_id}» hører til en annen kommune; en forespørsel for kommune {number} "
-            f"gir bare tilgang til kommunens eget innhold")
+    message = _FORBIDDEN.get(kind, _FORBIDDEN[None])
+    return _(message).format(item_id=item_id, number=number)
+
+
+#: The refusal of another municipality's item, by kind of item (None: any other kind).
+_FORBIDDEN = {
+    "measure": N_("tiltaket «{item_id}» hører til en annen kommune; en forespørsel for kommune {number} gir bare "
+                  "tilgang til kommunens eget innhold"),
+    "measure-table": N_("tiltakstabellen «{item_id}» hører til en annen kommune; en forespørsel for kommune {number} "
+                        "gir bare tilgang til kommunens eget innhold"),
+    "kp-ref": N_("kommuneplanpunktet «{item_id}» hører til en annen kommune; en forespørsel for kommune {number} gir "
+                 "bare tilgang til kommunens eget innhold"),
+    "kp-quote": N_("kommuneplanpunktet «{item_id}» hører til en annen kommune; en forespørsel for kommune {number} "
+                   "gir bare tilgang til kommunens eget innhold"),
+    None: N_("innholdet «{item_id}» hører til en annen kommune; en forespørsel for kommune {number} gir bare tilgang "
+             "til kommunens eget innhold"),
+}
 
 
 def filter_findings(plan: Plan, number: str, findings: Iterable[dict], *, maintainer: bool = False) -> list[dict]:

@@ -6,7 +6,7 @@ describes exactly these routes (a test compares it with real responses).
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, Flask, current_app, g, jsonify, request
 from pydantic import ValidationError
 
 from addin_server import access, engines, openapi
@@ -17,6 +17,7 @@ from addin_server.storage import Storage, Versioned
 from docplan.errors import AccessError, DataError, InputError, Location, Problem
 from docplan.model import Plan
 from docplan.tags import parse_tag
+from docplan.i18n import _, language
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -40,15 +41,34 @@ def _plan_and_stamp_for(plan_id: str, number: str) -> tuple[Plan, tuple]:
     require_municipality(number)
     plan, stamp = _workspace().plan_and_stamp(plan_id)
     if plan.municipality(number) is None:
-        raise NotFoundError(f"kommune {number} er ikke med i planen «{plan_id}»")
+        raise NotFoundError(_("kommune {number} er ikke med i planen «{plan_id}»").format(
+                                number=number, plan_id=plan_id))
     return plan, stamp
 
 
 def _language() -> str:
     lang = request.args.get("lang", "nb")
     if lang not in ("nb", "nn"):
-        raise InputError("språket må være «nb» (bokmål) eller «nn» (nynorsk)", code="bad_language")
+        raise InputError(_("språket må være «nb» (bokmål) eller «nn» (nynorsk)"), code="bad_language")
     return lang
+
+
+def init_language(app: Flask) -> None:
+    """Write each request's messages and errors in the målform of its ``?lang=`` (bokmål when it is missing
+    or unknown; `_language` then refuses an unknown one, in bokmål)."""
+
+    @app.before_request
+    def _enter_language() -> None:
+        lang = request.args.get("lang")
+        chosen = language(lang if lang in ("nb", "nn") else "nb")
+        chosen.__enter__()
+        g.docplan_language = chosen
+
+    @app.teardown_request
+    def _leave_language(_exc: BaseException | None) -> None:
+        chosen = g.pop("docplan_language", None)
+        if chosen is not None:
+            chosen.__exit__(None, None, None)
 
 
 @bp.get("/health")
@@ -117,7 +137,8 @@ def snippet(plan_id: str, number: str, kind: str, item_id: str):
     """Return a flat-OPC package for Word's ``insertOoxml``, tagged ``docplan:<kind>:<id>``."""
     plan, stamp = _plan_and_stamp_for(plan_id, number)
     if kind not in SNIPPET_KINDS:
-        raise NotFoundError(f"ukjent type innhold «{kind}»; bruk en av: {', '.join(SNIPPET_KINDS)}")
+        raise NotFoundError(_("ukjent type innhold «{kind}»; bruk en av: {snippet_kinds}").format(
+                                kind=kind, snippet_kinds=', '.join(SNIPPET_KINDS)))
     lang = _language()
     _check_visible(plan, number, kind, access.snippet_target(number, kind, item_id))
     key = (_workspace().identity, plan_id, stamp)
@@ -130,11 +151,13 @@ def _check_visible(plan: Plan, number: str, kind: str, item_id: str) -> None:
     if not access.visible_item(plan, number, kind, item_id, maintainer=g.grant.is_maintainer):
         raise AccessError(access.forbidden_message(number, kind, item_id), code="forbidden")
     if kind == "goal" and plan.goal(item_id) is None:
-        raise NotFoundError(f"målet «{item_id}» finnes ikke i planen")
+        raise NotFoundError(_("målet «{item_id}» finnes ikke i planen").format(item_id=item_id))
     if kind == "measure" and item_id not in {m.id for m in plan.measures_for(number)}:
-        raise NotFoundError(f"tiltaket «{item_id}» finnes ikke for kommune {number}")
+        raise NotFoundError(_("tiltaket «{item_id}» finnes ikke for kommune {number}").format(
+                                item_id=item_id, number=number))
     if kind in ("kp-ref", "kp-quote") and plan.resolve_kp_ref(item_id) is None:
-        raise NotFoundError(f"kommuneplanpunktet «{item_id}» finnes ikke for kommune {number}")
+        raise NotFoundError(_("kommuneplanpunktet «{item_id}» finnes ikke for kommune {number}").format(
+                                item_id=item_id, number=number))
 
 
 def _document_from_request() -> tuple[bytes | None, str | None]:
@@ -145,9 +168,10 @@ def _document_from_request() -> tuple[bytes | None, str | None]:
         body = request.get_json(silent=True)
         if isinstance(body, dict) and isinstance(body.get("ooxml"), str) and body["ooxml"].strip():
             return None, body["ooxml"]
-        raise InputError("JSON-kroppen må ha feltet «ooxml» med dokumentets OOXML", code="missing_document")
-    raise InputError("send dokumentet som .docx (application/vnd.openxmlformats-officedocument."
-                     "wordprocessingml.document) eller som JSON {\"ooxml\": …}", code="unsupported_media_type")
+        raise InputError(_("JSON-kroppen må ha feltet «ooxml» med dokumentets OOXML"), code="missing_document")
+    raise InputError(_("send dokumentet som .docx "
+                       "(application/vnd.openxmlformats-officedocument.wordprocessingml.document) eller som JSON "
+                       '{"ooxml": …}'), code="unsupported_media_type")
 
 
 @bp.post("/plans/<plan_id>/municipalities/<number>/check")
@@ -178,7 +202,7 @@ def refresh(plan_id: str, number: str):
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("tag"), str)
                                               for i in items):
-        raise InputError("JSON-kroppen må ha «items»: en liste med {tag, text, hash}", code="bad_items")
+        raise InputError(_("JSON-kroppen må ha «items»: en liste med {tag, text, hash}"), code="bad_items")
     _check_refresh_limits(items)
     edition = body.get("edition") if isinstance(body.get("edition"), str) else None
     if edition is not None:
@@ -199,8 +223,9 @@ def _refresh_job(plan: Plan, number: str, items: list[dict], lang: str, maintain
     size = sum(len(a.get("ooxml") or "") + sum(len(k) + len(v) for k, v in (a.get("hashes") or {}).items())
                for a in answers)
     if size > max_bytes:
-        raise LimitError(f"svaret ville blitt større enn {max_bytes // (1024 * 1024)} MB; send færre elementer om "
-                         "gangen (for eksempel ett kapittel)", code="response_too_large")
+        raise LimitError(_("svaret ville blitt større enn {max_bytes} MB; send færre elementer om gangen (for "
+                           "eksempel ett kapittel)").format(max_bytes=max_bytes // (1024 * 1024)),
+                         code="response_too_large")
     return answers
 
 
@@ -211,11 +236,12 @@ def _check_refresh_limits(items: list[dict]) -> None:
     few; a client with more items sends them in parts."""
     most, most_tables = int(current_app.config["MAX_REFRESH_ITEMS"]), int(current_app.config["MAX_TABLES"])
     if len(items) > most:
-        raise LimitError(f"for mange elementer i én oppdatering ({len(items)}; høyst {most}); send dem i "
-                         f"flere omganger", code="too_many_items")
+        raise LimitError(_("for mange elementer i én oppdatering ({n}; høyst {most}); send dem i flere omganger").format(
+                             n=len(items), most=most), code="too_many_items")
     tables = sum(1 for i in items if (tag := parse_tag(i["tag"])) is not None and tag.kind == "measure-table")
     if tables > most_tables:
-        raise LimitError(f"for mange tiltakstabeller i én oppdatering ({tables}; høyst {most_tables})",
+        raise LimitError(_("for mange tiltakstabeller i én oppdatering ({tables}; høyst {most_tables})").format(
+                             tables=tables, most_tables=most_tables),
                          code="too_many_tables")
 
 
@@ -241,9 +267,9 @@ def _expected_version(plan_id: str, number: str) -> str:
     tags = list(matches.as_set()) if matches and not matches.star_tag else []
     if len(tags) != 1:
         raise VersionRequiredError(
-            f"skriving av vedtaket krever versjonen du leste: hent det med GET …/{plan_id}/municipalities/{number}"
-            "/adoption og send verdien i toppfeltet «ETag» tilbake i «If-Match»; slik kan ingen annens endring gå "
-            "tapt")
+            _("skriving av vedtaket krever versjonen du leste: hent det med GET "
+              "…/{plan_id}/municipalities/{number}/adoption og send verdien i toppfeltet «ETag» tilbake i "
+              "«If-Match»; slik kan ingen annens endring gå tapt").format(plan_id=plan_id, number=number))
     return tags[0]
 
 
@@ -258,7 +284,8 @@ def put_adoption(plan_id: str, number: str):
         wanted = openapi.AdoptionRequest.model_validate_json(request.get_data(cache=False) or b"null")
     except ValidationError as exc:
         problems = [_adoption_problem(e) for e in exc.errors(include_url=False, include_input=False)]
-        raise InputError("ugyldig vedtak: " + "; ".join(p.message for p in problems), problems=problems,
+        raise InputError(_("ugyldig vedtak: {items}").format(items='; '.join((p.message for p in problems))),
+                         problems=problems,
                          code="invalid_adoption") from None
     expected = _expected_version(plan_id, number)
     stored = _workspace().write_adoption(plan_id, number, wanted.to_adoption(), expected=expected,
@@ -266,7 +293,6 @@ def put_adoption(plan_id: str, number: str):
     return _adoption_answer(stored)
 
 
-_ADOPTION_FIELDS = "«status», «date», «case_no» og «body»"
 
 
 def _adoption_problem(error: dict) -> Problem:
@@ -275,30 +301,33 @@ def _adoption_problem(error: dict) -> Problem:
     name = loc[0] if loc else ""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in ("json_invalid", "json_type", "model_type", "model_attributes_type"):
-        message = f"JSON-kroppen må være et objekt med feltene {_ADOPTION_FIELDS}"
+        message = _("JSON-kroppen må være et objekt med feltene «status», «date», «case_no» og «body»")
     elif kind == "missing":
-        message = f"«{name}» mangler"
+        message = _("«{name}» mangler").format(name=name)
     elif kind == "extra_forbidden":
-        message = f"«{name}» er ikke et kjent felt; bruk {_ADOPTION_FIELDS}"
+        message = _("«{name}» er ikke et kjent felt; bruk «status», «date», «case_no» og «body»").format(name=name)
     elif kind == "literal_error":
-        message = f"«{name}» må være en av: {', '.join(openapi.STATUSES)}"
+        message = _("«{name}» må være en av: {choices}").format(name=name, choices=", ".join(openapi.STATUSES))
     elif kind.startswith("date_"):
-        message = f"«{name}» må være en dato på formen ÅÅÅÅ-MM-DD"
+        message = _("«{name}» må være en dato på formen ÅÅÅÅ-MM-DD").format(name=name)
     elif kind == "string_type":
-        message = f"«{name}» må være tekst"
+        message = _("«{name}» må være tekst").format(name=name)
     elif kind == "string_too_long":
-        message = f"«{name}» er for lang (høyst {ctx.get('max_length')} tegn)"
+        message = _("«{name}» er for lang (høyst {limit} tegn)").format(name=name, limit=ctx.get("max_length"))
     elif kind == "string_too_short":
-        message = f"«{name}» kan ikke være tom"
+        message = _("«{name}» kan ikke være tom").format(name=name)
     elif kind == "string_pattern_mismatch" and name == "case_no":
-        message = "«case_no» må være et saksnummer som «PS 40/24» eller «2024/1234-5» (bokstaver, tall, / - . ( ))"
+        message = _("«case_no» må være et saksnummer som «PS 40/24» eller «2024/1234-5» (bokstaver, tall, / - . ( ))")
     elif kind == "string_pattern_mismatch":
-        message = f"«{name}» kan ikke ha linjeskift eller kontrolltegn"
+        message = _("«{name}» kan ikke ha linjeskift eller kontrolltegn").format(name=name)
     elif kind == "value_error":
-        message = str(ctx.get("error", "")) or f"«{name}» er ugyldig"
-        message = f"«{name}»: {message}" if name else message
+        reason = str(ctx.get("error", ""))
+        if name and reason:
+            message = f"«{name}»: {reason}"
+        else:
+            message = reason or _("«{name}» er ugyldig").format(name=name)
     else:
-        message = f"«{name}» er ugyldig" if name else "vedtaket er ugyldig"
+        message = _("«{name}» er ugyldig").format(name=name) if name else _("vedtaket er ugyldig")
     return Problem(message, Location(path=".".join(loc) or None), code=kind)
 
 
@@ -307,10 +336,10 @@ def _adoption_problem(error: dict) -> Problem:
 def adoption_audit():
     """Return the latest writes of adoption records (oldest first): for maintainer tokens only."""
     if not g.grant.is_maintainer:
-        raise AccessError("bare en forvalternøkkel (for alle kommuner) kan lese loggen over vedtak")
+        raise AccessError(_("bare en forvalternøkkel (for alle kommuner) kan lese loggen over vedtak"))
     limit = request.args.get("limit", "200")
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
-        raise InputError("«limit» må være et tall fra 1 til 1000", code="bad_limit")
+        raise InputError(_("«limit» må være et tall fra 1 til 1000"), code="bad_limit")
     entries = _workspace().audit_entries(plan_id=request.args.get("plan") or None,
                                          number=request.args.get("municipality") or None, limit=int(limit))
     return jsonify(entries=entries)
@@ -321,8 +350,8 @@ def _bounded_answer(response):
     """Replace an answer larger than MAX_RESPONSE_BYTES by a 413 (the routes stop earlier where they can)."""
     limit = int(current_app.config["MAX_RESPONSE_BYTES"])
     if not response.direct_passthrough and (response.content_length or 0) > limit:
-        body = error_body("response_too_large", f"svaret ville blitt større enn {limit // (1024 * 1024)} MB; "
-                                                "send mindre om gangen")
+        body = error_body("response_too_large", _("svaret ville blitt større enn {limit} MB; send mindre om "
+                                                  "gangen").format(limit=limit // (1024 * 1024)))
         response = jsonify(body)
         response.status_code = 413
     return response

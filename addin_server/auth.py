@@ -9,13 +9,14 @@ from flask import Blueprint, current_app, g, request
 from addin_server.errors import AuthError
 from addin_server.workspace import Grant, hash_token
 from docplan.errors import AccessError
+from docplan.i18n import _
 
 bp = Blueprint("auth", __name__)
 
 
 def _token() -> str | None:
     header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+    scheme, _unused, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
     return None
@@ -38,8 +39,8 @@ def token_required(view):
     @functools.wraps(view)
     def wrapped(**kwargs):
         if g.get("grant") is None:
-            raise AuthError("mangler gyldig tilgangsnøkkel (token); skriv inn nøkkelen du har fått "
-                            "fra planansvarlig", code="unauthorized")
+            raise AuthError(_("mangler gyldig tilgangsnøkkel (token); skriv inn nøkkelen du har fått fra "
+                              "planansvarlig"), code="unauthorized")
         return view(**kwargs)
 
     return wrapped
@@ -49,5 +50,5 @@ def require_municipality(number: str) -> Grant:
     """Return the caller's grant when it covers ``number``; raise `AccessError` (403) otherwise."""
     grant: Grant = g.grant
     if not grant.covers(number):
-        raise AccessError(f"tilgangsnøkkelen gir ikke tilgang til kommune {number}")
+        raise AccessError(_("tilgangsnøkkelen gir ikke tilgang til kommune {number}").format(number=number))
     return grant

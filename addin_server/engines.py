@@ -23,6 +23,7 @@ from docplan.ooxml.sdt import Shape
 from docplan.refresh import MANAGED, Session, Status, classify, effective_tag
 from docplan.state import hashes_of
 from docplan.tags import Tag, format_tag, parse_tag
+from docplan.i18n import _
 
 # -- snippets ---------------------------------------------------------------------------------------
 _SNIPPETS: OrderedDict[tuple, tuple[str, str, dict[str, str]]] = OrderedDict()
@@ -268,7 +269,7 @@ def _shape(item: dict) -> Shape:
     try:
         return Shape(item.get("shape"))
     except ValueError:
-        raise InputError("hvert element må ha «shape»: block, row, cell eller inline (fra ContentControl.subtype)",
+        raise InputError(_("hvert element må ha «shape»: block, row, cell eller inline (fra ContentControl.subtype)"),
                          code="bad_items") from None
 
 

@@ -30,6 +30,7 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from docplan.errors import ConflictError, DocplanError, InputError
+from docplan.i18n import N_, _
 
 log = logging.getLogger("addin_server")
 
@@ -38,15 +39,15 @@ BEARER_CHALLENGE = 'Bearer realm="docplan"'
 
 #: Norwegian messages for the HTTP errors Flask/werkzeug raise on their own.
 HTTP_MESSAGES = {
-    400: ("bad_request", "forespørselen er ugyldig"),
-    401: ("unauthorized", "mangler gyldig tilgangsnøkkel (token)"),
-    403: ("forbidden", "du har ikke tilgang til dette"),
-    404: ("not_found", "finnes ikke"),
-    409: ("conflict", "endret av noen andre i mellomtiden; hent på nytt og prøv igjen"),
-    405: ("method_not_allowed", "metoden er ikke tillatt her"),
-    413: ("too_large", "forespørselen er for stor"),
-    415: ("unsupported_media_type", "innholdstypen støttes ikke"),
-    429: ("too_many_requests", "for mange forespørsler; prøv igjen om litt"),
+    400: ("bad_request", N_("forespørselen er ugyldig")),
+    401: ("unauthorized", N_("mangler gyldig tilgangsnøkkel (token)")),
+    403: ("forbidden", N_("du har ikke tilgang til dette")),
+    404: ("not_found", N_("finnes ikke")),
+    409: ("conflict", N_("endret av noen andre i mellomtiden; hent på nytt og prøv igjen")),
+    405: ("method_not_allowed", N_("metoden er ikke tillatt her")),
+    413: ("too_large", N_("forespørselen er for stor")),
+    415: ("unsupported_media_type", N_("innholdstypen støttes ikke")),
+    429: ("too_many_requests", N_("for mange forespørsler; prøv igjen om litt")),
 }
 
 
@@ -177,10 +178,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        code, message = HTTP_MESSAGES.get(exc.code or 500, ("http_error", "feil i forespørselen"))
+        code, message = HTTP_MESSAGES.get(exc.code or 500, ("http_error", N_("feil i forespørselen")))
+        message = _(message)
         if exc.code == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            message = f"forespørselen er for stor; største tillatte størrelse er {limit} MB"
+            message = _("forespørselen er for stor; største tillatte størrelse er {limit} MB").format(limit=limit)
         response = jsonify(error_body(code, message))
         response.status_code = exc.code or 500
         if exc.code == 401:
@@ -192,7 +194,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _bug(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return jsonify(error_body("internal", "en uventet feil oppstod på tjeneren; feilen er logget")), 500
+        return jsonify(error_body("internal", _("en uventet feil oppstod på tjeneren; feilen er logget"))), 500
 
 
 class UnavailableError(DocplanError):

@@ -33,6 +33,7 @@ from flask import Flask, current_app, g
 
 from addin_server.errors import BusyError, TimeLimitError, TooManyJobsError
 from docplan.errors import DocplanError
+from docplan.i18n import _, current_language, language
 
 T = TypeVar("T")
 
@@ -77,15 +78,15 @@ class JobRunner:
         ``fn`` is raised here as it was raised there.
         """
         with self._slot(caller, retry_after):
-            future = self._get_pool().schedule(_call, args=(fn, *args), timeout=timeout)
+            future = self._get_pool().schedule(_call, args=(fn, current_language(), *args), timeout=timeout)
             try:
                 outcome = future.result(timeout=timeout + queue_timeout)
             except cf.TimeoutError:
                 if future.done():  # pebble stopped the job at ``timeout``
-                    raise TimeLimitError("behandlingen tok for lang tid og ble avbrutt; prøv med et mindre "
-                                         "dokument eller færre elementer", code="time_limit") from None
+                    raise TimeLimitError(_("behandlingen tok for lang tid og ble avbrutt; prøv med et mindre "
+                                           "dokument eller færre elementer"), code="time_limit") from None
                 future.cancel()  # still queued, or started late: withdrawn (a started one is killed)
-                raise BusyError("tjeneren er opptatt med andre dokumenter; prøv igjen om litt",
+                raise BusyError(_("tjeneren er opptatt med andre dokumenter; prøv igjen om litt"),
                                 retry_after=retry_after) from None
         kind, value = outcome
         if kind == "error":
@@ -97,8 +98,8 @@ class JobRunner:
         with self._lock:
             if self._running[caller] >= self.per_token:
                 raise TooManyJobsError(
-                    f"tilgangsnøkkelen har allerede {self.per_token} dokumenter under behandling; vent til "
-                    f"de er ferdige og prøv igjen", retry_after=retry_after)
+                    _("tilgangsnøkkelen har allerede {per_token} dokumenter under behandling; vent til de er "
+                      "ferdige og prøv igjen").format(per_token=self.per_token), retry_after=retry_after)
             self._running[caller] += 1
         try:
             yield
@@ -152,13 +153,15 @@ def _warm() -> None:
             pass  # the job itself answers with UnavailableError
 
 
-def _call(fn: Callable[..., Any], *args) -> tuple[str, Any]:
-    """Run a job in the worker; return ("ok", value) or ("error", the DocplanError's state).
+def _call(fn: Callable[..., Any], lang: str, *args) -> tuple[str, Any]:
+    """Run a job in the worker, in the request's målform ``lang``; return ("ok", value) or ("error", the
+    DocplanError's state).
 
     A DocplanError does not survive pickling as it is (its constructor takes more than the
     message), so its class and attributes travel instead and `_rebuild` puts them together."""
     try:
-        return "ok", fn(*args)
+        with language(lang):
+            return "ok", fn(*args)
     except DocplanError as exc:
         return "error", (type(exc), exc.args, dict(exc.__dict__))
 

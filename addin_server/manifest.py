@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from docplan import __version__
 from docplan.errors import ConfigError
 from docplan.ooxml.parser import parse_xml
+from docplan.i18n import _
 
 TEMPLATE = Path(__file__).resolve().parent / "manifest.xml"
 #: The base URL the template is written with; replaced by the installation's.
@@ -40,21 +41,23 @@ def public_base(url: str, *, allow_http: bool = False) -> str:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise ConfigError(f"«{text}» er ikke en gyldig adresse (porten eller vertsnavnet er ugyldig)",
+        raise ConfigError(_("«{text}» er ikke en gyldig adresse (porten eller vertsnavnet er ugyldig)").format(
+                              text=text),
                           code="bad_public_url") from None
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(f"«{text}» er ikke en fullstendig adresse; skriv den som https://plan.kommune.no",
+        raise ConfigError(_("«{text}» er ikke en fullstendig adresse; skriv den som https://plan.kommune.no").format(
+                              text=text),
                           code="bad_public_url")
     if scheme == "http" and not allow_http:
         raise ConfigError(f"«{text}» bruker http; Word laster bare tillegg over https (https://…)",
                           code="bad_public_url")
     if parts.username or parts.password or parts.query or parts.fragment:
-        raise ConfigError(f"«{text}» kan ikke ha brukernavn, passord, «?» eller «#»; oppgi bare adressen "
-                          "tjeneren nås på", code="bad_public_url")
+        raise ConfigError(_("«{text}» kan ikke ha brukernavn, passord, «?» eller «#»; oppgi bare adressen tjeneren "
+                            "nås på").format(text=text), code="bad_public_url")
     path = parts.path.rstrip("/")
     if any(segment in (".", "..") for segment in path.split("/")):
-        raise ConfigError(f"«{text}» kan ikke ha «.» eller «..» i stien", code="bad_public_url")
+        raise ConfigError(_("«{text}» kan ikke ha «.» eller «..» i stien").format(text=text), code="bad_public_url")
     host = parts.hostname.lower()
     netloc = f"[{host}]" if ":" in host else host
     default_port = 443 if scheme == "https" else 80

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from docplan import __version__
 from docplan.model import Adoption
+from docplan.i18n import _
 
 #: Statuses that mean the council has adopted the plan (bokmål and nynorsk, as the checker reads them).
 ADOPTED = ("vedtatt", "vedtatt med endringer", "vedteke")
@@ -44,16 +45,16 @@ class AdoptionRequest(BaseModel):
     @classmethod
     def _sane_date(cls, value: dt.date | None) -> dt.date | None:
         if value is not None and not EARLIEST <= value <= _today() + dt.timedelta(days=AHEAD_DAYS):
-            raise ValueError(f"datoen må ligge mellom {EARLIEST:%Y} og ett år fram i tid")
+            raise ValueError(_("datoen må ligge mellom {earliest:%Y} og ett år fram i tid").format(earliest=EARLIEST))
         return value
 
     @model_validator(mode="after")
     def _adopted_needs_a_past_date(self) -> "AdoptionRequest":
         if self.status in ADOPTED:
             if self.date is None:
-                raise ValueError("et vedtatt vedtak må ha datoen («date») det ble gjort")
+                raise ValueError(_("et vedtatt vedtak må ha datoen («date») det ble gjort"))
             if self.date > _today() + dt.timedelta(days=1):  # a day's slack for time zones
-                raise ValueError("vedtaksdatoen kan ikke ligge fram i tid når status er vedtatt")
+                raise ValueError(_("vedtaksdatoen kan ikke ligge fram i tid når status er vedtatt"))
         return self
 
     def to_adoption(self) -> Adoption:

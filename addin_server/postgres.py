@@ -26,6 +26,7 @@ from addin_server.errors import DatabaseUnavailableError, NotFoundError
 from addin_server.storage import (ABSENT, ALL, Grant, Storage, Versioned, audit_entry, plan_from_text, stale)
 from docplan.errors import ConfigError
 from docplan.model import Adoption
+from docplan.i18n import _
 
 #: Any constant the servers of one database share: the advisory lock taken while migrating.
 MIGRATION_LOCK = 0x646F63706C616E  # "docplan"
@@ -91,22 +92,24 @@ class PostgresStorage(Storage):
             import psycopg
             from psycopg_pool import ConnectionPool, PoolTimeout
         except ImportError:
-            raise ConfigError("PostgreSQL krever psycopg; installer med «pip install 'docplan[server]'»",
+            raise ConfigError(_("PostgreSQL krever psycopg; installer med «pip install 'docplan[server]'»"),
                               code="psycopg_missing") from None
         where = safe_url(url)
         try:
             with psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout))) as conn:
                 migrate(conn)
         except psycopg.Error as exc:
-            raise ConfigError(f"kan ikke bruke databasen {where}: {_reason(exc)}", code="database_unavailable") from None
+            raise ConfigError(_("kan ikke bruke databasen {where}: {reason}").format(where=where,
+                                                                                     reason=_reason(exc)),
+                              code="database_unavailable") from None
         pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
                               timeout=timeout, open=False, name="docplan")
         try:
             pool.open(wait=True, timeout=timeout)
         except PoolTimeout:
             pool.close()
-            raise ConfigError(f"kan ikke bruke databasen {where}: fikk ingen forbindelse innen "
-                              f"{timeout:.0f} s", code="database_unavailable") from None
+            raise ConfigError(_("kan ikke bruke databasen {where}: fikk ingen forbindelse innen {timeout:.0f} s").format(
+                                  where=where, timeout=timeout), code="database_unavailable") from None
         return cls(url=url, pool=pool)
 
     def close(self) -> None:
@@ -125,7 +128,7 @@ class PostgresStorage(Storage):
                 yield conn
         except (psycopg.OperationalError, PoolTimeout) as exc:
             log.error("database %s: %s", safe_url(self.url), _reason(exc))
-            raise DatabaseUnavailableError("databasen svarer ikke nå; prøv igjen om litt") from None
+            raise DatabaseUnavailableError(_("databasen svarer ikke nå; prøv igjen om litt")) from None
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._connection() as conn:
@@ -159,12 +162,12 @@ class PostgresStorage(Storage):
     def plan_source(self, plan_id: str) -> Versioned[str]:
         rows = self._query("SELECT source, version FROM plans WHERE id = %s", (plan_id,))
         if not rows:
-            raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
+            raise NotFoundError(_("planen «{plan_id}» finnes ikke i arbeidsområdet").format(plan_id=plan_id))
         return Versioned(rows[0][0], str(rows[0][1]))
 
     def put_plan_source(self, plan_id: str, text: str, *, expected: str) -> str:
         if not _PLAN_ID.fullmatch(plan_id):
-            raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
+            raise NotFoundError(_("planen «{plan_id}» finnes ikke i arbeidsområdet").format(plan_id=plan_id))
         plan_from_text(text, plan_id)  # never store a plan the server cannot read
         with self._connection() as conn, conn.transaction():
             if expected == ABSENT:
@@ -176,7 +179,7 @@ class PostgresStorage(Storage):
                                    (text, plan_id, _as_int(expected))).fetchone()
             if row is None:
                 current = conn.execute("SELECT version FROM plans WHERE id = %s", (plan_id,)).fetchone()
-                raise stale(f"planen «{plan_id}»", expected, str(current[0]) if current else ABSENT)
+                raise stale(expected, str(current[0]) if current else ABSENT, plan_id=plan_id)
         return str(row[0])
 
     def _plan_stamp(self, plan_id: str):
@@ -186,7 +189,7 @@ class PostgresStorage(Storage):
     def _read_plan(self, plan_id: str):
         rows = self._query("SELECT source, version FROM plans WHERE id = %s", (plan_id,))
         if not rows:
-            raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
+            raise NotFoundError(_("planen «{plan_id}» finnes ikke i arbeidsområdet").format(plan_id=plan_id))
         return rows[0][1], plan_from_text(rows[0][0], plan_id)
 
     # -- adoption records -------------------------------------------------------------------------
@@ -208,12 +211,13 @@ class PostgresStorage(Storage):
         from psycopg.types.json import Jsonb
 
         if not _NUMBER.fullmatch(number):
-            raise NotFoundError(f"kommune {number} er ikke med i planen «{plan_id}»")
-        what = f"vedtaket for kommune {number} i planen «{plan_id}»"
+            raise NotFoundError(_("kommune {number} er ikke med i planen «{plan_id}»").format(
+                                    number=number, plan_id=plan_id))
         after = adoption.model_dump(mode="json")
         from_plan = self.plan_and_stamp(plan_id)[0].municipality(number)  # raises for an unknown plan
         if from_plan is None:
-            raise NotFoundError(f"kommune {number} er ikke med i planen «{plan_id}»")
+            raise NotFoundError(_("kommune {number} er ikke med i planen «{plan_id}»").format(
+                                    number=number, plan_id=plan_id))
         with self._connection() as conn:
             try:
                 with conn.transaction():
@@ -221,7 +225,7 @@ class PostgresStorage(Storage):
                                        "municipality = %s FOR UPDATE", (plan_id, number)).fetchone()
                     current = str(row[1]) if row else ABSENT
                     if current != expected:
-                        raise stale(what, expected, current)
+                        raise stale(expected, current, plan_id=plan_id, number=number)
                     if row is None:
                         # a concurrent INSERT of the same record waits for this one's commit, then fails
                         version = conn.execute(
@@ -237,7 +241,7 @@ class PostgresStorage(Storage):
                     if actor is not None:
                         _insert_audit(conn, [audit_entry(actor, plan_id, number, before, adoption)])
             except UniqueViolation:  # another server created the record between our read and insert
-                raise stale(what, expected, self.adoption(plan_id, number).version) from None
+                raise stale(expected, self.adoption(plan_id, number).version, plan_id=plan_id, number=number) from None
         return Versioned(adoption, str(version))
 
     def _overlay_stamps(self, plan_id: str, numbers: list[str]):

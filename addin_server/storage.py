@@ -28,6 +28,7 @@ from typing import Generic, Hashable, TypeVar
 from addin_server.errors import NotFoundError, StaleVersionError
 from docplan.errors import ConflictError, Location, Problem
 from docplan.model import Adoption, Plan
+from docplan.i18n import _, ngettext
 
 T = TypeVar("T")
 #: The version of a record that does not exist (yet).
@@ -81,17 +82,31 @@ def plan_from_text(text: str, plan_id: str) -> Plan:
     from docplan.loaders.yamlfile import parse_yaml
 
     if len(text.encode("utf-8")) > MAX_DATA_BYTES:
-        raise DataError(f"plandataene er større enn {MAX_DATA_BYTES // (1024 * 1024)} MB",
+        raise DataError(_("plandataene er større enn {max_data_bytes} MB").format(
+                            max_data_bytes=MAX_DATA_BYTES // (1024 * 1024)),
                         Location(file=plan_file(plan_id)), code="too_large")
     raw, positions = parse_yaml(text, plan_file(plan_id))
     return validate_plan(raw, positions, plan_file(plan_id))
 
 
-def stale(what: str, sent: str, current: str) -> StaleVersionError:
-    """Return the 409 for a write that names version ``sent`` of a record now at ``current``."""
-    now = "finnes ikke lenger" if current == ABSENT else f"er nå versjon «{current}»"
-    return StaleVersionError(f"{what} er endret av noen andre siden du leste det (du sendte versjon «{sent}», "
-                             f"det {now}); hent det på nytt og gjør endringen der, så går ingen endring tapt")
+def stale(sent: str, current: str, *, plan_id: str, number: str | None = None) -> StaleVersionError:
+    """Return the 409 for a write that names version ``sent`` of a record now at ``current``: the plan
+    ``plan_id`` or, with ``number``, that municipality's adoption of it."""
+    if number is None and current == ABSENT:
+        message = _("planen «{plan_id}» er endret av noen andre siden du leste det (du sendte versjon «{sent}», det "
+                    "finnes ikke lenger); hent det på nytt og gjør endringen der, så går ingen endring tapt")
+    elif number is None:
+        message = _("planen «{plan_id}» er endret av noen andre siden du leste det (du sendte versjon «{sent}», det "
+                    "er nå versjon «{current}»); hent det på nytt og gjør endringen der, så går ingen endring tapt")
+    elif current == ABSENT:
+        message = _("vedtaket for kommune {number} i planen «{plan_id}» er endret av noen andre siden du leste det "
+                    "(du sendte versjon «{sent}», det finnes ikke lenger); hent det på nytt og gjør endringen der, så "
+                    "går ingen endring tapt")
+    else:
+        message = _("vedtaket for kommune {number} i planen «{plan_id}» er endret av noen andre siden du leste det "
+                    "(du sendte versjon «{sent}», det er nå versjon «{current}»); hent det på nytt og gjør endringen "
+                    "der, så går ingen endring tapt")
+    return StaleVersionError(message.format(plan_id=plan_id, number=number, sent=sent, current=current))
 
 
 def audit_entry(actor: str, plan_id: str, number: str, before: Adoption | None, after: Adoption) -> dict:
@@ -173,7 +188,8 @@ class Storage(abc.ABC):
             return stored
         muni = self.plan_and_stamp(plan_id)[0].municipality(number)
         if muni is None:
-            raise NotFoundError(f"kommune {number} er ikke med i planen «{plan_id}»")
+            raise NotFoundError(_("kommune {number} er ikke med i planen «{plan_id}»").format(
+                                    number=number, plan_id=plan_id))
         return Versioned(muni.adoption, ABSENT)
 
     # -- audit log ------------------------------------------------------------------------------
@@ -215,7 +231,7 @@ class Storage(abc.ABC):
         records changes; both are read again only then."""
         stamp = self._plan_stamp(plan_id)
         if stamp is None:
-            raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
+            raise NotFoundError(_("planen «{plan_id}» finnes ikke i arbeidsområdet").format(plan_id=plan_id))
         with self._lock:
             cached = self._cache.get(plan_id)
         if cached is None or cached.stamp != stamp:
@@ -248,7 +264,7 @@ def open_storage(*, workspace: str | None = None, database: str | None = None, p
     from docplan.errors import ConfigError
 
     if workspace and database:
-        raise ConfigError("oppgi enten et arbeidsområde (mappe) eller en database, ikke begge",
+        raise ConfigError(_("oppgi enten et arbeidsområde (mappe) eller en database, ikke begge"),
                           code="workspace_and_database")
     if database:
         from addin_server.postgres import PostgresStorage
@@ -257,7 +273,7 @@ def open_storage(*, workspace: str | None = None, database: str | None = None, p
     from addin_server.workspace import Workspace
 
     if not workspace:
-        raise ConfigError("oppgi et arbeidsområde (mappe) eller en database", code="no_workspace")
+        raise ConfigError(_("oppgi et arbeidsområde (mappe) eller en database"), code="no_workspace")
     return Workspace.open(workspace)
 
 
@@ -274,10 +290,16 @@ class CopyReport:
     skipped: int = 0
 
     def summary(self) -> str:
-        text = (f"{self.plans} planer, {self.adoptions} vedtak, {self.tokens} tilgangsnøkler og "
-                f"{self.audit} logglinjer kopiert; {self.unchanged} var like fra før")
+        text = _("{plans}, {adoptions}, {tokens} og {audit} kopiert; {unchanged} var like fra før").format(
+            plans=ngettext("{n} plan", "{n} planer", self.plans).format(n=self.plans),
+            adoptions=ngettext("{n} vedtak", "{n} vedtak", self.adoptions).format(n=self.adoptions),
+            tokens=ngettext("{n} tilgangsnøkkel", "{n} tilgangsnøkler", self.tokens).format(n=self.tokens),
+            audit=ngettext("{n} logglinje", "{n} logglinjer", self.audit).format(n=self.audit),
+            unchanged=self.unchanged)
         if self.skipped:
-            text += f"; {self.skipped} vedtak for kommuner som ikke lenger er med i planen er ikke kopiert"
+            text += "; " + ngettext("{n} vedtak for en kommune som ikke lenger er med i planen er ikke kopiert",
+                                    "{n} vedtak for kommuner som ikke lenger er med i planen er ikke kopiert",
+                                    self.skipped).format(n=self.skipped)
         return text
 
 
@@ -296,8 +318,9 @@ def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False)
     new_grants = {h: g for h, g in grants.items() if have_grants.get(h) != g}
     for h, g in new_grants.items():
         if h in have_grants:
-            conflicts.append(Problem(f"tilgangsnøkkelen «{g.name}» finnes fra før med et annet navn eller andre "
-                                     "kommuner", Location(file="workspace.yaml"), code="token_differs"))
+            conflicts.append(Problem(_("tilgangsnøkkelen «{name}» finnes fra før med et annet navn eller andre "
+                                       "kommuner").format(name=g.name), Location(file="workspace.yaml"),
+                                     code="token_differs"))
     report.unchanged += len(grants) - len(new_grants)
     target_ids = set(target.plan_ids())
     plans: list[tuple[str, str, str]] = []  # (id, text, expected version)
@@ -310,7 +333,8 @@ def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False)
             if have.value == text:
                 report.unchanged += 1
             else:
-                conflicts.append(Problem("planen finnes fra før med annet innhold", Location(file=plan_file(plan_id)),
+                conflicts.append(Problem(_("planen finnes fra før med annet innhold"),
+                                         Location(file=plan_file(plan_id)),
                                          code="plan_differs"))
                 plans.append((plan_id, text, have.version))
         else:
@@ -325,13 +349,17 @@ def copy_workspace(source: Storage, target: Storage, *, overwrite: bool = False)
                 report.unchanged += 1
                 continue
             if have is not None:
-                conflicts.append(Problem(f"vedtaket for kommune {number} finnes fra før med annet innhold",
+                conflicts.append(Problem(_("vedtaket for kommune {number} finnes fra før med annet innhold").format(
+                                             number=number),
                                          Location(file=f"municipalities/{number}/{plan_id}.adoption.yaml"),
                                          code="adoption_differs"))
             adoptions.append((plan_id, number, record.value, have.version if have is not None else ABSENT))
     if conflicts and not overwrite:
-        raise ConflictError(f"målet har {len(conflicts)} oppføring(er) med annet innhold enn kilden; ingenting er "
-                            "skrevet (bruk --overwrite for å skrive over dem)", problems=conflicts,
+        raise ConflictError(ngettext("målet har {n} oppføring med annet innhold enn kilden; ingenting er skrevet (bruk "
+                                     "--overwrite for å skrive over den)",
+                                     "målet har {n} oppføringer med annet innhold enn kilden; ingenting er skrevet "
+                                     "(bruk --overwrite for å skrive over dem)",
+                                     len(conflicts)).format(n=len(conflicts)), problems=conflicts,
                             code="copy_conflict")
     if new_grants:
         target.put_grants(new_grants)

@@ -38,6 +38,7 @@ from addin_server.storage import (ABSENT, ALL, Grant, Storage, Versioned, audit_
 from docplan.errors import ConfigError, DataError, Location
 from docplan.model import Adoption
 from docplan.package import write_atomic
+from docplan.i18n import _
 
 __all__ = ["ALL", "Grant", "Workspace", "hash_token", "sample_root"]
 
@@ -68,16 +69,16 @@ class Workspace(Storage):
         root = Path(root)
         config = root / CONFIG_NAME
         if not (root / "plans").is_dir():
-            raise ConfigError("arbeidsområdet mangler mappen «plans»", Location(file=str(root)),
+            raise ConfigError(_("arbeidsområdet mangler mappen «plans»"), Location(file=str(root)),
                               code="workspace_missing")
         tokens: dict[str, Grant] = {}
         if config.is_file():
             try:
                 raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
             except (yaml.YAMLError, UnicodeDecodeError) as exc:
-                raise ConfigError("workspace.yaml kan ikke leses", Location(file=str(config))) from exc
+                raise ConfigError(_("workspace.yaml kan ikke leses"), Location(file=str(config))) from exc
             if not isinstance(raw, dict):
-                raise ConfigError("workspace.yaml må være en gruppe med feltet «tokens»", Location(file=str(config)))
+                raise ConfigError(_("workspace.yaml må være en gruppe med feltet «tokens»"), Location(file=str(config)))
             for i, entry in enumerate(raw.get("tokens") or []):
                 tokens.update(_grant(entry, i, config))
         return cls(root=root, tokens=tokens)
@@ -119,7 +120,7 @@ class Workspace(Storage):
     def plan_source(self, plan_id: str) -> Versioned[str]:
         data = _read_bytes(self._plan_path(plan_id))
         if data is None:
-            raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
+            raise NotFoundError(_("planen «{plan_id}» finnes ikke i arbeidsområdet").format(plan_id=plan_id))
         return Versioned(_decode(data, plan_file(plan_id)), _digest(data))
 
     def put_plan_source(self, plan_id: str, text: str, *, expected: str) -> str:
@@ -130,7 +131,7 @@ class Workspace(Storage):
             current = _read_bytes(path)
             version = _digest(current) if current is not None else ABSENT
             if version != expected:
-                raise stale(f"planen «{plan_id}»", expected, version)
+                raise stale(expected, version, plan_id=plan_id)
             write_atomic(path, data)
         return _digest(data)
 
@@ -172,7 +173,7 @@ class Workspace(Storage):
         with self._write_lock():
             current = self.adoption(plan_id, number)
             if current.version != expected:
-                raise stale(f"vedtaket for kommune {number} i planen «{plan_id}»", expected, current.version)
+                raise stale(expected, current.version, plan_id=plan_id, number=number)
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
             if actor is not None:
@@ -233,7 +234,7 @@ class Workspace(Storage):
         try:
             lock.acquire()
         except Timeout:
-            raise BusyError("arbeidsområdet er låst av en annen skriving; prøv igjen om litt",
+            raise BusyError(_("arbeidsområdet er låst av en annen skriving; prøv igjen om litt"),
                             code="locked") from None
         try:
             yield
@@ -242,26 +243,27 @@ class Workspace(Storage):
 
     def _plan_path(self, plan_id: str) -> str:
         if not PLAN_ID.fullmatch(plan_id):
-            raise NotFoundError(f"planen «{plan_id}» finnes ikke i arbeidsområdet")
+            raise NotFoundError(_("planen «{plan_id}» finnes ikke i arbeidsområdet").format(plan_id=plan_id))
         return os.path.join(self.root, "plans", f"{plan_id}.yaml")
 
     def _adoption_path(self, plan_id: str, number: str) -> str:
         if not _NUMBER.fullmatch(number):
-            raise NotFoundError(f"kommune {number} er ikke med i planen «{plan_id}»")
+            raise NotFoundError(_("kommune {number} er ikke med i planen «{plan_id}»").format(
+                                    number=number, plan_id=plan_id))
         return os.path.join(self.root, "municipalities", number, f"{plan_id}.adoption.yaml")
 
 
 def _grant(entry, index: int, config: Path) -> dict[str, Grant]:
     loc = Location(file=str(config), path=f"tokens[{index}]")
     if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
-        raise ConfigError("hver token må ha feltet «sha256» (sha256 av tokenet)", loc, code="bad_token")
+        raise ConfigError(_("hver token må ha feltet «sha256» (sha256 av tokenet)"), loc, code="bad_token")
     scope = entry.get("municipalities", [])
     if scope == ALL:
         munis: frozenset[str] | str = ALL
     elif isinstance(scope, list) and all(isinstance(n, (str, int)) for n in scope):
         munis = frozenset(f"{n:04d}" if isinstance(n, int) else n for n in scope)
     else:
-        raise ConfigError("«municipalities» må være en liste med kommunenummer eller \"*\"", loc,
+        raise ConfigError(_('«municipalities» må være en liste med kommunenummer eller "*"'), loc,
                           code="bad_token")
     return {entry["sha256"].lower(): Grant(str(entry.get("name", f"token {index + 1}")), munis)}
 
@@ -294,14 +296,14 @@ def _decode(data: bytes, file: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise DataError("filen er ikke UTF-8-tekst", Location(file=file), code="encoding") from None
+        raise DataError(_("filen er ikke UTF-8-tekst"), Location(file=file), code="encoding") from None
 
 
 def _parse_adoption(data: bytes, path: Path) -> Adoption:
     try:
         return Adoption.model_validate(yaml.safe_load(data.decode("utf-8")) or {})
     except Exception as exc:  # a damaged overlay is a data problem, not a crash
-        raise DataError("vedtaksfila kan ikke leses", Location(file=str(path))) from exc
+        raise DataError(_("vedtaksfila kan ikke leses"), Location(file=str(path))) from exc
 
 
 def sample_root() -> Path:

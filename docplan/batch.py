@@ -76,6 +76,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from docplan import __version__
 from docplan.errors import ConfigError, ConflictError, DataError, DocplanError, Location
+from docplan.i18n import _
 if TYPE_CHECKING:  # the data model (pydantic) is imported when a batch runs, not with this module
     from docplan.model import Plan
 
@@ -389,14 +390,14 @@ def render_job(job: Job, state: Optional[_WorkerState] = None) -> JobResult:
         plan = _plan_for(job, state)
         muni = plan.municipality(job.number)
         if muni is None:
-            raise DataError(f"kommune {job.number} er ikke med i plandataene",
+            raise DataError(_("kommune {number} er ikke med i plandataene").format(number=job.number),
                             Location(file=job.file), code="not_in_data")
         result.name = muni.name
         lang = job_language(plan, job.number, job.language)
         result.language = lang
         template = state.templates.get(lang)
         if template is None:
-            raise ConfigError(f"det finnes ingen mal for målformen «{lang}»", code="no_template")
+            raise ConfigError(_("det finnes ingen mal for målformen «{lang}»").format(lang=lang), code="no_template")
         result.file = safe_filename(job.number, muni.name)
         result.measures = len(plan.measures_for(job.number))
         result.input_hash = input_hash(plan, job.number, lang, template)
@@ -503,7 +504,7 @@ def split_dataset(path: Union[str, os.PathLike]) -> tuple[Plan, dict[str, list[s
         owners = [r for r in records if problem.location in r[2]]
         if len(owners) != 1:
             raise error  # the common part is broken: no edition can be made
-        record_path, numbers, _ = owners[0]
+        record_path, numbers, _unused = owners[0]
         drop.add(record_path)
         for n in numbers:
             failed.setdefault(n, []).append(problem.format())
@@ -529,7 +530,7 @@ def _folder_jobs(folder: Path, language: Optional[str]) -> list[Job]:
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
                    and not p.name.startswith((".", "~$")))
     if not files:
-        raise DataError("mappen inneholder ingen planfiler (.yaml, .yml, .json eller .xlsx)",
+        raise DataError(_("mappen inneholder ingen planfiler (.yaml, .yml, .json eller .xlsx)"),
                         Location(file=str(folder)), code="empty_folder")
     return [Job(None, file=str(p), language=language) for p in files]
 
@@ -563,7 +564,8 @@ def _select(jobs: list[Job], failures: list[JobResult], selection: Optional[Iter
         info = lookup_municipality(number) if re.fullmatch(r"\d{4}", number) else None
         if info is None:
             out_failures.append(JobResult(number=number, name=number, status=FAILED,
-                                          message=f"kommunenummer «{number}» finnes ikke i kommunelisten for 2024"))
+                                          message=_("kommunenummer «{number}» finnes ikke i kommunelisten for 2024").format(
+                                              number=number)))
         elif number in failed_numbers:
             out_failures.append(failed_numbers[number])
         elif number in by_number:
@@ -572,7 +574,8 @@ def _select(jobs: list[Job], failures: list[JobResult], selection: Optional[Iter
             pass  # folder input: checked after the run
         else:
             out_failures.append(JobResult(number=number, name=info.name, status=FAILED,
-                                          message=f"kommune {number} {info.name} er ikke med i plandataene"))
+                                          message=_("kommune {number} {name} er ikke med i plandataene").format(
+                                              number=number, name=info.name)))
     # failures of files whose municipality could not be known stay visible
     out_failures += [f for f in failures if not re.fullmatch(r"\d{4}", f.number)]
     return chosen + [j for j in jobs if j.number is None], out_failures
@@ -591,7 +594,7 @@ def _locked(out_dir: Path):
         out_dir.mkdir(parents=True, exist_ok=True)
         fh = open(out_dir / LOCK_NAME, "a+b")
     except OSError as exc:
-        raise ConfigError(f"mappen kan ikke lages eller skrives til: {exc.strerror or exc}",
+        raise ConfigError(_("mappen kan ikke lages eller skrives til: {reason}").format(reason=exc.strerror or exc),
                           Location(file=str(out_dir)), code="folder_not_writable") from None
     try:
         try:
@@ -604,8 +607,8 @@ def _locked(out_dir: Path):
 
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise ConflictError("en annen kjøring av docplan batch skriver allerede til denne mappen; vent til "
-                                "den er ferdig, eller velg en annen mappe", Location(file=str(out_dir)),
+            raise ConflictError(_("en annen kjøring av docplan batch skriver allerede til denne mappen; vent til "
+                                  "den er ferdig, eller velg en annen mappe"), Location(file=str(out_dir)),
                                 code="folder_busy") from None
         yield
     finally:
@@ -709,7 +712,8 @@ def start_method() -> str:
     forced = os.environ.get(START_METHOD_ENV, "").strip()
     if forced:
         if forced not in methods:
-            raise ConfigError(f"{START_METHOD_ENV}={forced} finnes ikke her; bruk en av {', '.join(methods)}",
+            raise ConfigError(_("{start_method_env}={forced} finnes ikke her; bruk en av {methods}").format(
+                                  start_method_env=START_METHOD_ENV, forced=forced, methods=', '.join(methods)),
                               code="bad_start_method")
         return forced
     if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
@@ -775,7 +779,7 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
             for m in one.municipalities:
                 if m.number in seen:
                     pre_failed.append(JobResult(number=m.number, name=m.name, status=FAILED,
-                                                message=f"kommune {m.number} finnes i flere av planene"))
+                                                message=_("kommune {number} finnes i flere av planene").format(number=m.number)))
                 else:
                     seen.add(m.number)
                     job_list.append(Job(m.number, language=language, plan=one))
@@ -816,8 +820,9 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
         if result.status != FAILED:
             if result.number in made_from:  # folder input: two files for one municipality
                 result.status = FAILED
-                result.message = (f"{result.source}: kommune {result.number} finnes også i "
-                                  f"{made_from[result.number]}; hver kommune kan bare ha én planfil")
+                result.message = _("{source}: kommune {number} finnes også i {other}; hver kommune kan bare ha én "
+                                   "planfil").format(source=result.source, number=result.number,
+                                                     other=made_from[result.number])
             else:
                 made_from[result.number] = result.source or ""
         _place_document(out, result)
@@ -861,7 +866,8 @@ def _generate_batch(source: Union[str, os.PathLike, Plan, list[Plan]], out: Path
                 info = lookup_municipality(number)
                 if number not in seen and info is not None:
                     finish(JobResult(number=number, name=info.name, status=FAILED,
-                                     message=f"kommune {number} {info.name} er ikke med i plandataene"))
+                                     message=_("kommune {number} {name} er ikke med i plandataene").format(
+                                         number=number, name=info.name)))
         if pdf:
             _make_pdfs(out, [r for r in results if r.status in (MADE, SKIPPED)], manifest)
     except BaseException:
@@ -1020,7 +1026,7 @@ def _drain(todo: deque, state: _WorkerState, workers: int, window: int, finish: 
         while todo and len(pending) < window and submit():
             pass
         while pending:
-            completed, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            completed, _unused = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in completed:
                 job = pending.pop(fut)
                 exc = fut.exception()

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Optional
 
 from docplan.errors import ConfigError, DocumentError, Location
+from docplan.i18n import _
 
 #: Seconds one conversion may take, per file (plus a fixed start-up allowance for a one-shot run).
 TIMEOUT_PER_FILE = int(os.environ.get("DOCPLAN_SOFFICE_TIMEOUT", 60))
@@ -62,8 +63,8 @@ def find_soffice() -> str:
     for name in (os.environ.get("DOCPLAN_SOFFICE"), "soffice", "libreoffice"):
         if name and (path := shutil.which(name)):
             return path
-    raise ConfigError("LibreOffice (soffice) er ikke installert, så PDF kan ikke lages; installer for eksempel "
-                      "pakken libreoffice-writer-nogui", code="no_soffice")
+    raise ConfigError(_("LibreOffice (soffice) er ikke installert, så PDF kan ikke lages; installer for eksempel "
+                        "pakken libreoffice-writer-nogui"), code="no_soffice")
 
 
 def oneshot_filter(fmt: str = "pdf") -> str:
@@ -86,7 +87,7 @@ def convert_oneshot(paths: list[Path], out_dir: Path, fmt: str = "pdf") -> None:
             subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                            check=False, timeout=30 + TIMEOUT_PER_FILE * len(paths))
         except subprocess.TimeoutExpired as exc:
-            raise DocumentError("LibreOffice brukte for lang tid på konverteringen", Location(file=str(paths[0])),
+            raise DocumentError(_("LibreOffice brukte for lang tid på konverteringen"), Location(file=str(paths[0])),
                                 code="soffice_timeout") from exc
 
 
@@ -211,13 +212,13 @@ class Converter:
             self.file_seconds = time.monotonic() - began
             return
         if answer.get("timeout"):
-            raise DocumentError("LibreOffice brukte for lang tid på konverteringen", Location(file=str(source)),
+            raise DocumentError(_("LibreOffice brukte for lang tid på konverteringen"), Location(file=str(source)),
                                 code="soffice_timeout")
         if self.proc is None or self.proc.poll() is not None or answer.get("alive") is False \
                 or answer.get("error") == "ended":
             self.close()
             raise ConverterUnavailable(answer.get("error", "LibreOffice stopped"))
-        raise DocumentError("LibreOffice klarte ikke å lage PDF av dokumentet", Location(file=str(source)),
+        raise DocumentError(_("LibreOffice klarte ikke å lage PDF av dokumentet"), Location(file=str(source)),
                             code="soffice_failed")
 
     def close(self, wait: float = 20) -> None:
@@ -408,7 +409,7 @@ def convert_files(pairs: list[tuple[Path, Path]], pool: Optional[ConverterPool] 
                     with lock:
                         leftover.append((source, target))
 
-        threads = [threading.Thread(target=run, name="docplan-pdf") for _ in range(min(pool.size, len(pairs)))]
+        threads = [threading.Thread(target=run, name="docplan-pdf") for _unused in range(min(pool.size, len(pairs)))]
         for t in threads:
             t.start()
         for t in threads:
@@ -437,7 +438,7 @@ def convert_files(pairs: list[tuple[Path, Path]], pool: Optional[ConverterPool] 
             try:
                 convert_oneshot(staged, Path(tmp) / "out")
             except DocumentError as exc:
-                for source, _ in group:
+                for source, _unused in group:
                     outcome[source] = exc.message
                 continue
             for copy, (source, target) in zip(staged, group):
@@ -466,7 +467,7 @@ def convert(paths: list[Path], out_dir: Path, fmt: str = "pdf") -> list[Path]:
         convert_oneshot(list(map(Path, paths)), out_dir, fmt)
     for src, out in zip(paths, outputs):
         if not out.is_file() or out.stat().st_size == 0:
-            raise DocumentError("LibreOffice klarte ikke å lage PDF av dokumentet", Location(file=str(src)),
+            raise DocumentError(_("LibreOffice klarte ikke å lage PDF av dokumentet"), Location(file=str(src)),
                                 code="soffice_failed")
     return outputs
 

@@ -46,6 +46,7 @@ from docplan.ooxml.toc import toc_paragraphs
 from docplan.package import (CONTENT_TYPES, Limits, Package, Source, parse_part, rels_name, resolve_target,
                              write_package)
 from docplan.tags import Tag
+from docplan.i18n import _
 
 REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 REL_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
@@ -175,9 +176,9 @@ class PlanDocument:
         try:
             parts = flatopc.parts_from_flat_opc(text)
         except (XMLSyntaxError, DoctypeRefused, flatopc.FlatOpcError) as exc:
-            raise DocumentError("dokumentets OOXML kan ikke leses (ugyldig XML eller ikke en OPC-pakke)",
+            raise DocumentError(_("dokumentets OOXML kan ikke leses (ugyldig XML eller ikke en OPC-pakke)"),
                                 Location(file=name, part="pkg:package"), code="bad_ooxml") from exc
-        entries = [(CONTENT_TYPES, flatopc.content_types_xml([(n, t) for n, t, _ in parts]), None)]
+        entries = [(CONTENT_TYPES, flatopc.content_types_xml([(n, t) for n, t, _unused in parts]), None)]
         entries += [(n, data, None) for n, _t, data in parts if n != CONTENT_TYPES]
         return cls.open(write_package(entries), name=name, limits=limits)
 
@@ -206,7 +207,8 @@ class PlanDocument:
             try:
                 data = self.part_bytes(name)
             except KeyError:
-                raise DocumentError(f"dokumentet mangler delen {name}", Location(file=self.name, part=name),
+                raise DocumentError(_("dokumentet mangler delen {name}").format(name=name),
+                                    Location(file=self.name, part=name),
                                     code="missing_part") from None
             root = self._xml[name] = parse_part(self.name, name, data)
         return root
@@ -277,7 +279,7 @@ class PlanDocument:
     def document(self) -> Element:
         root = self.xml(self.main_part)
         if root.tag != qn("w:document"):
-            raise DocumentError("hoveddelen er ikke et Word-dokument (w:document mangler)",
+            raise DocumentError(_("hoveddelen er ikke et Word-dokument (w:document mangler)"),
                                 Location(file=self.name, part=self.main_part), code="bad_xml")
         return root
 
@@ -285,7 +287,7 @@ class PlanDocument:
     def body(self) -> Element:
         body = self.document.find(_W_BODY)
         if body is None:
-            raise DocumentError("dokumentet har ingen brødtekst (w:body mangler)",
+            raise DocumentError(_("dokumentet har ingen brødtekst (w:body mangler)"),
                                 Location(file=self.name, part=self.main_part), code="bad_xml")
         return body
 

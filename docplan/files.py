@@ -14,27 +14,38 @@ from pathlib import Path
 from typing import IO, Callable
 
 from docplan.errors import ConfigError, DocumentError, Location
+from docplan.i18n import N_, _
 
 TEMP_SUFFIX = ".docplan-tmp"
 
 _CAUSES = {
-    errno.ENOSPC: "disken er full",
-    errno.EDQUOT: "diskkvoten er brukt opp",
-    errno.EACCES: "mangler skrivetilgang",
-    errno.EPERM: "mangler skrivetilgang",
-    errno.EROFS: "mappen er skrivebeskyttet",
-    errno.EFBIG: "filen blir større enn tillatt på dette systemet",
-    errno.EISDIR: "det finnes en mappe med det navnet",
-    errno.ENAMETOOLONG: "filnavnet er for langt",
-    errno.ENOENT: "mappen finnes ikke",
-    errno.ENOTDIR: "en del av stien er ikke en mappe",
+    errno.ENOSPC: N_("disken er full"),
+    errno.EDQUOT: N_("diskkvoten er brukt opp"),
+    errno.EACCES: N_("mangler skrivetilgang"),
+    errno.EPERM: N_("mangler skrivetilgang"),
+    errno.EROFS: N_("mappen er skrivebeskyttet"),
+    errno.EFBIG: N_("filen blir større enn tillatt på dette systemet"),
+    errno.EISDIR: N_("det finnes en mappe med det navnet"),
+    errno.ENAMETOOLONG: N_("filnavnet er for langt"),
+    errno.ENOENT: N_("mappen finnes ikke"),
+    errno.ENOTDIR: N_("en del av stien er ikke en mappe"),
+}
+
+#: What was being done when the operating system failed (``doing`` of `os_error`), as whole sentences.
+_DOING = {
+    "skrive": N_("kunne ikke skrive filen: {cause}"),
+    "lese": N_("kunne ikke lese filen: {cause}"),
+    "lese eller skrive": N_("kunne ikke lese eller skrive filen: {cause}"),
+    "lage mappen": N_("kunne ikke lage mappen: {cause}"),
 }
 
 
 def os_error(exc: OSError, path: str | os.PathLike, doing: str = "skrive") -> ConfigError:
     """Return a Norwegian error for an operating-system failure on ``path``."""
-    cause = _CAUSES.get(exc.errno or 0, exc.strerror or type(exc).__name__)
-    return ConfigError(f"kunne ikke {doing} filen: {cause}", Location(file=str(path)), code="os_error")
+    known = _CAUSES.get(exc.errno or 0)
+    cause = _(known) if known else exc.strerror or type(exc).__name__
+    message = _(_DOING.get(doing, _DOING["skrive"]))
+    return ConfigError(message.format(cause=cause), Location(file=str(path)), code="os_error")
 
 
 def _mode_for(target: Path) -> int:
@@ -79,7 +90,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | Callable[[IO[bytes]], No
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise DocumentError("mappen finnes ikke", Location(file=str(folder)), code="no_folder")
+        raise DocumentError(_("mappen finnes ikke"), Location(file=str(folder)), code="no_folder")
     if target.is_dir():
         raise os_error(IsADirectoryError(errno.EISDIR, "is a directory"), target)
     try:

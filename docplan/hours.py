@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from docplan.i18n import _
 
 _TIME = r"(?:kl\.?\s*)?([0-9]{1,2})(?:[:.]([0-9]{2}))?"
 _RANGE = re.compile(rf"^\s*{_TIME}\s*(?:[-–—]|til)\s*{_TIME}\s*$", re.IGNORECASE)
@@ -39,10 +40,12 @@ def parse_time_range(text: str) -> TimeRange | None:
         return None
     m = _RANGE.match(value)
     if not m:
-        raise ValueError(f"«{text}» er ikke et tidsrom; skriv for eksempel «08:00-20:00» (eller «stengt»)")
+        raise ValueError(_("«{text}» er ikke et tidsrom; skriv for eksempel «08:00-20:00» (eller «stengt»)").format(
+                             text=text))
     h1, m1, h2, m2 = (int(g) if g else 0 for g in m.groups())
     if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
-        raise ValueError(f"«{text}» har et klokkeslett som ikke finnes; timer 00–24 og minutter 00–59")
+        raise ValueError(_("«{text}» har et klokkeslett som ikke finnes; timer 00–24 og minutter 00–59").format(
+                             text=text))
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if end <= start:
         end += 24 * 60  # «10:00-02:00»: until two the next night

@@ -29,6 +29,7 @@ from docplan.ooxml.sdt import docplan_tag, outermost_item, sdt_content, shape
 from docplan.ooxml.text import element_text
 from docplan.refresh import (ItemInfo, Report, Session, Status, document_styles, list_items,
                              note_missing_kp, refresh)
+from docplan.i18n import _
 
 __all__ = ["WHAT", "ItemInfo", "Report", "Status", "Target", "build_items", "insert_items",
            "list_items", "refresh"]
@@ -81,10 +82,11 @@ def build_items(plan: Plan, what: str, styles, lang: str | None = None,
     ``report`` is the årsrapport of ``year`` (required), for ``municipality`` when given.
     """
     if what not in WHAT:
-        raise InputError(f"ukjent valg «{what}»; bruk {', '.join(WHAT)}", code="bad_option")
+        raise InputError(_("ukjent valg «{what}»; bruk {choices}").format(what=what, choices=', '.join(WHAT)),
+                         code="bad_option")
     if what == "report":
         if year is None:
-            raise InputError("oppgi året årsrapporten gjelder med --year, f.eks. --year 2025", code="year_missing")
+            raise InputError(_("oppgi året årsrapporten gjelder med --year, f.eks. --year 2025"), code="year_missing")
         from docplan.report import build_report, report_block
 
         report = build_report(plan, year, municipality=municipality, lang=lang)
@@ -118,12 +120,14 @@ def _find_heading(doc: PlanDocument, wanted: str):
                                         _norm(f"{h.label} {h.title}") if h.label else "\0")]
     if not hits:
         known = "; ".join(f"«{h.text}»" for h in heads[:12]) or "dokumentet har ingen overskrifter"
-        raise DocumentError(f"fant ingen overskrift «{wanted}» i dokumentet (overskrifter: {known})",
+        raise DocumentError(_("fant ingen overskrift «{wanted}» i dokumentet (overskrifter: {known})").format(
+                                wanted=wanted, known=known),
                             Location(file=doc.name, part=doc.main_part), code="insertion_point_missing")
     if len(hits) > 1:
         where = ", ".join(str(h.index) for h in hits)
-        raise DocumentError(f"overskriften «{wanted}» finnes flere ganger (avsnitt {where}); bruk nummeret "
-                            "eller et bokmerke", Location(file=doc.name, part=doc.main_part), code="ambiguous")
+        raise DocumentError(_("overskriften «{wanted}» finnes flere ganger (avsnitt {where}); bruk nummeret eller "
+                              "et bokmerke").format(wanted=wanted, where=where),
+                            Location(file=doc.name, part=doc.main_part), code="ambiguous")
     return hits[0], heads
 
 
@@ -138,7 +142,7 @@ def _position(doc: PlanDocument, target: Target) -> tuple[Element, int, Element 
     body = doc.body
     loc = Location(file=doc.name, part=doc.main_part)
     if target.heading:
-        head, _ = _find_heading(doc, target.heading)
+        head, _unused = _find_heading(doc, target.heading)
         return _after(head.element)
     if target.heading_end:
         head, heads = _find_heading(doc, target.heading_end)
@@ -153,7 +157,7 @@ def _position(doc: PlanDocument, target: Target) -> tuple[Element, int, Element 
             para = mark if mark.getparent() is body else tree.enclosing_paragraph(mark)
             para = mark if para is None else para
             return _after(para)
-        raise DocumentError(f"fant ikke bokmerket «{target.bookmark}» i dokumentet", loc,
+        raise DocumentError(_("fant ikke bokmerket «{bookmark}» i dokumentet").format(bookmark=target.bookmark), loc,
                             code="insertion_point_missing")
     if target.placeholder:
         # fast path: the placeholder inside one w:t; else compare whole paragraph texts
@@ -170,10 +174,11 @@ def _position(doc: PlanDocument, target: Target) -> tuple[Element, int, Element 
                     return parent, index, p_el
                 tree.remove_text(p_el, target.placeholder)
                 return parent, index + 1, None
-        raise DocumentError(f"fant ikke plassholderen «{target.placeholder}» i dokumentet", loc,
+        raise DocumentError(_("fant ikke plassholderen «{placeholder}» i dokumentet").format(
+                                placeholder=target.placeholder), loc,
                             code="insertion_point_missing")
-    raise InputError("oppgi hvor elementene skal settes inn: --at «overskrift», --at-end «overskrift», "
-                     "--bookmark eller --placeholder", loc, code="no_insertion_point")
+    raise InputError(_("oppgi hvor elementene skal settes inn: --at «overskrift», --at-end «overskrift», --bookmark "
+                       "eller --placeholder"), loc, code="no_insertion_point")
 
 
 #: Markup that may stand between two blocks without separating them (Word and LibreOffice still join the
@@ -356,8 +361,8 @@ def insert_items(doc: PlanDocument, plan: Plan, what: str, target: Target | None
         if position is None:
             # no insertion point: a new item goes after the one before it in the data
             if last is None or last.getparent() is None:
-                raise InputError(f"«{docplan_tag(el)}» finnes ikke i dokumentet; oppgi hvor det skal settes inn "
-                                 "(--at, --at-end, --bookmark eller --placeholder)",
+                raise InputError(_("«{docplan_tag}» finnes ikke i dokumentet; oppgi hvor det skal settes inn (--at, "
+                                   "--at-end, --bookmark eller --placeholder)").format(docplan_tag=docplan_tag(el)),
                                  Location(file=doc.name), code="no_insertion_point")
             parent, index = last.getparent(), last.getparent().index(last) + 1
         else:

@@ -31,6 +31,7 @@ from docplan.ooxml.parser import Element
 from docplan.package import Source
 from docplan.reading import (PERIOD, TYPED_BULLET, clean, find_adoption, find_municipality, header_footer_texts,
                              is_bold, outline_paragraphs, parse_date)
+from docplan.i18n import _
 
 #: A typed number at the start of a line: «3.2 », «3.2. », «1) », «1.0 » (at most two digits a level).
 TYPED = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?:[.)])?\s+(?P<rest>[^\W\d_].*)$")
@@ -480,7 +481,7 @@ def grid(tbl: Element, info) -> list[list[tuple[Element, list[str], int]]]:
         for tc in ooxml_tables.cells(tr):
             span = ooxml_tables.grid_span(tc)
             found = [info(p) for p in ooxml_tables.cell_paragraphs(tc)]
-            entry = (tc, [t for t, _ in found if t], found[0][1] if found else -1)
+            entry = (tc, [t for t, _unused in found if t], found[0][1] if found else -1)
             if ooxml_tables.vertical_merge(tc) == "continue" and col in above:
                 entry = above[col]
             for k in range(span):
@@ -518,9 +519,9 @@ def catalogue_from_document(doc: PlanDocument, *, part: str | None = None, munic
     report = r.report + report
     plan_name = " ".join(title_parts) or _core_title(doc) or _cover_title(cover) or Path(doc.name).stem
     if not items:
-        raise DocumentError("fant ingen mål eller strategier i kommuneplanen; nummerer overskriftene (f.eks. «3.2 "
-                            "Folkehelse»), merk målene (f.eks. «Mål 2.1: …») eller sett «Mål:» / «Vi vil:» foran "
-                            "punktlistene", Location(file=doc.name), code="no_kp_items")
+        raise DocumentError(_("fant ingen mål eller strategier i kommuneplanen; nummerer overskriftene (f.eks. «3.2 "
+                              "Folkehelse»), merk målene (f.eks. «Mål 2.1: …») eller sett «Mål:» / «Vi vil:» foran "
+                              "punktlistene"), Location(file=doc.name), code="no_kp_items")
     header_footer = header_footer_texts(doc)
     facts = cover + header_footer
     lowered = (plan_name + " " + " ".join(cover)).lower()
@@ -537,7 +538,8 @@ def catalogue_from_document(doc: PlanDocument, *, part: str | None = None, munic
     if municipality is not None:
         known = lookup_municipality(municipality)
         if known is None:
-            raise InputError(f"kommunenummer {municipality} finnes ikke i kommunelisten for 2024",
+            raise InputError(_("kommunenummer {municipality} finnes ikke i kommunelisten for 2024").format(
+                                 municipality=municipality),
                              Location(file=doc.name), code="unknown_municipality")
         result.municipality = (known.number, known.name)
     else:
@@ -748,8 +750,9 @@ def catalogue_dict(result: KpImport) -> dict:
     """Return the catalogue in its one schema (docs/import.md): ``municipalities[]`` with number, name and
     ``master_plans[]``, as plan data holds it and ``docplan check --kp`` reads it."""
     if result.municipality is None:
-        raise InputError(f"fant ikke hvilken kommune kommuneplanen gjelder ({result.municipality_reason}); "
-                         "oppgi kommunenummeret med --kommune NNNN", Location(file=result.source),
+        raise InputError(_("fant ikke hvilken kommune kommuneplanen gjelder ({municipality_reason}); oppgi "
+                           "kommunenummeret med --kommune NNNN").format(
+                             municipality_reason=result.municipality_reason), Location(file=result.source),
                          code="no_municipality")
     plan = result.master_plan.model_dump(mode="json", exclude_none=True)
     for item in plan.get("items", []):

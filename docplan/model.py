@@ -20,6 +20,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Di
 
 from docplan.hours import CLOSED_WORDS, TimeRange, check_hours_text, hours_ranges, parse_time_range  # noqa: F401
 from docplan.municipalities import lookup_municipality
+from docplan.i18n import N_, _
 
 MEASURE_STATUSES = ("ikke startet", "pågår", "gjennomført", "utsatt", "avsluttet", "ikkje starta", "utsett", "avslutta")
 #: Nynorsk statuses and the bokmål status they mean.
@@ -75,20 +76,26 @@ def check_text(value):
     if not isinstance(value, str):
         return value
     if len(value) > MAX_TEXT_CHARS:
-        raise ValueError(f"teksten er for lang ({_thousands(len(value))} tegn); største tillatte lengde er "
-                         f"{_thousands(MAX_TEXT_CHARS)} tegn")
+        raise ValueError(_("teksten er for lang ({length} tegn); største tillatte lengde er {limit} tegn").format(
+                             length=_thousands(len(value)), limit=_thousands(MAX_TEXT_CHARS)))
     bad = _FORBIDDEN_CHARS.search(value)
     if bad:
         code = ord(bad[0])
         if code < 0x20:
             name = _CONTROL_NAMES.get(code)
-            what = f"kontrolltegnet U+{code:04X}" + (f" ({name})" if name else "")
+            if name:
+                message = _("teksten inneholder kontrolltegnet U+{code:04X} ({name}) på plass {position}; et "
+                            "Word-dokument kan ikke inneholde det, så fjern det")
+            else:
+                message = _("teksten inneholder kontrolltegnet U+{code:04X} på plass {position}; et Word-dokument "
+                            "kan ikke inneholde det, så fjern det")
         elif 0xD800 <= code <= 0xDFFF:
-            what = f"en ugyldig tegnkode (U+{code:04X}, halvt surrogatpar)"
+            message = _("teksten inneholder en ugyldig tegnkode (U+{code:04X}, halvt surrogatpar) på plass "
+                        "{position}; et Word-dokument kan ikke inneholde det, så fjern det")
         else:
-            what = f"tegnet U+{code:04X}, som ikke er et gyldig tegn,"
-        raise ValueError(f"teksten inneholder {what} på plass {bad.start() + 1}; et Word-dokument kan ikke "
-                         "inneholde det, så fjern det")
+            message = _("teksten inneholder tegnet U+{code:04X}, som ikke er et gyldig tegn, på plass {position}; et "
+                        "Word-dokument kan ikke inneholde det, så fjern det")
+        raise ValueError(message.format(code=code, name=_CONTROL_NAMES.get(code), position=bad.start() + 1))
     return value
 
 
@@ -106,13 +113,13 @@ def check_municipality_number(value):
         if 1000 <= value <= 9999:
             return str(value)
         if 0 < value < 1000:
-            raise ValueError(f"kommunenummer må ha fire sifre; {value} er et tall uten nullene foran – skriv "
-                             f"kommunenummeret som tekst, for eksempel \"{value:04d}\"")
+            raise ValueError(_("kommunenummer må ha fire sifre; {value} er et tall uten nullene foran – skriv "
+                               'kommunenummeret som tekst, for eksempel "{value:04d}"').format(value=value))
     if not isinstance(value, str):
-        raise ValueError("kommunenummer må ha fire sifre, skrevet som tekst, for eksempel \"3427\"")
+        raise ValueError(_('kommunenummer må ha fire sifre, skrevet som tekst, for eksempel "3427"'))
     check_text(value)
     if not re.fullmatch(r"[0-9]{4}", value.strip()):
-        raise ValueError("kommunenummer må ha fire sifre, for eksempel \"3427\"")
+        raise ValueError(_('kommunenummer må ha fire sifre, for eksempel "3427"'))
     return value.strip()
 
 
@@ -124,7 +131,7 @@ MunicipalityNumber = Annotated[str, BeforeValidator(check_municipality_number)]
 
 def _check_hours_map(value: dict) -> dict:
     if not value:
-        raise ValueError("gruppen med tider er tom; skriv ett tidsrom, eller ett per dag eller sted")
+        raise ValueError(_("gruppen med tider er tom; skriv ett tidsrom, eller ett per dag eller sted"))
     return value
 
 
@@ -176,7 +183,7 @@ class Period(_Model):
     def _end_after_start(cls, v: int, info) -> int:
         start = info.data.get("start_year")
         if start is not None and v < start:
-            raise ValueError(f"sluttåret ({v}) kan ikke være før startåret ({start})")
+            raise ValueError(_("sluttåret ({end}) kan ikke være før startåret ({start})").format(end=v, start=start))
         return v
 
     @property
@@ -387,19 +394,19 @@ class Indicator(_Model):
     @field_validator("values")
     @classmethod
     def _one_value_a_year(cls, v: list[YearValue]) -> list[YearValue]:
-        return _one_per_year(v, "verdier")
+        return _one_per_year(v, N_("verdier for {year} står to ganger; slå dem sammen til én"))
 
     def value_for(self, year: int) -> YearValue | None:
         """Return the value measured for ``year``, or None."""
         return next((v for v in self.values if v.year == year), None)
 
 
-def _one_per_year(entries: list, what: str) -> list:
+def _one_per_year(entries: list, message: str) -> list:
     """Return ``entries`` (having a ``year``) sorted by year; two entries for one year are an error."""
     seen: set[int] = set()
     for e in entries:
         if e.year in seen:
-            raise ValueError(f"{what} for {e.year} står to ganger; slå dem sammen til én")
+            raise ValueError(_(message).format(year=e.year))
         seen.add(e.year)
     return sorted(entries, key=lambda e: e.year)
 
@@ -451,7 +458,9 @@ class Hearing(_Model):
     def _end_after_start(cls, v, info):
         start = info.data.get("start")
         if v is not None and start is not None and v < start:
-            raise ValueError(f"høringsfristen ({v:%d.%m.%Y}) kan ikke være før høringen starter ({start:%d.%m.%Y})")
+            raise ValueError(_("høringsfristen ({deadline:%d.%m.%Y}) kan ikke være før høringen starter "
+                               "({start:%d.%m.%Y})").format(
+                                 deadline=v, start=start))
         return v
 
 
@@ -531,7 +540,7 @@ class Measure(_Model):
     @field_validator("reports")
     @classmethod
     def _one_report_a_year(cls, v: list[MeasureReport]) -> list[MeasureReport]:
-        return _one_per_year(v, "rapporten")
+        return _one_per_year(v, N_("rapporten for {year} står to ganger; slå dem sammen til én"))
 
     @model_validator(mode="after")
     def _status_is_the_newest_report(self) -> "Measure":
@@ -542,8 +551,9 @@ class Measure(_Model):
         if self.status is None:
             self.status = newest.status
         elif _SAME_STATUS.get(self.status, self.status) != _SAME_STATUS.get(newest.status, newest.status):
-            raise ValueError(f"status «{self.status}» er ikke den samme som i rapporten for {newest.year} "
-                             f"(«{newest.status}»); status skal være den nyeste rapportens")
+            raise ValueError(_("status «{status}» er ikke den samme som i rapporten for {year} («{report_status}»); "
+                               "status skal være den nyeste rapportens").format(
+                                 status=self.status, year=newest.year, report_status=newest.status))
         return self
 
     def report_for(self, year: int) -> MeasureReport | None:
@@ -560,7 +570,7 @@ class Measure(_Model):
     def _plausible_years(cls, v: list[int]) -> list[int]:
         for y in v:
             if not 1990 <= y <= 2100:
-                raise ValueError(f"året {y} er ikke et gyldig årstall")
+                raise ValueError(_("året {year} er ikke et gyldig årstall").format(year=y))
         return v
 
     @property
@@ -636,7 +646,9 @@ class KpRef(BaseModel):
         m = _KP_REF.match(text.strip()) if isinstance(text, str) else None
         if not m:
             raise ValueError(
-                f"«{text}» er ikke en gyldig kommuneplanreferanse; bruk «kommunenummer:punkt», f.eks. «3427:KP-3.2»"
+                _("«{text}» er ikke en gyldig kommuneplanreferanse; bruk «kommunenummer:punkt», f.eks. "
+                  "«3427:KP-3.2»").format(
+                    text=text)
             )
         return cls(municipality=m["municipality"], item_id=m["item"].strip())
 
@@ -716,12 +728,13 @@ class Plan(_Model):
         return sum(m.cost_in_period(self.info.period) for m in self.measures)
 
 
-def _dupes(ids: list[tuple[DataPath, str]], what: str) -> list[tuple[DataPath, str]]:
+def _dupes(ids: list[tuple[DataPath, str]], message: str, **fields: str) -> list[tuple[DataPath, str]]:
+    """Return a problem for each id seen before; ``message`` (marked with `N_`) has ``{ident}``."""
     seen: dict[str, DataPath] = {}
     out = []
     for path, ident in ids:
         if ident in seen:
-            out.append((path, f"{what} «{ident}» finnes fra før; hver id må være unik"))
+            out.append((path, _(message).format(ident=ident, **fields)))
         else:
             seen[ident] = path
     return out
@@ -733,23 +746,27 @@ def reference_problems(plan: Plan) -> list[tuple[DataPath, str]]:
     numbers = {m.number for m in plan.municipalities if m is not None}
 
     problems += _dupes([(("municipalities", i, "number"), m.number) for i, m in enumerate(plan.municipalities)
-                        if m is not None], "Kommunenummer")
+                        if m is not None], N_("Kommunenummer «{ident}» finnes fra før; hver id må være unik"))
     for i, m in enumerate(plan.municipalities):
         if m is None:
             continue
         info = lookup_municipality(m.number)
         if info is None:
             problems.append((("municipalities", i, "number"),
-                             f"kommunenummer {m.number} finnes ikke i kommunelisten for 2024"))
+                             _("kommunenummer {number} finnes ikke i kommunelisten for 2024").format(number=m.number)))
         elif not _name_matches(m.name, info.name):
             problems.append((("municipalities", i, "name"),
-                             f"navnet «{m.name}» passer ikke med kommunenummer {m.number} ({info.name})"))
+                             _("navnet «{name}» passer ikke med kommunenummer {number} ({official})").format(
+                                 name=m.name, number=m.number, official=info.name)))
         for j, mp in enumerate(m.master_plans):
             problems += _dupes([(("municipalities", i, "master_plans", j, "items", k, "id"), it.id)
-                                for k, it in enumerate(mp.items)], f"Kommuneplanpunkt i «{mp.plan_name}»:")
+                                for k, it in enumerate(mp.items)],
+                                N_("Kommuneplanpunkt i «{plan_name}»: «{ident}» finnes fra før; hver id må være unik"),
+                                plan_name=mp.plan_name)
     if plan.info is not None and plan.info.host_municipality and plan.info.host_municipality not in numbers:
         problems.append((("plan", "host_municipality"),
-                         f"vertskommunen {plan.info.host_municipality} er ikke med i listen over kommuner"))
+                         _("vertskommunen {number} er ikke med i listen over kommuner").format(
+                             number=plan.info.host_municipality)))
 
     knowledge = getattr(plan, "knowledge_base", None)
     # a series may be another municipality's, for comparison (and a plan split per municipality keeps them)
@@ -758,15 +775,17 @@ def reference_problems(plan: Plan) -> list[tuple[DataPath, str]]:
         for k, year in enumerate(years):
             if year in years[:k]:
                 problems.append((("knowledge_base", "indicators", i, "values", k, "year"),
-                                 f"indikatoren «{series.name}» har to tall for {year}; hvert år kan stå én gang"))
+                                 _("indikatoren «{name}» har to tall for {year}; hvert år kan stå én gang").format(
+                                     name=series.name, year=year)))
 
     goals = [(i, g) for i, g in enumerate(plan.goals) if g is not None]
     measures = [(i, m) for i, m in enumerate(plan.measures) if m is not None]
     goal_ids = [(("goals", i, "id"), g.id) for i, g in goals]
     goal_ids += [(("goals", i, "sub_goals", j, "id"), s.id) for i, g in goals for j, s in enumerate(g.sub_goals)]
-    problems += _dupes(goal_ids, "Mål-id")
-    problems += _dupes([(("measures", i, "id"), m.id) for i, m in measures], "Tiltak-id")
-    known_goals = {ident for _, ident in goal_ids}
+    problems += _dupes(goal_ids, N_("Mål-id «{ident}» finnes fra før; hver id må være unik"))
+    problems += _dupes([(("measures", i, "id"), m.id) for i, m in measures],
+                       N_("Tiltak-id «{ident}» finnes fra før; hver id må være unik"))
+    known_goals = {ident for _unused, ident in goal_ids}
 
     def check_refs(path: DataPath, refs: list[str]) -> None:
         for k, ref in enumerate(refs):
@@ -776,11 +795,12 @@ def reference_problems(plan: Plan) -> list[tuple[DataPath, str]]:
                 problems.append(((*path, k), str(exc)))
                 continue
             if parsed.municipality is None and len(numbers) > 1:
-                problems.append(((*path, k), f"kommuneplanreferansen «{ref}» må ha kommunenummer foran, "
-                                             f"f.eks. «{sorted(numbers)[0]}:{ref}», når planen gjelder flere kommuner"))
+                problems.append(((*path, k), _("kommuneplanreferansen «{ref}» må ha kommunenummer foran, f.eks. "
+                                               "«{number}:{ref}», når planen gjelder flere kommuner").format(
+                                                 ref=ref, number=sorted(numbers)[0])))
             elif parsed.municipality is not None and parsed.municipality not in numbers:
-                problems.append(((*path, k), f"kommuneplanreferansen «{ref}» gjelder kommune {parsed.municipality}, "
-                                             "som ikke er med i planen"))
+                problems.append(((*path, k), _("kommuneplanreferansen «{ref}» gjelder kommune {number}, som ikke er "
+                                               "med i planen").format(ref=ref, number=parsed.municipality)))
 
     for i, g in goals:
         check_refs(("goals", i, "kp_refs"), g.kp_refs)
@@ -790,14 +810,17 @@ def reference_problems(plan: Plan) -> list[tuple[DataPath, str]]:
         for k, gid in enumerate(m.goal_ids):
             if gid not in known_goals:
                 problems.append((("measures", i, "goal_ids", k),
-                                 f"tiltak {m.id} viser til målet «{gid}», som ikke finnes i planen"))
+                                 _("tiltak {id} viser til målet «{goal}», som ikke finnes i planen").format(
+                                     id=m.id, goal=gid)))
         for k, number in enumerate(m.municipalities):
             if number not in numbers:
                 problems.append((("measures", i, "municipalities", k),
-                                 f"tiltak {m.id} gjelder kommune «{number}», som ikke er med i planen"))
+                                 _("tiltak {id} gjelder kommune «{number}», som ikke er med i planen").format(
+                                     id=m.id, number=number)))
         if m.scope == "lokal" and not m.municipalities:
             problems.append((("measures", i, "scope"),
-                             f"tiltak {m.id} er lokalt, men det står ikke hvilke kommuner det gjelder (municipalities)"))
+                             _("tiltak {id} er lokalt, men det står ikke hvilke kommuner det gjelder "
+                               "(municipalities)").format(id=m.id)))
         check_refs(("measures", i, "kp_refs"), m.kp_refs)
     return problems
 

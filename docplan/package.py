@@ -29,6 +29,7 @@ from docplan.errors import DocumentError, Location
 from docplan.files import write_atomic  # noqa: F401  (re-exported: docplan.write_atomic)
 from docplan.ooxml.ns import NSMAP
 from docplan.ooxml.parser import DoctypeRefused, XMLSyntaxError, check_prolog, parse_xml
+from docplan.i18n import _
 
 Source = Union[str, os.PathLike, bytes, IO[bytes]]
 
@@ -87,19 +88,23 @@ class Package:
         limits = limits or Limits()
         data, label = _read_source(source, name, limits)
         loc = Location(file=label)
-        what = "et Word-dokument (.docx)" if kind == "docx" else "en Excel-arbeidsbok (.xlsx)"
+        docx = kind == "docx"
         if not data:
-            raise DocumentError("filen er tom", loc, code="empty")
+            raise DocumentError(_("filen er tom"), loc, code="empty")
         if data[:8] == _OLE_MAGIC:
             raise DocumentError(
-                "filen er passordbeskyttet (kryptert) eller lagret i det gamle binære formatet (.doc/.xls); "
-                f"fjern passordet eller lagre den som {what} og prøv igjen", loc, code="encrypted_or_legacy")
+                _("filen er passordbeskyttet (kryptert) eller lagret i det gamle binære formatet (.doc/.xls); fjern "
+                  "passordet eller lagre den som et Word-dokument (.docx) og prøv igjen") if docx else
+                _("filen er passordbeskyttet (kryptert) eller lagret i det gamle binære formatet (.doc/.xls); fjern "
+                  "passordet eller lagre den som en Excel-arbeidsbok (.xlsx) og prøv igjen"),
+                loc, code="encrypted_or_legacy")
         if not data.startswith(b"PK"):
-            raise DocumentError(f"filen er ikke {what}", loc, code="not_a_package")
+            raise DocumentError(_("filen er ikke et Word-dokument (.docx)") if docx
+                                else _("filen er ikke en Excel-arbeidsbok (.xlsx)"), loc, code="not_a_package")
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-            raise DocumentError("filen er skadet: zip-arkivet kan ikke leses (avkortet eller ødelagt fil?)",
+            raise DocumentError(_("filen er skadet: zip-arkivet kan ikke leses (avkortet eller ødelagt fil?)"),
                                 loc, code="bad_zip") from exc
         with zf:
             infos = zf.infolist()
@@ -109,7 +114,9 @@ class Package:
                 parts[info.filename] = b"" if info.is_dir() else _read_member(zf, info, label)
         by_name = {i.filename: i for i in infos}
         if CONTENT_TYPES not in parts:
-            raise DocumentError(f"filen er ikke {what}: [Content_Types].xml mangler", loc, code="not_a_package")
+            raise DocumentError((_("filen er ikke et Word-dokument (.docx): [Content_Types].xml mangler") if docx
+                                 else _("filen er ikke en Excel-arbeidsbok (.xlsx): [Content_Types].xml mangler")),
+                                loc, code="not_a_package")
         for part, blob in parts.items():
             if part.endswith(_XML_SUFFIXES) and blob:
                 try:
@@ -177,27 +184,30 @@ class Package:
     def _find_main_part(self, allow_template: bool) -> tuple[str, str | None]:
         loc = Location(file=self.name)
         if not self.has_part("_rels/.rels"):
-            raise DocumentError("filen er ikke et Word-dokument: _rels/.rels mangler", loc, code="not_a_package")
+            raise DocumentError(_("filen er ikke et Word-dokument: _rels/.rels mangler"), loc, code="not_a_package")
         types = {rtype for _rid, rtype, _t in self.relationships("")}
         if REL_OFFICE_DOCUMENT_STRICT in types:
             raise DocumentError(
-                "dokumentet er lagret som «Strict Open XML», som ikke støttes; åpne det i Word og lagre som "
-                "«Word-dokument (*.docx)»", loc, code="strict_ooxml")
+                _("dokumentet er lagret som «Strict Open XML», som ikke støttes; åpne det i Word og lagre som "
+                  "«Word-dokument (*.docx)»"), loc, code="strict_ooxml")
         targets = self.related("", REL_OFFICE_DOCUMENT)
         if not targets:
-            raise DocumentError("filen er ikke et Word-dokument: hoveddelen mangler", loc, code="not_a_package")
+            raise DocumentError(_("filen er ikke et Word-dokument: hoveddelen mangler"), loc, code="not_a_package")
         part = targets[0]
         if not self.has_part(part):
-            raise DocumentError(f"filen er skadet: hoveddelen {part} mangler", loc, code="missing_part")
+            raise DocumentError(_("filen er skadet: hoveddelen {part} mangler").format(part=part), loc,
+                                code="missing_part")
         content_type = self.content_type(part)
         if content_type in (CT_WORD_MACRO, CT_WORD_MACRO_TEMPLATE):
-            raise DocumentError("dokumentet inneholder makroer (.docm/.dotm), som ikke støttes av sikkerhetshensyn; "
-                                "lagre det som «Word-dokument (*.docx)»", loc, code="macro_enabled")
+            raise DocumentError(_("dokumentet inneholder makroer (.docm/.dotm), som ikke støttes av "
+                                  "sikkerhetshensyn; lagre det som «Word-dokument (*.docx)»"), loc,
+                                code="macro_enabled")
         if content_type == CT_WORD_TEMPLATE and not allow_template:
-            raise DocumentError("filen er en Word-mal (.dotx), ikke et dokument; åpne malen og lagre den som "
-                                "«Word-dokument (*.docx)»", loc, code="word_template")
+            raise DocumentError(_("filen er en Word-mal (.dotx), ikke et dokument; åpne malen og lagre den som "
+                                  "«Word-dokument (*.docx)»"), loc, code="word_template")
         if content_type not in (CT_WORD_MAIN, CT_WORD_TEMPLATE, None):
-            raise DocumentError(f"filen er ikke et Word-dokument (hoveddelen har typen {content_type})", loc,
+            raise DocumentError(_("filen er ikke et Word-dokument (hoveddelen har typen {content_type})").format(
+                                    content_type=content_type), loc,
                                 code="not_a_package")
         return part, content_type
 
@@ -228,50 +238,52 @@ def read_regular_file(path: Path, label: str, max_bytes: int) -> bytes:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise DocumentError("filen finnes ikke", Location(file=label), code="not_found") from None
+        raise DocumentError(_("filen finnes ikke"), Location(file=label), code="not_found") from None
     except OSError as exc:
-        raise DocumentError(f"filen kan ikke leses ({exc.strerror})", Location(file=label), code="unreadable") from exc
+        raise DocumentError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=label),
+                            code="unreadable") from exc
     if stat.S_ISDIR(st.st_mode):
-        raise DocumentError("dette er en mappe, ikke en fil", Location(file=label), code="not_a_file")
+        raise DocumentError(_("dette er en mappe, ikke en fil"), Location(file=label), code="not_a_file")
     if not stat.S_ISREG(st.st_mode):
-        raise DocumentError("dette er ikke en vanlig fil (en FIFO, en enhet eller lignende), og blir ikke lest",
+        raise DocumentError(_("dette er ikke en vanlig fil (en FIFO, en enhet eller lignende), og blir ikke lest"),
                             Location(file=label), code="not_a_file")
     if st.st_size > max_bytes:
         raise DocumentError(
-            f"filen er for stor ({st.st_size / 1048576:.1f} MB); største tillatte størrelse er "
-            f"{max_bytes // 1048576} MB", Location(file=label), code="too_large")
+            _("filen er for stor ({size:.1f} MB); største tillatte størrelse er {max_bytes} MB").format(
+                size=st.st_size / 1048576, max_bytes=max_bytes // 1048576), Location(file=label), code="too_large")
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"filen kan ikke leses ({exc.strerror})", Location(file=label), code="unreadable") from exc
+        raise DocumentError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=label),
+                            code="unreadable") from exc
 
 
 def _too_large(label: str, size: int, limits: Limits) -> DocumentError:
     return DocumentError(
-        f"filen er for stor ({size / 1048576:.1f} MB); største tillatte størrelse er "
-        f"{limits.max_bytes // 1048576} MB", Location(file=label), code="too_large")
+        _("filen er for stor ({size:.1f} MB); største tillatte størrelse er {max_bytes} MB").format(
+            size=size / 1048576, max_bytes=limits.max_bytes // 1048576), Location(file=label), code="too_large")
 
 
 def _check_entries(infos: list[zipfile.ZipInfo], label: str, limits: Limits) -> None:
     loc = Location(file=label)
     if len(infos) > limits.max_entries:
-        raise DocumentError(f"filen har for mange deler ({len(infos)})", loc, code="too_many_parts")
+        raise DocumentError(_("filen har for mange deler ({n})").format(n=len(infos)), loc, code="too_many_parts")
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise DocumentError("filen er kryptert og kan ikke leses", Location(file=label, part=info.filename),
+            raise DocumentError(_("filen er kryptert og kan ikke leses"), Location(file=label, part=info.filename),
                                 code="encrypted_or_legacy")
         total += info.file_size
         compressed = max(info.compress_size, 1)
         if info.file_size > 1024 * 1024 and info.file_size / compressed > limits.max_ratio:
             raise DocumentError(
-                "filen ser ut som en zip-bombe (en del pakker seg ut til mer enn "
-                f"{limits.max_ratio} ganger størrelsen) og blir ikke åpnet",
+                _("filen ser ut som en zip-bombe (en del pakker seg ut til mer enn {max_ratio} ganger størrelsen) "
+                  "og blir ikke åpnet").format(max_ratio=limits.max_ratio),
                 Location(file=label, part=info.filename), code="zip_bomb")
     if total > limits.max_uncompressed:
         raise DocumentError(
-            f"filen pakker seg ut til {total // 1048576} MB, mer enn grensen på "
-            f"{limits.max_uncompressed // 1048576} MB", loc, code="zip_bomb")
+            _("filen pakker seg ut til {total} MB, mer enn grensen på {max_uncompressed} MB").format(
+                total=total // 1048576, max_uncompressed=limits.max_uncompressed // 1048576), loc, code="zip_bomb")
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:
@@ -280,16 +292,16 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> byte
         with zf.open(info) as fh:
             data = fh.read(info.file_size + 1)
     except Exception as exc:  # BadZipFile (CRC), zlib.error, EOFError, NotImplementedError (method)
-        raise DocumentError("filen er skadet: en del kan ikke pakkes ut", Location(file=label, part=info.filename),
+        raise DocumentError(_("filen er skadet: en del kan ikke pakkes ut"), Location(file=label, part=info.filename),
                             code="bad_zip") from exc
     if len(data) != info.file_size:
-        raise DocumentError("filen er skadet: en del har feil lengde", Location(file=label, part=info.filename),
+        raise DocumentError(_("filen er skadet: en del har feil lengde"), Location(file=label, part=info.filename),
                             code="bad_zip")
     return data
 
 
 def _doctype_error(label: str, part: str) -> DocumentError:
-    return DocumentError("filen inneholder en DOCTYPE-/ENTITY-deklarasjon, som ikke er tillatt av sikkerhetshensyn",
+    return DocumentError(_("filen inneholder en DOCTYPE-/ENTITY-deklarasjon, som ikke er tillatt av sikkerhetshensyn"),
                          Location(file=label, part=part), code="dtd")
 
 
@@ -300,7 +312,7 @@ def parse_part(label: str, part: str, data: bytes):
     except DoctypeRefused:
         raise _doctype_error(label, part) from None
     except XMLSyntaxError as exc:
-        raise DocumentError(f"ugyldig XML i dokumentet ({exc.msg})",
+        raise DocumentError(_("ugyldig XML i dokumentet ({msg})").format(msg=exc.msg),
                             Location(file=label, part=part, line=exc.lineno), code="bad_xml") from None
 
 
@@ -352,15 +364,16 @@ def open_docx(source: Source, *, name: str | None = None, limits: Limits | None 
     try:
         return docx.Document(io.BytesIO(package.data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, XMLSyntaxError… on broken files
-        raise DocumentError(f"dokumentet kan ikke leses ({_reason(exc)})", Location(file=package.name),
+        raise DocumentError(_("dokumentet kan ikke leses ({reason})").format(reason=_reason(exc)),
+                            Location(file=package.name),
                             code="unreadable") from exc
 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, XMLSyntaxError):
-        return "ugyldig XML i dokumentet"
+        return _("ugyldig XML i dokumentet")
     if isinstance(exc, KeyError):
-        return f"en del dokumentet viser til, mangler: {exc.args[0] if exc.args else ''}"
+        return _("en del dokumentet viser til, mangler: {part}").format(part=exc.args[0] if exc.args else "")
     if isinstance(exc, zipfile.BadZipFile):
-        return "zip-arkivet er skadet"
+        return _("zip-arkivet er skadet")
     return type(exc).__name__

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from docplan.errors import ConfigError, Location
+from docplan.i18n import _
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def load_registry(folder: Path | None = None) -> list[TemplateEntry]:
     try:
         mtime = index.stat().st_mtime_ns
     except FileNotFoundError:
-        raise ConfigError("malregisteret mangler index.yaml", Location(file=str(index))) from None
+        raise ConfigError(_("malregisteret mangler index.yaml"), Location(file=str(index))) from None
     return list(_load_index(str(index), mtime))
 
 
@@ -68,16 +69,18 @@ def _load_index(index_path: str, mtime_ns: int) -> tuple[TemplateEntry, ...]:
     try:
         data = yaml.safe_load(index.read_text("utf-8")) or {}
     except FileNotFoundError:
-        raise ConfigError("malregisteret mangler index.yaml", Location(file=str(index))) from None
+        raise ConfigError(_("malregisteret mangler index.yaml"), Location(file=str(index))) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"index.yaml i malregisteret er ugyldig: {exc}", Location(file=str(index))) from exc
+        raise ConfigError(_("index.yaml i malregisteret er ugyldig: {error}").format(error=exc),
+                          Location(file=str(index))) from exc
     out = []
     for i, t in enumerate(data.get("templates") or []):
         try:
             out.append(TemplateEntry(str(t["id"]), str(t["version"]), str(t["language"]), folder / t["file"],
                                      tuple(t.get("required_chapters") or ())))
         except (KeyError, TypeError) as exc:
-            raise ConfigError(f"oppføring nr. {i + 1} i index.yaml mangler {exc}", Location(file=str(index))) from exc
+            raise ConfigError(_("oppføring nr. {i} i index.yaml mangler {error}").format(i=i + 1, error=exc),
+                              Location(file=str(index))) from exc
     return tuple(out)
 
 
@@ -88,7 +91,8 @@ def latest(template_id: str | None = None, language: str = "nb", folder: Path | 
     if template_id is None:
         entries = [e for e in entries if e.id == "rusplan-standard"] or entries
     if not entries:
-        raise ConfigError(f"ingen mal «{template_id or 'rusplan-standard'}» for språket «{language}» i registeret")
+        raise ConfigError(_("ingen mal «{value}» for språket «{language}» i registeret").format(
+                              value=template_id or 'rusplan-standard', language=language))
     return max(entries, key=lambda e: e.version_key)
 
 

@@ -42,6 +42,7 @@ from docplan.ooxml.ns import NSMAP
 from docplan.ooxml.parser import serialize, split_document
 from docplan.package import parse_part, write_package
 from docplan.state import hashes_of
+from docplan.i18n import translate
 
 __all__ = ["CompiledTemplate", "build_context", "compile_template", "environment", "format_date",
            "format_funding", "format_nok", "format_with_year", "format_years", "kp_short_text", "make_environment",
@@ -106,8 +107,9 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         if _NOT_XML.search(value):
             bad = _NOT_XML.search(value).group(0)
-            raise DataError(f"teksten «{value[:60]}» inneholder et kontrolltegn (U+{ord(bad):04X}) som ikke kan stå i "
-                            "et Word-dokument; fjern det fra plandataene", code="control_character")
+            raise DataError(translate("teksten «{value}» inneholder et kontrolltegn (U+{ord:04X}) som ikke kan stå i et "
+                              "Word-dokument; fjern det fra plandataene").format(value=value[:60], ord=ord(bad)),
+                            code="control_character")
         if _BREAKS.search(value):
             # Word has one line break: a Windows (CR LF) or old Mac (CR) line end is one too; a CR left in
             # the text would be read back as a newline inside the text, not as a break
@@ -327,7 +329,8 @@ class CompiledTemplate:
         try:
             return self.env.from_string(text)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"malen har en syntaksfeil i dokumentegenskapene: {_syntax_reason(exc)}",
+            raise TemplateError(translate("malen har en syntaksfeil i dokumentegenskapene: {syntax_reason}").format(
+                                    syntax_reason=_syntax_reason(exc)),
                                 Location(file=self.name, part=part), code="syntax") from exc
 
     def _error(self, exc: Exception, part: str, source: str, message: str, lineno: int | None = None, *,
@@ -398,13 +401,14 @@ class CompiledTemplate:
             encoded = full.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate made by the template ('%c' % 55296, |safe)
             bad = ord(exc.object[exc.start])
-            raise TemplateError(f"malen lager et tegn som ikke kan stå i et Word-dokument (U+{bad:04X})",
+            raise TemplateError(translate("malen lager et tegn som ikke kan stå i et Word-dokument (U+{bad:04X})").format(
+                                    bad=bad),
                                 Location(file=self.name, part=part.name), code="invalid_xml") from exc
         try:
             tree = parse_part(self.name, part.name, encoded)
         except DocumentError as exc:
-            raise TemplateError("malen ga ugyldig XML; sjekk at {%p %}, {%tr %} og {%r %} står i egne avsnitt, "
-                                "rader og tekstbiter", Location(file=self.name, part=part.name),
+            raise TemplateError(translate("malen ga ugyldig XML; sjekk at {%p %}, {%tr %} og {%r %} står i egne avsnitt, "
+                                  "rader og tekstbiter"), Location(file=self.name, part=part.name),
                                 code="invalid_xml") from exc
         mended = _mend_cells(tree)  # before the hashes: a later refresh sees the cells as written
         if record is not None:
@@ -428,16 +432,17 @@ class CompiledTemplate:
                 try:
                     text = template.render(context)
                 except RecursionError as exc:
-                    raise TemplateError("malen brukte for mye minne i dokumentegenskapene: en makro kaller seg selv "
-                                        "uten å stoppe", where, code="template_memory") from exc
+                    raise TemplateError(translate("malen brukte for mye minne i dokumentegenskapene: en makro kaller seg "
+                                          "selv uten å stoppe"), where, code="template_memory") from exc
                 except (jinja2.TemplateError, TypeError, ValueError, AttributeError, ArithmeticError, KeyError,
                         IndexError) as exc:
-                    raise TemplateError(f"malen kunne ikke fylles ut i dokumentegenskapene: {exc}", where) from exc
+                    raise TemplateError(translate("malen kunne ikke fylles ut i dokumentegenskapene: {error}").format(
+                                            error=exc), where) from exc
                 try:
                     el.text = Markup(text).unescape()  # the XML serializer escapes; autoescape must not add a layer
                 except ValueError as exc:  # lxml refuses a control character or a lone surrogate
-                    raise TemplateError("malen lager et tegn som ikke kan stå i et Word-dokument, i "
-                                        "dokumentegenskapene", where, code="invalid_xml") from exc
+                    raise TemplateError(translate("malen lager et tegn som ikke kan stå i et Word-dokument, i "
+                                          "dokumentegenskapene"), where, code="invalid_xml") from exc
         return serialize(core)
 
 
@@ -586,7 +591,7 @@ def compile_template(path: str | os.PathLike) -> CompiledTemplate:
     try:
         mtime = p.stat().st_mtime_ns
     except FileNotFoundError:
-        raise TemplateError("malen finnes ikke", Location(file=str(p)), code="not_found") from None
+        raise TemplateError(translate("malen finnes ikke"), Location(file=str(p)), code="not_found") from None
     return _compiled(str(p.resolve()), mtime)
 
 

@@ -233,7 +233,8 @@ def build_report(plan: Plan, year: int, *, municipality: str | None = None, lang
     if municipality is not None:
         found = plan.municipality(municipality)
         if found is None:
-            raise InputError(f"kommune {municipality} er ikke med i planen", code="unknown_municipality")
+            raise InputError(_("kommune {number} er ikke med i planen").format(number=municipality),
+                             code="unknown_municipality")
         muni = (found.number, found.name)
     measures = plan.measures_for(municipality) if municipality else list(plan.measures)
     sections = {g.id: GoalSection(g.id, g.title) for g in plan.goals}

@@ -9,6 +9,7 @@ import io
 from docplan.errors import DataError, Location
 from docplan.i18n import translate
 from docplan.municipalities import MunicipalityInfo, lookup_municipality
+from docplan.i18n import _
 
 _YAML = """\
 # {c_title}
@@ -200,7 +201,8 @@ def municipality_or_error(number: str) -> MunicipalityInfo:
     """Return the register entry for a kommunenummer or raise `DataError` naming it."""
     info = lookup_municipality(number)
     if info is None:
-        raise DataError(f"kommunenummer «{number}» finnes ikke i kommunelisten for 2024", Location(path="--kommune"),
+        raise DataError(_("kommunenummer «{number}» finnes ikke i kommunelisten for 2024").format(number=number),
+                        Location(path="--kommune"),
                         code="unknown_municipality")
     return info
 

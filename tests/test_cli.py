@@ -72,7 +72,7 @@ def test_template_and_standard_together_is_a_usage_error(run, tmp_path, example_
 
 def test_validate_reports_counts_and_errors(run, tmp_path, example_path):
     ok = run("validate", example_path)
-    assert ok.exit_code == 0 and "9 kommune(r), 4 hovedmål, 11 delmål, 20 tiltak" in ok.output
+    assert ok.exit_code == 0 and "9 kommuner, 4 hovedmål, 11 delmål, 20 tiltak" in ok.output
     empty = tmp_path / "tom.yaml"
     empty.write_text("")
     result = run("validate", empty)

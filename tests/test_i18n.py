@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import threading
@@ -134,3 +136,147 @@ def test_no_module_that_translates_with_underscore_also_uses_it_as_a_throwaway_n
             if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+# -- every planner-facing message goes through the catalogue --------------------------------------------
+
+#: Words that mark a message as Norwegian (with æ, ø and å); developer-only errors are in English.
+_NORWEGIAN = re.compile(
+    r"[æøåÆØÅ]|\b(ikke|ikkje|finnes|finst|mangler|manglar|fant|fann|skrev|skreiv|feil|filen|fila|mappen|kommune|"
+    r"kommuner|kommunen|er|og|eller|uten|utan|med|til|som|har|ble|vart|lagret|avbrutt|stoppet|ugyldig|ukjent|"
+    r"kunne|inneholder|tom|skal|ingen|denne|dette|den|det|en|et|ei|av|på|fra|frå|bruk|oppgi|velg|prøv|igjen|"
+    r"malen|planen|tiltak|tiltaket|målet|arket|cellen|kolonnen|dokumentet|teksten|verdien|nøkkel|lytter)\b",
+    re.IGNORECASE)
+
+#: Technical text the command line prints as it is (keys of a YAML snippet to paste).
+_TECHNICAL_WORDS = {"name", "municipalities", "sha256"}
+
+
+def _literal_text(node) -> str | None:
+    """Return the words of a string literal or f-string (placeholders dropped), or None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        parts = [_literal_text(node.left), _literal_text(node.right)]
+        return None if parts == [None, None] else " ".join(p or "" for p in parts)
+    if isinstance(node, ast.IfExp):
+        parts = [_literal_text(node.body), _literal_text(node.orelse)]
+        return None if parts == [None, None] else " ".join(p or "" for p in parts)
+    return None
+
+
+def _source_files():
+    for folder in ("docplan", "addin_server"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text("utf-8"))
+
+
+def _constructor_name(func) -> str:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def test_no_error_is_raised_or_built_with_a_norwegian_literal_instead_of_a_catalogue_message():
+    offenders = []
+    for rel, tree in _source_files():
+        for node in ast.walk(tree):
+            call = node.exc if isinstance(node, ast.Raise) else node
+            if not isinstance(call, ast.Call) or not call.args:
+                continue
+            if not (isinstance(node, ast.Raise)
+                    or _constructor_name(call.func).endswith(("Error", "Problem", "BadParameter"))):
+                continue
+            text = _literal_text(call.args[0])
+            if text is not None and _NORWEGIAN.search(text):
+                offenders.append(f"{rel}:{call.lineno}: {text[:60]!r}")
+    assert offenders == [], "wrap in _() / ngettext() with named placeholders:\n" + "\n".join(offenders)
+
+
+def test_the_command_line_echoes_no_bare_words_only_catalogue_messages_and_pure_formatting():
+    offenders = []
+    for rel, tree in _source_files():
+        if not rel.startswith("docplan/cli/"):
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("echo", "secho") and node.args):
+                continue
+            text = _literal_text(node.args[0])
+            words = set(re.findall(r"[^\W\d_][^\W_]+", text or ""))
+            if words - _TECHNICAL_WORDS:
+                offenders.append(f"{rel}:{node.lineno}: {text[:60]!r}")
+    assert offenders == [], "wrap in _() / ngettext() with named placeholders:\n" + "\n".join(offenders)
+
+
+def test_the_checks_above_catch_a_bare_norwegian_message_and_let_english_and_formatting_through():
+    def flagged(source: str) -> bool:
+        call = ast.parse(source).body[0].exc
+        text = _literal_text(call.args[0])
+        return text is not None and bool(_NORWEGIAN.search(text))
+
+    assert flagged('raise DataError(f"fant ikke {name} i {path}")')
+    assert flagged('raise ValueError("filen er tom")')
+    assert not flagged('raise DataError(_("fant ikke {name}").format(name=name))')
+    assert not flagged('raise ValueError(f"last is not a following sibling of {first}")')
+    assert not flagged('raise KeyError(goal_id)')
+
+
+# -- the målform of the plan (or the request) reaches its messages ----------------------------------------
+
+EXAMPLE = ROOT / "examples" / "osterdalen.yaml"
+
+
+def _example_in(lang: str, tmp_path: Path, *, break_period: bool = False) -> Path:
+    text = EXAMPLE.read_text("utf-8").replace("\n  language: nb\n", f"\n  language: {lang}\n", 1)
+    assert f"language: {lang}" in text
+    if break_period:
+        text = re.sub(r"start_year: (\d+)", r"start_year: x\1", text, count=1)
+    path = tmp_path / f"plan-{lang}.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_a_data_file_error_in_a_nynorsk_plan_is_written_in_nynorsk(tmp_path):
+    from docplan.errors import DataError
+    from docplan.loaders import load_plan
+
+    with pytest.raises(DataError) as nn:
+        load_plan(_example_in("nn", tmp_path, break_period=True))
+    assert nn.value.message == "plandataa har 1 feil"
+    assert nn.value.problems[0].message == "felt «start_year»: må vere eit heiltal"
+    with pytest.raises(DataError) as nb:
+        load_plan(_example_in("nb", tmp_path, break_period=True))
+    assert nb.value.message == "plandataene har 1 feil"
+    assert nb.value.problems[0].message == "felt «start_year»: må være et heltall"
+    assert i18n.current_language() == "nb"  # loading set the plan's målform for its own messages only
+
+
+def test_an_error_raised_before_the_plans_language_is_known_stays_bokmal(tmp_path):
+    from docplan.errors import DataError
+    from docplan.loaders import load_plan
+
+    with pytest.raises(DataError) as missing:
+        load_plan(tmp_path / "finnes-ikke.yaml")
+    assert missing.value.message == "filen finnes ikke"
+
+
+def test_render_and_validate_report_in_the_plans_malform(tmp_path):
+    from docplan.cli import main
+
+    runner = CliRunner()
+    nn, nb = _example_in("nn", tmp_path), _example_in("nb", tmp_path)
+    out = tmp_path / "plan.docx"
+    rendered = runner.invoke(main, ["render", str(nn), "-o", str(out)])
+    assert rendered.exit_code == 0, rendered.output
+    assert rendered.output.strip() == f"Skreiv {out}"
+    checked = runner.invoke(main, ["validate", str(nn)])
+    assert "9 kommunar, 4 hovudmål, 11 delmål, 20 tiltak." in checked.output
+    checked = runner.invoke(main, ["validate", str(nb)])
+    assert "9 kommuner, 4 hovedmål, 11 delmål, 20 tiltak." in checked.output
+
+
+def test_counts_in_command_lines_take_the_singular_for_one_in_both_malformer():
+    forms = {lang: [i18n.ngettext("{n} kommune", "{n} kommuner", n, lang).format(n=n) for n in (1, 2)]
+             for lang in ("nb", "nn")}
+    assert forms == {"nb": ["1 kommune", "2 kommuner"], "nn": ["1 kommune", "2 kommunar"]}

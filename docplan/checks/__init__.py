@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from docplan.errors import ConfigError, Location
 from docplan.i18n import N_
+from docplan.i18n import _
 
 if TYPE_CHECKING:
     from docplan.checks.context import CheckContext
@@ -141,13 +142,15 @@ def _parse_settings(raw, where: str, file: str) -> dict[str, RuleSetting]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"«{where}» må være en liste med regel-id: innstilling", Location(file=file))
+        raise ConfigError(_("«{where}» må være en liste med regel-id: innstilling").format(where=where),
+                          Location(file=file))
     out = {}
     for rule_id, value in raw.items():
         rule_id = str(rule_id)
         if rule_id not in RULES:
             known = ", ".join(sorted(RULES))
-            raise ConfigError(f"ukjent regel «{rule_id}» under «{where}»; kjente regler: {known}", Location(file=file))
+            raise ConfigError(_("ukjent regel «{rule_id}» under «{where}»; kjente regler: {known}").format(
+                                  rule_id=rule_id, where=where, known=known), Location(file=file))
         if value in (False, "off", "av"):
             out[rule_id] = RuleSetting(False)
         elif value in (True, "on", "på"):
@@ -157,12 +160,14 @@ def _parse_settings(raw, where: str, file: str) -> dict[str, RuleSetting]:
         elif isinstance(value, dict) and set(value) <= {"enabled", "severity"}:
             sev = value.get("severity")
             if sev is not None and sev not in Severity._value2member_map_:
-                raise ConfigError(f"regel «{rule_id}»: alvorlighet må være error, warning eller info, ikke «{sev}»",
+                raise ConfigError(_("regel «{rule_id}»: alvorlighet må være error, warning eller info, ikke "
+                                    "«{sev}»").format(
+                                      rule_id=rule_id, sev=sev),
                                   Location(file=file))
             out[rule_id] = RuleSetting(bool(value.get("enabled", True)), Severity(sev) if sev else None)
         else:
-            raise ConfigError(f"regel «{rule_id}»: bruk off, en alvorlighet (error/warning/info) eller "
-                              "{enabled: …, severity: …}", Location(file=file))
+            raise ConfigError(_("regel «{rule_id}»: bruk off, en alvorlighet (error/warning/info) eller {{enabled: "
+                                "…, severity: …}}").format(rule_id=rule_id), Location(file=file))
     return out
 
 
@@ -170,7 +175,8 @@ def _parse_chapters(raw, where: str, file: str) -> dict[str, list[str] | None]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"«{where}» må være en liste med kapittel: [andre navn]", Location(file=file))
+        raise ConfigError(_("«{where}» må være en liste med kapittel: [andre navn]").format(where=where),
+                          Location(file=file))
     out: dict[str, list[str] | None] = {}
     for chapter, names in raw.items():
         if names in (False, "off", "av"):
@@ -180,8 +186,9 @@ def _parse_chapters(raw, where: str, file: str) -> dict[str, list[str] | None]:
         elif isinstance(names, list) and all(isinstance(n, str) for n in names):
             out[str(chapter)] = list(names)
         else:
-            raise ConfigError(f"kapittel «{chapter}» under «{where}»: oppgi andre navn som en liste med tekst, eller "
-                              "off om kapitlet ikke kreves", Location(file=file))
+            raise ConfigError(_("kapittel «{chapter}» under «{where}»: oppgi andre navn som en liste med tekst, "
+                                "eller off om kapitlet ikke kreves").format(chapter=chapter, where=where),
+                              Location(file=file))
     return out
 
 
@@ -196,20 +203,23 @@ def load_config(path: str | Path | None) -> CheckConfig:
     file = str(path)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would wait forever, a device never end
-            raise ConfigError("konfigurasjonsfila er ikke en vanlig fil (en FIFO, en enhet, en mappe eller "
-                              "lignende), og blir ikke lest", Location(file=file), code="not_a_file")
+            raise ConfigError(_("konfigurasjonsfila er ikke en vanlig fil (en FIFO, en enhet, en mappe eller "
+                                "lignende), og blir ikke lest"), Location(file=file), code="not_a_file")
         raw = yaml.safe_load(Path(path).read_text("utf-8")) or {}
     except FileNotFoundError:
-        raise ConfigError("konfigurasjonsfila finnes ikke", Location(file=file)) from None
+        raise ConfigError(_("konfigurasjonsfila finnes ikke"), Location(file=file)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"konfigurasjonsfila er ikke gyldig YAML ({exc})", Location(file=file)) from exc
+        raise ConfigError(_("konfigurasjonsfila er ikke gyldig YAML ({error})").format(error=exc),
+                          Location(file=file)) from exc
     if not isinstance(raw, dict) or not set(raw) <= {"rules", "kommuner", "kapitler"}:
-        raise ConfigError("konfigurasjonsfila kan bare ha feltene «rules», «kapitler» og «kommuner»", Location(file=file))
+        raise ConfigError(_("konfigurasjonsfila kan bare ha feltene «rules», «kapitler» og «kommuner»"),
+                          Location(file=file))
     munis, muni_chapters = {}, {}
     for number, section in (raw.get("kommuner") or {}).items():
         section = section or {}
         if not isinstance(section, dict) or not set(section) <= {"rules", "kapitler"}:
-            raise ConfigError(f"«kommuner.{number}» kan bare ha feltene «rules» og «kapitler»", Location(file=file))
+            raise ConfigError(_("«kommuner.{number}» kan bare ha feltene «rules» og «kapitler»").format(number=number),
+                              Location(file=file))
         key = f"{number:04d}" if isinstance(number, int) else str(number)
         munis[key] = _parse_settings(section.get("rules"), f"kommuner.{number}.rules", file)
         muni_chapters[key] = _parse_chapters(section.get("kapitler"), f"kommuner.{number}.kapitler", file)

@@ -21,6 +21,7 @@ import click
 
 from docplan import __version__
 from docplan.errors import DocplanError
+from docplan.i18n import _
 
 EXIT_CODES_HELP = ("Avslutningskoder: 0 ok, 1 feil i inndata, 2 bruks-, oppsett- eller systemfeil, 3 konflikt, "
                    "4 intern feil.")
@@ -74,7 +75,7 @@ class DocplanGroup(click.Group):
                 import traceback
 
                 traceback.print_exc()
-            click.echo(f"Feil: {exc.format()}", err=True)
+            click.echo(_("Feil: {message}").format(message=exc.format()), err=True)
             ctx.exit(self._exit_code(ctx, exc))
         except OSError as exc:
             if debug():
@@ -82,18 +83,18 @@ class DocplanGroup(click.Group):
 
                 traceback.print_exc()
             err = os_error(exc, exc.filename or "?", "lese eller skrive")
-            click.echo(f"Feil: {err.format()}", err=True)
+            click.echo(_("Feil: {message}").format(message=err.format()), err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
-            click.echo("Avbrutt.", err=True)
+            click.echo(_("Avbrutt."), err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug in docplan: never a bare traceback for the planner
             if debug():
                 import traceback
 
                 traceback.print_exc()
-            click.echo(f"Feil: en uventet feil oppstod i docplan ({type(exc).__name__}). Kjør på nytt med "
-                       "«docplan --debug …» og meld feilen til den som drifter docplan.", err=True)
+            click.echo(_("Feil: en uventet feil oppstod i docplan ({name}). Kjør på nytt med «docplan --debug …» og "
+                         "meld feilen til den som drifter docplan.").format(name=type(exc).__name__), err=True)
             ctx.exit(INTERNAL_ERROR)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from docplan.cli.common import guard_outputs
+from docplan.i18n import _
 
 
 @click.command()
@@ -37,4 +38,5 @@ def manifest(public_url: str, output: Path | None, force: bool) -> None:
         return
     guard_outputs({"-o/--output": output}, [], force=force)
     write_atomic(output, xml)
-    click.echo(f"Skrev {output} for {public_base(public_url)}. Neste steg: se docs/install-addin.md.", err=True)
+    click.echo(_("Skrev {output} for {public_base}. Neste steg: se docs/install-addin.md.").format(
+                   output=output, public_base=public_base(public_url)), err=True)

@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from docplan.cli.data import EXIT_CODES_HELP
+from docplan.i18n import N_, _
 
-_STATUS_WORDS = {"laget": "laget", "uendret": "uendret (hoppet over)", "feilet": "FEILET"}
+_STATUS_WORDS = {"laget": N_("laget"), "uendret": N_("uendret (hoppet over)"), "feilet": N_("FEILET")}
 
 
 def _progress_printer():
@@ -22,7 +23,7 @@ def _progress_printer():
         def on_result(result, done, total):
             nonlocal bar
             if bar is None:
-                bar = click.progressbar(length=total, label="Lager planer", file=sys.stderr,
+                bar = click.progressbar(length=total, label=_("Lager planer"), file=sys.stderr,
                                         item_show_func=lambda r: f"{r.number} {r.status}" if r else None)
                 bar.__enter__()
             bar.update(1, result)
@@ -35,7 +36,7 @@ def _progress_printer():
 
     def on_line(result, done, total):
         width = len(str(total))
-        line = f"[{done:>{width}}/{total}] {result.number} {result.name}: {_STATUS_WORDS[result.status]}"
+        line = f"[{done:>{width}}/{total}] {result.number} {result.name}: {_(_STATUS_WORDS[result.status])}"
         if result.file and result.status != "feilet":
             line += f" – {result.file}"
         click.echo(line, err=True)
@@ -44,14 +45,14 @@ def _progress_printer():
 
 
 def _table(summary) -> str:
-    rows = [("Nr.", "Kommune", "Målform", "Status", "Fil / melding")]
+    rows = [(_("Nr."), _("Kommune"), _("Målform"), _("Status"), _("Fil / melding"))]
     for r in summary.results:
         detail = r.file or ""
         if r.pdf:
             detail += f" + {r.pdf}"
         if r.message:
             detail = r.message.splitlines()[0] if not detail else f"{detail}: {r.message.splitlines()[0]}"
-        rows.append((r.number, r.name, r.language or "", _STATUS_WORDS[r.status], detail))
+        rows.append((r.number, r.name, r.language or "", _(_STATUS_WORDS[r.status]), detail))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = []
     for k, row in enumerate(rows):
@@ -83,19 +84,20 @@ def _guard_inputs(data: Path, template: Path | None, out_dir: Path) -> None:
     from docplan.cli.common import same_file
 
     if data.is_dir() and same_file(data, out_dir):
-        raise click.UsageError(f"utmappen {out_dir} er datamappen selv; sammendraget ville blitt lest som en "
-                               "planfil neste gang – velg en annen utmappe")
+        raise click.UsageError(_("utmappen {out_dir} er datamappen selv; sammendraget ville blitt lest som en "
+                                 "planfil neste gang – velg en annen utmappe").format(out_dir=out_dir))
     for label, path in (("DATA", data), ("-t/--template", template)):
         if path is None or path.is_dir() or not out_dir.is_dir() or not same_file(path.parent, out_dir):
             continue
         if path.name in (SUMMARY_NAME, MANIFEST_NAME) or _OUTPUT_NAME.fullmatch(path.name):
-            raise click.UsageError(f"{path} ({label}) ligger i utmappen med et navn batch skriver til, og ville "
-                                   "blitt overskrevet; flytt fila eller velg en annen utmappe")
+            raise click.UsageError(_("{path} ({label}) ligger i utmappen med et navn batch skriver til, og ville "
+                                     "blitt overskrevet; flytt fila eller velg en annen utmappe").format(
+                                       path=path, label=label))
 
 
 def _check_jobs(ctx, param, value):
     if value is not None and value < 1:
-        raise click.BadParameter("må være minst 1", param_hint="--jobs")
+        raise click.BadParameter(_("må være minst 1"), param_hint="--jobs")
     return value
 
 
@@ -128,7 +130,7 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
     from docplan.errors import DocplanError
 
     if bool(selection) == all_:
-        raise click.UsageError("velg kommuner med enten --kommune 3421,3424 eller --all")
+        raise click.UsageError(_("velg kommuner med enten --kommune 3421,3424 eller --all"))
     _guard_inputs(data, template, out_dir)
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     numbers = parse_selection(selection) if selection else None
@@ -141,8 +143,8 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
                                  pdf=pdf, force=force, jobs=jobs, progress=callback)
     except KeyboardInterrupt:
         close()
-        click.echo("Avbrutt. Ferdige dokumenter er lagret; ingen halvskrevne filer er igjen. "
-                   "Kjør samme kommando igjen for å fortsette.", err=True)
+        click.echo(_("Avbrutt. Ferdige dokumenter er lagret; ingen halvskrevne filer er igjen. Kjør samme kommando "
+                     "igjen for å fortsette."), err=True)
         sys.exit(130)
     except DocplanError:
         close()
@@ -153,21 +155,31 @@ def batch(ctx: click.Context, data: Path, out_dir: Path, selection: str | None, 
             traceback.print_exc()
         detail = str(exc).strip().splitlines()
         what = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
-        click.echo(f"Feil: uventet feil ({what}); kjøringen stoppet. Ferdige dokumenter er lagret; kjør samme "
-                   "kommando igjen for å fortsette" + ("" if debug else " (med --debug for å se feilsporingen)") + ".",
-                   err=True)
+        if debug:
+            message = _("Feil: uventet feil ({what}); kjøringen stoppet. Ferdige dokumenter er lagret; kjør samme "
+                        "kommando igjen for å fortsette.")
+        else:
+            message = _("Feil: uventet feil ({what}); kjøringen stoppet. Ferdige dokumenter er lagret; kjør samme "
+                        "kommando igjen for å fortsette (med --debug for å se feilsporingen).")
+        click.echo(message.format(what=what), err=True)
         sys.exit(1)
     close()
     click.echo(_table(summary))
-    processes = f" med {summary.workers} prosesser" if summary.workers > 1 else ""
-    click.echo(f"\n{len(summary.made)} laget, {len(summary.skipped)} uendret, {len(summary.failed)} feilet "
-               f"på {summary.seconds:.1f} s{processes}. Oversikt: {out_dir / SUMMARY_NAME}")
+    counts = dict(made=len(summary.made), skipped=len(summary.skipped), failed=len(summary.failed),
+                  seconds=summary.seconds, workers=summary.workers, overview=out_dir / SUMMARY_NAME)
+    if summary.workers > 1:
+        line = _("{made} laget, {skipped} uendret, {failed} feilet på {seconds:.1f} s med {workers} prosesser. "
+                 "Oversikt: {overview}")
+    else:
+        line = _("{made} laget, {skipped} uendret, {failed} feilet på {seconds:.1f} s. Oversikt: {overview}")
+    click.echo("\n" + line.format(**counts))
     traced = [r for r in summary.failed if r.traceback]
     if traced and debug:
         for r in traced:
-            click.echo(f"\nFeilsporing for {r.number} {r.name}:\n{r.traceback.rstrip()}", err=True)
+            click.echo(_("\nFeilsporing for {number} {name}:\n{traceback}").format(
+                           number=r.number, name=r.name, traceback=r.traceback.rstrip()), err=True)
     elif traced:
-        click.echo("Uventede feil er feil i docplan eller i malen; kjør med «docplan --debug batch …» for å se "
-                   "feilsporingen.", err=True)
+        click.echo(_("Uventede feil er feil i docplan eller i malen; kjør med «docplan --debug batch …» for å se "
+                     "feilsporingen."), err=True)
     if summary.failed:
         sys.exit(1)

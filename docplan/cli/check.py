@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from docplan.cli.common import guard_outputs
+from docplan.i18n import _
 
 FAIL_ON = ("error", "warning", "info", "never")
 EXIT_HELP = ("Avslutningskoder: 0 ingen funn på eller over --fail-on, 1 funn på eller over --fail-on, "
@@ -45,9 +46,9 @@ def check(ctx, plan, data, kp, fmt, annotate, fail_on, config, municipality, lan
     from docplan.i18n import language
 
     if plan is None and data is None:
-        raise click.UsageError("oppgi et plandokument (.docx), --data eller begge")
+        raise click.UsageError(_("oppgi et plandokument (.docx), --data eller begge"))
     if annotate is not None and plan is None:
-        raise click.UsageError("--annotate krever et plandokument (.docx)")
+        raise click.UsageError(_("--annotate krever et plandokument (.docx)"))
     guard_outputs({"-o/--output": output, "--annotate": annotate}, [plan, data, kp, config], force=force)
     cfg = load_config(config)
     doc = None

@@ -19,6 +19,7 @@ from typing import Iterator
 import click
 
 from docplan.errors import ConflictError, Location
+from docplan.i18n import _
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -41,18 +42,21 @@ def guard_outputs(outputs: dict[str, Path | None], inputs: list[Path | None], *,
     for flag, path in given:
         for source in inputs:
             if source is not None and same_file(path, source):
-                raise click.UsageError(f"utfila {path} ({flag}) er den samme som inndatafila {source}; docplan "
-                                       "skriver aldri over det du gir det – velg et annet navn")
+                raise click.UsageError(_("utfila {path} ({flag}) er den samme som inndatafila {source}; docplan "
+                                         "skriver aldri over det du gir det – velg et annet navn").format(
+                                           path=path, flag=flag, source=source))
         if path.is_dir():
-            raise click.UsageError(f"{path} ({flag}) er en mappe; oppgi et filnavn")
+            raise click.UsageError(_("{path} ({flag}) er en mappe; oppgi et filnavn").format(path=path, flag=flag))
     for i, (flag, path) in enumerate(given):
         for other_flag, other in given[i + 1:]:
             if same_file(path, other):
-                raise click.UsageError(f"{flag} og {other_flag} peker på samme fil ({path}); velg to ulike navn")
+                raise click.UsageError(_("{flag} og {other_flag} peker på samme fil ({path}); velg to ulike navn").format(
+                                           flag=flag, other_flag=other_flag, path=path))
     if not force and not existing_ok:
         for flag, path in given:
             if path.exists():
-                raise click.UsageError(f"{path} ({flag}) finnes fra før; bruk {force_flag} for å skrive over den")
+                raise click.UsageError(_("{path} ({flag}) finnes fra før; bruk {force_flag} for å skrive over den").format(
+                                           path=path, flag=flag, force_flag=force_flag))
 
 
 def word_owner_file(path: Path) -> Path | None:
@@ -86,13 +90,14 @@ def edit_in_place(path: Path, *, timeout: float = 30.0) -> Iterator["InPlace"]:
 
     owner = word_owner_file(path)
     if owner is not None:
-        raise ConflictError(f"dokumentet ser ut til å være åpent i Word (fant {owner.name}); lukk det i Word og "
-                            "prøv igjen, eller skriv til en ny fil med -o", Location(file=str(path)), code="open_in_word")
+        raise ConflictError(_("dokumentet ser ut til å være åpent i Word (fant {name}); lukk det i Word og prøv "
+                              "igjen, eller skriv til en ny fil med -o").format(name=owner.name),
+                            Location(file=str(path)), code="open_in_word")
     lock = FileLock(str(path.with_name(f".{path.name}.docplan-lock")), timeout=timeout)
     try:
         lock.acquire()
     except Timeout:
-        raise ConflictError("en annen docplan-kjøring endrer dokumentet akkurat nå; prøv igjen om litt",
+        raise ConflictError(_("en annen docplan-kjøring endrer dokumentet akkurat nå; prøv igjen om litt"),
                             Location(file=str(path)), code="locked") from None
     try:
         yield InPlace(path)
@@ -116,6 +121,6 @@ class InPlace:
         from docplan.files import write_atomic
 
         if _fingerprint(self.path) != self.stamp:
-            raise ConflictError("dokumentet ble endret av noen andre mens docplan arbeidet; ingenting er skrevet. "
-                                "Kjør kommandoen på nytt", Location(file=str(self.path)), code="changed_meanwhile")
+            raise ConflictError(_("dokumentet ble endret av noen andre mens docplan arbeidet; ingenting er skrevet. "
+                                  "Kjør kommandoen på nytt"), Location(file=str(self.path)), code="changed_meanwhile")
         return write_atomic(self.path, data, backup=True)

@@ -9,6 +9,7 @@ import click
 
 from docplan.cli.common import guard_outputs
 from docplan.cli.data import DATA, EXIT_CODES_HELP, OUT
+from docplan.i18n import _
 
 
 @click.command("diff", epilog=EXIT_CODES_HELP)
@@ -31,7 +32,8 @@ def diff_cmd(old: Path, new: Path, output: Path | None, fmt: str, lang: str | No
     guard_outputs({"-o/--output": output}, [old, new], force=force)
     documents = [p.suffix.lower() == ".docx" for p in (old, new)]
     if any(documents) and not all(documents):
-        raise click.UsageError("sammenlign to versjoner av plandataene, eller to Word-dokumenter – ikke ett av hvert")
+        raise click.UsageError(_("sammenlign to versjoner av plandataene, eller to Word-dokumenter – ikke ett av "
+                                 "hvert"))
     if all(documents):
         result = diff_documents(old, new, old_name=old.name, new_name=new.name, lang=lang)
     else:
@@ -43,7 +45,7 @@ def diff_cmd(old: Path, new: Path, output: Path | None, fmt: str, lang: str | No
         elif output.suffix.lower() == ".docx":
             write_atomic(output, result.to_docx())
         else:
-            raise click.BadParameter("utfila må slutte på .docx eller .json", param_hint="-o/--output")
+            raise click.BadParameter(_("utfila må slutte på .docx eller .json"), param_hint="-o/--output")
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

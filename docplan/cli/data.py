@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from docplan.cli.common import guard_outputs
+from docplan.i18n import _, language, ngettext
 
 EXIT_CODES_HELP = ("Avslutningskoder: 0 ok, 1 feil i inndata, 2 bruks-, oppsett- eller systemfeil, 3 konflikt, "
                    "4 intern feil.")
@@ -32,25 +33,27 @@ def render(data: Path, template: Path | None, standard: str | None, output: Path
     from docplan.render import render_plan, standard_template
 
     if template and standard:
-        raise click.UsageError("bruk enten --template eller --standard, ikke begge")
+        raise click.UsageError(_("bruk enten --template eller --standard, ikke begge"))
     guard_outputs({"-o/--output": output, "--pdf": output.with_suffix(".pdf") if pdf else None},
                   [data, template], force=force)
     plan = load_plan(data)
-    if municipality and plan.municipality(municipality) is None:
-        raise click.BadParameter(f"kommune {municipality} er ikke med i planen", param_hint="--kommune")
-    if template is not None:  # the user's own template is code nobody vetted: bounded in time and memory
-        from docplan.templating.bounded import render_bounded
+    with language(plan.language):
+        if municipality and plan.municipality(municipality) is None:
+            raise click.BadParameter(_("kommune {municipality} er ikke med i planen").format(municipality=municipality),
+                                     param_hint="--kommune")
+        if template is not None:  # the user's own template is code nobody vetted: bounded in time and memory
+            from docplan.templating.bounded import render_bounded
 
-        data_bytes = render_bounded(plan, template, municipality=municipality)
-    else:
-        data_bytes = render_plan(plan, standard_template(standard or plan.meta.language), municipality=municipality)
-    write_atomic(output, data_bytes)
-    click.echo(f"Skrev {output}")
-    if pdf:
-        from docplan.convert import to_pdf
+            data_bytes = render_bounded(plan, template, municipality=municipality)
+        else:
+            data_bytes = render_plan(plan, standard_template(standard or plan.meta.language), municipality=municipality)
+        write_atomic(output, data_bytes)
+        click.echo(_("Skrev {output}").format(output=output))
+        if pdf:
+            from docplan.convert import to_pdf
 
-        pdf_path = to_pdf(output, output.with_suffix(".pdf"))
-        click.echo(f"Skrev {pdf_path}")
+            pdf_path = to_pdf(output, output.with_suffix(".pdf"))
+            click.echo(_("Skrev {pdf_path}").format(pdf_path=pdf_path))
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -60,11 +63,16 @@ def validate(data: Path) -> None:
     from docplan.loaders import load_plan_with_warnings
 
     plan, warnings = load_plan_with_warnings(data)
-    for warning in warnings:
-        click.echo(f"Advarsel: {warning.format()}", err=True)
-    subs = sum(len(g.sub_goals) for g in plan.goals)
-    click.echo(f"OK: {data} – {len(plan.municipalities)} kommune(r), {len(plan.goals)} hovedmål, "
-               f"{subs} delmål, {len(plan.measures)} tiltak.")
+    with language(plan.language):
+        for warning in warnings:
+            click.echo(_("Advarsel: {message}").format(message=warning.format()), err=True)
+        subs = sum(len(g.sub_goals) for g in plan.goals)
+        counts = (ngettext("{n} kommune", "{n} kommuner", len(plan.municipalities)).format(n=len(plan.municipalities)),
+                  ngettext("{n} hovedmål", "{n} hovedmål", len(plan.goals)).format(n=len(plan.goals)),
+                  ngettext("{n} delmål", "{n} delmål", subs).format(n=subs),
+                  ngettext("{n} tiltak", "{n} tiltak", len(plan.measures)).format(n=len(plan.measures)))
+        click.echo(_("OK: {data} – {municipalities}, {goals}, {sub_goals}, {measures}.").format(
+            data=data, municipalities=counts[0], goals=counts[1], sub_goals=counts[2], measures=counts[3]))
 
 
 @click.command(epilog=EXIT_CODES_HELP)
@@ -83,7 +91,7 @@ def init(number: str, output: Path, xlsx: Path | None, language: str, force: boo
     guard_outputs({"-o/--output": output, "--xlsx": xlsx}, [], force=force)
     text = starter_yaml(number, language=language, file=output.name)
     write_atomic(output, text.encode("utf-8"))
-    click.echo(f"Skrev {output}")
+    click.echo(_("Skrev {output}").format(output=output))
     if xlsx:
         write_atomic(xlsx, starter_xlsx(number, language=language))
-        click.echo(f"Skrev {xlsx}")
+        click.echo(_("Skrev {xlsx}").format(xlsx=xlsx))

@@ -9,6 +9,7 @@ import click
 
 from docplan.cli.common import edit_in_place, guard_outputs
 from docplan.cli.data import EXIT_CODES_HELP
+from docplan.i18n import _, language, ngettext
 
 DOCX = click.Path(exists=False, dir_okay=False, path_type=Path)
 #: The same as ``docplan.insert.WHAT`` (kept here so the command line starts without the document engine).
@@ -26,30 +27,42 @@ def _edit(document: Path, data: Path, output: Path | None, in_place: bool, force
     from docplan.loaders import load_plan
 
     if in_place and output is not None:
-        raise click.UsageError("bruk enten -o/--output eller --in-place, ikke begge")
+        raise click.UsageError(_("bruk enten -o/--output eller --in-place, ikke begge"))
     if not in_place and output is None:
-        raise click.UsageError("oppgi utfil med -o/--output, eller --in-place for å endre dokumentet selv")
+        raise click.UsageError(_("oppgi utfil med -o/--output, eller --in-place for å endre dokumentet selv"))
     guard_outputs({"-o/--output": output}, [document, data], force=force_output, force_flag="--overwrite")
     plan = load_plan(data)
-    if in_place:
-        with edit_in_place(document) as editing:
+    with language(plan.language):
+        if in_place:
+            with edit_in_place(document) as editing:
+                doc = PlanDocument.open(document)
+                report = action(doc, plan)
+                if report.changed:
+                    editing.write(doc.to_bytes())
+            target, saved = document, report.changed
+        else:
             doc = PlanDocument.open(document)
             report = action(doc, plan)
-            if report.changed:
-                editing.write(doc.to_bytes())
-        target, saved = document, report.changed
-    else:
-        doc = PlanDocument.open(document)
-        report = action(doc, plan)
-        doc.save(output)
-        target, saved = output, True
-    for line in report.lines():
-        click.echo(line)
-    click.echo(f"Lagret: {target}" if saved else f"Ingen endringer; {target} er ikke skrevet på nytt.")
-    if report.conflicts:
-        where = f" Resten er lagret i {target}." if saved else ""
-        raise ConflictError(f"{len(report.conflicts)} element(er) er endret for hånd og ble ikke oppdatert; "
-                            f"bruk --force for å overskrive.{where}", problems=report.conflicts)
+            doc.save(output)
+            target, saved = output, True
+        for line in report.lines():
+            click.echo(line)
+        if saved:
+            click.echo(_("Lagret: {target}").format(target=target))
+        else:
+            click.echo(_("Ingen endringer; {target} er ikke skrevet på nytt.").format(target=target))
+        if report.conflicts:
+            n = len(report.conflicts)
+            if saved:
+                message = ngettext("{n} element er endret for hånd og ble ikke oppdatert; bruk --force for å overskrive. "
+                                   "Resten er lagret i {target}.",
+                                   "{n} elementer er endret for hånd og ble ikke oppdatert; bruk --force for å "
+                                   "overskrive. Resten er lagret i {target}.", n)
+            else:
+                message = ngettext("{n} element er endret for hånd og ble ikke oppdatert; bruk --force for å overskrive.",
+                                   "{n} elementer er endret for hånd og ble ikke oppdatert; bruk --force for å "
+                                   "overskrive.", n)
+            raise ConflictError(message.format(n=n, target=target), problems=report.conflicts)
 
 
 _OUTPUT = click.option("-o", "--output", type=DOCX, help="Ny Word-fil (dokumentet selv endres ikke).")
@@ -84,12 +97,13 @@ def insert(document: Path, data: Path, what: str, year: int | None, heading, hea
     from docplan.insert import Target, insert_items
 
     if what == "report" and year is None:
-        raise click.UsageError("--what report trenger året årsrapporten gjelder: legg til --year, f.eks. --year 2025")
+        raise click.UsageError(_("--what report trenger året årsrapporten gjelder: legg til --year, f.eks. --year "
+                                 "2025"))
     if what != "report" and year is not None:
-        raise click.UsageError("--year brukes bare med --what report")
+        raise click.UsageError(_("--year brukes bare med --what report"))
     given = [x for x in (heading, heading_end, document_end, bookmark, placeholder) if x]
     if len(given) > 1:
-        raise click.UsageError("bruk bare én av --at, --at-end, --at-document-end, --bookmark og --placeholder")
+        raise click.UsageError(_("bruk bare én av --at, --at-end, --at-document-end, --bookmark og --placeholder"))
     target = Target(heading, heading_end, bookmark, placeholder, document_end)
     _edit(document, data, output, in_place, force_output,
           lambda doc, plan: insert_items(doc, plan, what, target, force=force, lang=lang, municipality=municipality,
@@ -128,9 +142,9 @@ def list_cmd(document: Path, data: Path | None, as_json: bool) -> None:
         click.echo(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2))
         return
     if not items:
-        click.echo("Dokumentet har ingen docplan-elementer.")
+        click.echo(_("Dokumentet har ingen docplan-elementer."))
     for i in items:
-        where = f"avsnitt {i.paragraph}" if i.paragraph is not None else "-"
+        where = _("avsnitt {n}").format(n=i.paragraph) if i.paragraph is not None else "-"
         click.echo(f"{i.tag}\t{status_label(i.status)}\t{where}\t{i.text}")
 
 
@@ -164,10 +178,14 @@ def kp_import(document: Path, output: Path, municipality: str | None, part: str 
     items = result.master_plan.items
     unnumbered = sum(1 for i in items if not i.numbered)
     number, name = result.municipality or ("", "")
-    click.echo(f"Fant {len(items)} punkter ({unnumbered} uten nummer i dokumentet) i «{result.master_plan.plan_name}» "
-               f"for {name} ({number}). Lagret: {output}")
+    click.echo(ngettext("Fant {n} punkt ({unnumbered} uten nummer i dokumentet) i «{plan_name}» for {name} "
+                        "({number}). Lagret: {output}",
+                        "Fant {n} punkter ({unnumbered} uten nummer i dokumentet) i «{plan_name}» for {name} "
+                        "({number}). Lagret: {output}", len(items)).format(
+        n=len(items), unnumbered=unnumbered, plan_name=result.master_plan.plan_name, name=name, number=number,
+        output=output))
     for line in result.unrecognised:
-        click.echo(f"Ikke gjenkjent: {line}")
+        click.echo(_("Ikke gjenkjent: {line}").format(line=line))
 
 
 @click.command("extract", epilog=EXIT_CODES_HELP)
@@ -186,11 +204,24 @@ def extract_cmd(document: Path, output: Path, force: bool) -> None:
     result = extract_plan(document)
     write_extract(result, output)
     subs = sum(len(g["sub_goals"]) for g in result.goals)
-    where = f" for {result.municipality[1]} ({result.municipality[0]})" if result.municipality else ""
-    period = f" {result.period[0]}–{result.period[1]}" if result.period else ""
-    click.echo(f"Fant {len(result.goals)} mål ({subs} delmål) og {len(result.measures)} tiltak i «{result.title}»"
-               f"{where}{period}. Lagret: {output}")
+    found = _("{goals} ({sub_goals}) og {measures}").format(
+        goals=ngettext("{n} mål", "{n} mål", len(result.goals)).format(n=len(result.goals)),
+        sub_goals=ngettext("{n} delmål", "{n} delmål", subs).format(n=subs),
+        measures=ngettext("{n} tiltak", "{n} tiltak", len(result.measures)).format(n=len(result.measures)))
+    period = f"{result.period[0]}–{result.period[1]}" if result.period else None
+    fields = dict(found=found, title=result.title, period=period, output=output,
+                  name=result.municipality[1] if result.municipality else None,
+                  number=result.municipality[0] if result.municipality else None)
+    if result.municipality and period:
+        line = _("Fant {found} i «{title}» for {name} ({number}) {period}. Lagret: {output}")
+    elif result.municipality:
+        line = _("Fant {found} i «{title}» for {name} ({number}). Lagret: {output}")
+    elif period:
+        line = _("Fant {found} i «{title}» {period}. Lagret: {output}")
+    else:
+        line = _("Fant {found} i «{title}». Lagret: {output}")
+    click.echo(line.format(**fields))
     for line in result.warnings:
-        click.echo(f"Advarsel: {line}")
+        click.echo(_("Advarsel: {message}").format(message=line))
     for line in result.unrecognised:
-        click.echo(f"Ikke gjenkjent: {line}")
+        click.echo(_("Ikke gjenkjent: {line}").format(line=line))

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from docplan.errors import ConfigError
+from docplan.i18n import N_, _, ngettext
 
 
 @click.command()
@@ -41,47 +42,51 @@ def serve(workspace: Path | None, database: str | None, host: str, port: int, us
         except ConfigError as exc:
             raise click.BadParameter(exc.message, param_hint="--public-url") from None
         if public_url.startswith("http:"):
-            click.echo("Merk: Word laster bare tillegg over https; en http-adresse duger bare til testoppsett.",
+            click.echo(_("Merk: Word laster bare tillegg over https; en http-adresse duger bare til testoppsett."),
                        err=True)
     config = {"WORKSPACE": str(workspace) if workspace else None, "DATABASE": database or None,
               "PUBLIC_URL": public_url or f"{scheme}://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"}
     if workers > 1 and sys.platform != "win32":
         if use_https:
-            raise ConfigError("--https kan ikke brukes med --workers over 1: sett en TLS-proxy (nginx, Caddy) foran "
-                              "tjenerne, se docs/deployment.md", code="https_with_workers")
+            raise ConfigError(_("--https kan ikke brukes med --workers over 1: sett en TLS-proxy (nginx, Caddy) "
+                                "foran tjenerne, se docs/deployment.md"), code="https_with_workers")
         _serve_processes(config, host, port, workers, threads)
         return
     if workers > 1:  # Windows: no fork, so one waitress process; document work in as many job processes
         config["WORKERS"] = workers
-        click.echo(f"Windows: én tjenerprosess med {threads} tråder og {workers} dokumentprosesser.", err=True)
+        click.echo(_("Windows: én tjenerprosess med {threads} og {workers}.").format(
+            threads=ngettext("{n} tråd", "{n} tråder", threads).format(n=threads),
+            workers=ngettext("{n} dokumentprosess", "{n} dokumentprosesser", workers).format(n=workers)), err=True)
     from addin_server import create_app
     from addin_server.serving import make_server
 
     app = create_app(config)
     if app.config.get("SAMPLE"):
-        click.echo(SAMPLE_NOTE)
+        click.echo(_(SAMPLE_NOTE))
     cert, key = dev_certificate() if use_https else (None, None)
     try:
         server = make_server(app, host, port, threads=threads, certfile=cert, keyfile=key)
     except OSError as exc:
         raise _cannot_listen(host, port, exc) from None
-    click.echo(f"Manifest: {app.config['PUBLIC_URL']}/manifest.xml")
-    click.echo(f"Lytter på {server.scheme}://{host}:{server.port} (Ctrl-C stopper).", err=True)
+    click.echo(_("Manifest: {url}").format(url=f"{app.config['PUBLIC_URL']}/manifest.xml"))
+    click.echo(_("Lytter på {scheme}://{host}:{port} (Ctrl-C stopper).").format(
+                   scheme=server.scheme, host=host, port=server.port), err=True)
     try:
         server.run()
     except KeyboardInterrupt:
-        click.echo("Stoppet.", err=True)
+        click.echo(_("Stoppet."), err=True)
     finally:
         server.close()
         app.extensions["docplan.jobs"].shutdown()
         app.extensions["docplan.workspace"].close()
 
 
-SAMPLE_NOTE = "Bruker eksempeldata (Østerdalen). Tilgangsnøkler: demo-3427 … demo-korus."
+SAMPLE_NOTE = N_("Bruker eksempeldata (Østerdalen). Tilgangsnøkler: demo-3427 … demo-korus.")
 
 
 def _cannot_listen(host: str, port: int, exc: OSError) -> ConfigError:
-    return ConfigError(f"kan ikke lytte på {host}:{port} ({exc.strerror or exc}); velg en annen port med --port",
+    return ConfigError(_("kan ikke lytte på {host}:{port} ({reason}); velg en annen port med --port").format(
+                           host=host, port=port, reason=exc.strerror or exc),
                        code="cannot_listen")
 
 
@@ -100,7 +105,7 @@ def _serve_processes(config: dict, host: str, port: int, workers: int, threads: 
     try:
         from addin_server.serving import MultiProcessServer
     except ImportError:
-        raise ConfigError("--workers over 1 krever gunicorn; installer med «pip install 'docplan[server]'»",
+        raise ConfigError(_("--workers over 1 krever gunicorn; installer med «pip install 'docplan[server]'»"),
                           code="gunicorn_missing") from None
     parent = os.getpid()
     sample = None
@@ -108,16 +113,19 @@ def _serve_processes(config: dict, host: str, port: int, workers: int, threads: 
         sample = tempfile.mkdtemp(prefix="docplan-sample-")
         config["WORKSPACE"] = str(Path(sample) / "workspace")
         shutil.copytree(sample_root(), config["WORKSPACE"])
-        click.echo(SAMPLE_NOTE)
+        click.echo(_(SAMPLE_NOTE))
     try:
         open_storage(workspace=config["WORKSPACE"], database=config["DATABASE"], pool_size=1).close()
         try:
             server = MultiProcessServer(config, host, port, workers=workers, threads=threads)
         except OSError as exc:
             raise _cannot_listen(host, port, exc) from None
-        click.echo(f"Manifest: {config['PUBLIC_URL']}/manifest.xml")
-        click.echo(f"Lytter på {server.scheme}://{host}:{server.port} med {workers} prosesser (gunicorn, "
-                   f"{threads} tråder hver; Ctrl-C stopper).", err=True)
+        click.echo(_("Manifest: {url}").format(url=f"{config['PUBLIC_URL']}/manifest.xml"))
+        click.echo(_("Lytter på {scheme}://{host}:{port} med {workers} (gunicorn, {threads} hver; Ctrl-C "
+                     "stopper).").format(
+            scheme=server.scheme, host=host, port=server.port,
+            workers=ngettext("{n} prosess", "{n} prosesser", workers).format(n=workers),
+            threads=ngettext("{n} tråd", "{n} tråder", threads).format(n=threads)), err=True)
         try:
             server.run()
         finally:
@@ -127,7 +135,7 @@ def _serve_processes(config: dict, host: str, port: int, workers: int, threads: 
         if os.getpid() == parent:
             if sample:
                 shutil.rmtree(sample, ignore_errors=True)
-            click.echo("Stoppet.", err=True)
+            click.echo(_("Stoppet."), err=True)
 
 
 @click.command("serve-token")
@@ -140,11 +148,11 @@ def serve_token(numbers: tuple[str, ...], maintainer: bool, name: str) -> None:
     from addin_server.storage import hash_token
 
     if not numbers and not maintainer:
-        raise click.UsageError("oppgi --kommune NNNN eller --all")
+        raise click.UsageError(_("oppgi --kommune NNNN eller --all"))
     token = secrets.token_urlsafe(24)
     scope = '"*"' if maintainer else "[" + ", ".join(f'"{n}"' for n in numbers) + "]"
-    click.echo(f"Nøkkel (gi den til brukeren, lagres ikke): {token}")
-    click.echo("Legg dette under «tokens:» i workspace.yaml:")
+    click.echo(_("Nøkkel (gi den til brukeren, lagres ikke): {token}").format(token=token))
+    click.echo(_("Legg dette under «tokens:» i workspace.yaml:"))
     click.echo(f"  - name: {name}\n    municipalities: {scope}\n    sha256: {hash_token(token)}")
 
 
@@ -163,7 +171,8 @@ def dev_certificate() -> tuple[Path, Path]:
                         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
                         "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise ConfigError("fant ikke utviklersertifikat og kunne ikke lage et med openssl; kjør "
-                          "«npx office-addin-dev-certs install»", code="no_certificate") from exc
-    click.echo(f"Laget selvsignert sertifikat {cert}; stol på det i operativsystemet før du bruker Word.")
+        raise ConfigError(_("fant ikke utviklersertifikat og kunne ikke lage et med openssl; kjør «npx "
+                            "office-addin-dev-certs install»"), code="no_certificate") from exc
+    click.echo(_("Laget selvsignert sertifikat {cert}; stol på det i operativsystemet før du bruker Word.").format(
+                   cert=cert))
     return cert, key

@@ -39,25 +39,26 @@ def export_cmd(data: Path, year: int, output: Path, municipality: str | None, la
     """
     from docplan.files import write_atomic
     from docplan.loaders import load_plan
-    from docplan.i18n import _
+    from docplan.i18n import _, language
     from docplan.status import export_status, measures_by_unit
 
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter(_("utfila må slutte på .xlsx"), param_hint="-o/--output")
     guard_outputs({"-o/--output": output}, [data], force=force)
     plan = load_plan(data)
-    if municipality and plan.municipality(municipality) is None:
-        raise click.BadParameter(_("kommune {number} er ikke med i planen").format(number=municipality),
-                                 param_hint="--kommune")
-    period = plan.info.period
-    if not period.start_year <= year <= period.end_year:
-        raise click.BadParameter(_("{year} er utenfor planperioden {period}").format(year=year, period=period),
-                                 param_hint="--year")
-    write_atomic(output, export_status(plan, year, municipality=municipality, lang=lang))
-    measures = plan.measures_for(municipality) if municipality else plan.measures
-    units = measures_by_unit(measures)
-    click.echo(_("Skrev {output}: {n} tiltak på {sheets} ark for {year}.").format(
-        output=output, n=len(measures), sheets=len(units), year=year))
+    with language(plan.language):
+        if municipality and plan.municipality(municipality) is None:
+            raise click.BadParameter(_("kommune {number} er ikke med i planen").format(number=municipality),
+                                     param_hint="--kommune")
+        period = plan.info.period
+        if not period.start_year <= year <= period.end_year:
+            raise click.BadParameter(_("{year} er utenfor planperioden {period}").format(year=year, period=period),
+                                     param_hint="--year")
+        write_atomic(output, export_status(plan, year, municipality=municipality, lang=lang))
+        measures = plan.measures_for(municipality) if municipality else plan.measures
+        units = measures_by_unit(measures)
+        click.echo(_("Skrev {output}: {n} tiltak på {sheets} ark for {year}.").format(
+            output=output, n=len(measures), sheets=len(units), year=year))
 
 
 @status_group.command("import", epilog=EXIT_CODES_HELP)

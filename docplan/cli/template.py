@@ -9,6 +9,7 @@ import click
 
 from docplan.cli.common import guard_outputs
 from docplan.cli.data import EXIT_CODES_HELP
+from docplan.i18n import _, ngettext
 
 TEMPLATE = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUT = click.Path(dir_okay=False, path_type=Path)
@@ -39,17 +40,21 @@ def lint(template_path: Path, fix: bool, output: Path | None, fmt: str, required
     from docplan.templating import fix_split_tags, lint_template
 
     if output and not fix:
-        raise click.UsageError("-o/--output brukes bare sammen med --fix")
+        raise click.UsageError(_("-o/--output brukes bare sammen med --fix"))
     if fix:
         if output is None:
-            raise click.UsageError("--fix trenger -o/--output; malen du ga, blir ikke overskrevet")
+            raise click.UsageError(_("--fix trenger -o/--output; malen du ga, blir ikke overskrevet"))
         # the same file by any name (a link too) is refused: the template given is never overwritten
         guard_outputs({"-o/--output": output}, [template_path], force=force)
         data, fixed, skipped = fix_split_tags(template_path)
         write_atomic(output, data)
         if fmt == "text":
-            click.echo(f"Slo sammen {fixed} delte malkoder og skrev {output}."
-                       + (f" {skipped} kunne ikke rettes trygt og må rettes i Word." if skipped else ""))
+            line = ngettext("Slo sammen {n} delt malkode og skrev {output}.",
+                            "Slo sammen {n} delte malkoder og skrev {output}.", fixed).format(n=fixed, output=output)
+            if skipped:
+                line += " " + ngettext("{n} kunne ikke rettes trygt og må rettes i Word.",
+                                       "{n} kunne ikke rettes trygt og må rettes i Word.", skipped).format(n=skipped)
+            click.echo(line)
         template_path = output
     report = lint_template(template_path, required_chapters=list(required) or None)
     if fmt == "json":
@@ -57,8 +62,11 @@ def lint(template_path: Path, fix: bool, output: Path | None, fmt: str, required
     else:
         for f in report.findings:
             click.echo(f.format())
-        verdict = "OK" if report.ok else "IKKE OK"
-        click.echo(f"{verdict}: {report.template} – {len(report.errors)} feil, {len(report.warnings)} advarsler.")
+        verdict = _("OK") if report.ok else _("IKKE OK")
+        click.echo(_("{verdict}: {template} – {errors}, {warnings}.").format(
+            verdict=verdict, template=report.template,
+            errors=ngettext("{n} feil", "{n} feil", len(report.errors)).format(n=len(report.errors)),
+            warnings=ngettext("{n} advarsel", "{n} advarsler", len(report.warnings)).format(n=len(report.warnings))))
     if not report.ok or (strict and report.warnings):
         click.get_current_context().exit(1)
 
@@ -94,7 +102,7 @@ def schema(markdown: bool, output: Path | None, force: bool) -> None:
     text = field_reference_markdown() if markdown else json.dumps(context_schema(), ensure_ascii=False, indent=2)
     if output:
         write_atomic(output, (text + "\n").encode("utf-8"))
-        click.echo(f"Skrev {output}")
+        click.echo(_("Skrev {output}").format(output=output))
     else:
         click.echo(text)
 
@@ -112,9 +120,9 @@ def preview(template_path: Path, data: Path | None, municipality: str | None, ou
     from docplan.templating import preview as make_preview
 
     if output.suffix.lower() not in (".pdf", ".png"):
-        raise click.BadParameter("må slutte på .pdf eller .png", param_hint="-o/--output")
+        raise click.BadParameter(_("må slutte på .pdf eller .png"), param_hint="-o/--output")
     for path in make_preview(template_path, output, data=data, municipality=municipality, pages=pages):
-        click.echo(f"Skrev {path}")
+        click.echo(_("Skrev {path}").format(path=path))
 
 
 @template.command(epilog=EXIT_CODES_HELP)
@@ -148,4 +156,5 @@ def publish(template_path: Path, registry: Path, version: str | None, template_i
 
     pub = do_publish(template_path, registry, version=version, template_id=template_id, language=language,
                      required_chapters=list(required) or None)
-    click.echo(f"Publiserte {pub.id} {pub.version} ({pub.language}) som {pub.path}")
+    click.echo(_("Publiserte {id} {version} ({language}) som {path}").format(
+                   id=pub.id, version=pub.version, language=pub.language, path=pub.path))

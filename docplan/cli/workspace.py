@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from docplan.i18n import _
 
 _DATABASE = click.option("--database", envvar="DOCPLAN_DATABASE", required=True, metavar="postgresql://…",
                          help="PostgreSQL-databasen (også DOCPLAN_DATABASE).")
@@ -37,7 +38,7 @@ def import_cmd(folder: Path, database: str, overwrite: bool) -> None:
         report = copy_workspace(source, target, overwrite=overwrite)
     finally:
         target.close()
-    click.echo(f"Importert til databasen: {report.summary()}.")
+    click.echo(_("Importert til databasen: {summary}.").format(summary=report.summary()))
 
 
 @workspace.command("export")
@@ -51,11 +52,11 @@ def export_cmd(folder: Path, database: str, overwrite: bool) -> None:
     from addin_server.workspace import Workspace
 
     if folder.is_dir() and any(folder.iterdir()) and not (folder / "plans").is_dir():
-        raise click.UsageError(f"mappen {folder} finnes og er ikke et arbeidsområde (mangler «plans»); velg en ny "
-                               "eller tom mappe")
+        raise click.UsageError(_("mappen {folder} finnes og er ikke et arbeidsområde (mangler «plans»); velg en ny "
+                                 "eller tom mappe").format(folder=folder))
     source = PostgresStorage.open(database, pool_size=2)
     try:
         report = copy_workspace(source, Workspace.create(folder), overwrite=overwrite)
     finally:
         source.close()
-    click.echo(f"Eksportert til {folder}: {report.summary()}.")
+    click.echo(_("Eksportert til {folder}: {summary}.").format(folder=folder, summary=report.summary()))

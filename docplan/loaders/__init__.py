@@ -20,6 +20,7 @@ from docplan.errors import DataError, Location, Problem
 from docplan.model import (HOURS_TAGS, Goal, KnowledgeBase, Measure, Meta, Municipality, Plan, PlanInfo,
                            reference_problems)
 from docplan.municipalities import lookup_municipality
+from docplan.i18n import N_, _, language, ngettext
 
 #: Data files larger than this are refused before parsing.
 MAX_DATA_BYTES = int(os.environ.get("DOCPLAN_MAX_DATA_BYTES", 20 * 1024 * 1024))
@@ -27,17 +28,17 @@ MAX_DATA_BYTES = int(os.environ.get("DOCPLAN_MAX_DATA_BYTES", 20 * 1024 * 1024))
 PositionMap = dict[tuple, Location]
 
 _SECTION_NAMES = {
-    "measures": "tiltak",
-    "goals": "hovedmål",
-    "sub_goals": "delmål",
-    "municipalities": "kommune",
-    "master_plans": "kommuneplan",
-    "items": "kommuneplanpunkt",
-    "funding": "finansiering",
-    "indicators": "indikator",
-    "values": "tall",
-    "reports": "rapport",
-    "participation": "medvirkning",
+    "measures": N_("tiltak"),
+    "goals": N_("hovedmål"),
+    "sub_goals": N_("delmål"),
+    "municipalities": N_("kommune"),
+    "master_plans": N_("kommuneplan"),
+    "items": N_("kommuneplanpunkt"),
+    "funding": N_("finansiering"),
+    "indicators": N_("indikator"),
+    "values": N_("tall"),
+    "reports": N_("rapport"),
+    "participation": N_("medvirkning"),
 }
 
 
@@ -46,19 +47,20 @@ _NESTED_FIELDS = {"alcohol_policy", "sales_hours", "serving_hours", "outlets", "
 
 
 _NOT_REGULAR = (
-    (stat.S_ISDIR, "dette er en mappe, ikke en fil"),
-    (stat.S_ISFIFO, "dette er et navngitt rør (FIFO), ikke en vanlig fil"),
-    (stat.S_ISCHR, "dette er en enhetsfil, ikke en vanlig fil"),
-    (stat.S_ISBLK, "dette er en enhetsfil, ikke en vanlig fil"),
-    (stat.S_ISSOCK, "dette er en socket, ikke en vanlig fil"),
+    (stat.S_ISDIR, N_("dette er en mappe, ikke en fil")),
+    (stat.S_ISFIFO, N_("dette er et navngitt rør (FIFO), ikke en vanlig fil")),
+    (stat.S_ISCHR, N_("dette er en enhetsfil, ikke en vanlig fil")),
+    (stat.S_ISBLK, N_("dette er en enhetsfil, ikke en vanlig fil")),
+    (stat.S_ISSOCK, N_("dette er en socket, ikke en vanlig fil")),
 )
 
 
 def _refuse_unless_regular(mode: int, file: str) -> None:
     if stat.S_ISREG(mode):
         return
-    reason = next((text for test, text in _NOT_REGULAR if test(mode)), "dette er ikke en vanlig fil")
-    raise DataError(f"{reason}; oppgi en plandatafil (.yaml, .json eller .xlsx)", Location(file=file),
+    reason = next((text for test, text in _NOT_REGULAR if test(mode)), N_("dette er ikke en vanlig fil"))
+    raise DataError(_("{reason}; oppgi en plandatafil (.yaml, .json eller .xlsx)").format(reason=_(reason)),
+                    Location(file=file),
                     code="not_a_file")
 
 
@@ -74,11 +76,12 @@ def read_limited(path: Path, *, binary: bool = False) -> bytes:
         _refuse_unless_regular(os.stat(path).st_mode, file)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise DataError("filen finnes ikke", Location(file=file), code="not_found") from None
+        raise DataError(_("filen finnes ikke"), Location(file=file), code="not_found") from None
     except PermissionError:
-        raise DataError("filen kan ikke leses (mangler tilgang)", Location(file=file), code="unreadable") from None
+        raise DataError(_("filen kan ikke leses (mangler tilgang)"), Location(file=file), code="unreadable") from None
     except OSError as exc:
-        raise DataError(f"filen kan ikke leses ({exc.strerror})", Location(file=file), code="unreadable") from exc
+        raise DataError(_("filen kan ikke leses ({reason})").format(reason=exc.strerror), Location(file=file),
+                        code="unreadable") from exc
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fh.fileno())
         _refuse_unless_regular(info.st_mode, file)
@@ -88,25 +91,25 @@ def read_limited(path: Path, *, binary: bool = False) -> bytes:
     if len(data) > MAX_DATA_BYTES:  # the file grew after fstat
         raise _too_large(len(data), file)
     if not data.strip():
-        raise DataError("filen er tom", Location(file=file), code="empty")
+        raise DataError(_("filen er tom"), Location(file=file), code="empty")
     return data
 
 
 def _too_large(size: int, file: str) -> DataError:
     return DataError(
-        f"filen er for stor ({size // (1024 * 1024)} MB); største tillatte størrelse er "
-        f"{MAX_DATA_BYTES // (1024 * 1024)} MB", Location(file=file), code="too_large")
+        _("filen er for stor ({size} MB); største tillatte størrelse er {limit} MB").format(
+            size=size // (1024 * 1024), limit=MAX_DATA_BYTES // (1024 * 1024)), Location(file=file), code="too_large")
 
 
 def decode_text(data: bytes, file: str) -> str:
     """Decode UTF-8 text (with or without BOM), refusing binary content with a clear message."""
     if b"\x00" in data[:8192]:
-        raise DataError("filen ser ut til å være binær, ikke tekst (YAML/JSON)", Location(file=file), code="binary")
+        raise DataError(_("filen ser ut til å være binær, ikke tekst (YAML/JSON)"), Location(file=file), code="binary")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DataError("filen er ikke gyldig UTF-8-tekst; lagre den som UTF-8",
+        raise DataError(_("filen er ikke gyldig UTF-8-tekst; lagre den som UTF-8"),
                         Location(file=file, line=line), code="encoding") from exc
 
 
@@ -133,10 +136,12 @@ def describe_path(path: tuple, raw: Any) -> str:
                 ident = node[key].get("number") or node[key].get("plan_name")
             label = _SECTION_NAMES.get(section, None)
             ident = _shown(ident) if ident else ident
-            if label:
-                words.append(f"{label} {ident}" if ident else f"{label} nr. {key + 1}")
+            if label and ident:
+                words.append(f"{_(label)} {ident}")
+            elif label:
+                words.append(_("{section} nr. {n}").format(section=_(label), n=key + 1))
             else:
-                words.append(f"element nr. {key + 1}")
+                words.append(_("element nr. {n}").format(n=key + 1))
             field_name = None
             trail = []
         else:
@@ -149,8 +154,8 @@ def describe_path(path: tuple, raw: Any) -> str:
     if field_name is not None and field_name not in _SECTION_NAMES:
         if len(trail) > 1 and trail[0] in _NESTED_FIELDS:
             field_name = ".".join(trail)  # «alcohol_policy.serving_hours.group_3»: which hours
-        words.append(f"felt «{_shown(field_name)}»")
-    return ", ".join(words) or "dokumentet"
+        words.append(_("felt «{name}»").format(name=_shown(field_name)))
+    return ", ".join(words) or _("dokumentet")
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -163,42 +168,57 @@ def _shown(value: Any, limit: int = 60) -> str:
 
 
 _PYDANTIC_NB: dict[str, Callable[[dict], str]] = {
-    "missing": lambda e: "mangler, men er påkrevd",
-    "extra_forbidden": lambda e: "er ikke et kjent felt (skrivefeil?)",
-    "int_type": lambda e: "må være et heltall",
-    "int_parsing": lambda e: "må være et heltall",
-    "int_from_float": lambda e: "må være et heltall uten desimaler",
-    "float_parsing": lambda e: "må være et tall",
-    "string_type": lambda e: "må være tekst",
-    "bool_type": lambda e: "må være ja/nei (true/false)",
-    "bool_parsing": lambda e: "må være ja/nei (true/false)",
-    "list_type": lambda e: "må være en liste",
-    "dict_type": lambda e: "må være en gruppe med felt (nøkkel: verdi)",
-    "model_type": lambda e: "må være en gruppe med felt (nøkkel: verdi)",
-    "model_attributes_type": lambda e: "må være en gruppe med felt (nøkkel: verdi)",
-    "date_type": lambda e: "må være en dato (ÅÅÅÅ-MM-DD)",
-    "date_parsing": lambda e: "må være en dato (ÅÅÅÅ-MM-DD)",
-    "date_from_datetime_parsing": lambda e: "må være en dato (ÅÅÅÅ-MM-DD)",
-    "date_from_datetime_inexact": lambda e: "må være en dato uten klokkeslett",
-    "literal_error": lambda e: f"må være en av: {e.get('ctx', {}).get('expected', '')}",
-    "greater_than_equal": lambda e: f"må være minst {e.get('ctx', {}).get('ge')}",
-    "less_than_equal": lambda e: f"kan ikke være over {e.get('ctx', {}).get('le')}",
-    "too_short": lambda e: "kan ikke være tom",
+    "missing": lambda e: _("mangler, men er påkrevd"),
+    "extra_forbidden": lambda e: _("er ikke et kjent felt (skrivefeil?)"),
+    "int_type": lambda e: _("må være et heltall"),
+    "int_parsing": lambda e: _("må være et heltall"),
+    "int_from_float": lambda e: _("må være et heltall uten desimaler"),
+    "float_parsing": lambda e: _("må være et tall"),
+    "string_type": lambda e: _("må være tekst"),
+    "bool_type": lambda e: _("må være ja/nei (true/false)"),
+    "bool_parsing": lambda e: _("må være ja/nei (true/false)"),
+    "list_type": lambda e: _("må være en liste"),
+    "dict_type": lambda e: _("må være en gruppe med felt (nøkkel: verdi)"),
+    "model_type": lambda e: _("må være en gruppe med felt (nøkkel: verdi)"),
+    "model_attributes_type": lambda e: _("må være en gruppe med felt (nøkkel: verdi)"),
+    "date_type": lambda e: _("må være en dato (ÅÅÅÅ-MM-DD)"),
+    "date_parsing": lambda e: _("må være en dato (ÅÅÅÅ-MM-DD)"),
+    "date_from_datetime_parsing": lambda e: _("må være en dato (ÅÅÅÅ-MM-DD)"),
+    "date_from_datetime_inexact": lambda e: _("må være en dato uten klokkeslett"),
+    "literal_error": lambda e: _("må være en av: {choices}").format(choices=e.get("ctx", {}).get("expected", "")),
+    "greater_than_equal": lambda e: _("må være minst {limit}").format(limit=e.get("ctx", {}).get("ge")),
+    "less_than_equal": lambda e: _("kan ikke være over {limit}").format(limit=e.get("ctx", {}).get("le")),
+    "too_short": lambda e: _("kan ikke være tom"),
     "value_error": lambda e: str(e.get("ctx", {}).get("error", e.get("msg"))),
-    "hours_type": lambda e: "må være et tidsrom som «08:00-20:00», eller tidsrom per dag eller sted "
-                            "(for eksempel «fredag_lørdag: 10:00-02:00»)",
+    "hours_type": lambda e: _("må være et tidsrom som «08:00-20:00», eller tidsrom per dag eller sted "
+                              "(for eksempel «fredag_lørdag: 10:00-02:00»)"),
 }
 
 
 def _pydantic_message(err: dict) -> str:
     fn = _PYDANTIC_NB.get(err["type"])
-    return fn(err) if fn else f"ugyldig verdi ({err['msg']})"
+    return fn(err) if fn else _("ugyldig verdi ({reason})").format(reason=err["msg"])
+
+
+def data_language(raw: Any) -> str | None:
+    """Return the målform a plan's raw data says it is written in (``meta.language``), or None."""
+    meta = raw.get("meta") if isinstance(raw, dict) else None
+    value = meta.get("language") if isinstance(meta, dict) else None
+    return value if value in ("nb", "nn") else None
 
 
 def validate_plan(raw: Any, positions: PositionMap, file: str, *, check_references: bool = True) -> Plan:
-    """Return the validated plan, or raise one `DataError` that lists every problem found."""
+    """Return the validated plan, or raise one `DataError` that lists every problem found.
+
+    The problems are written in the plan's own målform when its data says which (``meta.language``).
+    """
+    with language(data_language(raw)):
+        return _validate_plan(raw, positions, file, check_references=check_references)
+
+
+def _validate_plan(raw: Any, positions: PositionMap, file: str, *, check_references: bool) -> Plan:
     if not isinstance(raw, dict):
-        raise DataError("filen må inneholde en plan med feltene «plan», «municipalities», «goals» og «measures»",
+        raise DataError(_("filen må inneholde en plan med feltene «plan», «municipalities», «goals» og «measures»"),
                         Location(file=file), code="not_a_plan")
     problems: list[Problem] = []
     plan = None
@@ -217,8 +237,8 @@ def validate_plan(raw: Any, positions: PositionMap, file: str, *, check_referenc
         for path, message in reference_problems(plan):
             problems.append(Problem(message, location_for(path, positions, file), code="reference"))
     if problems:
-        noun = "feil" if len(problems) > 1 else "feil"
-        raise DataError(f"plandataene har {len(problems)} {noun}", Location(file=file), problems=problems)
+        raise DataError(ngettext("plandataene har {n} feil", "plandataene har {n} feil", len(problems)).format(
+            n=len(problems)), Location(file=file), problems=problems)
     assert plan is not None
     return plan
 
@@ -284,14 +304,16 @@ def validate_catalogue(raw: Any, positions: PositionMap, file: str) -> list[Muni
     elif isinstance(raw, list):
         items, base = raw, ()
     elif isinstance(raw, dict) and "master_plans" in raw:
-        raise DataError("kommuneplankatalogen sier ikke hvilken kommune den gjelder; lag den på nytt med «docplan kp "
-                        "import --kommune NNNN», eller legg master_plans under «municipalities: - number: …, name: …»",
+        raise DataError(_("kommuneplankatalogen sier ikke hvilken kommune den gjelder; lag den på nytt med «docplan "
+                          "kp import --kommune NNNN», eller legg master_plans under «municipalities: - number: …, "
+                          "name: …»"),
                         Location(file=file), code="not_a_catalogue")
     else:
-        raise DataError("kommuneplankatalogen må ha feltet «municipalities» med kommuner og deres kommuneplaner",
+        raise DataError(_("kommuneplankatalogen må ha feltet «municipalities» med kommuner og deres kommuneplaner"),
                         Location(file=file), code="not_a_catalogue")
     if not isinstance(items, list):
-        raise DataError("«municipalities» i kommuneplankatalogen må være en liste", location_for(base, positions, file),
+        raise DataError(_("«municipalities» i kommuneplankatalogen må være en liste"),
+                        location_for(base, positions, file),
                         code="not_a_catalogue")
     problems: list[Problem] = []
     out: list[Municipality] = []
@@ -306,18 +328,21 @@ def validate_catalogue(raw: Any, positions: PositionMap, file: str) -> list[Muni
             continue
         out.append(muni)
         if lookup_municipality(muni.number) is None:
-            problems.append(Problem(f"kommunenummer {muni.number} finnes ikke i kommunelisten for 2024",
+            problems.append(Problem(_("kommunenummer {number} finnes ikke i kommunelisten for 2024").format(
+                                        number=muni.number),
                                     location_for((*base, i, "number"), positions, file), code="reference"))
         for j, mp in enumerate(muni.master_plans):
             seen: set[str] = set()
             for k, it in enumerate(mp.items):
                 if it.id in seen:
-                    problems.append(Problem(f"kommuneplanpunktet «{it.id}» i «{mp.plan_name}» finnes fra før; hver id "
-                                            "må være unik", location_for((*base, i, "master_plans", j, "items", k, "id"),
+                    problems.append(Problem(_("kommuneplanpunktet «{id}» i «{plan_name}» finnes fra før; hver id må "
+                                              "være unik").format(id=it.id, plan_name=mp.plan_name),
+                                            location_for((*base, i, "master_plans", j, "items", k, "id"),
                                                                          positions, file), code="reference"))
                 seen.add(it.id)
     if problems:
-        raise DataError(f"kommuneplankatalogen har {len(problems)} feil", Location(file=file), problems=problems)
+        raise DataError(ngettext("kommuneplankatalogen har {n} feil", "kommuneplankatalogen har {n} feil",
+                                 len(problems)).format(n=len(problems)), Location(file=file), problems=problems)
     return out
 
 
@@ -343,13 +368,13 @@ def load_raw_with_warnings(path: str | os.PathLike) -> tuple[Any, PositionMap, l
         return (*jsonfile.load(p), [])
     if suffix in (".xlsx", ".xlsm"):
         return xlsx.load(p)
-    raise DataError(f"ukjent filtype «{p.suffix or '(ingen)'}»; bruk .yaml, .json eller .xlsx",
+    raise DataError(_("ukjent filtype «{suffix}»; bruk .yaml, .json eller .xlsx").format(suffix=p.suffix or _("(ingen)")),
                     Location(file=str(p)), code="unknown_format")
 
 
 def load_raw(path: str | os.PathLike) -> tuple[Any, PositionMap]:
     """Return the raw data and position map of a YAML, JSON or XLSX file (without its warnings)."""
-    raw, positions, _ = load_raw_with_warnings(path)
+    raw, positions, _unused = load_raw_with_warnings(path)
     return raw, positions
 
 

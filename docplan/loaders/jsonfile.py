@@ -16,19 +16,20 @@ from typing import Any
 
 from docplan.errors import DataError, Location, Problem
 from docplan.loaders import PositionMap, decode_text, read_limited
+from docplan.i18n import _
 
 _WHITESPACE = " \t\n\r"
 
 
 def _reject_constant(name: str):
-    raise ValueError(f"{name} er ikke tillatt i JSON")
+    raise ValueError(_("{name} er ikke tillatt i JSON").format(name=name))
 
 
 def _parse_int(text: str) -> int:
     try:
         return int(text)
     except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        raise ValueError(f"tallet som begynner med {text[:12]}… har for mange sifre") from None
+        raise ValueError(_("tallet som begynner med {text}… har for mange sifre").format(text=text[:12])) from None
 
 
 class _KeyMemo(dict):
@@ -80,8 +81,8 @@ class _PositionDecoder(json.JSONDecoder):
             child = (*path, key)
             if key in seen:
                 self.duplicates.append(Problem(
-                    f"nøkkelen «{key}» står to ganger i samme gruppe (første gang på linje "
-                    f"{self.location(seen[key]).line}); bare den siste ville blitt brukt",
+                    _("nøkkelen «{key}» står to ganger i samme gruppe (første gang på linje {line}); bare den siste "
+                      "ville blitt brukt").format(key=key, line=self.location(seen[key]).line),
                     self.location(key_at), code="duplicate_key"))
             else:
                 seen[key] = key_at
@@ -129,14 +130,15 @@ def parse_json(text: str, file: str) -> tuple[Any, PositionMap]:
     try:
         data = decoder.decode_with_positions(text)
     except json.JSONDecodeError as exc:
-        raise DataError(f"filen er ikke gyldig JSON: {_json_reason(exc.msg)}",
+        raise DataError(_("filen er ikke gyldig JSON: {json_reason}").format(json_reason=_json_reason(exc.msg)),
                         Location(file=file, line=exc.lineno, column=exc.colno), code="syntax") from exc
     except ValueError as exc:
-        raise DataError(f"filen er ikke gyldig JSON: {exc}", Location(file=file), code="syntax") from exc
+        raise DataError(_("filen er ikke gyldig JSON: {error}").format(error=exc), Location(file=file),
+                        code="syntax") from exc
     except RecursionError as exc:
-        raise DataError("filen er for dypt nøstet", Location(file=file), code="too_complex") from exc
+        raise DataError(_("filen er for dypt nøstet"), Location(file=file), code="too_complex") from exc
     if decoder.duplicates:
-        raise DataError("filen har nøkler som står to ganger i samme gruppe", Location(file=file),
+        raise DataError(_("filen har nøkler som står to ganger i samme gruppe"), Location(file=file),
                         problems=decoder.duplicates, code="duplicate_key")
     return data, decoder.positions
 

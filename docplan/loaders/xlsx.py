@@ -41,6 +41,7 @@ from docplan.loaders import PositionMap, read_limited
 from docplan.model import check_text
 from docplan.ooxml.spreadsheet import XMLSyntaxError, merged_ranges
 from docplan.package import inspect_package
+from docplan.i18n import N_, _, ngettext
 
 SHEETS = {
     "plan": ("plan", "planinfo"),
@@ -193,7 +194,7 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        raise _CellError("må være tekst, ikke en dato, et klokkeslett eller en avkrysning")
+        raise _CellError(_("må være tekst, ikke en dato, et klokkeslett eller en avkrysning"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -202,7 +203,7 @@ def _text(value: Any) -> str:
 def _identifier(value: Any) -> str:
     """Return an id cell («Nr») as text; a blank one is an error, never the id "None"."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise _CellError("nummeret (id) mangler; hver rad må ha et nummer, for eksempel «T-01»")
+        raise _CellError(_("nummeret (id) mangler; hver rad må ha et nummer, for eksempel «T-01»"))
     return _text(value)
 
 
@@ -213,18 +214,18 @@ def _municipality_number(value: Any) -> Any:
     to four digits; a number with decimals is refused instead of being cut to a whole one.
     """
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        raise _CellError("kommunenummer må være fire sifre, ikke en dato eller avkrysning")
+        raise _CellError(_("kommunenummer må være fire sifre, ikke en dato eller avkrysning"))
     if isinstance(value, float):
         if not value.is_integer():
-            raise _CellError(f"kommunenummer må være et heltall med fire sifre, ikke {value:g}")
+            raise _CellError(_("kommunenummer må være et heltall med fire sifre, ikke {value:g}").format(value=value))
         value = int(value)
     if isinstance(value, int):
         if not 0 < value < 10_000:
-            raise _CellError(f"kommunenummer må ha fire sifre, ikke {value}")
+            raise _CellError(_("kommunenummer må ha fire sifre, ikke {value}").format(value=value))
         return f"{value:04d}"
     if value is None or not re.fullmatch(r"[0-9]{4}", str(value).strip()):
-        raise _CellError("kommunenummer må ha fire sifre, for eksempel «3427»" if value not in (None, "")
-                         else "kommunenummer mangler")
+        raise _CellError(_("kommunenummer må ha fire sifre, for eksempel «3427»") if value not in (None, "")
+                         else _("kommunenummer mangler"))
     return str(value).strip()
 
 
@@ -341,7 +342,8 @@ def _hours(value: Any) -> Any:
         m = _HOURS_LABEL.match(part)
         label, hours = (m[1], m[2]) if m else ("default", part)
         if label in out:
-            raise _CellError(f"«{label}» står to ganger i cellen; skriv hvert tidsrom med sin egen dag eller sitt sted")
+            raise _CellError(_("«{label}» står to ganger i cellen; skriv hvert tidsrom med sin egen dag eller sitt "
+                               "sted").format(label=label))
         out[label] = hours
     return out
 
@@ -400,7 +402,8 @@ class _Sheet:
                     value = _percent_text(value)
                 count += 1
                 if count > MAX_CELLS:
-                    raise DataError(f"arket har mer enn {MAX_CELLS} utfylte celler; plandata skal være mye mindre",
+                    raise DataError(_("arket har mer enn {max_cells} utfylte celler; plandata skal være mye mindre").format(
+                                        max_cells=MAX_CELLS),
                                     Location(file=self.file, sheet=self.title), code="too_large")
                 self.rows.setdefault(r, {})[c] = value
         return text_results
@@ -417,7 +420,8 @@ class _Sheet:
                     continue
                 count += 1
                 if count > MAX_CELLS:
-                    raise DataError(f"arket har mer enn {MAX_CELLS} formler; plandata skal være mye mindre",
+                    raise DataError(_("arket har mer enn {max_cells} formler; plandata skal være mye mindre").format(
+                                        max_cells=MAX_CELLS),
                                     Location(file=self.file, sheet=self.title), code="too_large")
                 self.rows.setdefault(r, {})[c] = _Unusable(
                     "cellen har en formel uten beregnet verdi (arbeidsboken er ikke lagret i et regneark etter at "
@@ -443,7 +447,8 @@ class _Sheet:
             max_row, max_col = min(rng.max_row, last_row), min(rng.max_col, last_col)
             spread += max(0, max_row - rng.min_row + 1) * max(0, max_col - rng.min_col + 1)
             if spread > MAX_MERGED_CELLS:
-                raise DataError(f"de sammenslåtte cellene ({rng.coord} og andre) dekker for mange celler",
+                raise DataError(_("de sammenslåtte cellene ({coord} og andre) dekker for mange celler").format(
+                                    coord=rng.coord),
                                 Location(file=self.file, sheet=self.title), code="too_large")
             for r in range(rng.min_row, max_row + 1):
                 for c in range(rng.min_col, max_col + 1):
@@ -504,7 +509,7 @@ class _Reader:
             return fn(value)
         except (_CellError, ValueError, TypeError, OverflowError) as exc:
             shown = str(value) if len(str(value)) <= 60 else str(value)[:59] + "…"
-            message = str(exc) if isinstance(exc, _CellError) else f"verdien «{shown}» kan ikke leses"
+            message = str(exc) if isinstance(exc, _CellError) else _("verdien «{value}» kan ikke leses").format(value=shown)
             self.problems.append(Problem(message, loc, code="invalid_cell"))
             return default
 
@@ -530,24 +535,30 @@ class _Reader:
                 if across not in merged_reported:
                     merged_reported.add(across)
                     self.problems.append(Problem(
-                        f"overskriften «{raw}» står i sammenslåtte celler ({across}); hver kolonne må ha sin egen "
-                        "overskrift, så del opp cellene", sheet.loc(header_row, c), code="merged_header"))
+                        _("overskriften «{raw}» står i sammenslåtte celler ({across}); hver kolonne må ha sin egen "
+                          "overskrift, så del opp cellene").format(raw=raw, across=across), sheet.loc(header_row, c),
+                        code="merged_header"))
                 ignored.add(c)
                 continue
             field = columns.get(key)
             if field is None:
                 ignored.add(c)
                 self.warnings.append(Problem(
-                    f"kolonnen «{raw}» er ukjent og blir ikke lest; kjente kolonner er "
-                    + ", ".join(sorted({k.capitalize() for k in columns})), sheet.loc(header_row, c),
+                    _("kolonnen «{raw}» er ukjent og blir ikke lest; kjente kolonner er {known}").format(
+                        raw=raw, known=', '.join(sorted({k.capitalize() for k in columns}))), sheet.loc(header_row, c),
                     code="unknown_column"))
             elif field in first:
                 ignored.add(c)
                 other_col, other = first[field]
-                same = "står to ganger" if _norm(other) == key else f"betyr det samme som «{other}»"
+                if _norm(other) == key:
+                    message = _("kolonnen «{raw}» står to ganger (celle {cell}); fjern den ene kolonnen eller slå dem "
+                                "sammen")
+                else:
+                    message = _("kolonnen «{raw}» betyr det samme som «{other}» (celle {cell}); fjern den ene "
+                                "kolonnen eller slå dem sammen")
                 self.problems.append(Problem(
-                    f"kolonnen «{raw}» {same} (celle {get_column_letter(other_col)}{header_row}); "
-                    "fjern den ene kolonnen eller slå dem sammen", sheet.loc(header_row, c), code="duplicate_column"))
+                    message.format(raw=raw, other=other, cell=f"{get_column_letter(other_col)}{header_row}"),
+                    sheet.loc(header_row, c), code="duplicate_column"))
             else:
                 header[c] = field
                 first[field] = (c, str(raw))
@@ -555,8 +566,9 @@ class _Reader:
         if missing:
             names = {v: k for k, v in reversed(list(columns.items()))}
             raise DataError(
-                "overskriftsraden mangler kolonnene " + ", ".join(f"«{names[m].capitalize()}»" for m in missing)
-                + "; kjente kolonner er " + ", ".join(sorted({k.capitalize() for k in columns})),
+                _("overskriftsraden mangler kolonnene {missing}; kjente kolonner er {known}").format(
+                    missing=', '.join((f'«{names[m].capitalize()}»' for m in missing)),
+                    known=', '.join(sorted({k.capitalize() for k in columns}))),
                 sheet.loc(header_row, 1), code="missing_column")
         unheaded: set[int] = set()
         for r in rows:
@@ -566,7 +578,7 @@ class _Reader:
                 if c not in header and c not in ignored and c not in unheaded:
                     unheaded.add(c)
                     self.warnings.append(Problem(
-                        "cellen har en verdi, men kolonnen har ingen overskrift, så den blir ikke lest",
+                        _("cellen har en verdi, men kolonnen har ingen overskrift, så den blir ikke lest"),
                         sheet.loc(r, c), code="unheaded_column"))
             if not sheet.filled(r, header):
                 continue
@@ -591,19 +603,21 @@ def _find_sheets(wb, formulas_wb, package, reader: _Reader) -> dict[str, _Sheet]
         entity = next((e for e, names in SHEETS.items() if name in names), None)
         if entity is None:
             reader.warnings.append(Problem(
-                "arket er ukjent og blir ikke lest; docplan leser arkene Plan, Kommuner, Kommuneplan, Hovedmål, "
-                "Delmål, Tiltak, Alkoholpolitikk, Rapporter og Indikatorverdier", Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
+                _("arket er ukjent og blir ikke lest; docplan leser arkene Plan, Kommuner, Kommuneplan, Hovedmål, "
+                  "Delmål, Tiltak, Alkoholpolitikk, Rapporter og Indikatorverdier"),
+                Location(file=reader.file, sheet=ws.title), code="unknown_sheet"))
             continue
         if entity in found:
-            raise DataError(f"arbeidsboken har både arket «{found[entity].title}» og «{ws.title}» for det samme; "
-                            "slå dem sammen til ett ark", Location(file=reader.file, sheet=ws.title),
+            raise DataError(_("arbeidsboken har både arket «{title}» og «{other}» for det samme; slå dem sammen "
+                              "til ett ark").format(title=found[entity].title, other=ws.title),
+                            Location(file=reader.file, sheet=ws.title),
                             code="duplicate_sheet")
         found[entity] = _Sheet(ws, formulas_ws, _merged_ranges(package, ws, reader.file), reader.file, reader.problems)
     return found
 
 
 def _unreadable(file: str) -> DataError:
-    return DataError("arbeidsboken kan ikke leses (skadet eller ikke en .xlsx-fil)", Location(file=file),
+    return DataError(_("arbeidsboken kan ikke leses (skadet eller ikke en .xlsx-fil)"), Location(file=file),
                      code="unreadable")
 
 
@@ -652,10 +666,10 @@ def _goal_fields(goal: dict[str, Any], row: dict, convert, pos: PositionMap, pat
         goal["text"] = row["text"][0]
     if "kp_refs" in row:
         goal["kp_refs"] = convert(_split_ids, *row["kp_refs"], [])
-    indicator = {k[4:]: v for k, (v, _) in row.items() if k.startswith("ind_") and v not in (None, "")}
+    indicator = {k[4:]: v for k, (v, _unused) in row.items() if k.startswith("ind_") and v not in (None, "")}
     if indicator:
         goal["indicator"] = indicator
-        for k, (_, loc) in row.items():
+        for k, (_unused, loc) in row.items():
             if k.startswith("ind_"):
                 pos[(*path, "indicator", k[4:])] = loc
 
@@ -678,12 +692,14 @@ def _alcohol_rows(sheet: _Sheet, reader: _Reader, data: dict, munis: dict[str, d
         muni = munis.get(number)
         if muni is None:
             if numbers_ok:
-                reader.problems.append(Problem(f"kommunenummer «{number}» står ikke i arket «Kommuner»", loc,
+                reader.problems.append(Problem(_("kommunenummer «{number}» står ikke i arket «Kommuner»").format(
+                                                   number=number), loc,
                                                code="reference"))
             continue
         if number in seen:
             reader.problems.append(Problem(
-                f"kommune {number} har alkoholpolitikk i to rader (også i celle {seen[number].cell}); slå dem sammen",
+                _("kommune {number} har alkoholpolitikk i to rader (også i celle {cell}); slå dem sammen").format(
+                    number=number, cell=seen[number].cell),
                 loc, code="duplicate_row"))
             continue
         seen[number] = loc
@@ -694,7 +710,7 @@ def _alcohol_rows(sheet: _Sheet, reader: _Reader, data: dict, munis: dict[str, d
         for field, (value, cell) in row.items():
             if field == "municipality":
                 continue
-            group, _, key = field.partition(".")
+            group, _unused, key = field.partition(".")
             value = reader.convert(_ALCOHOL_CONVERTERS.get(group, lambda x: x), value, cell)
             if value in (None, "") or value == []:
                 continue
@@ -723,15 +739,14 @@ def _year_rows(sheet: _Sheet, reader: _Reader, entity: str, key: str, targets: d
         ident = ident.strip()
         target = targets.get(ident)
         if target is None:
-            reader.problems.append(Problem(unknown.format(id=ident), row[key][1], code="reference"))
+            reader.problems.append(Problem(_(unknown).format(id=ident), row[key][1], code="reference"))
             continue
         year, year_loc = row["year"]
         year = _int(year)
         if isinstance(year, int) and not isinstance(year, bool):
             if (ident, year) in seen:
                 reader.problems.append(Problem(
-                    f"{what.format(id=ident)} har to rader for {year} (også i celle {seen[(ident, year)].cell}); "
-                    "hvert år kan stå én gang", year_loc, code="duplicate_row"))
+                    _(what).format(id=ident, year=year, cell=seen[ident, year].cell), year_loc, code="duplicate_row"))
                 continue
             seen[(ident, year)] = year_loc
         yield target[0], target[1], {**row, "year": (year, year_loc)}
@@ -743,7 +758,9 @@ def _report_rows(sheet: _Sheet, reader: _Reader, data: dict, pos: PositionMap) -
                 if isinstance(m.get("id"), str)}
     converters = {"status": _keyword, "spent_nok": _int, "done": _text, "comment": _text}
     for measure, path, row in _year_rows(sheet, reader, "reports", "measure", measures,
-                                         "tiltaket «{id}» står ikke i arket «Tiltak»", "tiltak {id}"):
+                                         N_("tiltaket «{id}» står ikke i arket «Tiltak»"),
+                                         N_("tiltak {id} har to rader for {year} (også i celle {cell}); hvert år kan "
+                                            "stå én gang")):
         reports = measure.setdefault("reports", [])
         base = (*path, "reports", len(reports))
         report: dict[str, Any] = {}
@@ -769,12 +786,14 @@ def _indicator_value_rows(sheet: _Sheet, reader: _Reader, data: dict, pos: Posit
             if isinstance(s.get("id"), str):
                 goals.setdefault(s["id"].strip(), (s, ("goals", i, "sub_goals", j)))
     for goal, path, row in _year_rows(sheet, reader, "indicator_values", "goal", goals,
-                                      "målet «{id}» står ikke i arket «Hovedmål» eller «Delmål»", "målet {id}"):
+                                      N_("målet «{id}» står ikke i arket «Hovedmål» eller «Delmål»"),
+                                      N_("målet {id} har to rader for {year} (også i celle {cell}); hvert år kan stå "
+                                         "én gang")):
         indicator = goal.get("indicator")
         if indicator is None:
             reader.problems.append(Problem(
-                f"målet «{goal.get('id')}» har ingen indikator; skriv indikatoren i kolonnen «Indikator» for målet "
-                "i arket «Hovedmål» eller «Delmål»", row["goal"][1], code="no_indicator"))
+                _("målet «{goal}» har ingen indikator; skriv indikatoren i kolonnen «Indikator» for målet i arket "
+                  "«Hovedmål» eller «Delmål»").format(goal=goal.get('id')), row["goal"][1], code="no_indicator"))
             continue
         values = indicator.setdefault("values", [])
         base = (*path, "indicator", "values", len(values))
@@ -794,8 +813,8 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
     file = reader.file
     for needed, label in (("plan", "Plan"), ("municipalities", "Kommuner"), ("measures", "Tiltak")):
         if needed not in sheets:
-            raise DataError(f"arbeidsboken mangler arket «{label}» (har: "
-                            + ", ".join(f"«{title}»" for title in titles) + ")",
+            raise DataError(_("arbeidsboken mangler arket «{label}» (har: {sheets})").format(
+                                label=label, sheets=', '.join((f'«{title}»' for title in titles))),
                             Location(file=file), code="missing_sheet")
     pos: PositionMap = {}
     data: dict[str, Any] = {"meta": {}, "plan": {}, "municipalities": [], "goals": [], "measures": []}
@@ -815,24 +834,26 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             if c > 2 and c not in extra_cols:
                 extra_cols.add(c)
                 reader.warnings.append(Problem(
-                    "cellen blir ikke lest: arket «Plan» har bare to kolonner (Felt og Verdi)", sheet.loc(r, c),
+                    _("cellen blir ikke lest: arket «Plan» har bare to kolonner (Felt og Verdi)"), sheet.loc(r, c),
                     code="unheaded_column"))
         label = sheet.value(r, 1)
         if label in (None, ""):
             if sheet.filled(r, (2,)):
-                reader.warnings.append(Problem("verdien blir ikke lest fordi feltnavnet i kolonne A mangler",
+                reader.warnings.append(Problem(_("verdien blir ikke lest fordi feltnavnet i kolonne A mangler"),
                                                sheet.loc(r, 2), code="unheaded_column"))
             continue
         key = PLAN_FIELDS.get(_norm(label))
         if key is None:
             if r == first_row and _norm(label) in ("felt", "nøkkel"):
                 continue
-            raise DataError(f"ukjent felt «{label}»; kjente felt er "
-                            + ", ".join(sorted({k.capitalize() for k in PLAN_FIELDS})), sheet.loc(r, 1),
+            raise DataError(_("ukjent felt «{label}»; kjente felt er {known}").format(
+                                label=label, known=', '.join(sorted({k.capitalize() for k in PLAN_FIELDS}))),
+                            sheet.loc(r, 1),
                             code="unknown_field")
         if key in seen_fields:
             reader.problems.append(Problem(
-                f"feltet «{label}» står to ganger (også i celle {seen_fields[key].cell}); bare ett kan gjelde",
+                _("feltet «{label}» står to ganger (også i celle {cell}); bare ett kan gjelde").format(
+                    label=label, cell=seen_fields[key].cell),
                 sheet.loc(r, 1), code="duplicate_field"))
             continue
         seen_fields[key] = sheet.loc(r, 1)
@@ -908,7 +929,8 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             muni = munis.get(number)
             if muni is None:
                 if numbers_ok:  # else the «Kommuner» sheet's own problem is the one to fix first
-                    reader.problems.append(Problem(f"kommunenummer «{number}» står ikke i arket «Kommuner»", loc,
+                    reader.problems.append(Problem(_("kommunenummer «{number}» står ikke i arket «Kommuner»").format(
+                                                       number=number), loc,
                                                    code="reference"))
                 continue
             i = data["municipalities"].index(muni)
@@ -962,8 +984,8 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             parent = goals.get((parent_id or "").strip())
             if parent is None:
                 reader.problems.append(Problem(
-                    f"hovedmålet «{parent_id}» finnes ikke i arket «Hovedmål»" if parent_id
-                    else "hovedmålet mangler (skriv nummeret på hovedmålet delmålet hører til)",
+                    _("hovedmålet «{id}» finnes ikke i arket «Hovedmål»").format(id=parent_id) if parent_id
+                    else _("hovedmålet mangler (skriv nummeret på hovedmålet delmålet hører til)"),
                     row["parent"][1], code="reference"))
                 continue
             i = data["goals"].index(parent)
@@ -972,7 +994,7 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
             _goal_fields(s, row, convert, pos, ("goals", i, "sub_goals", j))
             parent["sub_goals"].append(s)
             pos[("goals", i, "sub_goals", j)] = row["id"][1]
-            for key, (_, loc) in row.items():
+            for key, (_unused, loc) in row.items():
                 pos[("goals", i, "sub_goals", j, key)] = loc
 
     # -- Alkoholpolitikk: one row per municipality
@@ -1009,6 +1031,7 @@ def _load_workbook(sheets: dict[str, _Sheet], titles: list[str],
     if "indicator_values" in sheets:
         _indicator_value_rows(sheets["indicator_values"], reader, data, pos)
     if reader.problems:
-        raise DataError(f"arbeidsboken har {len(reader.problems)} feil", Location(file=file),
+        raise DataError(ngettext("arbeidsboken har {n} feil", "arbeidsboken har {n} feil", len(reader.problems)).format(
+            n=len(reader.problems)), Location(file=file),
                         problems=reader.problems, code="invalid_cells")
     return data, pos, reader.warnings

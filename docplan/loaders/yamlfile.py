@@ -9,6 +9,7 @@ import yaml
 
 from docplan.errors import DataError, Location
 from docplan.loaders import PositionMap, decode_text, read_limited
+from docplan.i18n import _
 
 #: Guards against alias bombs ("billion laughs"): nodes visited, counting alias expansions.
 MAX_NODES = 200_000
@@ -23,14 +24,14 @@ class _UniqueKeyLoader(_BaseLoader):
 
     def construct_mapping(self, node, deep=False):
         seen: dict[Any, Any] = {}
-        for key_node, _ in node.value:
+        for key_node, _unused in node.value:
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, (list, dict)):
                 raise yaml.constructor.ConstructorError(None, None, "en nøkkel kan ikke være en liste eller gruppe",
                                                         key_node.start_mark)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"nøkkelen «{key}» står to ganger i samme gruppe", key_node.start_mark)
+                    None, None, _("nøkkelen «{key}» står to ganger i samme gruppe").format(key=key), key_node.start_mark)
             seen[key] = True
         return super().construct_mapping(node, deep=deep)
 
@@ -53,7 +54,7 @@ def _positions(root: yaml.Node, file: str) -> PositionMap:
         path, node = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise DataError("filen har for mange elementer eller for mange alias (&/*); forenkle den",
+            raise DataError(_("filen har for mange elementer eller for mange alias (&/*); forenkle den"),
                             Location(file=file), code="too_complex")
         mark = node.start_mark
         positions.setdefault(path, Location(file=file, line=mark.line + 1, column=mark.column + 1))
@@ -114,7 +115,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, PositionMap]:
         try:
             node = loader.get_single_node()
             if node is None:
-                raise DataError("filen er tom", Location(file=file), code="empty")
+                raise DataError(_("filen er tom"), Location(file=file), code="empty")
             positions = _positions(node, file)
             _municipality_numbers_as_text(node)
             data = loader.construct_document(node)
@@ -123,11 +124,13 @@ def parse_yaml(text: str, file: str) -> tuple[Any, PositionMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file=file, line=mark.line + 1, column=mark.column + 1) if mark else Location(file=file)
-        raise DataError(f"filen er ikke gyldig YAML: {_yaml_reason(exc, text)}", loc, code="syntax") from exc
+        raise DataError(_("filen er ikke gyldig YAML: {yaml_reason}").format(yaml_reason=_yaml_reason(exc, text)),
+                        loc, code="syntax") from exc
     except yaml.YAMLError as exc:
-        raise DataError(f"filen er ikke gyldig YAML: {exc}", Location(file=file), code="syntax") from exc
+        raise DataError(_("filen er ikke gyldig YAML: {error}").format(error=exc), Location(file=file),
+                        code="syntax") from exc
     except RecursionError as exc:
-        raise DataError("filen er for dypt nøstet", Location(file=file), code="too_complex") from exc
+        raise DataError(_("filen er for dypt nøstet"), Location(file=file), code="too_complex") from exc
     return data, positions
 
 

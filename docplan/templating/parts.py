@@ -19,6 +19,7 @@ from docplan.ooxml.parser import Element
 from docplan.ooxml.props import CORE_PART, CUSTOM_PART, core_properties, custom_properties, template_identity
 from docplan.ooxml.styles import StyleSheet
 from docplan.package import CONTENT_TYPES, Package
+from docplan.i18n import _
 
 _CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 #: Parts that are rendered (and so may hold template code), by content type → short kind.
@@ -104,7 +105,7 @@ def _xml(doc: PlanDocument, label: str, part: str) -> Element:
     try:
         return doc.xml(part)
     except DocumentError as exc:
-        raise DocumentError("malen er skadet: ugyldig XML", Location(file=label, part=part),
+        raise DocumentError(_("malen er skadet: ugyldig XML"), Location(file=label, part=part),
                             code="invalid_xml") from exc
 
 

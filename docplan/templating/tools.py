@@ -32,6 +32,7 @@ from docplan.ooxml.sdt import sdt_tag
 from docplan.ooxml.styles import paragraph_level
 from docplan.templating.lint import Finding, iter_fields, lint_parts, lint_template
 from docplan.templating.parts import paragraphs, read_parts
+from docplan.i18n import _, ngettext
 
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -57,7 +58,7 @@ def example_data_path() -> Path:
                       / "osterdalen-example.yaml"):
         if candidate.is_file():
             return candidate
-    raise ConfigError("fant ikke eksempeldataene (examples/osterdalen.yaml); oppgi egne data med --data")
+    raise ConfigError(_("fant ikke eksempeldataene (examples/osterdalen.yaml); oppgi egne data med --data"))
 
 
 def preview(template: Path, output: Path, *, data: Path | None = None, municipality: str | None = None,
@@ -73,11 +74,13 @@ def preview(template: Path, output: Path, *, data: Path | None = None, municipal
 
     suffix = output.suffix.lower()
     if suffix not in (".pdf", ".png"):
-        raise ConfigError("forhåndsvisningen må være .pdf eller .png", Location(file=str(output)))
+        raise ConfigError(_("forhåndsvisningen må være .pdf eller .png"), Location(file=str(output)))
     report = lint_template(template, required_chapters=[])
     if report.errors:
-        raise TemplateError(f"malen har {len(report.errors)} feil og kan ikke forhåndsvises; kjør "
-                            "«docplan template lint»", Location(file=str(template)), code="lint",
+        raise TemplateError(ngettext("malen har {n} feil og kan ikke forhåndsvises; kjør «docplan template lint»",
+                                     "malen har {n} feil og kan ikke forhåndsvises; kjør «docplan template lint»",
+                                     len(report.errors)).format(
+                                n=len(report.errors)), Location(file=str(template)), code="lint",
                             problems=[_problem(f) for f in report.errors])
     plan = load_plan(data or example_data_path())
     docx_bytes = render_bounded(plan, template, municipality=municipality)
@@ -89,7 +92,7 @@ def preview(template: Path, output: Path, *, data: Path | None = None, municipal
             return [write_atomic(output, pdf.read_bytes())]
         tool = shutil.which("pdftoppm")
         if tool is None:
-            raise ConfigError("pdftoppm (poppler-utils) er ikke installert, så PNG kan ikke lages; bruk .pdf")
+            raise ConfigError(_("pdftoppm (poppler-utils) er ikke installert, så PNG kan ikke lages; bruk .pdf"))
         cmd = [tool, "-png", "-r", str(dpi)]
         if pages:
             cmd += ["-f", "1", "-l", str(pages)]
@@ -131,7 +134,7 @@ class TemplateStructure:
 def template_structure(template: Path) -> TemplateStructure:
     """Return the structure of a template: chapters (headings of level 1–3), fields, docplan content controls."""
     tp = read_parts(template)
-    _, fields = lint_parts(tp, [])
+    _unused, fields = lint_parts(tp, [])
     chapters, tags = [], []
     for part, (kind, root) in tp.parts.items():
         if kind != "document":
@@ -259,36 +262,42 @@ def publish(template: Path, registry: Path, *, version: str | None = None, templ
     language = language or identity[2]
     loc = Location(file=str(template))
     if not template_id or not _ID_RE.match(template_id):
-        raise TemplateError("malen mangler en gyldig id (små bokstaver, tall og bindestrek); oppgi --id", loc,
+        raise TemplateError(_("malen mangler en gyldig id (små bokstaver, tall og bindestrek); oppgi --id"), loc,
                             code="no_identity")
     if not version or not _VERSION_RE.match(version):
-        raise TemplateError(f"versjonen «{version}» er ugyldig; bruk tre tall, f.eks. 1.1.0 (--version)", loc,
+        raise TemplateError(_("versjonen «{version}» er ugyldig; bruk tre tall, f.eks. 1.1.0 (--version)").format(
+                                version=version), loc,
                             code="bad_version")
     if language not in ("nb", "nn"):
-        raise TemplateError("malens språk må være nb eller nn (--language)", loc, code="bad_language")
+        raise TemplateError(_("malens språk må være nb eller nn (--language)"), loc, code="bad_language")
     registry = Path(registry)
     index = registry / "index.yaml"
     entries = load_registry(registry) if index.is_file() else []
     same = [e for e in entries if e.id == template_id and e.language == language]
     for e in same:
         if e.version == version:
-            raise TemplateError(f"versjon {version} av «{template_id}» ({language}) er allerede publisert; "
-                                "publiserte versjoner blir aldri overskrevet, gi malen et høyere versjonsnummer",
+            raise TemplateError(_("versjon {version} av «{template_id}» ({language}) er allerede publisert; "
+                                  "publiserte versjoner blir aldri overskrevet, gi malen et høyere versjonsnummer").format(
+                                    version=version, template_id=template_id, language=language),
                                 loc, code="version_exists")
     newest = max(same, key=lambda e: e.version_key, default=None)
     if newest and version_key(version) < newest.version_key:
-        raise TemplateError(f"versjon {version} er eldre enn den nyeste publiserte ({newest.version})", loc,
+        raise TemplateError(_("versjon {version} er eldre enn den nyeste publiserte ({newest})").format(
+                                version=version, newest=newest.version), loc,
                             code="version_older")
     if required_chapters is None:
         required_chapters = list(newest.required_chapters) if newest else []
     report = lint_parts(tp, required_chapters)[0]
     if report.errors:
-        raise TemplateError(f"malen har {len(report.errors)} feil og kan ikke publiseres", loc, code="lint",
+        raise TemplateError(ngettext("malen har {n} feil og kan ikke publiseres",
+                                     "malen har {n} feil og kan ikke publiseres",
+                                     len(report.errors)).format(n=len(report.errors)), loc, code="lint",
                             problems=[_problem(f) for f in report.errors])
     filename = f"{template_id}-{language}-{version}.docx"
     target = registry / filename
     if target.exists():
-        raise TemplateError(f"{target} finnes fra før og blir ikke overskrevet", Location(file=str(target)),
+        raise TemplateError(_("{target} finnes fra før og blir ikke overskrevet").format(target=target),
+                            Location(file=str(target)),
                             code="version_exists")
     registry.mkdir(parents=True, exist_ok=True)
     _write_new(target, stamp_identity(tp.data, template_id, version, language))
@@ -312,7 +321,8 @@ def _write_new(target: Path, data: bytes) -> None:
         try:
             os.link(tmp, target)
         except FileExistsError:
-            raise TemplateError(f"{target} finnes fra før og blir ikke overskrevet", Location(file=str(target)),
+            raise TemplateError(_("{target} finnes fra før og blir ikke overskrevet").format(target=target),
+                                Location(file=str(target)),
                                 code="version_exists") from None
     finally:
         os.unlink(tmp)
@@ -326,7 +336,7 @@ def _append_index(index: Path, entry: dict) -> None:
         "# never overwrite a published file (documents record template id + version).\ntemplates:\n")
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict) or not isinstance(data.get("templates") or [], list):
-        raise ConfigError("index.yaml i malregisteret er ugyldig", Location(file=str(index)))
+        raise ConfigError(_("index.yaml i malregisteret er ugyldig"), Location(file=str(index)))
     if data.get("templates") is None and "templates:" not in text:
         text = text.rstrip("\n") + "\ntemplates:\n"
     text = re.sub(r"^templates:\s*\[\]\s*$", "templates:", text, flags=re.M)
@@ -343,7 +353,7 @@ def _append_index(index: Path, entry: dict) -> None:
         new = text.rstrip("\n") + "\n" + block
     check = (yaml.safe_load(new) or {}).get("templates") or []
     if not check or check[-1].get("file") != entry["file"]:
-        raise ConfigError("index.yaml i malregisteret kunne ikke oppdateres trygt; legg til oppføringen for hånd",
+        raise ConfigError(_("index.yaml i malregisteret kunne ikke oppdateres trygt; legg til oppføringen for hånd"),
                           Location(file=str(index)))
     write_atomic(index, new.encode("utf-8"))
 

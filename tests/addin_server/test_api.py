@@ -459,3 +459,22 @@ def test_only_office_hosts_may_frame_the_task_pane(client):
     ancestors = next(d for d in csp.split(";") if d.strip().startswith("frame-ancestors")).split()[1:]
     assert ancestors[0] == "'self'" and "https://*.officeapps.live.com" in ancestors
     assert "*" not in ancestors and all(a == "'self'" or a.startswith("https://*.") for a in ancestors)
+
+
+def test_errors_come_in_the_malform_the_request_asks_for(client):
+    nn = client.get(f"{BASE}/3427/snippets/measure/T-99?lang=nn", headers=auth(TYNSET))
+    nb = client.get(f"{BASE}/3427/snippets/measure/T-99", headers=auth(TYNSET))
+    assert nn.status_code == nb.status_code == 404
+    assert nn.get_json()["message"] == "tiltaket «T-99» finst ikkje for kommune 3427"
+    assert nb.get_json()["message"] == "tiltaket «T-99» finnes ikke for kommune 3427"
+    # raised by the token check before the view runs: the request's målform all the same
+    denied = client.get(f"{BASE}/3427/catalogue?lang=nn")
+    assert denied.status_code == 401 and "manglar gyldig tilgangsnøkkel" in denied.get_json()["message"]
+    # the next request on the same worker thread is bokmål again
+    again = client.get(f"{BASE}/3427/catalogue")
+    assert "mangler gyldig tilgangsnøkkel" in again.get_json()["message"]
+
+
+def test_an_unknown_language_is_refused_in_bokmal(client):
+    r = client.get(f"{BASE}/3427/snippets/measure/T-01?lang=sv", headers=auth(TYNSET))
+    assert r.status_code == 400 and r.get_json()["message"] == "språket må være «nb» (bokmål) eller «nn» (nynorsk)"

@@ -21,7 +21,7 @@ def test_import_then_export_gives_the_same_workspace_and_a_rerun_changes_nothing
     ws.write_adoption("osterdalen", "3427", Adoption(status="til behandling"), expected="0", actor="demo 3427")
     result = run("workspace", "import", str(workspace), "--database", database_url)
     assert result.exit_code == 0, result.output
-    assert "1 planer, 1 vedtak, 10 tilgangsnøkler og 1 logglinjer kopiert" in result.output
+    assert "1 plan, 1 vedtak, 10 tilgangsnøkler og 1 logglinje kopiert" in result.output
     assert "0 planer, 0 vedtak, 0 tilgangsnøkler og 0 logglinjer kopiert" in run(
         "workspace", "import", str(workspace), "--database", database_url).output
     out = tmp_path / "ut"
