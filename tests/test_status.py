@@ -217,7 +217,7 @@ def test_filled_workbook_is_imported_as_reports_with_every_value(tmp_path, expor
     out = tmp_path / "plan-2025.yaml"
     result = import_to(run, exported, example_path, out)
     assert result.exit_code == 0, result.output
-    assert "4 rapporter for 2025 (4 nye, 0 endret, 0 uendret)" in result.output
+    assert "4 rapporter for 2025 (nye: 4, endret: 0, uendret: 0)" in result.output
     assert "Ikke fylt ut (16)" in result.output and "T-02 (ark «Rektor ved hver ungdomsskole»)" in result.output
     plan = load_plan(out)
     got = {m.id: m.report_for(2025) for m in plan.measures if m.report_for(2025)}
@@ -252,7 +252,7 @@ def test_reimporting_the_same_workbook_gives_identical_bytes(tmp_path, exported,
     assert first.read_bytes() == second.read_bytes()
     result = import_to(run, exported, first, again)  # into its own result: nothing changes
     assert result.exit_code == 0
-    assert "(0 nye, 0 endret, 4 uendret)" in result.output
+    assert "(nye: 0, endret: 0, uendret: 4)" in result.output
     assert again.read_bytes() == first.read_bytes()
 
 
@@ -274,7 +274,7 @@ def test_a_changed_report_replaces_the_one_for_that_year_only(tmp_path, exported
     fill(exported, {"T-01": {"status": "gjennomført", "spent_nok": 200}})
     second = tmp_path / "b.yaml"
     result = import_to(run, exported, first, second)
-    assert "(0 nye, 1 endret, 0 uendret)" in result.output
+    assert "(nye: 0, endret: 1, uendret: 0)" in result.output
     measure = next(m for m in load_plan(second).measures if m.id == "T-01")
     assert [(r.year, r.status, r.spent_nok) for r in measure.reports] == [(2025, "gjennomført", 200)]
     assert measure.status == "gjennomført"

@@ -75,7 +75,7 @@ def import_cmd(workbook: Path, data: Path, output: Path, force: bool) -> None:
     skrives ingenting. Å lese den samme arbeidsboken inn igjen endrer ingenting.
     """
     from docplan.files import write_atomic
-    from docplan.i18n import _
+    from docplan.i18n import _, ngettext
     from docplan.status import import_status
 
     suffix = output.suffix.lower()
@@ -90,7 +90,9 @@ def import_cmd(workbook: Path, data: Path, output: Path, force: bool) -> None:
                      "(kommentarer inne i fila er borte).").format(data=data), err=True)
     write_atomic(output, result.data)
     imported, summary = result.imported, result.summary
-    click.echo(_("Skrev {output}: {n} rapporter for {year} ({added} nye, {changed} endret, {same} uendret).").format(
+    click.echo(ngettext("Skrev {output}: {n} rapport for {year} (nye: {added}, endret: {changed}, uendret: {same}).",
+                        "Skrev {output}: {n} rapporter for {year} (nye: {added}, endret: {changed}, uendret: {same}).",
+                        len(imported.reports)).format(
         output=output, n=len(imported.reports), year=imported.year, added=len(summary.added),
         changed=len(summary.changed), same=len(summary.unchanged)))
     if imported.blank:
