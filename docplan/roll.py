@@ -66,7 +66,7 @@ class Roll:
         return "\n".join(out) + "\n"
 
 
-def roll_plan(raw: dict[str, Any], plan: Plan, to_year: int, *, today: dt.date | None = None) -> Roll:
+def roll_plan(raw: dict[str, Any], plan: Plan, to_year: int) -> Roll:
     """Return ``plan`` (written as ``raw``) rolled to ``to_year``; ``raw`` is not changed."""
     period = plan.info.period
     if not period.start_year < to_year <= period.end_year + 1:
@@ -81,8 +81,8 @@ def roll_plan(raw: dict[str, Any], plan: Plan, to_year: int, *, today: dt.date |
     data = copy.deepcopy(raw)
     roll = Roll(to_year, data)
     if to_year > period.end_year:
-        roll.decisions.append(_("Planperioden {start}–{end} er over: planen må revideres og vedtas på nytt for neste "
-                                "periode.").format(start=period.start_year, end=period.end_year))
+        roll.decisions.append(_("Planperioden {start}–{end} er over: planen må revideres og vedtas på nytt "
+                                "for neste periode.").format(start=period.start_year, end=period.end_year))
     economy_end = to_year + ECONOMY_PLAN_YEARS - 1
     missing_report = []
     for i, m in enumerate(plan.measures):
@@ -97,9 +97,9 @@ def roll_plan(raw: dict[str, Any], plan: Plan, to_year: int, *, today: dt.date |
             if later:
                 out["years"] = [y for y in years if y < to_year]
                 roll.changes.append(_("{id} er {status}: årene {years} er tatt ut, så tiltaket ikke koster noe "
-                                      "etter {last}.").format(id=m.id, status=display_value(m.status), years=format_years(later),
-                                                              last=max(out["years"])
-                                                              if out["years"] else last))
+                                      "etter {last}.").format(
+                    id=m.id, status=display_value(m.status), years=format_years(later),
+                    last=max(out["years"]) if out["years"] else last))
             continue
         if m.status in ("utsatt", "utsett"):
             if m.years and to_year not in m.years and max(m.years) < to_year <= period.end_year:
@@ -109,8 +109,8 @@ def roll_plan(raw: dict[str, Any], plan: Plan, to_year: int, *, today: dt.date |
                 roll.changes.append(_("{id} er utsatt og videreføres.").format(id=m.id))
         if m.deadline and m.deadline < dt.date(to_year, 1, 1):
             roll.decisions.append(_("{id}: fristen {deadline} er passert, og status er «{status}». Sett en ny frist, "
-                                    "eller avslutt tiltaket.").format(id=m.id, deadline=format_date(m.deadline),
-                                                                      status=display_value(m.status) or _("ikke oppgitt")))
+                                    "eller avslutt tiltaket.").format(
+                id=m.id, deadline=format_date(m.deadline), status=display_value(m.status) or _("ikke oppgitt")))
         elif m.deadline and m.deadline.year > period.end_year:
             roll.decisions.append(_("{id}: fristen {deadline} ligger etter planperioden ({end}).").format(
                 id=m.id, deadline=format_date(m.deadline), end=period.end_year))
@@ -130,7 +130,7 @@ def roll_plan(raw: dict[str, Any], plan: Plan, to_year: int, *, today: dt.date |
             roll.decisions.append(_("{id}: koster {cost} i {year}, men finansieringen er ikke avklart ({sources}). "
                                     "Ta den inn i budsjettet, eller endre tiltaket.").format(
                 id=m.id, cost=f"{format_number(cost)}\u00a0kr", year=to_year,
-                sources=", ".join(f"{f.source}: {f.status}" for f in unsettled)))
+                sources=", ".join(f"{f.source}: {display_value(f.status)}" for f in unsettled)))
     if missing_report:
         roll.decisions.insert(0 if to_year <= period.end_year else 1, ngettext(
             "{n} tiltak mangler rapport for {year} ({ids}). Hent status fra enhetene (docplan status export/import) "
