@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from docplan import __version__
 from docplan.errors import ConfigError
-from docplan.ooxml.parser import parse_xml
+from docplan.ooxml.parser import is_comment, parse_xml, serialize_document
 from docplan.i18n import _
 
 TEMPLATE = Path(__file__).resolve().parent / "manifest.xml"
@@ -80,8 +80,6 @@ def manifest_version(version: str = __version__) -> str:
 
 def manifest_xml(public_url: str, *, allow_http: bool = False, version: str = __version__) -> bytes:
     """Return the manifest of the installation served at ``public_url`` (UTF-8 XML)."""
-    from lxml import etree
-
     base = public_base(public_url, allow_http=allow_http)
     root = parse_xml(TEMPLATE.read_bytes())
     for el in root.iter():
@@ -97,9 +95,9 @@ def manifest_xml(public_url: str, *, allow_http: bool = False, version: str = __
     for domain in root.iterfind("o:AppDomains/o:AppDomain", _NS):  # a domain is scheme, host and port only
         domain.text = origin(base)
     for node in root.itersiblings(preceding=True):
-        if isinstance(node, etree._Comment):
+        if is_comment(node):
             node.text = f" docplan {version}: the manifest of the add-in served at {base} (docplan manifest) "
-    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+    return serialize_document(root)
 
 
 def origin(base: str) -> str:

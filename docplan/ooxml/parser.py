@@ -108,6 +108,12 @@ def serialize(element: Element) -> bytes:
     return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def serialize_document(root: Element) -> bytes:
+    """Return the whole document ``root`` belongs to (comments before and after it too) with an XML
+    declaration and no ``standalone``, as a file that is not an Office part is written."""
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+
+
 def to_string(element: Element) -> str:
     """Return an element's XML as text, without a declaration."""
     return etree.tostring(element, encoding="unicode")
@@ -125,6 +131,11 @@ def sub_element(parent: Element, tag: str, attrib: dict[str, str] | None = None)
 
 def comment(text: str) -> Element:
     return etree.Comment(text)
+
+
+def is_comment(node: object) -> bool:
+    """Whether ``node`` is an XML comment."""
+    return isinstance(node, etree._Comment)
 
 
 def is_element(node: object) -> bool:
