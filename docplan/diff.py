@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from docplan.formatting import format_nok
 from docplan.i18n import N_, _, format_date, format_number, language, translate
 
 #: Norwegian names of the model's fields (others are shown by their key).
@@ -249,7 +250,7 @@ def display(value: Any, name: str = "") -> str:
     from docplan.i18n import display_value
 
     if name.endswith("_nok") and isinstance(value, int) and not isinstance(value, bool):
-        return f"{format_number(value)}\u00a0kr"
+        return format_nok(value)
     if value is None or value == [] or value == "":
         return "–"
     if isinstance(value, bool):

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 
 from docplan.economy import main_goal_of
 from docplan.errors import InputError
-from docplan.formatting import canonical_value, display_value
+from docplan.formatting import canonical_value, display_value, format_nok
 from docplan.i18n import N_, _, format_date, format_number, language, ngettext, translate
 from docplan.model import FINISHED_STATUSES, Goal, Indicator, Measure, Plan, SubGoal
 from docplan.ooxml import build as b
@@ -255,7 +255,7 @@ def build_report(plan: Plan, year: int, *, municipality: str | None = None, lang
 
 # -- words ------------------------------------------------------------------------------------------
 def _nok(amount: int | None) -> str:
-    return "–" if amount is None else f"{format_number(amount)}\u00a0kr"
+    return "–" if amount is None else format_nok(amount)
 
 
 def _amount(amount: int | None) -> str:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docplan.errors import InputError
-from docplan.formatting import format_years
-from docplan.i18n import _, display_value, format_date, format_number, ngettext
+from docplan.formatting import format_nok, format_years
+from docplan.i18n import _, display_value, format_date, ngettext
 from docplan.model import Plan
 
 #: The økonomiplan covers the budget year and the three after it.
@@ -129,7 +129,7 @@ def roll_plan(raw: dict[str, Any], plan: Plan, to_year: int) -> Roll:
         if cost and unsettled:
             roll.decisions.append(_("{id}: koster {cost} i {year}, men finansieringen er ikke avklart ({sources}). "
                                     "Ta den inn i budsjettet, eller endre tiltaket.").format(
-                id=m.id, cost=f"{format_number(cost)}\u00a0kr", year=to_year,
+                id=m.id, cost=format_nok(cost), year=to_year,
                 sources=", ".join(f"{f.source}: {display_value(f.status)}" for f in unsettled)))
     if missing_report:
         roll.decisions.insert(0 if to_year <= period.end_year else 1, ngettext(

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from docplan.checks import Severity, rule
-from docplan.i18n import _, format_number
 from docplan.checks.context import _BUDGET_PROSE, _BUDGET_WORDS, _cell, is_sum_row, parse_amount
-
-
-def _kr(n: int) -> str:
-    return f"{format_number(n)}\u00a0kr"
+from docplan.formatting import format_nok
+from docplan.i18n import _
 
 
 @rule("economy.budget_mismatch", Severity.WARNING, "Summen av tiltakenes kostnader stemmer ikke med budsjettet")
@@ -39,6 +36,6 @@ def budget_mismatch(ctx):
         if amount != total:
             yield budget_mismatch.rule.finding(
                 _("Tiltakene koster til sammen {total}, men {what} er {amount}.").format(
-                    total=_kr(total), what=what, amount=_kr(amount)),
+                    total=format_nok(total), what=what, amount=format_nok(amount)),
                 _("Oppdater budsjettsummen, eller rett kostnaden på tiltakene slik at tallene stemmer."),
                 location=loc, subject="budsjett")

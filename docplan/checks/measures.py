@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from docplan.checks import Severity, rule
-from docplan.i18n import N_, _, display_value, format_date, format_number
-
-
-def _kr(n: int) -> str:
-    return f"{format_number(n)}\u00a0kr"
+from docplan.formatting import format_nok
+from docplan.i18n import N_, _, display_value, format_date
 
 
 def _each_measure(rule_func, lacks, message: str, fix: str):
@@ -51,7 +48,7 @@ def missing_funding(ctx):
         if m.has_funding is not False:
             continue
         if m.cost:
-            msg = _("Tiltak {id} har en kostnad ({cost}), men ingen finansiering er oppgitt.").format(id=m.id, cost=_kr(m.cost))
+            msg = _("Tiltak {id} har en kostnad ({cost}), men ingen finansiering er oppgitt.").format(id=m.id, cost=format_nok(m.cost))
         elif m.cost is None:
             msg = _("Tiltak {id} mangler både kostnad og finansiering.").format(id=m.id)
         else:
@@ -88,5 +85,5 @@ def funding_mismatch(ctx):
         if m.cost and m.has_funding and m.funded is not None and 0 < m.funded < m.cost:
             yield funding_mismatch.rule.finding(
                 _("Finansieringen av tiltak {id} ({funded}) dekker ikke kostnaden ({cost}).").format(
-                    id=m.id, funded=_kr(m.funded), cost=_kr(m.cost)),
+                    id=m.id, funded=format_nok(m.funded), cost=format_nok(m.cost)),
                 _("Før opp resten av finansieringen, eller juster kostnaden."), location=m.location, subject=m.id)

@@ -7,16 +7,13 @@ that year, so a plan without reports gets none of these findings.
 from __future__ import annotations
 
 from docplan.checks import Severity, rule
+from docplan.formatting import format_nok
 from docplan.i18n import _, format_date, format_number
 
 #: Spent above this share of the planned cost for the year counts as «much above» (150 %).
 OVERSPENT_RATIO = 1.5
 #: ... and by at least this many kroner, so small measures do not warn over a few hundred kroner.
 OVERSPENT_MIN_NOK = 10_000
-
-
-def _kr(n: int) -> str:
-    return f"{format_number(n)}\u00a0kr"
 
 
 def report_year(plan) -> int | None:
@@ -60,11 +57,11 @@ def overspent(ctx):
             continue
         if planned:
             message = _("Tiltak {id} brukte {spent} i {year}, {percent} % av planlagt {planned}.").format(
-                id=m.id, spent=_kr(r.spent_nok), year=r.year, planned=_kr(planned),
+                id=m.id, spent=format_nok(r.spent_nok), year=r.year, planned=format_nok(planned),
                 percent=format_number(round(100 * r.spent_nok / planned)))
         else:
             message = _("Tiltak {id} brukte {spent} i {year}, men ingen kostnad var planlagt det året.").format(
-                id=m.id, spent=_kr(r.spent_nok), year=r.year)
+                id=m.id, spent=format_nok(r.spent_nok), year=r.year)
         yield overspent.rule.finding(
             message, _("Forklar avviket i rapportens kommentar, og juster kostnaden og finansieringen ved neste "
                        "rullering."),
