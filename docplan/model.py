@@ -18,13 +18,12 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
                       field_validator, model_validator)
 
+from docplan.formatting import canonical_value
 from docplan.hours import CLOSED_WORDS, TimeRange, check_hours_text, hours_ranges, parse_time_range  # noqa: F401
 from docplan.municipalities import lookup_municipality
 from docplan.i18n import N_, _
 
 MEASURE_STATUSES = ("ikke startet", "pågår", "gjennomført", "utsatt", "avsluttet", "ikkje starta", "utsett", "avslutta")
-#: Nynorsk statuses and the bokmål status they mean.
-_SAME_STATUS = {"ikkje starta": "ikke startet", "utsett": "utsatt", "avslutta": "avsluttet"}
 #: Statuses after which a measure is no longer worked on: rolled to the next year as closed.
 FINISHED_STATUSES = ("gjennomført", "avsluttet", "avslutta")
 FUNDING_STATUSES = (
@@ -550,7 +549,7 @@ class Measure(_Model):
         newest = self.reports[-1]
         if self.status is None:
             self.status = newest.status
-        elif _SAME_STATUS.get(self.status, self.status) != _SAME_STATUS.get(newest.status, newest.status):
+        elif canonical_value(self.status) != canonical_value(newest.status):
             raise ValueError(_("status «{status}» er ikke den samme som i rapporten for {year} («{report_status}»); "
                                "status skal være den nyeste rapportens").format(
                                  status=self.status, year=newest.year, report_status=newest.status))
